@@ -1,0 +1,2 @@
+/** Operator classes of this category (see meta.ts beside this file). */
+export {};
