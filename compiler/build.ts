@@ -1,0 +1,190 @@
+/**
+ * The back end's face: check a strategy file, generate its TypeScript (compiler/emit), turn it into
+ * JavaScript with esbuild, compose the source maps (JS → TS → .algo), and load the result
+ * in-process as a Strategy class the engine runs. `algo build`, `algo backtest` and `algo features`
+ * go through here.
+ */
+import { basename } from "node:path";
+import { transformSync } from "esbuild";
+import remapping from "@jridgewell/remapping";
+import { GenMapping, addMapping, toEncodedMap } from "@jridgewell/gen-mapping";
+import { TraceMap, originalPositionFor } from "@jridgewell/trace-mapping";
+import * as stdlib from "../stdlib/index.js";
+import type { Strategy } from "../runtime/engine/strategy.js";
+import { checkProgram, nodeHost, type CheckedProgram, type CompilerHost } from "./index.js";
+import { compareDiagnostics, hasErrors, type Diagnostic } from "./diagnostics/index.js";
+import { emitStrategy, LoweringError, type EmittedStrategy, type StrategyParamInfo } from "./emit/strategy.js";
+import { BACKEND_CODES } from "./diagnostics/risk-codes.js";
+
+/** The version written into generated code. */
+export const COMPILER_VERSION = "0.1.0";
+
+/** The result of compiling a strategy file. */
+export interface CompileResult {
+  program: CheckedProgram;
+  /** Every diagnostic (front end, analyses, back end), sorted. */
+  diagnostics: Diagnostic[];
+  /** Present when there was no error. */
+  output?: CompiledOutput;
+}
+
+/** Generated artefacts of one strategy. */
+export interface CompiledOutput {
+  emitted: EmittedStrategy;
+  /** TypeScript module text. */
+  ts: string;
+  /** ES module JavaScript (imports `algolang/stdlib`), for `algo build`. */
+  js: string;
+  /** Source map of `js`, mapping back to the `.algo` file. */
+  jsMap: string;
+  /** CommonJS JavaScript used to load the strategy in-process. */
+  cjs: string;
+  /** Source map of `cjs` back to the `.algo` file. */
+  cjsMap: string;
+}
+
+/** Thrown by `compileStrategyFile` when the program has errors; carries them. */
+export class CompileError extends Error {
+  constructor(
+    readonly program: CheckedProgram,
+    readonly diagnostics: Diagnostic[],
+  ) {
+    super(`${diagnostics.filter((d) => d.severity === "error").length} error(s) in ${program.files[program.roots[0] ?? 0]?.path ?? "the program"}`);
+    this.name = "CompileError";
+  }
+}
+
+/** Compiles `path` (with `text`, or read through the host). Never throws for bad programs. */
+export function compileStrategy(path: string, text: string, host: CompilerHost = nodeHost): CompileResult {
+  const program = checkProgram([{ path, text }], { host });
+  const diagnostics = [...program.diagnostics];
+  if (hasErrors(diagnostics)) return { program, diagnostics };
+  const root = program.files[program.roots[0]!]!;
+  if (root.kind !== "strategy") {
+    return { program, diagnostics };
+  }
+  const sourceName = basename(path);
+  let emitted: EmittedStrategy;
+  try {
+    emitted = emitStrategy(program, root, { sourceName, version: COMPILER_VERSION });
+  } catch (e) {
+    if (e instanceof LoweringError) {
+      const def = BACKEND_CODES.find((c) => c.code === "E0601")!;
+      diagnostics.push({ code: def.code, severity: "error", message: e.message, span: e.span, related: [] });
+      diagnostics.sort(compareDiagnostics);
+      return { program, diagnostics };
+    }
+    throw e;
+  }
+  const algoSource = program.sources[root.id]!;
+  const tsName = sourceName.replace(/\.algo$/, "") + ".ts";
+  // TS → .algo map, line granularity, from the emitter's line table.
+  const gen = new GenMapping({ file: tsName });
+  for (const { line, span } of emitted.lineMap) {
+    const lc = algoSource.position(span.start);
+    addMapping(gen, { generated: { line, column: 0 }, source: sourceName, original: { line: lc.line, column: lc.column - 1 } });
+  }
+  const tsToAlgo = toEncodedMap(gen);
+  tsToAlgo.sourcesContent = [algoSource.text];
+  const toJs = (format: "esm" | "cjs") => {
+    const r = transformSync(emitted.code, { loader: "ts", format, sourcemap: "external", sourcefile: tsName, target: "node20" });
+    const composed = remapping(r.map, (file) => (file === tsName ? (tsToAlgo as never) : null));
+    return { code: r.code, map: JSON.stringify(composed) };
+  };
+  const esm = toJs("esm");
+  const cjs = toJs("cjs");
+  return {
+    program,
+    diagnostics,
+    output: { emitted, ts: emitted.code, js: esm.code, jsMap: esm.map, cjs: cjs.code, cjsMap: cjs.map },
+  };
+}
+
+/** A loaded strategy: construct instances with parameter values. */
+export interface LoadedStrategy {
+  className: string;
+  params: StrategyParamInfo[];
+  /** A new strategy instance; `params` must already be validated (see validateParams). */
+  create(params: Record<string, number | string | boolean>): Strategy;
+  /** Maps a position in the loaded code to the `.algo` source (for runtime errors). */
+  originalPosition(line: number, column: number): { source: string | null; line: number | null; column: number | null };
+  output: CompiledOutput;
+}
+
+/** Loads compiled code in-process (CommonJS evaluated with the package's own stdlib). */
+export function loadStrategy(output: CompiledOutput, sourceUrl: string): LoadedStrategy {
+  const module = { exports: {} as Record<string, unknown> };
+  const requireShim = (id: string): unknown => {
+    if (id === "algolang/stdlib") return stdlib;
+    throw new Error(`generated code imports an unknown module: ${id}`);
+  };
+  const factory = new Function("require", "module", "exports", `${output.cjs}\n//# sourceURL=${sourceUrl}`) as (
+    r: (id: string) => unknown,
+    m: typeof module,
+    e: Record<string, unknown>,
+  ) => void;
+  factory(requireShim, module, module.exports);
+  const cls = module.exports.default as new (p: Record<string, number | string | boolean>) => Strategy;
+  const trace = new TraceMap(output.cjsMap);
+  return {
+    className: output.emitted.className,
+    params: output.emitted.params,
+    create: (p) => new cls(p),
+    originalPosition: (line, column) => {
+      const o = originalPositionFor(trace, { line, column });
+      return { source: o.source, line: o.line, column: o.column };
+    },
+    output,
+  };
+}
+
+/**
+ * Validates `--set` values against the strategy's declared params: unknown names, non-numbers and
+ * values outside the declared range (which the static risk proof assumed) are errors. Returns the
+ * parsed values, or a list of messages.
+ */
+export function validateParams(
+  params: readonly StrategyParamInfo[],
+  values: Readonly<Record<string, string | number | boolean>>,
+): { ok: true; values: Record<string, number | boolean> } | { ok: false; errors: string[] } {
+  const out: Record<string, number | boolean> = {};
+  const errors: string[] = [];
+  for (const [name, raw] of Object.entries(values)) {
+    const p = params.find((q) => q.name === name);
+    if (!p) {
+      errors.push(`unknown param \`${name}\` (the strategy declares: ${params.map((q) => q.name).join(", ") || "none"})`);
+      continue;
+    }
+    if (p.type === "bool") {
+      if (raw === true || raw === "true") out[name] = true;
+      else if (raw === false || raw === "false") out[name] = false;
+      else errors.push(`param \`${name}\`: expected true or false, got \`${String(raw)}\``);
+      continue;
+    }
+    const v = typeof raw === "number" ? raw : Number(String(raw).replace(/_/g, ""));
+    if (typeof raw === "string" && (raw.trim() === "" || !Number.isFinite(v))) {
+      errors.push(`param \`${name}\`: expected a number, got \`${raw}\``);
+      continue;
+    }
+    if ((p.type === "int" || p.type === "qty") && !Number.isInteger(v)) {
+      errors.push(`param \`${name}\`: expected a whole number (${p.type}), got ${v}`);
+      continue;
+    }
+    if (p.lo !== undefined && p.hi !== undefined && (v < p.lo || v > p.hi)) {
+      errors.push(`param \`${name}\` = ${v} is outside its declared range [${p.lo}, ${p.hi}] (the risk proof covers only that range)`);
+      continue;
+    }
+    out[name] = v;
+  }
+  return errors.length ? { ok: false, errors } : { ok: true, values: out };
+}
+
+/** Reads, compiles and loads a strategy file; throws CompileError when it has errors. */
+export function compileStrategyFile(path: string, host: CompilerHost = nodeHost): LoadedStrategy & { diagnostics: Diagnostic[]; program: CheckedProgram } {
+  const text = host.readFile(path);
+  if (text === undefined) throw new Error(`cannot read ${path}`);
+  const r = compileStrategy(path, text, host);
+  if (!r.output) throw new CompileError(r.program, r.diagnostics);
+  const loaded = loadStrategy(r.output, `algo:///${basename(path)}.js`);
+  return { ...loaded, diagnostics: r.diagnostics, program: r.program };
+}

@@ -1,0 +1,633 @@
+/**
+ * Code generation: a checked strategy → one TypeScript module holding a class that implements the
+ * runtime's Strategy interface (runtime/engine/strategy.ts). The module is built with ts-morph's
+ * structures API and is deterministic: the same program gives byte-identical text.
+ *
+ * Shape of the generated class:
+ *   - `p_<name>` fields for params (set from the constructor's params record, defaults otherwise),
+ *     `s_<name>` for `var` state, one field per feature-graph node (a stdlib operator instance) and
+ *     its ready flag `r_<field>`, `tk` (tick size in currency per instrument), record series ids;
+ *   - `subscriptions(init)` constructs the operators (their buffers are sized here, once) and
+ *     declares timers and bars; `onBook` / `onTrade` / `onBar` update exactly the graph nodes the
+ *     event reaches (one `upd_*` method per trigger, nodes in topological order), then run the
+ *     handlers; `onFill`, `onTimer`, `onStart`, `onEnd` run theirs.
+ * Every handler is straight-line code over numbers: no closures, arrays, objects or strings are
+ * created per event (`log` formats a string: it is for rare events).
+ * Each block carries a comment with the `.algo` line it came from.
+ */
+import { Project, type CodeBlockWriter, type WriterFunction, StructureKind, type MethodDeclarationStructure, type PropertyDeclarationStructure, Scope as TsScope } from "ts-morph";
+import type { Block, Expr, FnDecl, Handler, Stmt, Span, SourceFile } from "../../grammar/index.js";
+import type { CheckedFile, CheckedProgram, SymbolInfo } from "../check/program.js";
+import type { FeatureGraph, GraphNode } from "../graph/graph.js";
+import { Lowering, LoweringError, numberCode, readyCode, resolveMarkers, type Scope, type Value } from "../graph/lower.js";
+
+/** A parameter of the generated strategy, for validating `--set` values before construction. */
+export interface StrategyParamInfo {
+  name: string;
+  type: string;
+  default: number | boolean;
+  lo?: number;
+  hi?: number;
+}
+
+/** What code generation produced. */
+export interface EmittedStrategy {
+  /** The TypeScript module text. */
+  code: string;
+  className: string;
+  graph: FeatureGraph;
+  params: StrategyParamInfo[];
+  /** Generated line (1-based) → `.algo` span, for source maps. */
+  lineMap: Array<{ line: number; span: Span }>;
+}
+
+/** Thrown when the program cannot be compiled (a back-end limit); carries the offending span. */
+export { LoweringError };
+
+interface HandlerSite {
+  handler: Handler;
+  kind: string;
+  instrument: number;
+  period: number;
+}
+
+/** Generates the TypeScript module of a checked strategy (the program must have no errors). */
+export function emitStrategy(program: CheckedProgram, root: CheckedFile, options: { sourceName: string; version: string }): EmittedStrategy {
+  const low = new Lowering(program, root);
+  const source = program.sources[root.id]!;
+  const className = safeClassName(root.strategy?.name.name || baseName(options.sourceName));
+  const where = (span: Span) => `${options.sourceName}:${source.position(span.start).line}`;
+  const lineMarks: Array<{ marker: string; span: Span }> = [];
+  const mark = (span: Span): string => {
+    const marker = `/*@L${lineMarks.length}@*/`;
+    lineMarks.push({ marker, span });
+    return marker;
+  };
+
+  // ---- params and vars
+  const params: StrategyParamInfo[] = [];
+  const paramFields: PropertyDeclarationStructure[] = [];
+  const ctorLines: string[] = [];
+  const stateFields: PropertyDeclarationStructure[] = [];
+  const fns: FnDecl[] = [];
+  const handlers: HandlerSite[] = [];
+  for (const item of root.ast.items) {
+    if (item.kind === "Param") {
+      const sym = symbolOf(program, item, item.name);
+      const t = item.type?.name ?? (sym ? String(sym.type.type) : "f64");
+      const dv = constantValue(item.value);
+      const range = item.range ? { lo: constantValue(item.range.lo), hi: constantValue(item.range.hi) } : undefined;
+      const info: StrategyParamInfo = { name: item.name.name, type: t, default: t === "bool" ? Boolean(dv) : Number(dv) };
+      if (range && typeof range.lo === "number" && typeof range.hi === "number") {
+        info.lo = range.lo;
+        info.hi = range.hi;
+      }
+      params.push(info);
+      paramFields.push(prop(`p_${item.name.name}`, t === "bool" ? "boolean" : "number", undefined, true, `param ${item.name.name} (${where(item.span)})`));
+      ctorLines.push(
+        t === "bool"
+          ? `this.p_${item.name.name} = typeof params.${item.name.name} === "boolean" ? params.${item.name.name} : ${info.default ? "true" : "false"};`
+          : `this.p_${item.name.name} = typeof params.${item.name.name} === "number" ? params.${item.name.name} : ${numberCode(info.default as number)};`,
+      );
+    } else if (item.kind === "Var") {
+      const init = low.expr(item.init, low.rootEnv, Lowering.featureScope());
+      const t = item.type?.name === "bool" ? "boolean" : "number";
+      stateFields.push(prop(`s_${item.name.name}`, t, init.k === "scalar" ? resolveMarkers(init.code, low.nodes) : "0", false, `var ${item.name.name} (${where(item.span)})`));
+    } else if (item.kind === "Fn") {
+      fns.push(item);
+    } else if (item.kind === "Handler") {
+      const info = program.handlers.get(item);
+      if (!info) continue;
+      const inst = info.instruments[0] ? low.handles.get(info.instruments[0]) ?? 0 : 0;
+      handlers.push({ handler: item, kind: info.kind, instrument: inst, period: info.period ? info.period.lo : 0 });
+    }
+  }
+
+  // ---- handler bodies (lowering them builds the graph: only features that are read are computed)
+  const records: string[] = [];
+  const recordId = (name: string): number => {
+    let i = records.indexOf(name);
+    if (i < 0) {
+      i = records.length;
+      records.push(name);
+    }
+    return i;
+  };
+  const bodies = new Map<Handler, string[]>();
+  for (const h of handlers) {
+    const scope: Scope = { handler: true, tickInstrument: h.instrument, bindings: new Map(), locals: new Map() };
+    const info = program.handlers.get(h.handler)!;
+    if (info.binding && (h.kind === "trade" || h.kind === "bar" || h.kind === "fill")) scope.bindings.set(info.binding, h.kind);
+    const lines: string[] = [];
+    const body = new StatementEmitter(program, low, recordId, mark, lines);
+    if (h.handler.guard) {
+      const g = low.expr(h.handler.guard, low.rootEnv, scope);
+      lines.push(`${mark(h.handler.guard.span)}if (${codeOf(g)}) {`);
+      body.block(h.handler.body, scope, 1);
+      lines.push("}");
+    } else {
+      body.block(h.handler.body, scope, 0);
+    }
+    bodies.set(h.handler, lines);
+  }
+  // Exported features of the strategy's own feature block are kept as named features for `algo features`.
+  const features: FeatureGraph["features"] = [];
+  for (const item of root.ast.items) {
+    if (item.kind !== "Features") continue;
+    for (const st of item.body) {
+      if (st.kind !== "FeatureDef") continue;
+      const sym = symbolOf(program, st, st.name);
+      if (!sym || sym.uses === 0) continue;
+      const v = low.feature(sym, low.rootEnv);
+      if (v.k === "series") features.push({ name: st.name.name, value: v.s, span: st.span });
+    }
+  }
+  // fn bodies
+  const fnMethods: MethodDeclarationStructure[] = [];
+  for (const fn of fns) {
+    const scope: Scope = { handler: false, tickInstrument: 0, bindings: new Map(), locals: new Map() };
+    const paramsTs = fn.params.map((p) => {
+      const sym = symbolOf(program, p, p.name);
+      const local = `a_${p.name.name}`;
+      if (sym) scope.locals.set(sym, local);
+      return { name: local, type: tsType(p.type?.name) };
+    });
+    const lines: string[] = [];
+    const em = new StatementEmitter(program, low, recordId, mark, lines);
+    if (fn.body.kind === "Block") em.block(fn.body, scope, 0);
+    else lines.push(`return ${codeOf(low.expr(fn.body, low.rootEnv, scope))};`);
+    fnMethods.push({
+      kind: StructureKind.Method,
+      name: `fn_${fn.name.name}`,
+      scope: TsScope.Private,
+      parameters: paramsTs,
+      returnType: tsType(fn.returnType?.name),
+      docs: [`fn ${fn.name.name} (${where(fn.span)})`],
+      statements: linesWriter(lines, low),
+    });
+  }
+
+  // ---- name the graph nodes
+  const used = new Set<string>();
+  for (const n of low.nodes) {
+    const base = n.names[0] ? `f_${n.names[0].replace(/[^A-Za-z0-9_]/g, "_")}` : `n${n.id}_${n.op.name}`;
+    let name = base;
+    for (let i = 2; used.has(name); i++) name = `${base}_${i}`;
+    used.add(name);
+    n.field = name;
+  }
+
+  // ---- bar lengths per instrument (bar-driven nodes use the instrument's bar handler length)
+  const barLen = new Map<number, number>();
+  for (const h of handlers) if (h.kind === "bar" && !barLen.has(h.instrument)) barLen.set(h.instrument, h.period);
+  for (const n of low.nodes) {
+    if (n.op.drive === "bar" && !barLen.has(n.instrument)) {
+      throw new LoweringError(
+        `bar features of \`${low.instruments[n.instrument]?.name ?? n.instrument}\` need a bar length: add an \`on bar(${low.instruments[n.instrument]?.name ?? "inst"}, 1m)\` handler`,
+        n.span,
+      );
+    }
+  }
+
+  // ---- imports
+  const classes = [...new Set(low.nodes.map((n) => n.className))].sort();
+  const project = new Project({ useInMemoryFileSystem: true });
+  const sf = project.createSourceFile("strategy.ts", "", { overwrite: true });
+  if (classes.length) sf.addImportDeclaration({ moduleSpecifier: "algolang/stdlib", namedImports: classes });
+  sf.addImportDeclaration({
+    moduleSpecifier: "algolang/runtime",
+    isTypeOnly: true,
+    namedImports: ["BarView", "FillView", "InstrumentInfo", "Strategy", "StrategyContext", "StrategyInit", "Subscriptions", "TradeView"],
+  });
+
+  // ---- fields
+  const nodeFields: PropertyDeclarationStructure[] = [];
+  for (const n of low.nodes) {
+    const name = n.op.namespace ? `${n.op.namespace}.${n.op.name}` : n.op.name;
+    nodeFields.push({
+      kind: StructureKind.Property,
+      name: n.field,
+      scope: TsScope.Private,
+      hasExclamationToken: true,
+      type: n.className,
+      docs: [`#${n.id} ${name}${n.names.length ? ` — ${n.names.join(", ")}` : ""} (${where(n.span)})`],
+    });
+    nodeFields.push(prop(`r_${n.field}`, "boolean", "false", false));
+  }
+  const n = low.instruments.length;
+  const miscFields: PropertyDeclarationStructure[] = [
+    prop("tk", "Float64Array", `new Float64Array(${Math.max(1, n)})`, true, "Tick size in currency units per instrument handle (for `ticks`)."),
+  ];
+  for (let i = 0; i < records.length; i++) miscFields.push(prop(`rec_${i}`, "number", "0", false, `record series "${records[i]}"`));
+
+  // ---- methods
+  const methods: MethodDeclarationStructure[] = [];
+  const timers = handlers.filter((h) => h.kind === "timer");
+  const bars = [...barLen.entries()];
+  const extraBars = handlers.filter((h) => h.kind === "bar" && barLen.get(h.instrument) !== h.period);
+  methods.push({
+    kind: StructureKind.Method,
+    name: "subscriptions",
+    parameters: [{ name: "init", type: "StrategyInit" }],
+    returnType: "Subscriptions",
+    docs: ["Constructs the feature operators (every buffer is sized here, once) and declares timers and bars."],
+    statements: (w) => {
+      w.writeLine("const infos: readonly InstrumentInfo[] = init.instruments;");
+      for (let h = 0; h < n; h++) {
+        w.writeLine(`this.tk[${h}] = (infos[${h}]!.tickSize > 0 ? infos[${h}]!.tickSize : 1) * infos[${h}]!.priceScale;`);
+      }
+      for (const node of low.nodes) {
+        w.writeLine(`this.${node.field} = new ${node.className}(${node.ctorArgs.map((c) => resolveMarkers(c, low.nodes)).join(", ")});`);
+      }
+      const timerList = timers.map((t) => numberCode(t.period)).join(", ");
+      const barList = [...bars.map(([h, len]) => `{ instrument: ${h}, lenNs: ${numberCode(len)} }`), ...extraBars.map((b) => `{ instrument: ${b.instrument}, lenNs: ${numberCode(b.period)} }`)];
+      w.writeLine(`return { timersNs: [${timerList}], bars: [${barList.join(", ")}] };`);
+    },
+  });
+  // Per-trigger update methods.
+  const triggers = new Set<string>();
+  for (const node of low.nodes) for (const t of node.triggers) triggers.add(t);
+  const sortedTriggers = [...triggers].sort();
+  for (const trig of sortedTriggers) {
+    const [kind, hs] = trig.split(":") as [string, string];
+    const h = Number(hs);
+    const extra = kind === "trade" ? [{ name: "trade", type: "TradeView" }] : kind === "bar" ? [{ name: "bar", type: "BarView" }] : [];
+    methods.push({
+      kind: StructureKind.Method,
+      name: `upd_${kind}_${h}`,
+      scope: TsScope.Private,
+      parameters: [{ name: "ctx", type: "StrategyContext" }, ...extra],
+      returnType: "void",
+      docs: [`Updates the features a ${kind} event of ${low.instruments[h]?.name ?? h} reaches, in topological order.`],
+      statements: (w) => {
+        w.writeLine("const t = ctx.time;");
+        for (const node of low.nodes) {
+          if (!node.triggers.has(trig)) continue;
+          const f = `this.${node.field}`;
+          const inputs = node.inputs.map((c) => resolveMarkers(c, low.nodes));
+          if (node.op.drive === "book") w.writeLine(`${f}.update(ctx.book(${node.instrument}), t);`);
+          else if (node.op.drive === "trade") {
+            if (kind !== "trade" || node.instrument !== h) continue;
+            w.writeLine(`${f}.onTrade(ctx.toCurrency(${h}, trade.price), trade.size, trade.aggressor, t);`);
+          } else if (node.op.drive === "bar") {
+            if (kind !== "bar" || node.instrument !== h) continue;
+            w.writeLine(`${f}.onBar(ctx.toCurrency(${h}, bar.open), ctx.toCurrency(${h}, bar.high), ctx.toCurrency(${h}, bar.low), ctx.toCurrency(${h}, bar.close), bar.volume, t);`);
+          } else w.writeLine(`${f}.update(${[...inputs, "t"].join(", ")});`);
+          const deps = node.deps.map((d) => `this.r_${low.nodes[d]!.field}`);
+          w.writeLine(`this.r_${node.field} = ${[`${f}.ready`, ...deps].join(" && ")};`);
+        }
+      },
+    });
+  }
+  const handlerCalls = (kind: string, h?: number, period?: number): string[] => {
+    const out: string[] = [];
+    for (const site of handlers) {
+      if (site.kind !== kind) continue;
+      if (h !== undefined && site.instrument !== h) continue;
+      if (period !== undefined && site.period !== period) continue;
+      out.push(`// ${where(site.handler.span)}: on ${kind}`);
+      out.push(...bodies.get(site.handler)!);
+    }
+    return out;
+  };
+  const dispatch = (kind: "book" | "trade" | "bar"): string[] => {
+    const lines: string[] = [];
+    for (let h = 0; h < n; h++) {
+      if (kind === "bar") {
+        const lens = new Set<number>();
+        if (barLen.has(h)) lens.add(barLen.get(h)!);
+        for (const s of handlers) if (s.kind === "bar" && s.instrument === h) lens.add(s.period);
+        for (const len of [...lens].sort((a, b) => a - b)) {
+          const body: string[] = [];
+          if (triggers.has(`bar:${h}`) && barLen.get(h) === len) body.push(`this.upd_bar_${h}(ctx, bar);`);
+          body.push(...handlerCalls("bar", h, len));
+          if (body.length === 1 && !triggers.has(`bar:${h}`)) continue;
+          lines.push(`if (inst === ${h} && barLenNs === ${numberCode(len)}) {`, ...body.map((l) => `\t${l}`), "}");
+        }
+        continue;
+      }
+      const body: string[] = [];
+      if (triggers.has(`${kind}:${h}`)) body.push(kind === "trade" ? `this.upd_trade_${h}(ctx, trade);` : `this.upd_book_${h}(ctx);`);
+      body.push(...handlerCalls(kind, h));
+      if (body.length === 0) continue;
+      lines.push(`if (inst === ${h}) {`, ...body.map((l) => `\t${l}`), "}");
+    }
+    return lines;
+  };
+  const addHandlerMethod = (name: string, parameters: Array<{ name: string; type: string }>, lines: string[], doc: string) => {
+    if (lines.length === 0) return;
+    methods.push({ kind: StructureKind.Method, name, parameters, returnType: "void", docs: [doc], statements: linesWriter(lines, low) });
+  };
+  const startLines = records.map((r, i) => `this.rec_${i} = ctx.series(${JSON.stringify(r)});`);
+  const userStart = handlerCalls("start");
+  addHandlerMethod("onStart", [{ name: "ctx", type: "StrategyContext" }], [...startLines, ...userStart], "Registers the record series, then runs `on start`.");
+  addHandlerMethod("onBook", [{ name: "ctx", type: "StrategyContext" }, { name: "inst", type: "number" }], dispatch("book"), "Book event: update the features it reaches, then `on book` handlers.");
+  addHandlerMethod(
+    "onTrade",
+    [{ name: "ctx", type: "StrategyContext" }, { name: "inst", type: "number" }, { name: "trade", type: "TradeView" }],
+    dispatch("trade"),
+    "Trade print: update the flow features, then `on trade` handlers.",
+  );
+  addHandlerMethod(
+    "onBar",
+    [{ name: "ctx", type: "StrategyContext" }, { name: "inst", type: "number" }, { name: "barLenNs", type: "number" }, { name: "bar", type: "BarView" }],
+    dispatch("bar"),
+    "A bar closed: update the bar features, then `on bar` handlers.",
+  );
+  addHandlerMethod("onFill", [{ name: "ctx", type: "StrategyContext" }, { name: "fill", type: "FillView" }], handlerCalls("fill"), "One of our orders (partly) filled.");
+  const timerLines: string[] = [];
+  timers.forEach((t, i) => {
+    timerLines.push(`if (timerId === ${i}) {`, ...[`// ${where(t.handler.span)}: on timer`, ...bodies.get(t.handler)!].map((l) => `\t${l}`), "}");
+  });
+  addHandlerMethod("onTimer", [{ name: "ctx", type: "StrategyContext" }, { name: "timerId", type: "number" }], timerLines, "A timer fired.");
+  addHandlerMethod("onEnd", [{ name: "ctx", type: "StrategyContext" }], handlerCalls("end"), "After the last event.");
+  const allReady = low.nodes.map((nd) => `this.r_${nd.field}`);
+  methods.push({
+    kind: StructureKind.Method,
+    name: "isReady",
+    returnType: "boolean",
+    docs: ["True once every feature is warm (the engine starts the metrics here)."],
+    statements: [`return ${allReady.length ? allReady.join(" && ") : "true"};`],
+  });
+  methods.push(...fnMethods);
+
+  const cls = sf.addClass({
+    name: className,
+    isExported: true,
+    isDefaultExport: true,
+    implements: ["Strategy"],
+    docs: [
+      `${root.strategy?.description?.value ?? `Strategy ${className}`}\n\nCompiled from ${options.sourceName}; ${low.nodes.length} feature operator(s), ${handlers.length} handler(s).`,
+    ],
+  });
+  cls.addProperty({
+    name: "instruments",
+    isReadonly: true,
+    type: "readonly string[]",
+    initializer: JSON.stringify(low.instruments.map((i) => i.symbol)),
+    docs: ["Symbols traded, in handle order."],
+  });
+  cls.addProperty({
+    name: "params",
+    isStatic: true,
+    isReadonly: true,
+    initializer: JSON.stringify(params),
+    docs: ["Declared params with defaults and ranges (the loader validates `--set` values against them)."],
+  });
+  cls.addProperties([...paramFields, ...stateFields, ...miscFields, ...nodeFields]);
+  cls.addConstructor({
+    parameters: [{ name: "params", type: "Record<string, number | string | boolean>", initializer: "{}" }],
+    statements: ctorLines.length ? ctorLines : ["void params;"],
+  });
+  cls.addMethods(methods);
+
+  let code = `// Generated by algo ${options.version} from ${options.sourceName}. Do not edit: change the .algo file and rebuild.\n` + sf.getFullText();
+  code = resolveMarkers(code, low.nodes);
+  // Turn line markers into a line map, then strip them.
+  const lineMap: EmittedStrategy["lineMap"] = [];
+  const lines = code.split("\n");
+  const markerRe = /\/\*@L(\d+)@\*\//g;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (!line.includes("/*@L")) continue;
+    let m: RegExpExecArray | null;
+    markerRe.lastIndex = 0;
+    while ((m = markerRe.exec(line)) !== null) lineMap.push({ line: i + 1, span: lineMarks[Number(m[1])]!.span });
+    lines[i] = line.replace(markerRe, "");
+  }
+  code = lines.join("\n");
+  void cls;
+  return { code, className, graph: low.graph(features), params, lineMap };
+}
+
+/** Emits handler statements as TypeScript lines (one indentation level = one tab). */
+class StatementEmitter {
+  constructor(
+    private readonly program: CheckedProgram,
+    private readonly low: Lowering,
+    private readonly recordId: (name: string) => number,
+    private readonly mark: (span: Span) => string,
+    private readonly out: string[],
+  ) {}
+
+  block(b: Block, scope: Scope, depth: number): void {
+    const inner: Scope = { ...scope, locals: new Map(scope.locals) };
+    for (const s of b.stmts) this.stmt(s, inner, depth);
+  }
+
+  private line(depth: number, text: string): void {
+    this.out.push("\t".repeat(depth) + text);
+  }
+
+  private expr(e: Expr, scope: Scope): string {
+    return codeOf(this.low.expr(e, this.low.rootEnv, scope));
+  }
+
+  private stmt(s: Stmt, scope: Scope, depth: number): void {
+    const m = this.mark(s.span);
+    switch (s.kind) {
+      case "Let": {
+        const sym = symbolOf(this.program, s, s.name);
+        const local = `l_${s.name.name}`;
+        const v = this.expr(s.value, scope);
+        if (sym) scope.locals.set(sym, local);
+        this.line(depth, `${m}const ${local} = ${v};`);
+        return;
+      }
+      case "Var":
+        throw new LoweringError("`var` is only allowed at the top level", s.span);
+      case "Assign": {
+        if (s.target.kind !== "Name") throw new LoweringError("only a `var` can be assigned", s.span);
+        const sym = this.program.symbols.get(s.target);
+        if (!sym || sym.kind !== "var") throw new LoweringError("only a `var` can be assigned", s.span);
+        this.line(depth, `${m}this.s_${sym.name} ${s.op} ${this.expr(s.value, scope)};`);
+        return;
+      }
+      case "If": {
+        this.line(depth, `${m}if (${this.expr(s.cond, scope)}) {`);
+        this.block(s.then, scope, depth + 1);
+        let els = s.else;
+        while (els) {
+          if (els.kind === "If") {
+            this.line(depth, `} else if (${this.expr(els.cond, scope)}) {`);
+            this.block(els.then, scope, depth + 1);
+            els = els.else;
+          } else {
+            this.line(depth, "} else {");
+            this.block(els, scope, depth + 1);
+            els = undefined;
+          }
+        }
+        this.line(depth, "}");
+        return;
+      }
+      case "For": {
+        const sym = symbolOf(this.program, s, s.variable);
+        const local = `k_${s.variable.name}`;
+        const from = this.expr(s.from, scope);
+        const to = this.expr(s.to, scope);
+        const inner: Scope = { ...scope, locals: new Map(scope.locals) };
+        if (sym) inner.locals.set(sym, local);
+        this.line(depth, `${m}for (let ${local} = ${from}; ${local} < ${to}; ${local}++) {`);
+        this.block(s.body, inner, depth + 1);
+        this.line(depth, "}");
+        return;
+      }
+      case "Return":
+        this.line(depth, s.value ? `${m}return ${this.expr(s.value, scope)};` : `${m}return;`);
+        return;
+      case "ExprStmt": {
+        const e = s.expr;
+        if (e.kind === "Call") {
+          const rc = this.program.calls.get(e);
+          if (rc && rc.kind === "action") {
+            this.action(rc.action.name, rc.args, rc.rest, scope, depth, m, e.span);
+            return;
+          }
+        }
+        this.line(depth, `${m}${this.expr(e, scope)};`);
+        return;
+      }
+    }
+  }
+
+  private action(name: string, args: ReadonlyMap<string, Expr>, rest: readonly Expr[], scope: Scope, depth: number, m: string, span: Span): void {
+    const inst = (key: string): number | undefined => {
+      const a = args.get(key);
+      if (!a) return undefined;
+      const v = this.low.expr(a, this.low.rootEnv, scope);
+      if (v.k !== "inst") throw new LoweringError(`\`${key}\` must be an instrument`, a.span);
+      return v.handle;
+    };
+    const h = inst("inst");
+    // Prices in an order are written relative to the order's instrument: `ticks` use its tick size.
+    const orderScope: Scope = h === undefined ? scope : { ...scope, tickInstrument: h };
+    const arg = (key: string): string | undefined => {
+      const a = args.get(key);
+      return a ? codeOf(this.low.expr(a, this.low.rootEnv, orderScope)) : undefined;
+    };
+    const fixed = (code: string) => `ctx.toFixed(${h}, ${code})`;
+    switch (name) {
+      case "buy":
+      case "sell": {
+        const side = name === "buy" ? "1" : "-1";
+        const qty = arg("qty")!;
+        const limit = arg("limit");
+        if (limit === undefined) this.line(depth, `${m}ctx.${name}(${h}, ${qty});`);
+        else this.line(depth, `${m}ctx.limit(${h}, ${side}, ${qty}, ${fixed(limit)}, ${arg("tif") ?? "0"}, ${arg("post_only") ?? "false"});`);
+        return;
+      }
+      case "bid":
+      case "ask": {
+        const qty = arg("qty")!;
+        const price = fixed(arg("price")!);
+        const tif = arg("tif");
+        if (tif === undefined) this.line(depth, `${m}ctx.${name}(${h}, ${price}, ${qty});`);
+        else this.line(depth, `${m}ctx.limit(${h}, ${name === "bid" ? "1" : "-1"}, ${qty}, ${price}, ${tif}, true);`);
+        return;
+      }
+      case "quote":
+        this.line(depth, `${m}ctx.quote(${h}, ${fixed(arg("bid")!)}, ${fixed(arg("ask")!)}, ${arg("size")!});`);
+        return;
+      case "cancel": {
+        const side = arg("side");
+        this.line(depth, side === undefined ? `${m}ctx.cancelAll(${h});` : `${m}ctx.cancelSide(${h}, ${side});`);
+        return;
+      }
+      case "cancel_all":
+        this.line(depth, `${m}ctx.cancelAll(${h ?? -1});`);
+        return;
+      case "flatten":
+        this.line(depth, `${m}ctx.flatten(${h});`);
+        return;
+      case "record": {
+        const nameExpr = args.get("name");
+        const label = nameExpr && nameExpr.kind === "String" ? nameExpr.value : "value";
+        const id = this.recordId(label);
+        this.line(depth, `${m}ctx.record(this.rec_${id}, +(${arg("value")}));`);
+        return;
+      }
+      case "log": {
+        const parts = rest.map((e) => (e.kind === "String" ? JSON.stringify(e.value) : `String(${codeOf(this.low.expr(e, this.low.rootEnv, scope))})`));
+        this.line(depth, `${m}ctx.log(${parts.length ? parts.join(' + " " + ') : '""'});`);
+        return;
+      }
+      default:
+        throw new LoweringError(`action \`${name}\` cannot be compiled`, span);
+    }
+  }
+}
+
+function codeOf(v: Value): string {
+  switch (v.k) {
+    case "scalar":
+      return v.code;
+    case "series":
+      return v.s.code;
+    case "inst":
+      return String(v.handle);
+    case "outputs":
+      return `this.@@${v.node.id}@@`;
+    case "unit":
+      return readyCode(new Set());
+  }
+}
+
+function linesWriter(lines: string[], low: Lowering): WriterFunction {
+  return (w: CodeBlockWriter) => {
+    for (const l of lines) {
+      const depth = /^\t*/.exec(l)![0].length;
+      const text = resolveMarkers(l.slice(depth), low.nodes);
+      w.writeLine("    ".repeat(depth) + text);
+    }
+  };
+}
+
+function prop(name: string, type: string, initializer: string | undefined, readonly: boolean, doc?: string): PropertyDeclarationStructure {
+  const p: PropertyDeclarationStructure = { kind: StructureKind.Property, name, type, isReadonly: readonly, scope: TsScope.Private };
+  if (initializer !== undefined) p.initializer = initializer;
+  if (doc) p.docs = [doc];
+  return p;
+}
+
+function symbolOf(program: CheckedProgram, node: object, name: object): SymbolInfo | undefined {
+  return program.symbols.get(node as never) ?? program.symbols.get(name as never);
+}
+
+function tsType(name: string | undefined): string {
+  return name === "bool" ? "boolean" : "number";
+}
+
+/** The value of a constant expression (number literal, negated literal, duration, bool). */
+function constantValue(e: Expr): number | boolean | undefined {
+  switch (e.kind) {
+    case "Number":
+      return e.value;
+    case "Duration":
+      return e.nanos;
+    case "Bool":
+      return e.value;
+    case "Paren":
+      return constantValue(e.expr);
+    case "Unary": {
+      const v = constantValue(e.operand);
+      return typeof v === "number" && e.op === "-" ? -v : v;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function baseName(path: string): string {
+  const b = path.split(/[\\/]/).pop() ?? "Strategy";
+  return b.replace(/\.algo$/, "");
+}
+
+function safeClassName(name: string): string {
+  const words = name.split(/[^A-Za-z0-9]+/).filter(Boolean);
+  let s = words.map((w) => w[0]!.toUpperCase() + w.slice(1)).join("");
+  if (!s || /^[0-9]/.test(s)) s = `Strategy${s}`;
+  return s;
+}
+
+export type { SourceFile, GraphNode };
