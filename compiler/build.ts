@@ -15,6 +15,7 @@ import { checkProgram, nodeHost, type CheckedProgram, type CompilerHost } from "
 import { compareDiagnostics, hasErrors, type Diagnostic } from "./diagnostics/index.js";
 import { emitStrategy, LoweringError, type EmittedStrategy, type StrategyParamInfo } from "./emit/strategy.js";
 import { BACKEND_CODES } from "./diagnostics/risk-codes.js";
+import { emitFeatureProgram, type EmittedFeatures, type FeatureProgramOptions } from "./emit/features.js";
 
 /** The version written into generated code. */
 export const COMPILER_VERSION = "0.1.0";
@@ -70,7 +71,7 @@ export function compileStrategy(path: string, text: string, host: CompilerHost =
   } catch (e) {
     if (e instanceof LoweringError) {
       const def = BACKEND_CODES.find((c) => c.code === "E0601")!;
-      diagnostics.push({ code: def.code, severity: "error", message: e.message, span: e.span, related: [] });
+      diagnostics.push({ code: def.code, severity: def.severity, message: e.message, span: e.span, related: [] });
       diagnostics.sort(compareDiagnostics);
       return { program, diagnostics };
     }
@@ -111,20 +112,25 @@ export interface LoadedStrategy {
   output: CompiledOutput;
 }
 
-/** Loads compiled code in-process (CommonJS evaluated with the package's own stdlib). */
-export function loadStrategy(output: CompiledOutput, sourceUrl: string): LoadedStrategy {
+/** Evaluates generated CommonJS in-process, with the package's own stdlib; returns its exports. */
+function evaluateModule(cjs: string, sourceUrl: string): Record<string, unknown> {
   const module = { exports: {} as Record<string, unknown> };
   const requireShim = (id: string): unknown => {
     if (id === "algolang/stdlib") return stdlib;
     throw new Error(`generated code imports an unknown module: ${id}`);
   };
-  const factory = new Function("require", "module", "exports", `${output.cjs}\n//# sourceURL=${sourceUrl}`) as (
+  const factory = new Function("require", "module", "exports", `${cjs}\n//# sourceURL=${sourceUrl}`) as (
     r: (id: string) => unknown,
     m: typeof module,
     e: Record<string, unknown>,
   ) => void;
   factory(requireShim, module, module.exports);
-  const cls = module.exports.default as new (p: Record<string, number | string | boolean>) => Strategy;
+  return module.exports;
+}
+
+/** Loads compiled code in-process (CommonJS evaluated with the package's own stdlib). */
+export function loadStrategy(output: CompiledOutput, sourceUrl: string): LoadedStrategy {
+  const cls = evaluateModule(output.cjs, sourceUrl).default as new (p: Record<string, number | string | boolean>) => Strategy;
   const trace = new TraceMap(output.cjsMap);
   return {
     className: output.emitted.className,
@@ -177,6 +183,49 @@ export function validateParams(
     out[name] = v;
   }
   return errors.length ? { ok: false, errors } : { ok: true, values: out };
+}
+
+/** A compiled feature program: construct it with a sink that receives one row per update. */
+export interface LoadedFeatures {
+  emitted: EmittedFeatures;
+  ts: string;
+  create(sink: FeatureSink): Strategy;
+}
+
+/** Receives the rows of a feature program (the values array is reused: copy it). */
+export interface FeatureSink {
+  row(ts: number, values: Float64Array): void;
+}
+
+/**
+ * Compiles the features of a file (a feature unit, or a strategy's features block) into a program
+ * the engine runs. Returns diagnostics instead when the file has errors; throws FeatureRequestError
+ * when the options do not fit the file (unknown unit, unbound instrument param).
+ */
+export function compileFeatures(
+  path: string,
+  text: string,
+  options: Omit<FeatureProgramOptions, "sourceName" | "version">,
+  host: CompilerHost = nodeHost,
+): { program: CheckedProgram; diagnostics: Diagnostic[]; loaded?: LoadedFeatures } {
+  const program = checkProgram([{ path, text }], { host });
+  const diagnostics = [...program.diagnostics];
+  if (hasErrors(diagnostics)) return { program, diagnostics };
+  const root = program.files[program.roots[0]!]!;
+  const sourceName = basename(path);
+  let emitted: EmittedFeatures;
+  try {
+    emitted = emitFeatureProgram(program, root, { ...options, sourceName, version: COMPILER_VERSION });
+  } catch (e) {
+    if (e instanceof LoweringError) {
+      diagnostics.push({ code: "E0601", severity: "error", message: e.message, span: e.span, related: [] });
+      return { program, diagnostics };
+    }
+    throw e;
+  }
+  const cjs = transformSync(emitted.code, { loader: "ts", format: "cjs", sourcefile: `${sourceName}.features.ts`, target: "node20" }).code;
+  const cls = evaluateModule(cjs, `algo:///${sourceName}.features.js`).default as new (sink: FeatureSink) => Strategy;
+  return { program, diagnostics, loaded: { emitted, ts: emitted.code, create: (sink) => new cls(sink) } };
 }
 
 /** Reads, compiles and loads a strategy file; throws CompileError when it has errors. */

@@ -20,6 +20,7 @@ import type { Block, Expr, FnDecl, Handler, Stmt, Span, SourceFile } from "../..
 import type { CheckedFile, CheckedProgram, SymbolInfo } from "../check/program.js";
 import type { FeatureGraph, GraphNode } from "../graph/graph.js";
 import { Lowering, LoweringError, numberCode, readyCode, resolveMarkers, type Scope, type Value } from "../graph/lower.js";
+import { checkBarLengths, constructionLines, graphFields, graphTriggers, nameNodes, updateMethods } from "./graph-members.js";
 
 /** A parameter of the generated strategy, for validating `--set` values before construction. */
 export interface StrategyParamInfo {
@@ -167,27 +168,12 @@ export function emitStrategy(program: CheckedProgram, root: CheckedFile, options
     });
   }
 
-  // ---- name the graph nodes
-  const used = new Set<string>();
-  for (const n of low.nodes) {
-    const base = n.names[0] ? `f_${n.names[0].replace(/[^A-Za-z0-9_]/g, "_")}` : `n${n.id}_${n.op.name}`;
-    let name = base;
-    for (let i = 2; used.has(name); i++) name = `${base}_${i}`;
-    used.add(name);
-    n.field = name;
-  }
+  nameNodes(low);
 
   // ---- bar lengths per instrument (bar-driven nodes use the instrument's bar handler length)
   const barLen = new Map<number, number>();
   for (const h of handlers) if (h.kind === "bar" && !barLen.has(h.instrument)) barLen.set(h.instrument, h.period);
-  for (const n of low.nodes) {
-    if (n.op.drive === "bar" && !barLen.has(n.instrument)) {
-      throw new LoweringError(
-        `bar features of \`${low.instruments[n.instrument]?.name ?? n.instrument}\` need a bar length: add an \`on bar(${low.instruments[n.instrument]?.name ?? "inst"}, 1m)\` handler`,
-        n.span,
-      );
-    }
-  }
+  checkBarLengths(low, barLen, "add an `on bar({inst}, 1m)` handler");
 
   // ---- imports
   const classes = [...new Set(low.nodes.map((n) => n.className))].sort();
@@ -197,27 +183,13 @@ export function emitStrategy(program: CheckedProgram, root: CheckedFile, options
   sf.addImportDeclaration({
     moduleSpecifier: "algolang/runtime",
     isTypeOnly: true,
-    namedImports: ["BarView", "FillView", "InstrumentInfo", "Strategy", "StrategyContext", "StrategyInit", "Subscriptions", "TradeView"],
+    namedImports: ["BarView", "FillView", "InstrumentInfo", "RiskLimits", "Strategy", "StrategyContext", "StrategyInit", "Subscriptions", "TradeView"],
   });
 
   // ---- fields
-  const nodeFields: PropertyDeclarationStructure[] = [];
-  for (const n of low.nodes) {
-    const name = n.op.namespace ? `${n.op.namespace}.${n.op.name}` : n.op.name;
-    nodeFields.push({
-      kind: StructureKind.Property,
-      name: n.field,
-      scope: TsScope.Private,
-      hasExclamationToken: true,
-      type: n.className,
-      docs: [`#${n.id} ${name}${n.names.length ? ` — ${n.names.join(", ")}` : ""} (${where(n.span)})`],
-    });
-    nodeFields.push(prop(`r_${n.field}`, "boolean", "false", false));
-  }
+  const nodeFields = graphFields(low, where);
   const n = low.instruments.length;
-  const miscFields: PropertyDeclarationStructure[] = [
-    prop("tk", "Float64Array", `new Float64Array(${Math.max(1, n)})`, true, "Tick size in currency units per instrument handle (for `ticks`)."),
-  ];
+  const miscFields: PropertyDeclarationStructure[] = [];
   for (let i = 0; i < records.length; i++) miscFields.push(prop(`rec_${i}`, "number", "0", false, `record series "${records[i]}"`));
 
   // ---- methods
@@ -232,53 +204,15 @@ export function emitStrategy(program: CheckedProgram, root: CheckedFile, options
     returnType: "Subscriptions",
     docs: ["Constructs the feature operators (every buffer is sized here, once) and declares timers and bars."],
     statements: (w) => {
-      w.writeLine("const infos: readonly InstrumentInfo[] = init.instruments;");
-      for (let h = 0; h < n; h++) {
-        w.writeLine(`this.tk[${h}] = (infos[${h}]!.tickSize > 0 ? infos[${h}]!.tickSize : 1) * infos[${h}]!.priceScale;`);
-      }
-      for (const node of low.nodes) {
-        w.writeLine(`this.${node.field} = new ${node.className}(${node.ctorArgs.map((c) => resolveMarkers(c, low.nodes)).join(", ")});`);
-      }
+      for (const l of constructionLines(low)) w.writeLine(l);
       const timerList = timers.map((t) => numberCode(t.period)).join(", ");
       const barList = [...bars.map(([h, len]) => `{ instrument: ${h}, lenNs: ${numberCode(len)} }`), ...extraBars.map((b) => `{ instrument: ${b.instrument}, lenNs: ${numberCode(b.period)} }`)];
       w.writeLine(`return { timersNs: [${timerList}], bars: [${barList.join(", ")}] };`);
     },
   });
   // Per-trigger update methods.
-  const triggers = new Set<string>();
-  for (const node of low.nodes) for (const t of node.triggers) triggers.add(t);
-  const sortedTriggers = [...triggers].sort();
-  for (const trig of sortedTriggers) {
-    const [kind, hs] = trig.split(":") as [string, string];
-    const h = Number(hs);
-    const extra = kind === "trade" ? [{ name: "trade", type: "TradeView" }] : kind === "bar" ? [{ name: "bar", type: "BarView" }] : [];
-    methods.push({
-      kind: StructureKind.Method,
-      name: `upd_${kind}_${h}`,
-      scope: TsScope.Private,
-      parameters: [{ name: "ctx", type: "StrategyContext" }, ...extra],
-      returnType: "void",
-      docs: [`Updates the features a ${kind} event of ${low.instruments[h]?.name ?? h} reaches, in topological order.`],
-      statements: (w) => {
-        w.writeLine("const t = ctx.time;");
-        for (const node of low.nodes) {
-          if (!node.triggers.has(trig)) continue;
-          const f = `this.${node.field}`;
-          const inputs = node.inputs.map((c) => resolveMarkers(c, low.nodes));
-          if (node.op.drive === "book") w.writeLine(`${f}.update(ctx.book(${node.instrument}), t);`);
-          else if (node.op.drive === "trade") {
-            if (kind !== "trade" || node.instrument !== h) continue;
-            w.writeLine(`${f}.onTrade(ctx.toCurrency(${h}, trade.price), trade.size, trade.aggressor, t);`);
-          } else if (node.op.drive === "bar") {
-            if (kind !== "bar" || node.instrument !== h) continue;
-            w.writeLine(`${f}.onBar(ctx.toCurrency(${h}, bar.open), ctx.toCurrency(${h}, bar.high), ctx.toCurrency(${h}, bar.low), ctx.toCurrency(${h}, bar.close), bar.volume, t);`);
-          } else w.writeLine(`${f}.update(${[...inputs, "t"].join(", ")});`);
-          const deps = node.deps.map((d) => `this.r_${low.nodes[d]!.field}`);
-          w.writeLine(`this.r_${node.field} = ${[`${f}.ready`, ...deps].join(" && ")};`);
-        }
-      },
-    });
-  }
+  methods.push(...updateMethods(low));
+  const triggers = new Set(graphTriggers(low));
   const handlerCalls = (kind: string, h?: number, period?: number): string[] => {
     const out: string[] = [];
     for (const site of handlers) {
@@ -375,9 +309,34 @@ export function emitStrategy(program: CheckedProgram, root: CheckedFile, options
     docs: ["Declared params with defaults and ranges (the loader validates `--set` values against them)."],
   });
   cls.addProperties([...paramFields, ...stateFields, ...miscFields, ...nodeFields]);
+  // The risk block in run-time units; the engine's risk manager enforces it on every order.
+  const riskParts: string[] = [];
+  const riskCode = (e: Expr) => {
+    const v = low.expr(e.kind === "Ticks" ? e.value : e, low.rootEnv, Lowering.featureScope());
+    return v.k === "scalar" ? v.code : undefined;
+  };
+  for (const [key, limit] of root.risk) {
+    const code = riskCode(limit.entry.value);
+    if (code === undefined) continue;
+    if (key === "max_position") riskParts.push(`maxPosition: ${code}`);
+    else if (key === "max_order_qty") riskParts.push(`maxOrderQty: ${code}`);
+    else if (key === "max_open_orders") riskParts.push(`maxOpenOrders: ${code}`);
+    else if (key === "max_loss") riskParts.push(`maxLoss: ${code}`);
+    else if (key === "price_band") riskParts.push(limit.entry.value.kind === "Ticks" ? `priceBandTicks: ${code}` : `priceBand: ${code}`);
+    else if (key === "max_order_rate" && limit.entry.per) {
+      const per = riskCode(limit.entry.per);
+      if (per !== undefined) riskParts.push(`maxOrderRate: { count: ${code}, windowNs: ${per} }`);
+    }
+  }
+  cls.addProperty({
+    name: "riskLimits",
+    isReadonly: true,
+    type: "RiskLimits",
+    docs: ["The strategy's `risk` block in run-time units (the engine's risk manager enforces it)."],
+  });
   cls.addConstructor({
     parameters: [{ name: "params", type: "Record<string, number | string | boolean>", initializer: "{}" }],
-    statements: ctorLines.length ? ctorLines : ["void params;"],
+    statements: [...ctorLines, `this.riskLimits = { ${riskParts.join(", ")} };`],
   });
   cls.addMethods(methods);
 
