@@ -1,0 +1,163 @@
+/**
+ * Code generation: golden TypeScript for every example strategy (reviewed like any golden:
+ * `UPDATE_GOLDEN=1` rewrites), byte-identical output across runs, zero TypeScript errors against the
+ * runtime's and stdlib's real types, feature-graph properties (common sub-expressions merged, unused
+ * features dropped, topological order, history sized), and source maps that lead back to the .algo.
+ */
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import ts from "typescript";
+import { TraceMap, originalPositionFor } from "@jridgewell/trace-mapping";
+import { describe, expect, it } from "vitest";
+import { compileStrategy } from "../../../compiler/build.js";
+import { memoryHost } from "../../../compiler/index.js";
+import { REPO } from "../check/golden-support.js";
+
+const UPDATE = process.env.UPDATE_GOLDEN === "1";
+const EXAMPLES = join(REPO, "examples");
+const strategies = readdirSync(EXAMPLES)
+  .filter((f) => f.endsWith(".algo"))
+  .filter((f) => /^\s*strategy\s/m.test(readFileSync(join(EXAMPLES, f), "utf8")))
+  .sort();
+
+function compileExample(name: string) {
+  const path = join("examples", name);
+  const r = compileStrategy(path, readFileSync(join(REPO, path), "utf8"), {
+    readFile: (p) => (existsSync(join(REPO, p)) ? readFileSync(join(REPO, p), "utf8") : undefined),
+    resolveImport: (from, spec) => join(from, "..", spec),
+    fileKey: (p) => join(REPO, p),
+  });
+  expect(r.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+  return r.output!;
+}
+
+function compileText(text: string) {
+  const r = compileStrategy("t.algo", text, memoryHost({ "t.algo": text }));
+  expect(r.diagnostics.filter((d) => d.severity === "error").map((d) => `${d.code} ${d.message}`)).toEqual([]);
+  return r.output!;
+}
+
+describe("code generation", () => {
+  it("finds the example strategies", () => {
+    expect(strategies.length).toBeGreaterThanOrEqual(5);
+  });
+
+  for (const name of strategies) {
+    it(`golden: ${name}`, () => {
+      const out = compileExample(name);
+      const golden = join(REPO, "test/fixtures/codegen", name.replace(/\.algo$/, ".ts.golden"));
+      if (UPDATE || !existsSync(golden)) {
+        if (!UPDATE) throw new Error(`${golden} is missing; run \`npm run test:update\` and review it`);
+        writeFileSync(golden, out.ts);
+        return;
+      }
+      expect(out.ts).toBe(readFileSync(golden, "utf8"));
+    });
+
+    it(`deterministic: ${name}`, () => {
+      const a = compileExample(name);
+      const b = compileExample(name);
+      expect(b.ts).toBe(a.ts);
+      expect(b.js).toBe(a.js);
+      expect(b.jsMap).toBe(a.jsMap);
+    });
+  }
+
+  it("generated TypeScript type-checks against the runtime and stdlib (zero errors)", () => {
+    const files = new Map<string, string>();
+    for (const name of strategies) files.set(join(REPO, "tmp-gen", name.replace(/\.algo$/, ".ts")), compileExample(name).ts);
+    const options: ts.CompilerOptions = {
+      strict: true,
+      noEmit: true,
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      skipLibCheck: true,
+      types: ["node"],
+      baseUrl: REPO,
+      paths: { "algolang/stdlib": ["stdlib/index.ts"], "algolang/runtime": ["runtime/index.ts"] },
+    };
+    const host = ts.createCompilerHost(options);
+    const readFile = host.readFile.bind(host);
+    const fileExists = host.fileExists.bind(host);
+    host.readFile = (f) => files.get(f) ?? readFile(f);
+    host.fileExists = (f) => files.has(f) || fileExists(f);
+    const program = ts.createProgram([...files.keys()], options, host);
+    const diags = ts.getPreEmitDiagnostics(program).filter((d) => d.file && files.has(d.file.fileName));
+    const text = diags.map((d) => `${d.file!.fileName}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`);
+    expect(text).toEqual([]);
+  });
+
+  const base = `strategy T "t"
+instrument es = "ESZ4"
+param size: qty = 1 in [1, 2]
+risk {
+  max_position = 10
+  max_order_qty = 5
+  max_open_orders = 4
+  max_order_rate = 50 per 1s
+  max_loss = 1000
+  price_band = 8 ticks
+}
+`;
+
+  it("merges common sub-expressions and drops unused features", () => {
+    const out = compileText(`${base}
+features {
+  mid = book.mid(es)
+  a = ema(mid, 20) - ema(mid, 100)
+  b = ema(book.mid(es), 20) * 2
+  unused = stdev(mid, 50)
+}
+on book(es) when ready(a) and ready(b) {
+  if a > b and exposure(es, buy) + size <= 10 { buy(es, size) }
+}
+`);
+    const g = out.emitted.graph;
+    const names = g.nodes.map((n) => `${n.op.namespace ? n.op.namespace + "." : ""}${n.op.name}`);
+    expect(names.filter((n) => n === "book.mid")).toHaveLength(1);
+    expect(names.filter((n) => n === "ema")).toHaveLength(2);
+    expect(names).not.toContain("stdev");
+    // Topological: inputs have smaller ids.
+    for (const n of g.nodes) for (const d of n.deps) expect(d).toBeLessThan(n.id);
+  });
+
+  it("sizes history reads at compile time and updates nodes only on their triggers", () => {
+    const out = compileText(`${base}
+instrument nq = "NQZ4"
+features {
+  a = book.mid(es)
+  b = book.mid(nq)
+  jump = a - a[12]
+}
+on book(es) when ready(jump) and ready(b) {
+  if jump > 0 and b > 0 and exposure(es, buy) + size <= 10 { buy(es, size) }
+}
+`);
+    const lag = out.emitted.graph.nodes.find((n) => n.op.name === "lag")!;
+    expect(lag.ctorArgs).toEqual(["12"]);
+    expect([...lag.triggers]).toEqual(["book:0"]);
+    const nqMid = out.emitted.graph.nodes.find((n) => n.op.name === "mid" && n.instrument === 1)!;
+    expect([...nqMid.triggers]).toEqual(["book:1"]);
+    expect(out.ts).toMatch(/private upd_book_1\(ctx: StrategyContext\): void \{\s*const t = ctx\.time;\s*this\.f_b\.update\(ctx\.book\(1\), t\);\s*this\.r_f_b = this\.f_b\.ready;\s*\}/);
+  });
+
+  it("maps generated JavaScript back to the .algo line of each handler statement", () => {
+    const text = `${base}
+features { mid = book.mid(es) }
+on book(es) when ready(mid) {
+  if exposure(es, buy) + size <= 10 {
+    buy(es, size)
+  }
+}
+`;
+    const out = compileText(text);
+    const lines = out.cjs.split("\n");
+    const jsLine = lines.findIndex((l) => l.includes("ctx.buy(")) + 1;
+    const col = lines[jsLine - 1]!.indexOf("ctx.buy(");
+    const pos = originalPositionFor(new TraceMap(out.cjsMap), { line: jsLine, column: col });
+    expect(pos.source).toBe("t.algo");
+    const algoLine = text.split("\n").findIndex((l) => l.includes("buy(es, size)")) + 1;
+    expect(pos.line).toBe(algoLine);
+  });
+});
