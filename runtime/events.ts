@@ -43,6 +43,13 @@ export const enum EventKind {
   Imbalance = 13,
   /** A statistic (settlement, open interest, ...): statType, price, size. */
   Statistic = 14,
+  /**
+   * L3: a resting order was filled (DBN action F). Informational only: in Databento's semantics the
+   * book changes through the Cancel that accompanies every fill, so books ignore this kind.
+   */
+  Fill = 15,
+  /** No book change (DBN action N): carries only time and flags (e.g. F_LAST). */
+  NoAction = 16,
 }
 
 /** Sides: bid/buy = 1, ask/sell = -1, none = 0 (so `side * qty` is a signed quantity). */
@@ -81,6 +88,9 @@ export class MarketEvent {
   size = 0;
   /** Trade aggressor side (Bid = buyer-initiated), for Trade/Execute when known; else None. */
   aggressor: Side = Side.None;
+  /** Source action code: DBN action char code ('A'=65, 'C', 'M', 'T', 'F', 'R', 'N'), DBN status
+   * action or statistic update action; 0 when the source has none. */
+  action = 0;
   /** Source flags (DBN flags byte: F_LAST=128, F_TOB=64, F_SNAPSHOT=32, F_MBP=16, ...). */
   flags = 0;
   /** LevelUpdate: depth index (0 = top). LevelSnapshot: number of levels filled. */

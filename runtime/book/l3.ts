@@ -1,0 +1,854 @@
+/**
+ * The exact market-by-order (L3) book. PER-EVENT CODE: `apply` and every query must not allocate in
+ * steady state — no objects, closures, Maps, strings or iterators. State lives in typed arrays:
+ *
+ * - orders: a pool of slots (SoA: id halves, side, price, size, level, prev/next in the level FIFO)
+ *   with a free list threaded through `oNext`;
+ * - order id → slot: an open-addressing hash table (linear probing, backward-shift deletion) keyed
+ *   by the two u32 halves of the u64 id (held as int32), entries interleaved in one Int32Array so a
+ *   probe touches one cache line; rehashed (doubling) only when its load passes 1/2;
+ * - price levels: a pool of slots (price, total size, order count, FIFO head/tail), and per side a
+ *   sorted array of (key, level slot) with key = side × price, ascending, so the touch is the LAST
+ *   element on both sides: the levels that change most are the cheapest to insert and remove
+ *   (memmove of the few levels behind them) and are found first.
+ *
+ * Priority rules (CME and Nasdaq both do this; so does Databento's reference book): a size decrease
+ * (partial cancel, execution, modify down) keeps the order's place in its level's FIFO; a price
+ * change or a size increase sends the order to the back of its (new) level's queue.
+ *
+ * Event semantics (runtime/events.ts): Add, Cancel (size = size removed; at 0 the order goes),
+ * Delete (the whole order goes), Modify (new price and size), Execute (resting order reduced by
+ * size), Trade (no book change: in DBN MBO every fill is followed by the cancel that updates the
+ * book, and LOBSTER hidden executions touch no visible order; likewise Fill and NoAction), Clear.
+ * Inconsistencies are counted in `anomalies` per kind with the first offending event; the replay
+ * always continues.
+ */
+import { EventKind, type MarketEvent, Side } from "../events.js";
+import { AnomalyCounters, AnomalyKind } from "./anomalies.js";
+import type { BookView } from "./view.js";
+
+/** DBN's F_LAST flag: the last record of an exchange event for an instrument. */
+export const F_LAST = 128;
+
+/** Construction options of an L3 book. */
+export interface L3BookOptions {
+  /** Expected number of resting orders (pre-sizes the pool and the id table; default 4096). */
+  orderCapacity?: number;
+  /** Expected number of price levels per side (default 1024). */
+  levelCapacity?: number;
+  /**
+   * Check for a crossed/locked book only after records flagged F_LAST (DBN sources, where one
+   * exchange event becomes several records and the book may be transiently crossed between them).
+   * Default false: check after every event.
+   */
+  crossCheckOnLastOnly?: boolean;
+}
+
+const EMPTY = -1;
+const R_PRICE = 0;
+const R_SIZE = 1;
+const R_TS = 2;
+const R_SEQ = 3;
+const R_LAST = 4;
+const R_KEY = 5;
+
+function nextPow2(n: number): number {
+  let p = 16;
+  while (p < n) p *= 2;
+  return p;
+}
+
+/** The exact L3 book of one instrument; implements BookView. */
+export class L3Book implements BookView {
+  readonly instrument: number;
+  /** Inconsistencies seen so far, per kind. */
+  readonly anomalies = new AnomalyCounters();
+
+  // ---- order pool (SoA) ----
+  private oCap: number;
+  private oIdHi: Int32Array;
+  private oIdLo: Int32Array;
+  private oSide: Int8Array;
+  private oPrice: Float64Array;
+  private oSize: Float64Array;
+  private oLevel: Int32Array;
+  private oHash: Int32Array; // the order's position in the id table (kept through shifts)
+  private oPrev: Int32Array;
+  private oNext: Int32Array;
+  private oFree = EMPTY;
+  private oUsed = 0; // high-water mark of slots ever handed out
+  private orderCount = 0;
+
+  // ---- id → slot hash table ----
+  private hMask: number;
+  // Entry i at [4i .. 4i+3] = (slot or -1, id hi, id lo, unused): one cache line holds 4 entries,
+  // so a probe touches one line instead of one per column.
+  private hTab: Int32Array;
+  private hCount = 0;
+
+  // ---- level pool (SoA) ----
+  private lCap: number;
+  private lPrice: Float64Array;
+  private lSize: Float64Array;
+  private lCount: Int32Array;
+  private lHead: Int32Array;
+  private lTail: Int32Array;
+  private lFree = EMPTY;
+  private lUsed = 0;
+
+  // ---- per side sorted levels: key = side × price ascending, touch at the end ----
+  private bidKeys: Float64Array;
+  private bidSlots: Int32Array;
+  private bidN = 0;
+  private askKeys: Float64Array;
+  private askSlots: Int32Array;
+  private askN = 0;
+
+  // Scratch registers (see the op* methods): price, size, ts, sequence, last update ts, search key.
+  private readonly reg = new Float64Array(6);
+  private readonly crossOnLastOnly: boolean;
+
+  constructor(instrument = 0, options: L3BookOptions = {}) {
+    this.instrument = instrument;
+    this.crossOnLastOnly = options.crossCheckOnLastOnly ?? false;
+    const oc = Math.max(16, options.orderCapacity ?? 4096);
+    this.oCap = oc;
+    this.oIdHi = new Int32Array(oc);
+    this.oIdLo = new Int32Array(oc);
+    this.oSide = new Int8Array(oc);
+    this.oPrice = new Float64Array(oc);
+    this.oSize = new Float64Array(oc);
+    this.oLevel = new Int32Array(oc);
+    this.oHash = new Int32Array(oc);
+    this.oPrev = new Int32Array(oc);
+    this.oNext = new Int32Array(oc);
+    const hc = nextPow2(oc * 2);
+    this.hMask = hc - 1;
+    this.hTab = L3Book.emptyTable(hc);
+    const lc = Math.max(16, options.levelCapacity ?? 1024);
+    this.lCap = lc;
+    this.lPrice = new Float64Array(lc);
+    this.lSize = new Float64Array(lc);
+    this.lCount = new Int32Array(lc);
+    this.lHead = new Int32Array(lc);
+    this.lTail = new Int32Array(lc);
+    this.bidKeys = new Float64Array(lc);
+    this.bidSlots = new Int32Array(lc);
+    this.askKeys = new Float64Array(lc);
+    this.askSlots = new Int32Array(lc);
+  }
+
+  // ======================= event dispatch =======================
+
+  /** Applies one event to the book (kinds that do not concern an L3 book are ignored). */
+  apply(ev: MarketEvent): void {
+    const r = this.reg;
+    r[R_PRICE] = ev.price;
+    r[R_SIZE] = ev.size;
+    r[R_TS] = ev.ts;
+    r[R_SEQ] = ev.sequence;
+    switch (ev.kind) {
+      case EventKind.Add:
+        this.opAdd(ev.orderIdHi | 0, ev.orderIdLo | 0, ev.side, false);
+        break;
+      case EventKind.Cancel:
+        this.opReduce(ev.orderIdHi | 0, ev.orderIdLo | 0, AnomalyKind.UnknownCancel);
+        break;
+      case EventKind.Delete:
+        this.opDelete(ev.orderIdHi | 0, ev.orderIdLo | 0);
+        break;
+      case EventKind.Modify:
+        this.opModify(ev.orderIdHi | 0, ev.orderIdLo | 0, ev.side);
+        break;
+      case EventKind.Execute:
+        this.opReduce(ev.orderIdHi | 0, ev.orderIdLo | 0, AnomalyKind.UnknownExecute);
+        break;
+      case EventKind.Clear:
+        this.clear();
+        r[R_LAST] = r[R_TS];
+        return;
+      default:
+        // Trade / Fill / NoAction change nothing, but may close an exchange event (F_LAST).
+        if (this.crossOnLastOnly && (ev.flags & F_LAST) !== 0) this.crossCheck();
+        return;
+    }
+    if (!this.crossOnLastOnly || (ev.flags & F_LAST) !== 0) this.crossCheck();
+  }
+
+  /** Counts a crossed or locked book, attributing it to the event (sequence, ts). */
+  checkCrossed(sequence: number, ts: number): void {
+    this.reg[R_SEQ] = sequence;
+    this.reg[R_TS] = ts;
+    this.crossCheck();
+  }
+
+  private crossCheck(): void {
+    if (this.bidN === 0 || this.askN === 0) return;
+    const bid = this.lPrice[this.bidSlots[this.bidN - 1]];
+    const ask = this.lPrice[this.askSlots[this.askN - 1]];
+    if (bid > ask) this.note(AnomalyKind.Crossed);
+    else if (bid === ask) this.note(AnomalyKind.Locked);
+  }
+
+  private note(kind: AnomalyKind): void {
+    this.anomalies.note(kind, this.reg[R_SEQ], this.reg[R_TS]);
+  }
+
+  private setRegs(price: number, size: number, sequence: number, ts: number): void {
+    const r = this.reg;
+    r[R_PRICE] = price;
+    r[R_SIZE] = size;
+    r[R_SEQ] = sequence;
+    r[R_TS] = ts;
+  }
+
+  // ======================= operations =======================
+
+  /** Adds a resting order at the back of its level's queue (a duplicate id replaces the old order). */
+  add(idHi: number, idLo: number, side: Side, price: number, size: number, sequence = 0, ts = 0): void {
+    this.setRegs(price, size, sequence, ts);
+    this.opAdd(idHi | 0, idLo | 0, side, false);
+  }
+
+  /**
+   * Adds a resting order at the FRONT of its level's queue: for depth that was resting before the
+   * data began (e.g. LOBSTER's pre-open book), which has time priority over everything later.
+   */
+  addFront(idHi: number, idLo: number, side: Side, price: number, size: number): void {
+    this.setRegs(price, size, this.reg[R_SEQ], this.reg[R_LAST]);
+    this.opAdd(idHi | 0, idLo | 0, side, true);
+  }
+
+  /** Reduces an order by `size` keeping its priority; removes it at 0. */
+  cancel(idHi: number, idLo: number, size: number, sequence = 0, ts = 0): void {
+    this.setRegs(0, size, sequence, ts);
+    this.opReduce(idHi | 0, idLo | 0, AnomalyKind.UnknownCancel);
+  }
+
+  /** Removes an order entirely. */
+  delete(idHi: number, idLo: number, sequence = 0, ts = 0): void {
+    this.setRegs(0, 0, sequence, ts);
+    this.opDelete(idHi | 0, idLo | 0);
+  }
+
+  /** Executes `size` of a resting order (keeps priority; removed at 0). */
+  execute(idHi: number, idLo: number, size: number, sequence = 0, ts = 0): void {
+    this.setRegs(0, size, sequence, ts);
+    this.opReduce(idHi | 0, idLo | 0, AnomalyKind.UnknownExecute);
+  }
+
+  /**
+   * Changes an order's price and/or size. A price change (or side change) or a size increase loses
+   * priority (back of the queue); a size decrease keeps it; size 0 removes the order. A modify of an
+   * unknown id is counted and the order is added (as venues that send modifies for orders first seen
+   * mid-stream mean).
+   */
+  modify(idHi: number, idLo: number, side: Side, price: number, size: number, sequence = 0, ts = 0): void {
+    this.setRegs(price, size, sequence, ts);
+    this.opModify(idHi | 0, idLo | 0, side);
+  }
+
+  // The op* methods take int32 id halves and read price/size/ts from `reg`: a double passed as a
+  // call argument that V8 does not inline is boxed (allocated), a typed-array slot never is.
+
+  private opAdd(hi: number, lo: number, side: Side, front: boolean): void {
+    const r = this.reg;
+    if (!front) r[R_LAST] = r[R_TS];
+    const price = r[R_PRICE];
+    if ((side !== Side.Bid && side !== Side.Ask) || price !== price || !(r[R_SIZE] > 0)) {
+      if (!front) this.note(AnomalyKind.BadField);
+      return;
+    }
+    let pos = this.probe(hi, lo);
+    if (pos >= 0) {
+      if (!front) this.note(AnomalyKind.DuplicateAdd);
+      this.removeSlot(this.hTab[pos << 2]);
+      pos = this.probe(hi, lo);
+    }
+    this.insertOrder(hi, lo, side, front, pos);
+  }
+
+  private opReduce(hi: number, lo: number, unknown: AnomalyKind): void {
+    this.reg[R_LAST] = this.reg[R_TS];
+    const slot = this.find(hi, lo);
+    if (slot === EMPTY) this.note(unknown);
+    else this.reduceSlot(slot);
+  }
+
+  private opDelete(hi: number, lo: number): void {
+    this.reg[R_LAST] = this.reg[R_TS];
+    const slot = this.find(hi, lo);
+    if (slot === EMPTY) this.note(AnomalyKind.UnknownCancel);
+    else this.removeSlot(slot);
+  }
+
+  private opModify(hi: number, lo: number, side: Side): void {
+    const r = this.reg;
+    r[R_LAST] = r[R_TS];
+    const slot = this.find(hi, lo);
+    const size = r[R_SIZE];
+    if (slot === EMPTY) {
+      this.note(AnomalyKind.UnknownModify);
+      if (size > 0) this.opAdd(hi, lo, side, false);
+      return;
+    }
+    if (!(size > 0)) {
+      this.removeSlot(slot);
+      return;
+    }
+    const oldSide = this.oSide[slot];
+    const newSide = side === Side.Bid || side === Side.Ask ? side : oldSide;
+    const price = r[R_PRICE];
+    if (price !== this.oPrice[slot] || newSide !== oldSide) {
+      if (price !== price) {
+        this.note(AnomalyKind.BadField);
+        return;
+      }
+      this.removeSlot(slot);
+      this.insertOrder(hi, lo, newSide as Side, false, this.probe(hi, lo));
+      return;
+    }
+    const old = this.oSize[slot];
+    const lv = this.oLevel[slot];
+    if (size < old) {
+      this.oSize[slot] = size;
+      this.lSize[lv] -= old - size;
+    } else if (size > old) {
+      this.lSize[lv] += size - old;
+      this.oSize[slot] = size;
+      // Loses priority: move to the back of the same level.
+      if (this.lTail[lv] !== slot) {
+        this.unlinkFromLevel(slot, lv);
+        this.linkBack(slot, lv);
+      }
+    }
+  }
+
+  /** Removes every order and level (keeps the anomaly counters). */
+  clear(): void {
+    const t = this.hTab;
+    for (let i = 0; i < t.length; i += 4) t[i] = EMPTY;
+    this.hCount = 0;
+    this.oFree = EMPTY;
+    this.oUsed = 0;
+    this.orderCount = 0;
+    this.lFree = EMPTY;
+    this.lUsed = 0;
+    this.bidN = 0;
+    this.askN = 0;
+  }
+
+  /** Removes every order at (side, price); returns the size removed. */
+  clearLevel(side: Side, price: number): number {
+    const lv = this.levelSlotAt(side, price);
+    if (lv === EMPTY) return 0;
+    const removed = this.lSize[lv];
+    let s = this.lHead[lv];
+    while (s !== EMPTY) {
+      const nx = this.oNext[s];
+      this.removeSlot(s);
+      s = nx;
+    }
+    return removed;
+  }
+
+  /**
+   * Takes `size` from the orders at (side, price) starting at the front of the queue (for depth
+   * whose order ids are unknown); returns the part the level could not cover.
+   */
+  reduceAtPrice(side: Side, price: number, size: number): number {
+    let left = size;
+    while (left > 0) {
+      const lv = this.levelSlotAt(side, price);
+      if (lv === EMPTY) break;
+      const s = this.lHead[lv];
+      const sz = this.oSize[s];
+      if (sz > left) {
+        this.oSize[s] = sz - left;
+        this.lSize[lv] -= left;
+        return 0;
+      }
+      left -= sz;
+      this.removeSlot(s);
+    }
+    return left;
+  }
+
+  // ======================= queries (BookView + orders) =======================
+
+  /** Best bid price, NaN when empty. */
+  bestBid(): number {
+    return this.bidN === 0 ? Number.NaN : this.lPrice[this.bidSlots[this.bidN - 1]];
+  }
+
+  /** Best ask price, NaN when empty. */
+  bestAsk(): number {
+    return this.askN === 0 ? Number.NaN : this.lPrice[this.askSlots[this.askN - 1]];
+  }
+
+  /** Number of non-empty levels on a side. */
+  levels(side: Side): number {
+    return side === Side.Bid ? this.bidN : side === Side.Ask ? this.askN : 0;
+  }
+
+  /** Level slot at depth i from the touch, or -1. */
+  private levelSlot(side: Side, i: number): number {
+    if (side === Side.Bid) return i >= 0 && i < this.bidN ? this.bidSlots[this.bidN - 1 - i] : EMPTY;
+    if (side === Side.Ask) return i >= 0 && i < this.askN ? this.askSlots[this.askN - 1 - i] : EMPTY;
+    return EMPTY;
+  }
+
+  /** Price of level i (0 = touch), NaN past the last level. */
+  levelPrice(side: Side, i: number): number {
+    const lv = this.levelSlot(side, i);
+    return lv === EMPTY ? Number.NaN : this.lPrice[lv];
+  }
+
+  /** Total size of level i, 0 past the last level. */
+  levelSize(side: Side, i: number): number {
+    const lv = this.levelSlot(side, i);
+    return lv === EMPTY ? 0 : this.lSize[lv];
+  }
+
+  /** Number of orders at level i, 0 past the last level. */
+  levelCount(side: Side, i: number): number {
+    const lv = this.levelSlot(side, i);
+    return lv === EMPTY ? 0 : this.lCount[lv];
+  }
+
+  /** Total size resting at an exact price on a side. */
+  sizeAtPrice(side: Side, price: number): number {
+    const lv = this.levelSlotAt(side, price);
+    return lv === EMPTY ? 0 : this.lSize[lv];
+  }
+
+  /** Number of orders resting at an exact price on a side. */
+  countAtPrice(side: Side, price: number): number {
+    const lv = this.levelSlotAt(side, price);
+    return lv === EMPTY ? 0 : this.lCount[lv];
+  }
+
+  /** Total size of the top n levels on a side. */
+  depth(side: Side, n: number): number {
+    const m = Math.min(n, this.levels(side));
+    let t = 0;
+    for (let i = 0; i < m; i++) t += this.lSize[this.levelSlot(side, i)];
+    return t;
+  }
+
+  /** Event time of the last change applied. */
+  lastUpdateTs(): number {
+    return this.reg[R_LAST];
+  }
+
+  /** Number of resting orders. */
+  orders(): number {
+    return this.orderCount;
+  }
+
+  /** True when the order id rests in the book. */
+  hasOrder(idHi: number, idLo: number): boolean {
+    return this.find(idHi | 0, idLo | 0) !== EMPTY;
+  }
+
+  /** Price of a resting order, NaN when unknown. */
+  orderPrice(idHi: number, idLo: number): number {
+    const s = this.find(idHi | 0, idLo | 0);
+    return s === EMPTY ? Number.NaN : this.oPrice[s];
+  }
+
+  /** Remaining size of a resting order, 0 when unknown. */
+  orderSize(idHi: number, idLo: number): number {
+    const s = this.find(idHi | 0, idLo | 0);
+    return s === EMPTY ? 0 : this.oSize[s];
+  }
+
+  /** Side of a resting order, None when unknown. */
+  orderSide(idHi: number, idLo: number): Side {
+    const s = this.find(idHi | 0, idLo | 0);
+    return s === EMPTY ? Side.None : (this.oSide[s] as Side);
+  }
+
+  /** Size queued ahead of an order in its level's FIFO (O(position)); NaN when unknown. */
+  queueAhead(idHi: number, idLo: number): number {
+    const s = this.find(idHi | 0, idLo | 0);
+    if (s === EMPTY) return Number.NaN;
+    let ahead = 0;
+    let p = this.oPrev[s];
+    while (p !== EMPTY) {
+      ahead += this.oSize[p];
+      p = this.oPrev[p];
+    }
+    return ahead;
+  }
+
+  /**
+   * Visits the orders of level i (0 = touch) on a side in queue order, writing ids and sizes into
+   * the given arrays; returns how many were written (at most the arrays' length).
+   */
+  levelOrders(side: Side, i: number, idHi: Uint32Array, idLo: Uint32Array, size: Float64Array): number {
+    const lv = this.levelSlot(side, i);
+    if (lv === EMPTY) return 0;
+    let n = 0;
+    let s = this.lHead[lv];
+    while (s !== EMPTY && n < size.length) {
+      idHi[n] = this.oIdHi[s];
+      idLo[n] = this.oIdLo[s];
+      size[n] = this.oSize[s];
+      n++;
+      s = this.oNext[s];
+    }
+    return n;
+  }
+
+  // ======================= internals =======================
+
+  private hashOf(hi: number, lo: number): number {
+    let h = Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b);
+    h ^= h >>> 15;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 13;
+    return h & this.hMask;
+  }
+
+  private static emptyTable(entries: number): Int32Array {
+    const t = new Int32Array(entries * 4);
+    for (let i = 0; i < t.length; i += 4) t[i] = EMPTY;
+    return t;
+  }
+
+  /** Slot of an order id, or -1. */
+  private find(hi: number, lo: number): number {
+    const mask = this.hMask;
+    const t = this.hTab;
+    let i = this.hashOf(hi, lo);
+    for (;;) {
+      const b = i << 2;
+      const s = t[b];
+      if (s === EMPTY) return EMPTY;
+      if (t[b + 2] === lo && t[b + 1] === hi) return s;
+      i = (i + 1) & mask;
+    }
+  }
+
+  /** Table position holding (hi, lo), or -(empty position + 1) where it would go. */
+  private probe(hi: number, lo: number): number {
+    const mask = this.hMask;
+    const t = this.hTab;
+    let i = this.hashOf(hi, lo);
+    for (;;) {
+      const b = i << 2;
+      if (t[b] === EMPTY) return -(i + 1);
+      if (t[b + 2] === lo && t[b + 1] === hi) return i;
+      i = (i + 1) & mask;
+    }
+  }
+
+  /** Stores (hi, lo) → slot at an empty table position found by `probe` (-(pos + 1)). */
+  private hashInsertAt(neg: number, hi: number, lo: number, slot: number): void {
+    let i = -neg - 1;
+    if ((this.hCount + 1) * 2 > this.hMask + 1) {
+      this.rehash((this.hMask + 1) * 2);
+      i = -this.probe(hi, lo) - 1;
+    }
+    const t = this.hTab;
+    const b = i << 2;
+    t[b] = slot;
+    t[b + 1] = hi;
+    t[b + 2] = lo;
+    this.oHash[slot] = i;
+    this.hCount++;
+  }
+
+  /** Deletes the entry at table position i with backward-shift deletion (no tombstones). */
+  private hashRemoveAt(i: number): void {
+    const mask = this.hMask;
+    const t = this.hTab;
+    let j = i;
+    for (;;) {
+      j = (j + 1) & mask;
+      const bj = j << 2;
+      const sj = t[bj];
+      if (sj === EMPTY) break;
+      const k = this.hashOf(t[bj + 1], t[bj + 2]);
+      // Move j's entry into the hole at i when its home k is not cyclically in (i, j].
+      if (i <= j ? k <= i || k > j : k <= i && k > j) {
+        const bi = i << 2;
+        t[bi] = sj;
+        t[bi + 1] = t[bj + 1];
+        t[bi + 2] = t[bj + 2];
+        this.oHash[sj] = i;
+        i = j;
+      }
+    }
+    t[i << 2] = EMPTY;
+    this.hCount--;
+  }
+
+  private rehash(cap: number): void {
+    const old = this.hTab;
+    this.hMask = cap - 1;
+    this.hTab = L3Book.emptyTable(cap);
+    this.hCount = 0;
+    const t = this.hTab;
+    for (let b = 0; b < old.length; b += 4) {
+      const s = old[b];
+      if (s === EMPTY) continue;
+      let j = this.hashOf(old[b + 1], old[b + 2]);
+      while (t[j << 2] !== EMPTY) j = (j + 1) & this.hMask;
+      t[j << 2] = s;
+      t[(j << 2) + 1] = old[b + 1];
+      t[(j << 2) + 2] = old[b + 2];
+      this.oHash[s] = j;
+      this.hCount++;
+    }
+  }
+
+  private allocOrder(): number {
+    if (this.oFree !== EMPTY) {
+      const s = this.oFree;
+      this.oFree = this.oNext[s];
+      return s;
+    }
+    if (this.oUsed === this.oCap) this.growOrders();
+    return this.oUsed++;
+  }
+
+  private growOrders(): void {
+    const cap = this.oCap * 2;
+    const gi32 = (a: Int32Array) => {
+      const b = new Int32Array(cap);
+      b.set(a);
+      return b;
+    };
+    const gf = (a: Float64Array) => {
+      const b = new Float64Array(cap);
+      b.set(a);
+      return b;
+    };
+    this.oIdHi = gi32(this.oIdHi);
+    this.oIdLo = gi32(this.oIdLo);
+    const side = new Int8Array(cap);
+    side.set(this.oSide);
+    this.oSide = side;
+    this.oPrice = gf(this.oPrice);
+    this.oSize = gf(this.oSize);
+    this.oLevel = gi32(this.oLevel);
+    this.oHash = gi32(this.oHash);
+    this.oPrev = gi32(this.oPrev);
+    this.oNext = gi32(this.oNext);
+    this.oCap = cap;
+  }
+
+  private allocLevel(): number {
+    if (this.lFree !== EMPTY) {
+      const s = this.lFree;
+      this.lFree = this.lHead[s];
+      return s;
+    }
+    if (this.lUsed === this.lCap) this.growLevels();
+    return this.lUsed++;
+  }
+
+  private growLevels(): void {
+    const cap = this.lCap * 2;
+    const gf = (a: Float64Array) => {
+      const b = new Float64Array(cap);
+      b.set(a);
+      return b;
+    };
+    const gi = (a: Int32Array) => {
+      const b = new Int32Array(cap);
+      b.set(a);
+      return b;
+    };
+    this.lPrice = gf(this.lPrice);
+    this.lSize = gf(this.lSize);
+    this.lCount = gi(this.lCount);
+    this.lHead = gi(this.lHead);
+    this.lTail = gi(this.lTail);
+    this.bidKeys = gf(this.bidKeys);
+    this.bidSlots = gi(this.bidSlots);
+    this.askKeys = gf(this.askKeys);
+    this.askSlots = gi(this.askSlots);
+    this.lCap = cap;
+  }
+
+  /**
+   * Position of the key in reg[R_KEY] in a side's sorted key array, or -(insertion point + 1).
+   * Scans the 8 levels nearest the touch first (most events are there), then binary-searches.
+   */
+  private search(keys: Float64Array, n: number): number {
+    const key = this.reg[R_KEY];
+    let i = n - 1;
+    const stop = n > 8 ? n - 8 : 0;
+    while (i >= stop) {
+      const k = keys[i];
+      if (k === key) return i;
+      if (k < key) return -(i + 2);
+      i--;
+    }
+    if (stop === 0) return -1;
+    let lo = 0;
+    let hi = stop - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const k = keys[mid];
+      if (k < key) lo = mid + 1;
+      else if (k > key) hi = mid - 1;
+      else return mid;
+    }
+    return -(lo + 1);
+  }
+
+  /** Level slot at an exact (side, price), or -1. */
+  private levelSlotAt(side: Side, price: number): number {
+    if (side === Side.Bid) {
+      this.reg[R_KEY] = price;
+      const p = this.search(this.bidKeys, this.bidN);
+      return p >= 0 ? this.bidSlots[p] : EMPTY;
+    }
+    if (side === Side.Ask) {
+      this.reg[R_KEY] = -price;
+      const p = this.search(this.askKeys, this.askN);
+      return p >= 0 ? this.askSlots[p] : EMPTY;
+    }
+    return EMPTY;
+  }
+
+  /** Level slot at (side, reg[R_PRICE]), created empty when absent. */
+  private levelFor(side: Side): number {
+    const bid = side === Side.Bid;
+    const price = this.reg[R_PRICE];
+    this.reg[R_KEY] = bid ? price : -price;
+    const n = bid ? this.bidN : this.askN;
+    let pos = this.search(bid ? this.bidKeys : this.askKeys, n);
+    if (pos >= 0) return bid ? this.bidSlots[pos] : this.askSlots[pos];
+    const lv = this.allocLevel(); // may grow (and replace) the key arrays
+    const keys = bid ? this.bidKeys : this.askKeys;
+    const slots = bid ? this.bidSlots : this.askSlots;
+    pos = -pos - 1;
+    if (n - pos > 16) {
+      keys.copyWithin(pos + 1, pos, n);
+      slots.copyWithin(pos + 1, pos, n);
+    } else {
+      for (let i = n; i > pos; i--) {
+        keys[i] = keys[i - 1];
+        slots[i] = slots[i - 1];
+      }
+    }
+    keys[pos] = this.reg[R_KEY];
+    slots[pos] = lv;
+    if (bid) this.bidN = n + 1;
+    else this.askN = n + 1;
+    this.lPrice[lv] = price;
+    this.lSize[lv] = 0;
+    this.lCount[lv] = 0;
+    this.lHead[lv] = EMPTY;
+    this.lTail[lv] = EMPTY;
+    return lv;
+  }
+
+  /** Removes an empty level from its side and frees its slot. */
+  private dropLevel(lv: number, side: number): void {
+    const bid = side === Side.Bid;
+    const price = this.lPrice[lv];
+    const keys = bid ? this.bidKeys : this.askKeys;
+    const slots = bid ? this.bidSlots : this.askSlots;
+    const n = bid ? this.bidN : this.askN;
+    this.reg[R_KEY] = bid ? price : -price;
+    const pos = this.search(keys, n);
+    if (pos >= 0) {
+      if (n - pos > 16) {
+        keys.copyWithin(pos, pos + 1, n);
+        slots.copyWithin(pos, pos + 1, n);
+      } else {
+        for (let i = pos + 1; i < n; i++) {
+          keys[i - 1] = keys[i];
+          slots[i - 1] = slots[i];
+        }
+      }
+      if (bid) this.bidN = n - 1;
+      else this.askN = n - 1;
+    }
+    this.lHead[lv] = this.lFree;
+    this.lFree = lv;
+  }
+
+  private linkBack(slot: number, lv: number): void {
+    const tail = this.lTail[lv];
+    this.oPrev[slot] = tail;
+    this.oNext[slot] = EMPTY;
+    if (tail === EMPTY) this.lHead[lv] = slot;
+    else this.oNext[tail] = slot;
+    this.lTail[lv] = slot;
+  }
+
+  private linkFront(slot: number, lv: number): void {
+    const head = this.lHead[lv];
+    this.oPrev[slot] = EMPTY;
+    this.oNext[slot] = head;
+    if (head === EMPTY) this.lTail[lv] = slot;
+    else this.oPrev[head] = slot;
+    this.lHead[lv] = slot;
+  }
+
+  private unlinkFromLevel(slot: number, lv: number): void {
+    const p = this.oPrev[slot];
+    const nx = this.oNext[slot];
+    if (p === EMPTY) this.lHead[lv] = nx;
+    else this.oNext[p] = nx;
+    if (nx === EMPTY) this.lTail[lv] = p;
+    else this.oPrev[nx] = p;
+  }
+
+  /**
+   * Inserts order (hi, lo) at (side, reg[R_PRICE]) with size reg[R_SIZE]; `hashPos` is the
+   * id table's empty position for it, as returned by `probe`.
+   */
+  private insertOrder(hi: number, lo: number, side: Side, front: boolean, hashPos: number): void {
+    const slot = this.allocOrder();
+    const size = this.reg[R_SIZE];
+    this.oIdHi[slot] = hi;
+    this.oIdLo[slot] = lo;
+    this.oSide[slot] = side;
+    this.oPrice[slot] = this.reg[R_PRICE];
+    this.oSize[slot] = size;
+    const lv = this.levelFor(side);
+    this.oLevel[slot] = lv;
+    if (front) this.linkFront(slot, lv);
+    else this.linkBack(slot, lv);
+    this.lSize[lv] += size;
+    this.lCount[lv]++;
+    this.orderCount++;
+    this.hashInsertAt(hashPos, hi, lo, slot);
+  }
+
+  /** Reduces an order by reg[R_SIZE] (keeps priority), removing it at 0. */
+  private reduceSlot(slot: number): void {
+    const size = this.reg[R_SIZE];
+    const old = this.oSize[slot];
+    if (size < old) {
+      if (!(size >= 0)) {
+        this.note(AnomalyKind.BadField);
+        return;
+      }
+      this.oSize[slot] = old - size;
+      this.lSize[this.oLevel[slot]] -= size;
+      return;
+    }
+    if (size > old) this.note(AnomalyKind.NegativeSize);
+    this.removeSlot(slot);
+  }
+
+  private removeSlot(slot: number): void {
+    const lv = this.oLevel[slot];
+    this.unlinkFromLevel(slot, lv);
+    this.lSize[lv] -= this.oSize[slot];
+    if (--this.lCount[lv] === 0) this.dropLevel(lv, this.oSide[slot]);
+    this.hashRemoveAt(this.oHash[slot]);
+    this.oNext[slot] = this.oFree;
+    this.oFree = slot;
+    this.orderCount--;
+  }
+}
