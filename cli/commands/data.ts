@@ -13,6 +13,7 @@ import { RTYPE_NAMES } from "../../runtime/data/dbn/format.js";
 import { schemaName } from "../../runtime/data/dbn/metadata.js";
 import { CsvReader } from "../../runtime/data/csv/reader.js";
 import { SynthMboSource } from "../../runtime/data/synth.js";
+import { parseDurationNs } from "../config/units.js";
 import { ExitCode, UserError } from "../errors.js";
 
 const KIND_NAMES: Record<number, string> = {
@@ -240,6 +241,7 @@ interface SynthCliOptions {
   seed: string;
   symbol?: string;
   start?: string;
+  meanGap?: string;
   output: string;
 }
 
@@ -256,7 +258,13 @@ function synth(opts: SynthCliOptions): { records: number; events: number } {
   if (opts.symbol !== undefined && (opts.symbol.length === 0 || opts.symbol.length > 70)) {
     throw new UserError(`--symbol must have 1 to 70 characters`);
   }
-  const src = new SynthMboSource({ events, seed, symbol: opts.symbol, start });
+  let meanGapNs: number | undefined;
+  if (opts.meanGap !== undefined) {
+    const ns = parseDurationNs(opts.meanGap);
+    if (ns === null || ns <= 0) throw new UserError(`--mean-gap expects a positive duration like 50us or 20ms, got "${opts.meanGap}"`);
+    meanGapNs = ns;
+  }
+  const src = new SynthMboSource({ events, seed, symbol: opts.symbol, start, meanGapNs });
   const writer = new DbnWriter(opts.output, { schema: "mbo", timeBase: src.timeBase, dataset: "ALGO.SYNTH" });
   try {
     while (src.next()) writer.write(src.event, src.instruments);
@@ -310,6 +318,7 @@ export function register(program: Command): void {
     .option("--seed <n>", "random seed", "1")
     .option("--symbol <sym>", "instrument symbol", "SYNTH")
     .option("--start <iso>", "start time (default 2024-01-02T14:30:00Z)")
+    .option("--mean-gap <duration>", "mean time between events, e.g. 50us (default) or 20ms for a longer session")
     .requiredOption("-o, --output <file.dbn>", "output DBN file")
     .action((opts: SynthCliOptions) => {
       const r = synth(opts);
