@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { CallExpr, Expr, Node } from "../../../grammar/index.js";
-import { checkText, type CheckedProgram } from "../../../compiler/index.js";
+import { checkText, memoryHost, type CheckedProgram } from "../../../compiler/index.js";
 
 const SRC = `strategy S "s"
 instrument es = "ESZ4"
@@ -100,5 +100,26 @@ describe("CheckedProgram", () => {
     expect(risk.get("max_position")!.value).toEqual({ lo: 10, hi: 10 });
     expect(risk.get("max_order_rate")!.perNanos).toEqual({ lo: 1e9, hi: 1e9 });
     expect(risk.get("price_band")!.inTicks).toBe(true);
+  });
+});
+
+describe("imports through a host", () => {
+  it("resolves relative imports from an in-memory host (as the language server does)", () => {
+    const host = memoryHost({
+      "lib/flow.algo": "features Flow(inst: instrument, n: int = 20) {\n  ofi = flow.ofi(inst)\n  avg = sma(ofi, n)\n  export ofi, avg\n}\n",
+    });
+    const src = 'strategy S "s"\nimport Flow from "./lib/flow.algo"\ninstrument es = "ESZ4"\nfeatures { f = Flow(es, n: 50) }\non book(es) when ready(f.avg) { record("avg", f.avg) }\n';
+    const p = checkText(src, "main.algo", { host, analyses: [] });
+    expect(p.diagnostics).toEqual([]);
+    expect(p.files.map((f) => [f.path, f.kind])).toEqual([
+      ["main.algo", "strategy"],
+      ["lib/flow.algo", "feature-unit"],
+    ]);
+    const imp = p.files[0]!.scope.get("Flow")!;
+    expect(imp.kind).toBe("import");
+    expect(imp.target?.kind).toBe("feature-unit");
+    expect(p.files[0]!.imports[0]!.file).toBe(1);
+    const unitCall = [...p.calls.values()].find((c) => c.kind === "unit")!;
+    expect(unitCall.kind === "unit" && [...unitCall.args.keys()]).toEqual(["inst", "n"]);
   });
 });

@@ -1,0 +1,87 @@
+/**
+ * `algo check FILE... [--format pretty|json|sarif]`: parse, resolve, type- and unit-check (then
+ * the registered analyses) every file and what it imports; print the diagnostics. Exit 0 when
+ * there is no error (warnings allowed), 1 with errors, 2 for usage or IO problems (a missing,
+ * unreadable, directory or binary input: one line each, nothing else printed).
+ */
+import { readFileSync, statSync } from "node:fs";
+import type { Command } from "commander";
+import {
+  checkProgram,
+  hasErrors,
+  renderJson,
+  renderPrettyAll,
+  renderSarif,
+  summaryLine,
+  type RootFile,
+} from "../../compiler/index.js";
+import { ExitCode, UserError } from "../errors.js";
+import { VERSION } from "../version.js";
+
+const FORMATS = ["pretty", "json", "sarif"] as const;
+type Format = (typeof FORMATS)[number];
+
+/** Reads one input file, or returns the one-line reason it cannot be checked. */
+export function readSourceFile(path: string): { text: string } | { problem: string } {
+  let isFile: boolean;
+  try {
+    isFile = statSync(path).isFile();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return { problem: code === "ENOENT" || code === "ENOTDIR" ? `${path}: no such file` : `${path}: cannot read (${code ?? "error"})` };
+  }
+  if (!isFile) return { problem: `${path}: is a directory, not a .algo file` };
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (err) {
+    return { problem: `${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? "error"})` };
+  }
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) return { problem: `${path}: binary file (NUL byte at offset ${nul}), not .algo source text` };
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return { problem: `${path}: not valid UTF-8 text` };
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  return { text };
+}
+
+/** Registers `algo check`. */
+export function register(program: Command): void {
+  program
+    .command("check")
+    .description("Check .algo files: syntax, names, types, units, risk limits and lints")
+    .argument("<files...>", ".algo files to check (their imports are checked too)")
+    .option("-f, --format <format>", "output format: pretty, json or sarif", "pretty")
+    .action((files: string[], opts: { format: string }) => {
+      if (!(FORMATS as readonly string[]).includes(opts.format)) {
+        throw new UserError(`unknown --format \`${opts.format}\`; expected one of: ${FORMATS.join(", ")}`);
+      }
+      const format = opts.format as Format;
+      const roots: RootFile[] = [];
+      const problems: string[] = [];
+      for (const path of files) {
+        const r = readSourceFile(path);
+        if ("problem" in r) problems.push(r.problem);
+        else roots.push({ path, text: r.text });
+      }
+      if (problems.length > 0) {
+        for (const p of problems) process.stderr.write(`algo: ${p}\n`);
+        process.exitCode = ExitCode.Usage;
+        return;
+      }
+      const checked = checkProgram(roots);
+      const ds = checked.diagnostics;
+      if (format === "json") process.stdout.write(renderJson(ds, checked.sources));
+      else if (format === "sarif") process.stdout.write(renderSarif(ds, checked.sources, { toolVersion: VERSION }));
+      else {
+        const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
+        const body = renderPrettyAll(ds, checked.sources, { color });
+        process.stdout.write(`${body}${body ? "\n\n" : ""}${summaryLine(ds, checked.files.length)}\n`);
+      }
+      process.exitCode = hasErrors(ds) ? ExitCode.Failure : ExitCode.Ok;
+    });
+}
