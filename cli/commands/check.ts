@@ -15,6 +15,7 @@ import {
   summaryLine,
   type RootFile,
 } from "../../compiler/index.js";
+import { analyzeRisk, renderRiskExplanation } from "../../compiler/analysis/index.js";
 import { ExitCode, UserError } from "../errors.js";
 import { VERSION } from "../version.js";
 
@@ -56,7 +57,8 @@ export function register(program: Command): void {
     .description("Check .algo files: syntax, names, types, units, risk limits and lints")
     .argument("<files...>", ".algo files to check (their imports are checked too)")
     .option("-f, --format <format>", "output format: pretty, json or sarif", "pretty")
-    .action((files: string[], opts: { format: string }) => {
+    .option("--explain-risk", "also print, per order, what the static risk check proved and from which conditions")
+    .action((files: string[], opts: { format: string; explainRisk?: boolean }) => {
       if (!(FORMATS as readonly string[]).includes(opts.format)) {
         throw new UserError(`unknown --format \`${opts.format}\`; expected one of: ${FORMATS.join(", ")}`);
       }
@@ -81,6 +83,10 @@ export function register(program: Command): void {
         const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
         const body = renderPrettyAll(ds, checked.sources, { color });
         process.stdout.write(`${body}${body ? "\n\n" : ""}${summaryLine(ds, checked.files.length)}\n`);
+      }
+      if (opts.explainRisk) {
+        if (hasErrors(ds)) process.stdout.write("\nrisk: not analysed (fix the errors first)\n");
+        else process.stdout.write(`\n${renderRiskExplanation(checked, analyzeRisk(checked).reports)}`);
       }
       process.exitCode = hasErrors(ds) ? ExitCode.Failure : ExitCode.Ok;
     });
