@@ -21,7 +21,7 @@ const EVENTS = Number(process.argv[2] ?? 2_000_000);
 /** imbalance_maker.algo, written by hand: the same features, guards and orders. */
 class HandImbalanceMaker implements Strategy {
   readonly instruments = ["ESZ4"];
-  readonly riskLimits: RiskLimits = { maxPosition: 10, maxOrderQty: 5, maxOpenOrders: 4, maxOrderRate: { count: 50, windowNs: 1e9 }, maxLoss: 25_000, priceBandTicks: 8 };
+  readonly risk: RiskLimits = { maxPosition: 10, maxOrderQty: 5, maxOpenOrders: 4, maxOrderRate: { count: 50, windowNs: 1e9 }, maxLoss: 25_000, priceBandTicks: 8 };
   private readonly threshold = 0.3;
   private readonly size = 2;
   private mid!: BookMid;
@@ -121,7 +121,7 @@ function run(label: string, make: () => Strategy): number {
   (globalThis as { gc?: () => void }).gc?.();
   const before = gcs;
   const cpu = process.cpuUsage();
-  const r = runBacktest({ sources: [source], strategy: s, risk: (s as unknown as { riskLimits: RiskLimits }).riskLimits });
+  const r = runBacktest({ sources: [source], strategy: s });
   const secs = cpuSeconds(cpu);
   const rate = r.eventsProcessed / secs;
   console.log(`${label.padEnd(12)} ${r.eventsProcessed} events  ${secs.toFixed(3)} s CPU  ${(rate / 1e6).toFixed(2)}M events/s  ${gcs - before} GCs  orders ${r.report.metrics.orders} fills ${r.report.metrics.fills} pnl ${r.report.metrics.netPnl}`);

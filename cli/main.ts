@@ -6,9 +6,27 @@
 import { Command, CommanderError } from "commander";
 import { ExitCode, UserError } from "./errors.js";
 import { VERSION } from "./version.js";
+import * as bookCommand from "./commands/book.js";
+import * as dataCommand from "./commands/data.js";
+import * as checkCommand from "./commands/check.js";
+import * as explainCommand from "./commands/explain.js";
+import * as backtestCommand from "./commands/backtest.js";
+import * as fmtCommand from "./commands/fmt.js";
+import * as buildCommand from "./commands/build.js";
+import * as featuresCommand from "./commands/features.js";
+import * as lspCommand from "./commands/lsp.js";
 
 // Each subcommand module registers itself here, in the order `algo --help` lists them.
 const commandModules: Array<{ register(program: Command): void }> = [
+  checkCommand,
+  fmtCommand,
+  buildCommand,
+  featuresCommand,
+  explainCommand,
+  bookCommand,
+  dataCommand,
+  backtestCommand,
+  lspCommand,
 ];
 
 async function main(argv: string[]): Promise<number> {

@@ -8,7 +8,7 @@ import type { Command } from "commander";
 import { compileFeatures } from "../../compiler/build.js";
 import { FeatureRequestError } from "../../compiler/emit/features.js";
 import { hasErrors, renderPrettyAll, summaryLine } from "../../compiler/index.js";
-import { openDataSource } from "../../runtime/data/open.js";
+import { asUserError, openDataSource } from "../../runtime/data/open.js";
 import { runBacktest, LookupError } from "../../runtime/engine/engine.js";
 import type { EventSource } from "../../runtime/events.js";
 import { FeatureTable } from "../../runtime/features/table.js";
@@ -106,10 +106,10 @@ function featuresCommand(file: string, flags: FeaturesFlags): number {
 
   const sources: EventSource[] = [];
   try {
-    for (const path of flags.data) sources.push(openDataSource(path).source);
+    for (const path of flags.data) sources.push(openDataSource(path, { selfContained: true }).source);
   } catch (e) {
     for (const s of sources) s.close();
-    throw e;
+    throw asUserError(e);
   }
   // The engine measures time from the earliest source's base; the table's rows use the same base.
   let base = sources[0]!.timeBase;

@@ -329,14 +329,14 @@ export function emitStrategy(program: CheckedProgram, root: CheckedFile, options
     }
   }
   cls.addProperty({
-    name: "riskLimits",
+    name: "risk",
     isReadonly: true,
     type: "RiskLimits",
     docs: ["The strategy's `risk` block in run-time units (the engine's risk manager enforces it)."],
   });
   cls.addConstructor({
     parameters: [{ name: "params", type: "Record<string, number | string | boolean>", initializer: "{}" }],
-    statements: [...ctorLines, `this.riskLimits = { ${riskParts.join(", ")} };`],
+    statements: [...ctorLines, `this.risk = { ${riskParts.join(", ")} };`],
   });
   cls.addMethods(methods);
 

@@ -15,6 +15,7 @@ import { GzipByteSource, isGzipMagic, isZstdMagic, isZstdSkippableMagic, peekFil
 import { openCsv, type CsvReader } from "./csv/reader.js";
 import { openDbn, type DbnReader } from "./dbn/reader.js";
 import { DataFormatError, isLobsterMessageFile, openLobster, ByteSourceError } from "./lobster/index.js";
+import { LobsterMboSource } from "./lobster-mbo.js";
 
 /** Formats `openDataSource` recognises. */
 export type DataFormat = "dbn" | "dbn-fragment" | "dbz" | "lobster" | "csv";
@@ -39,6 +40,12 @@ export interface OpenDataOptions {
   sizeDecimals?: number;
   /** CSV bars: bar length in seconds (default inferred). */
   barSeconds?: number;
+  /**
+   * LOBSTER: emit a self-contained MBO stream (seeded from the orderbook file, draws on pre-open
+   * orders rewritten to anonymous depth, levels entering the window reconciled) that any L3 book
+   * rebuilds exactly. Backtests and `algo features` ask for it; `algo data info` reads raw messages.
+   */
+  selfContained?: boolean;
 }
 
 /** An opened source with its detected format. */
@@ -121,16 +128,10 @@ export function openDataSource(path: string, options: OpenDataOptions = {}): Ope
       case "dbn-fragment":
       case "dbz":
         return { format, source: openDbn(path, { timeBase: options.timeBase, kinds: options.kinds, fragment: true }) };
-      case "lobster":
-        return {
-          format,
-          source: openLobster(path, {
-            orderbook: options.lobsterBook,
-            levels: options.levels,
-            symbol: options.symbol,
-            timeBase: options.timeBase,
-          }),
-        };
+      case "lobster": {
+        const lobster = { orderbook: options.lobsterBook, levels: options.levels, symbol: options.symbol, timeBase: options.timeBase };
+        return { format, source: options.selfContained ? new LobsterMboSource(path, lobster) : openLobster(path, lobster) };
+      }
       case "csv":
         return {
           format,

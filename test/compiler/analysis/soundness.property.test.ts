@@ -101,8 +101,10 @@ describe("static risk check soundness", () => {
         const loaded = loadStrategy(r.output, "algo:///random.js");
         const size = g.lo + (pick % (g.hi - g.lo + 1));
         const strategy = loaded.create({ size });
-        const risk = (strategy as unknown as { riskLimits: RiskLimits }).riskLimits;
-        const result = runBacktest({ sources: [openSynth({ events: 6000, seed })], strategy, strategyName: "random", risk, seed });
+        // The engine enforces the strategy's own compiled risk block.
+        const risk = strategy.risk as RiskLimits;
+        expect([risk.maxOrderQty, risk.maxPosition, risk.priceBandTicks]).toEqual([g.maxQty, g.maxPos, g.band]);
+        const result = runBacktest({ sources: [openSynth({ events: 6000, seed })], strategy, strategyName: "random", seed });
         if (result.report.metrics.orders > 0) withOrders++;
         const r0 = result.refusals;
         expect({ text, size, refusals: { max_order_qty: r0.max_order_qty ?? 0, max_position: r0.max_position ?? 0, price_band: r0.price_band ?? 0 } }).toEqual({

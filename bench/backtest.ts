@@ -1,0 +1,246 @@
+/**
+ * Backtest benchmark (results in bench/RESULTS.md, "## Backtest"): the hand-written market maker
+ * (examples/strategies-ts/market-maker.ts: 10 stdlib features, quoting both sides through `quote`)
+ * over N synthetic MBO events (runtime/data/synth.ts) through the whole engine — books, features,
+ * handlers, risk, latency, queue positions, fills, portfolio, recorder.
+ *
+ * Reports: events/s of the full run; the generator alone (same seed, same N) so the engine's own
+ * share can be read off; and the number of garbage collections during the steady state (after the
+ * first `--warmup` events), counted with a PerformanceObserver on "gc" entries.
+ * Run: node --expose-gc --import tsx bench/backtest.ts [--events N] [--seed S] [--warmup W]
+ */
+import { Session } from "node:inspector/promises";
+import { PerformanceObserver } from "node:perf_hooks";
+import { BacktestEngine } from "../runtime/engine/engine.js";
+import { openSynth } from "../runtime/data/synth.js";
+import { type EventSource, type InstrumentInfo, MarketEvent } from "../runtime/events.js";
+import MarketMaker from "../examples/strategies-ts/market-maker.js";
+
+function arg(name: string, dflt: string): string {
+  const i = process.argv.indexOf(name);
+  return i > 0 && i + 1 < process.argv.length ? process.argv[i + 1] : dflt;
+}
+
+const N = Number(arg("--events", "10000000"));
+const SEED = Number(arg("--seed", "42"));
+const WARMUP = Number(arg("--warmup", String(Math.min(1_000_000, Math.floor(N / 10)))));
+/** `--alloc-profile`: print where the steady state allocates (V8 sampling heap profiler). */
+const ALLOC_PROFILE = process.argv.includes("--alloc-profile");
+
+let gcs = 0;
+let counting = false;
+const obs = new PerformanceObserver((list) => {
+  if (counting) gcs += list.getEntries().length;
+});
+obs.observe({ entryTypes: ["gc"] });
+const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 50));
+const fullGc = (globalThis as { gc?: () => void }).gc;
+
+function cpuSeconds(from: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(from);
+  return (d.user + d.system) / 1e6;
+}
+
+/**
+ * The synthetic stream generated once into typed arrays and replayed through one reused
+ * MarketEvent, so the timed run measures the engine, not the generator (which allocates a little).
+ */
+class ColumnSource implements EventSource {
+  readonly event = new MarketEvent();
+  readonly instruments: InstrumentInfo[];
+  readonly timeBase: bigint;
+  private readonly kind: Uint8Array;
+  private readonly side: Int8Array;
+  private readonly aggr: Int8Array;
+  private readonly flags: Uint8Array;
+  private readonly price: Float64Array;
+  private readonly size: Float64Array;
+  private readonly ts: Float64Array;
+  private readonly idHi: Uint32Array;
+  private readonly idLo: Uint32Array;
+  private i = 0;
+  readonly n: number;
+
+  constructor(n: number, seed: number) {
+    const src = openSynth({ events: n, seed });
+    this.instruments = src.instruments;
+    this.timeBase = src.timeBase;
+    this.kind = new Uint8Array(n);
+    this.side = new Int8Array(n);
+    this.aggr = new Int8Array(n);
+    this.flags = new Uint8Array(n);
+    this.price = new Float64Array(n);
+    this.size = new Float64Array(n);
+    this.ts = new Float64Array(n);
+    this.idHi = new Uint32Array(n);
+    this.idLo = new Uint32Array(n);
+    let k = 0;
+    const e = src.event;
+    while (src.next()) {
+      this.kind[k] = e.kind;
+      this.side[k] = e.side;
+      this.aggr[k] = e.aggressor;
+      this.flags[k] = e.flags;
+      this.price[k] = e.price;
+      this.size[k] = e.size;
+      this.ts[k] = e.ts;
+      this.idHi[k] = e.orderIdHi;
+      this.idLo[k] = e.orderIdLo;
+      k++;
+    }
+    this.n = k;
+  }
+
+  next(): boolean {
+    const i = this.i;
+    if (i >= this.n) return false;
+    const e = this.event;
+    e.kind = this.kind[i];
+    e.side = this.side[i];
+    e.aggressor = this.aggr[i];
+    e.flags = this.flags[i];
+    e.price = this.price[i];
+    e.size = this.size[i];
+    e.ts = this.ts[i];
+    e.tsRecv = this.ts[i];
+    e.sequence = i;
+    e.orderIdHi = this.idHi[i];
+    e.orderIdLo = this.idLo[i];
+    e.instrument = 0;
+    this.i = i + 1;
+    return true;
+  }
+
+  rewind(): void {
+    this.i = 0;
+  }
+
+  close(): void {}
+}
+
+interface AllocNode {
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  selfSize: number;
+  children: AllocNode[];
+}
+
+function printAllocations(head: AllocNode, label: string): void {
+  const bySite = new Map<string, number>();
+  const walk = (node: AllocNode, caller: string): void => {
+    const here = `${node.callFrame.functionName || "(anon)"}@${node.callFrame.url.split("/").pop()}:${node.callFrame.lineNumber + 1}`;
+    if (node.selfSize > 0) bySite.set(`${here} < ${caller}`, (bySite.get(`${here} < ${caller}`) ?? 0) + node.selfSize);
+    for (const c of node.children) walk(c, here);
+  };
+  walk(head, "");
+  let total = 0;
+  for (const v of bySite.values()) total += v;
+  console.log(`allocations in the steady state (${label}): ${(total / 1e6).toFixed(1)} MB sampled`);
+  for (const [k, v] of [...bySite].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`  ${(v / 1e6).toFixed(2)} MB  ${k}`);
+}
+
+async function generatorOnly(): Promise<number> {
+  const src = openSynth({ events: N, seed: SEED });
+  const c0 = process.cpuUsage();
+  let n = 0;
+  while (src.next()) n++;
+  const s = cpuSeconds(c0);
+  if (n !== N) throw new Error(`generator produced ${n} events, expected ${N}`);
+  return s;
+}
+
+async function fullRun(
+  passive: boolean,
+  columns: ColumnSource | null,
+): Promise<{ seconds: number; steadySeconds: number; steadyGcs: number; fills: number; orders: number; refusals: number }> {
+  columns?.rewind();
+  const engine = new BacktestEngine({
+    sources: [columns ?? openSynth({ events: N, seed: SEED })],
+    // passive: a strategy with no handlers — the engine, books, simulator, portfolio and recorder only.
+    strategy: passive ? { instruments: ["*"] } : new MarketMaker({ size: 1, maxPosition: 5 }),
+    risk: { maxPosition: 5, maxOrderQty: 1, maxOpenOrders: 4, maxOrderRate: { count: 1000, windowNs: 1e9 }, maxLoss: 1e9 },
+    latency: {
+      feed: { kind: "fixed", ns: 5_000 },
+      orderEntry: { kind: "normal", meanNs: 50_000, sdNs: 10_000, minNs: 10_000 },
+      response: { kind: "fixed", ns: 20_000 },
+    },
+    fees: { makerPerContract: -0.1, takerPerContract: 0.3, makerBps: 0, takerBps: 0 },
+    seed: SEED,
+    recorder: { expectedFills: 1 << 20, expectedRecords: 1 << 14 },
+  });
+  const c0 = process.cpuUsage();
+  engine.start();
+  engine.step(WARMUP);
+  fullGc?.();
+  await settle();
+  counting = true;
+  gcs = 0;
+  const session = ALLOC_PROFILE ? new Session() : null;
+  if (session !== null) {
+    session.connect();
+    await session.post("HeapProfiler.startSampling", {
+      samplingInterval: 256,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: true,
+    } as never);
+  }
+  const c1 = process.cpuUsage();
+  engine.step(Number.POSITIVE_INFINITY);
+  const steadySeconds = cpuSeconds(c1);
+  if (session !== null) {
+    const { profile } = (await session.post("HeapProfiler.stopSampling")) as unknown as { profile: { head: AllocNode } };
+    printAllocations(profile.head, `${passive ? "no strategy" : "market maker"}, ${columns ? "pre-generated" : "generator"}`);
+    session.disconnect();
+  }
+  await settle();
+  counting = false;
+  const steadyGcs = gcs;
+  const result = engine.finish();
+  const seconds = cpuSeconds(c0);
+  return {
+    seconds,
+    steadySeconds,
+    steadyGcs,
+    fills: result.report.metrics.fills,
+    orders: result.report.metrics.orders,
+    refusals: result.report.metrics.refusals,
+  };
+}
+
+// Each configuration runs in its own process: V8's type feedback from one configuration (another
+// strategy class, another source class) would otherwise leak into the next one's optimized code.
+const child = arg("--child", "");
+const fmt = (x: number): string => Math.round(x).toLocaleString("en-US");
+const steadyEvents = N - WARMUP;
+if (child !== "") {
+  if (child === "gen") {
+    console.log(JSON.stringify({ seconds: await generatorOnly() }));
+  } else {
+    const columns = child.endsWith("-cols") ? new ColumnSource(N, SEED) : null;
+    fullGc?.();
+    console.log(JSON.stringify(await fullRun(child.startsWith("passive"), columns)));
+  }
+} else {
+  const { spawnSync } = await import("node:child_process");
+  const runChild = (mode: string): Record<string, number> => {
+    const r = spawnSync(process.execPath, [...process.execArgv, process.argv[1], ...process.argv.slice(2), "--child", mode], {
+      encoding: "utf8",
+      maxBuffer: 1 << 24,
+    });
+    if (r.status !== 0) throw new Error(`child ${mode} failed: ${r.stderr}`);
+    const lines = r.stdout.trim().split("\n");
+    for (const l of lines.slice(0, -1)) console.log(l);
+    return JSON.parse(lines[lines.length - 1]) as Record<string, number>;
+  };
+  const gen = runChild("gen").seconds;
+  const run = runChild("mm");
+  const passive = runChild("passive");
+  const runCols = runChild("mm-cols");
+  const passiveCols = runChild("passive-cols");
+  console.log(`events: ${fmt(N)} (seed ${SEED}); steady state after ${fmt(WARMUP)}; rates in events per CPU second`);
+  console.log(`market maker, synthetic generator as the source: ${fmt(N / run.seconds)} events/s (orders ${fmt(run.orders)}, fills ${fmt(run.fills)}, refusals ${run.refusals}); steady state ${fmt(steadyEvents / run.steadySeconds)} events/s, GCs: ${run.steadyGcs}`);
+  console.log(`no strategy, generator: ${fmt(N / passive.seconds)} events/s; steady state ${fmt(steadyEvents / passive.steadySeconds)} events/s, GCs: ${passive.steadyGcs}`);
+  console.log(`market maker, pre-generated events (typed arrays): ${fmt(N / runCols.seconds)} events/s; steady state ${fmt(steadyEvents / runCols.steadySeconds)} events/s, GCs: ${runCols.steadyGcs}`);
+  console.log(`no strategy, pre-generated events: ${fmt(N / passiveCols.seconds)} events/s; steady state ${fmt(steadyEvents / passiveCols.steadySeconds)} events/s, GCs: ${passiveCols.steadyGcs}`);
+  console.log(`generator alone: ${gen.toFixed(2)} s CPU → ${fmt(N / gen)} events/s`);
+}
+obs.disconnect();

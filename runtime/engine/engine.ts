@@ -1,0 +1,1305 @@
+/**
+ * The backtest engine: ONE deterministic loop, DESIGN.md's run-time pipeline —
+ * data → book → strategy handlers → risk → execution (latency, queue, fills) → portfolio →
+ * recorder. It also is the StrategyContext handed to the strategy.
+ *
+ * PER-EVENT CODE: `run()`'s loop and every StrategyContext method run per event or per order; they
+ * must not allocate (no closures, objects, arrays or strings per event; reports and in-flight
+ * messages live in typed arrays, orders in a pool, records handed to the strategy are reused).
+ * Setup (`prepare`) and the end of the run allocate freely.
+ *
+ * Determinism: sources are merged by event time with ties broken by source order (the order of
+ * `--data` files), then by each source's own order; latencies come from a PRNG seeded by `seed`;
+ * every queue is ordered by (time, insertion sequence). Same inputs + options ⇒ identical results.
+ *
+ * Clocks: the exchange clock is the event time; the strategy sees an event at ts + feed latency
+ * (kept monotone); its messages reach the exchange after the order-entry latency; fills and order
+ * ends reach it after the response latency (kept in order per order).
+ */
+import { L2Book } from "../book/l2.js";
+import { L3Book } from "../book/l3.js";
+import type { BookView } from "../book/view.js";
+import { EventKind, type EventSource, type InstrumentInfo, type MarketEvent, Side } from "../events.js";
+import {
+  FillRecord as RecorderFill,
+  MarkRecord,
+  OrderRecord,
+  RecordValue,
+  RunRecorder,
+  type RecorderOptions,
+} from "../analytics/recorder.js";
+import type { BacktestReport, RunAssumptions } from "../analytics/types.js";
+import { describeFees, feeOf, type FeeSchedule, NO_FEES } from "../execution/fees.js";
+import { describeLatency, type LatencyConfig, LatencyModel, ZERO_LATENCY } from "../execution/latency.js";
+import { OrderKind, OrderPool, type SimOrder } from "../execution/orders.js";
+import { SeededRandom } from "../execution/rng.js";
+import {
+  DoneReason,
+  EMPTY_BOOK,
+  type ExecutionListener,
+  ExecutionSimulator,
+  QUEUE_MODEL_NAMES,
+  QueueModel,
+} from "../execution/simulator.js";
+import { TimeHeap } from "../execution/time-heap.js";
+import { Portfolio } from "../portfolio/portfolio.js";
+import { describeLimits, type RiskLimits } from "../risk/limits.js";
+import { RiskManager, type RiskState } from "../risk/manager.js";
+import { BarBuilders, BarRecord, Timers } from "./bars.js";
+import {
+  type FillView,
+  Liquidity,
+  REFUSAL_NAMES,
+  RefusalReason,
+  type Strategy,
+  type StrategyContext,
+  type TimeInForce,
+  type TradeView,
+} from "./strategy.js";
+
+/** Per-symbol overrides of instrument facts (configuration wins over the data's definitions). */
+export interface InstrumentOverride {
+  tickSize?: number;
+  multiplier?: number;
+  priceScale?: number;
+}
+
+/** Everything a run needs besides the strategy and the data. */
+export interface EngineOptions {
+  /** Data sources, merged by event time; ties go to the earlier source. */
+  sources: EventSource[];
+  /** Names of the sources (file paths) for reports and messages. */
+  sourceNames?: string[];
+  strategy: Strategy;
+  /** Strategy name (report). */
+  strategyName?: string;
+  /** Parameters the strategy was built with (report only). */
+  params?: Record<string, number | string | boolean>;
+  latency?: LatencyConfig;
+  /** PRNG seed (latencies; `StrategyInit.seed`). Default 1. */
+  seed?: number;
+  /** L2 queue model (L3 data is always exact). Default pro-rata. */
+  queueModel?: QueueModel;
+  /** Fees: one schedule for every instrument, or per symbol with "*" as the default. */
+  fees?: FeeSchedule | Record<string, FeeSchedule>;
+  risk?: RiskLimits;
+  /** Per-symbol instrument overrides (tick size, multiplier, price scale). */
+  instruments?: Record<string, InstrumentOverride>;
+  /** Strategy symbol → data symbol, for data named differently from the strategy's `instrument`s. */
+  symbolMap?: Record<string, string>;
+  /** Only events with ts in [fromTs, toTs] (ns since the first source's time base) reach the strategy. */
+  fromTs?: number;
+  toTs?: number;
+  /** The same window as absolute times (ns since the Unix epoch); wins over fromTs/toTs. */
+  fromEpochNs?: bigint | null;
+  toEpochNs?: bigint | null;
+  /** Equity sampling / metrics grid (ns). Default 1 s. */
+  sampleIntervalNs?: number;
+  initialCapital?: number;
+  /** Checked between events: set `aborted` (Ctrl-C) to stop; the report is then marked partial. */
+  abort?: { aborted: boolean };
+  /** Called every `progressEvery` events (default 65,536) with the events processed so far. */
+  onProgress?: (events: number, ts: number) => void;
+  progressEvery?: number;
+  /** Order pool size hint (grows when needed). */
+  orderCapacity?: number;
+  /** Extra recorder options (sizing hints, generator version). */
+  recorder?: Partial<RecorderOptions>;
+  /** Where `ctx.log` lines go besides the report notes (default: kept only). */
+  onLog?: (line: string) => void;
+}
+
+/** What `run()` returns. */
+export interface BacktestResult {
+  report: BacktestReport;
+  recorder: RunRecorder;
+  portfolio: Portfolio;
+  instruments: InstrumentInfo[];
+  eventsProcessed: number;
+  partial: boolean;
+  halted: boolean;
+  /** Warnings about the data and the run (also in report.assumptions.notes). */
+  notes: string[];
+  /** Strategy `log` lines. */
+  logs: string[];
+  /** Refusals per reason name. */
+  refusals: Record<string, number>;
+}
+
+const C_TIME = 0;
+const C_STRAT = 1;
+const C_DUE = 2;
+const C_LAST = 3;
+const REP_FILL = 1;
+const REP_DONE = 2;
+const UNMAPPED = -1;
+const IGNORED = -2;
+const F_SNAPSHOT = 32;
+
+/** The reused records handed to handlers. */
+class TradeRecord implements TradeView {
+  price = 0;
+  size = 0;
+  aggressor: Side = Side.None;
+  ts = 0;
+}
+class FillRecord implements FillView {
+  ref = 0;
+  instrument = 0;
+  side: Side = Side.Bid;
+  price = 0;
+  qty = 0;
+  fee = 0;
+  liquidity: Liquidity = Liquidity.Taker;
+  ts = 0;
+  remaining = 0;
+}
+
+/** The engine. Construct, then `run()` once. */
+export class BacktestEngine implements StrategyContext, ExecutionListener, RiskState {
+  // ---- StrategyContext state ----
+  /**
+   * The clocks, in a typed array: [C_TIME] strategy time shown as ctx.time, [C_STRAT] the strategy
+   * clock (monotone), [C_DUE] the strategy time of the event being dispatched, [C_LAST] the last
+   * event time. Doubles stored in object fields can be boxed by V8; typed-array slots never are.
+   */
+  private readonly clk = new Float64Array([0, Number.NEGATIVE_INFINITY, 0, Number.NaN]);
+  readonly timeBase: bigint;
+  instrumentCount = 0;
+  lastRefusal: RefusalReason = RefusalReason.None;
+
+  private readonly opts: EngineOptions;
+  private readonly strategy: Strategy;
+  private readonly sources: EventSource[];
+  private readonly srcOffset: Float64Array;
+  private readonly srcLive: Uint8Array;
+  private srcMap: Int32Array[] = [];
+  private infos: InstrumentInfo[] = [];
+  private books: BookView[] = [];
+  private l3Books: Array<L3Book | null> = [];
+  private l2Books: Array<L2Book | null> = [];
+  private tick_: Float64Array = new Float64Array(0);
+  private fee: FeeSchedule[] = [];
+  private feeValue: Float64Array = new Float64Array(0);
+
+  private readonly rng: SeededRandom;
+  private readonly feedLat: LatencyModel;
+  private readonly entryLat: LatencyModel;
+  private readonly respLat: LatencyModel;
+  // Fixed latencies as plain fields (NaN when drawn): no call per event.
+  private readonly feedFixedNs: number;
+  private readonly entryFixedNs: number;
+  private readonly respFixedNs: number;
+  private arrivalHead: Float64Array = new Float64Array([Number.POSITIVE_INFINITY]);
+  private reportHead: Float64Array;
+  private readonly pool: OrderPool;
+  private sim!: ExecutionSimulator;
+  private portfolio!: Portfolio;
+  private recorder!: RunRecorder;
+  private readonly risk: RiskManager;
+  private readonly limits: RiskLimits;
+  private assumptions!: RunAssumptions;
+  private l2Text = "";
+
+  // strategy view
+  private posSeen: Float64Array = new Float64Array(0);
+  private openBuy: Float64Array = new Float64Array(0);
+  private openSell: Float64Array = new Float64Array(0);
+  private openCnt: Float64Array = new Float64Array(0);
+  private openTotal = 0;
+  private quoteBid: Float64Array = new Float64Array(0);
+  private quoteAsk: Float64Array = new Float64Array(0);
+
+  // reports to the strategy
+  private readonly reports = new TimeHeap(256);
+  private repKind = new Int8Array(256);
+  private repOrder = new Int32Array(256);
+  private repPrice = new Float64Array(256);
+  private repQty = new Float64Array(256);
+  private repFee = new Float64Array(256);
+  private repLiq = new Int8Array(256);
+  private repTs = new Float64Array(256);
+  private repFree = new Int32Array(256);
+  private repFreeN = 0;
+
+  private bars!: BarBuilders;
+  private timers!: Timers;
+  private readonly barRec = new BarRecord();
+  private readonly tradeRec = new TradeRecord();
+  private readonly fillRec = new FillRecord();
+  // The recorder's argument records (no double crosses a call boundary).
+  private readonly markRec = new MarkRecord();
+  private readonly recFill = new RecorderFill();
+  private readonly recOrder = new OrderRecord();
+  private readonly recValue = new RecordValue();
+
+  private nextSampleTs = Number.NEGATIVE_INFINITY;
+  private sampleStep = 1e9;
+  /** StrategyContext fast views (see strategy.ts). */
+  bestBids: Float64Array = new Float64Array(0);
+  bestAsks: Float64Array = new Float64Array(0);
+  private accepting = false;
+  private strategyHalted = false;
+  private ready = false;
+  private hasReady = false;
+  private started = false;
+  private readonly fromTs: number;
+  private readonly toTs: number;
+  private readonly maxOrderQty: number;
+  private lastMark: Float64Array = new Float64Array(0);
+  // trade-print bookkeeping (see isPrint)
+  private coverTs: Float64Array = new Float64Array(0);
+  private coverPx: Float64Array = new Float64Array(0);
+  private coverQty: Float64Array = new Float64Array(0);
+  private seriesNames: string[] = [];
+  private readonly notes: string[] = [];
+  private readonly logs: string[] = [];
+  // book start diagnostics per instrument
+  private bookSeen: Uint8Array = new Uint8Array(0);
+  private noSnapshot: Uint8Array = new Uint8Array(0);
+  private firstBookTs: Float64Array = new Float64Array(0);
+  private unknownRefs: Float64Array = new Float64Array(0);
+  private lastUnknownTs: Float64Array = new Float64Array(0);
+  private snapshotAt: Float64Array = new Float64Array(0);
+  private events = 0;
+  private firstTs = Number.NaN;
+
+  constructor(options: EngineOptions) {
+    if (options.sources.length === 0) throw new RangeError("a backtest needs at least one data source");
+    this.opts = options;
+    this.strategy = options.strategy;
+    this.sources = options.sources;
+    let base = options.sources[0].timeBase;
+    for (const s of options.sources) if (s.timeBase < base) base = s.timeBase;
+    this.timeBase = base;
+    this.srcOffset = new Float64Array(options.sources.length);
+    for (let i = 0; i < options.sources.length; i++) this.srcOffset[i] = Number(options.sources[i].timeBase - base);
+    this.srcLive = new Uint8Array(options.sources.length);
+    const seed = options.seed ?? 1;
+    this.rng = new SeededRandom(seed);
+    const lat = options.latency ?? ZERO_LATENCY;
+    this.feedLat = new LatencyModel(lat.feed, this.rng);
+    this.entryLat = new LatencyModel(lat.orderEntry, this.rng);
+    this.respLat = new LatencyModel(lat.response, this.rng);
+    this.feedFixedNs = this.feedLat.fixedNs;
+    this.entryFixedNs = this.entryLat.fixedNs;
+    this.respFixedNs = this.respLat.fixedNs;
+    this.pool = new OrderPool(options.orderCapacity ?? 1024);
+    const limits = options.risk ?? options.strategy.risk ?? {};
+    this.limits = limits;
+    this.risk = new RiskManager(limits);
+    this.maxOrderQty = limits.maxOrderQty ?? Number.POSITIVE_INFINITY;
+    this.fromTs =
+      options.fromEpochNs !== undefined && options.fromEpochNs !== null
+        ? Number(options.fromEpochNs - base)
+        : (options.fromTs ?? Number.NEGATIVE_INFINITY);
+    this.toTs =
+      options.toEpochNs !== undefined && options.toEpochNs !== null ? Number(options.toEpochNs - base) : (options.toTs ?? Number.POSITIVE_INFINITY);
+    for (let i = 255; i >= 0; i--) this.repFree[this.repFreeN++] = i;
+    this.reportHead = this.reports.headTime;
+  }
+
+  // ================================================================== setup
+
+  /** Reads each source's first event and resolves the strategy's instruments to data instruments. */
+  private prepare(): void {
+    for (let s = 0; s < this.sources.length; s++) {
+      this.srcLive[s] = this.sources[s].next() ? 1 : 0;
+      if (this.srcLive[s] === 1) this.rebase(s);
+      this.srcMap.push(new Int32Array(Math.max(8, this.sources[s].instruments.length)).fill(UNMAPPED));
+    }
+    const declared = this.strategy.instruments ?? ["*"];
+    const wildcard = declared.length === 0 || (declared.length === 1 && declared[0] === "*");
+    const available: Array<{ src: number; local: number; info: InstrumentInfo }> = [];
+    for (let s = 0; s < this.sources.length; s++) {
+      const ins = this.sources[s].instruments;
+      for (let i = 0; i < ins.length; i++) if (ins[i]) available.push({ src: s, local: i, info: ins[i] });
+    }
+    const handles: InstrumentInfo[] = [];
+    const bind = (h: number, a: { src: number; local: number }): void => {
+      const m = this.srcMap[a.src];
+      if (a.local >= m.length) {
+        const bigger = new Int32Array(a.local + 8).fill(UNMAPPED);
+        bigger.set(m);
+        this.srcMap[a.src] = bigger;
+      }
+      this.srcMap[a.src][a.local] = h;
+    };
+    if (wildcard) {
+      const bySymbol = new Map<string, number>();
+      for (const a of available) {
+        let h = bySymbol.get(a.info.symbol);
+        if (h === undefined) {
+          h = handles.length;
+          bySymbol.set(a.info.symbol, h);
+          handles.push(a.info);
+        }
+        bind(h, a);
+      }
+    } else {
+      const map = this.opts.symbolMap ?? {};
+      const symbols = [...new Set(available.map((a) => a.info.symbol))];
+      for (let h = 0; h < declared.length; h++) {
+        const want = map[declared[h]] ?? declared[h];
+        let matches = available.filter((a) => a.info.symbol === want);
+        if (matches.length === 0 && declared.length === 1 && symbols.length === 1 && map[declared[h]] === undefined) {
+          matches = available;
+          this.notes.push(
+            `strategy instrument "${declared[h]}" is not in the data; bound to the data's only instrument "${symbols[0]}" (set [instruments] / symbolMap to choose explicitly)`,
+          );
+        }
+        if (matches.length === 0) {
+          throw new LookupError(
+            `instrument "${want}" (declared by the strategy${want !== declared[h] ? ` as "${declared[h]}"` : ""}) is not in the data; the data has: ${symbols.length === 0 ? "no instruments" : symbols.join(", ")}`,
+          );
+        }
+        handles.push(matches[0].info);
+        for (const a of matches) bind(h, a);
+      }
+    }
+    // Mark every other known instrument as ignored.
+    for (let s = 0; s < this.sources.length; s++) {
+      const m = this.srcMap[s];
+      for (let i = 0; i < m.length; i++) if (m[i] === UNMAPPED && i < this.sources[s].instruments.length) m[i] = IGNORED;
+    }
+    this.setupInstruments(handles);
+  }
+
+  private setupInstruments(handles: InstrumentInfo[]): void {
+    const n = handles.length;
+    const over = this.opts.instruments ?? {};
+    this.infos = handles.map((info, h) => {
+      const o = over[info.symbol] ?? {};
+      return {
+        index: h,
+        symbol: info.symbol,
+        sourceId: info.sourceId,
+        priceScale: o.priceScale ?? info.priceScale,
+        tickSize: o.tickSize !== undefined ? Math.round(o.tickSize / (o.priceScale ?? info.priceScale)) : info.tickSize,
+        multiplier: o.multiplier ?? (info.multiplier > 0 ? info.multiplier : 1),
+      };
+    });
+    this.instrumentCount = n;
+    this.books = new Array<BookView>(n).fill(EMPTY_BOOK);
+    this.l3Books = new Array<L3Book | null>(n).fill(null);
+    this.l2Books = new Array<L2Book | null>(n).fill(null);
+    this.tick_ = new Float64Array(n);
+    this.feeValue = new Float64Array(n);
+    for (let h = 0; h < n; h++) {
+      this.tick_[h] = this.infos[h].tickSize > 0 ? this.infos[h].tickSize : 1;
+      if (!(this.infos[h].tickSize > 0)) {
+        this.notes.push(
+          `tick size of "${this.infos[h].symbol}" unknown (no definition in the data): order prices are not checked against a tick grid and P&L is kept in price units; set instruments.${this.infos[h].symbol}.tick_size (and multiplier) in the configuration`,
+        );
+      }
+      this.feeValue[h] = this.infos[h].priceScale * this.infos[h].multiplier;
+    }
+    const fees = this.opts.fees;
+    this.fee = this.infos.map((info) => {
+      if (fees === undefined) return NO_FEES;
+      if (isFeeSchedule(fees)) return fees;
+      return fees[info.symbol] ?? fees["*"] ?? NO_FEES;
+    });
+    this.posSeen = new Float64Array(n);
+    this.bestBids = new Float64Array(n).fill(Number.NaN);
+    this.bestAsks = new Float64Array(n).fill(Number.NaN);
+    this.openBuy = new Float64Array(n);
+    this.openSell = new Float64Array(n);
+    this.openCnt = new Float64Array(n);
+    this.quoteBid = new Float64Array(n);
+    this.quoteAsk = new Float64Array(n);
+    this.lastMark = new Float64Array(n).fill(Number.NaN);
+    this.coverTs = new Float64Array(n);
+    this.coverPx = new Float64Array(n);
+    this.coverQty = new Float64Array(n);
+    this.bookSeen = new Uint8Array(n);
+    this.noSnapshot = new Uint8Array(n);
+    this.firstBookTs = new Float64Array(n);
+    this.unknownRefs = new Float64Array(n);
+    this.lastUnknownTs = new Float64Array(n).fill(Number.NaN);
+    this.snapshotAt = new Float64Array(n).fill(Number.NaN);
+    this.portfolio = new Portfolio(this.infos);
+    this.sim = new ExecutionSimulator(n, this.pool, this, this.opts.queueModel ?? QueueModel.ProRata);
+    this.sim.setTouch(this.bestBids, this.bestAsks);
+    this.arrivalHead = this.sim.arrivalHead;
+    const subs = this.strategy.subscriptions?.({ instruments: this.infos, seed: this.opts.seed ?? 1 }) ?? {};
+    for (const b of subs.bars ?? []) {
+      if (!(b.instrument >= 0 && b.instrument < n)) throw new RangeError(`bar subscription for instrument handle ${b.instrument}: the strategy has ${n} instruments`);
+    }
+    this.bars = new BarBuilders(subs.bars ?? [], this.timeBase);
+    this.timers = new Timers(subs.timersNs ?? [], this.timeBase);
+    this.hasReady = typeof this.strategy.isReady === "function";
+  }
+
+  private makeRecorder(): void {
+    const lat = this.opts.latency ?? ZERO_LATENCY;
+    const exact = "exact from order ids (L3/MBO data)";
+    const l2 = `${QUEUE_MODEL_NAMES[this.opts.queueModel ?? QueueModel.ProRata]} (L2 data: trades advance the queue; ${
+      (this.opts.queueModel ?? QueueModel.ProRata) === QueueModel.Worst
+        ? "cancels never do"
+        : (this.opts.queueModel ?? QueueModel.ProRata) === QueueModel.Best
+          ? "every cancel at the level does"
+          : "cancels advance it in proportion to the size ahead"
+      })`;
+    this.assumptions = {
+      latency: `feed ${describeLatency(lat.feed)}; order entry ${describeLatency(lat.orderEntry)}; response ${describeLatency(lat.response)}; seed ${this.opts.seed ?? 1}`,
+      queueModel: `${exact} / ${l2}`,
+      fees: this.infos.map((info, h) => `${info.symbol}: ${describeFees(this.fee[h])}`).join("; ") || "none",
+      notes: this.notes,
+    };
+    this.l2Text = l2;
+    this.sampleStep = this.opts.sampleIntervalNs ?? this.opts.recorder?.sampleIntervalNs ?? 1e9;
+    this.recorder = new RunRecorder({
+      ...this.opts.recorder,
+      instruments: this.infos,
+      timeBase: this.timeBase,
+      sampleIntervalNs: this.sampleStep,
+      initialCapital: this.opts.initialCapital ?? this.opts.recorder?.initialCapital ?? 100_000,
+      assumptions: this.assumptions,
+      recordSeries: this.seriesNames,
+      refusalReasons: REFUSAL_NAMES,
+      hasWarmup: this.hasReady,
+      strategy: this.opts.strategyName ?? this.opts.recorder?.strategy,
+      dataFiles: this.opts.sourceNames ?? this.opts.recorder?.dataFiles,
+      params: this.opts.params ?? this.opts.recorder?.params,
+      seed: this.opts.seed ?? 1,
+    });
+  }
+
+  // ================================================================== the loop
+
+  private wallStart = 0;
+  private partial = false;
+  private partialReason = "";
+  private phase = 0; // 0 new, 1 running, 2 data done, 3 finished
+
+  /** Runs the backtest to the end of the data (or until aborted) and builds the report. */
+  run(): BacktestResult {
+    this.start();
+    while (!this.step(Number.POSITIVE_INFINITY));
+    return this.finish();
+  }
+
+  /**
+   * The same, yielding to the event loop every `slice` events (so a SIGINT handler can set
+   * `abort.aborted`, and a progress bar can redraw). Results are identical to `run()`.
+   */
+  async runAsync(slice = 1 << 16): Promise<BacktestResult> {
+    this.start();
+    while (!this.step(slice)) await new Promise<void>((r) => setImmediate(r));
+    return this.finish();
+  }
+
+  /** Reads the sources' first events, resolves instruments, builds the recorder. */
+  start(): void {
+    if (this.phase !== 0) throw new Error("BacktestEngine.start() called twice");
+    this.wallStart = performance.now();
+    this.prepare();
+    this.notes.push(`risk limits: ${describeLimits(this.limits)}`);
+    this.makeRecorder();
+    this.phase = 1;
+  }
+
+  /** Processes up to `maxEvents` events; true when the data (or the run) is over. */
+  step(maxEvents: number): boolean {
+    if (this.phase !== 1) return true;
+    const progressEvery = this.opts.progressEvery ?? 65536;
+    const abort = this.opts.abort;
+    const onProgress = this.opts.onProgress;
+    const ns = this.sources.length;
+    for (let done = 0; done < maxEvents; done++) {
+      // Pick the source with the earliest event (ties: lower source index).
+      let s = -1;
+      let best = Number.POSITIVE_INFINITY;
+      for (let i = 0; i < ns; i++) {
+        if (this.srcLive[i] === 1 && this.sources[i].event.ts < best) {
+          best = this.sources[i].event.ts;
+          s = i;
+        }
+      }
+      if (s < 0) break;
+      if (abort !== undefined && abort.aborted) {
+        this.partial = true;
+        this.partialReason = "interrupted";
+        break;
+      }
+      const src = this.sources[s];
+      const ev = src.event;
+      if (ev.ts > this.toTs) break;
+      if (!this.started && ev.ts >= this.fromTs) this.startStrategy(ev.ts);
+      this.onEvent(s, ev);
+      this.events++;
+      if (onProgress !== undefined && this.events % progressEvery === 0) onProgress(this.events, ev.ts);
+      if (src.next()) this.rebase(s);
+      else this.srcLive[s] = 0;
+      if (done + 1 >= maxEvents) return false;
+    }
+    this.phase = 2;
+    return true;
+  }
+
+  /** Events processed so far and the last event time (progress display). */
+  progress(): { events: number; ts: number } {
+    return { events: this.events, ts: this.clk[C_LAST] };
+  }
+
+  /** Ends the run (in-flight orders, final reports, onEnd) and builds the report. */
+  finish(): BacktestResult {
+    if (this.phase === 1) {
+      this.partial = true;
+      this.partialReason = "stopped before the end of the data";
+    }
+    this.phase = 3;
+    if (!this.started) this.startStrategy(this.clk[C_LAST] === this.clk[C_LAST] ? this.clk[C_LAST] : 0);
+    this.endRun();
+    for (const s of this.sources) s.close();
+    const wall = (performance.now() - this.wallStart) / 1000;
+    const report = this.recorder.finish(this.clk[C_LAST], {
+      equity: (this.opts.initialCapital ?? 100_000) + this.portfolio.totalNet(),
+      partial: this.partial,
+      partialReason: this.partial ? this.partialReason : undefined,
+      halted: this.risk.halted && this.strategyHalted,
+      eventsProcessed: this.events,
+      wallSeconds: wall,
+    });
+    const refusals: Record<string, number> = {};
+    for (let r = 1; r < REFUSAL_NAMES.length; r++) if (this.risk.refusals[r] > 0) refusals[REFUSAL_NAMES[r]] = this.risk.refusals[r];
+    return {
+      report,
+      recorder: this.recorder,
+      portfolio: this.portfolio,
+      instruments: this.infos,
+      eventsProcessed: this.events,
+      partial: this.partial,
+      halted: this.strategyHalted,
+      notes: this.notes,
+      logs: this.logs,
+      refusals,
+    };
+  }
+
+  private startStrategy(ts: number): void {
+    this.started = true;
+    this.clk[C_TIME] = ts;
+    this.accepting = true;
+    this.timers.start(ts);
+    this.strategy.onStart?.(this);
+    this.checkReady(ts);
+  }
+
+  private rebase(s: number): void {
+    const off = this.srcOffset[s];
+    if (off !== 0) {
+      const ev = this.sources[s].event;
+      ev.ts += off;
+      ev.tsRecv += off;
+    }
+  }
+
+  private handleOf(s: number, local: number): number {
+    const m = this.srcMap[s];
+    if (local < m.length) {
+      const h = m[local];
+      if (h !== UNMAPPED) return h;
+    }
+    return this.lateInstrument(s, local);
+  }
+
+  /** An instrument first seen after the start: bind it when it is one the strategy declared. */
+  private lateInstrument(s: number, local: number): number {
+    let m = this.srcMap[s];
+    if (local >= m.length) {
+      const bigger = new Int32Array(local + 8).fill(UNMAPPED);
+      bigger.set(m);
+      this.srcMap[s] = m = bigger;
+    }
+    const info = this.sources[s].instruments[local];
+    let h = IGNORED;
+    if (info) {
+      const declared = this.strategy.instruments ?? ["*"];
+      const map = this.opts.symbolMap ?? {};
+      for (let k = 0; k < declared.length; k++) {
+        if ((map[declared[k]] ?? declared[k]) === info.symbol && k < this.instrumentCount) h = k;
+      }
+      if (h === IGNORED) this.notes.push(`instrument "${info.symbol}" first appeared after the start and is not traded by the strategy: its events were skipped`);
+    }
+    m[local] = h;
+    return h;
+  }
+
+  private onEvent(s: number, ev: MarketEvent): void {
+    const ts = ev.ts;
+    if (this.firstTs !== this.firstTs) this.firstTs = ts;
+    this.clk[C_LAST] = ts;
+    // Exchange: messages that arrived before this event meet the book first.
+    if (this.arrivalHead[0] <= ts) {
+      this.sim.advanceTo(ts);
+      this.sim.tidy();
+    }
+    const h = this.handleOf(s, ev.instrument);
+    if (h < 0) return;
+    if (ts >= this.nextSampleTs) this.sample(ts);
+    const k = ev.kind;
+    const isBookEvent = k <= EventKind.Execute || k === EventKind.Clear || k === EventKind.LevelUpdate || k === EventKind.LevelSnapshot;
+    const isPrint = this.isPrint(h, ev);
+    if (isBookEvent) {
+      if (this.bookSeen[h] === 0) this.firstBookEvent(h, ev);
+      this.bookApply(h, ev, isPrint);
+      this.markIfChanged(h);
+    } else if (k === EventKind.Trade || k === EventKind.Fill) {
+      this.sim.beforeEvent(ev, h);
+      this.sim.afterEvent(ev, h, isPrint);
+    }
+    if (this.risk.maxLoss === this.risk.maxLoss && !this.risk.halted) this.checkKillSwitch();
+    if (ts < this.fromTs) return;
+    // Strategy side.
+    const ff = this.feedFixedNs;
+    let t = ts + (ff === ff ? ff : this.feedLat.sample());
+    if (t < this.clk[C_STRAT]) t = this.clk[C_STRAT];
+    this.clk[C_DUE] = t;
+    this.dispatchDue();
+    this.clk[C_STRAT] = t;
+    this.clk[C_TIME] = t;
+    if (this.strategyHalted) return;
+    if (isPrint && this.bars.count > 0) this.bars.onPrint(h, ts, ev.price, ev.size);
+    if (isPrint && this.strategy.onTrade !== undefined) {
+      const tr = this.tradeRec;
+      tr.price = ev.price;
+      tr.size = ev.size;
+      tr.aggressor = k === EventKind.Trade ? ev.aggressor : k === EventKind.Fill ? ev.aggressor : (-ev.side as Side);
+      tr.ts = ts;
+      this.strategy.onTrade(this, h, tr);
+    }
+    if (k === EventKind.Bar && this.strategy.onBar !== undefined && this.bars.find(h, ev.aux) >= 0) {
+      const b = this.barRec;
+      b.open = ev.open;
+      b.high = ev.high;
+      b.low = ev.low;
+      b.close = ev.close;
+      b.volume = ev.volume;
+      b.start = ts;
+      this.strategy.onBar(this, h, ev.aux, b);
+    }
+    if (isBookEvent && this.strategy.onBook !== undefined) this.strategy.onBook(this, h);
+    if (!this.ready && this.hasReady) this.checkReady(ts);
+  }
+
+  /**
+   * Whether an event is a trade print (onTrade, bars, stops). Trade events always are. An Execute or
+   * Fill is the per-order side of a print when a Trade at the same time and price announced that
+   * volume just before (synthetic data, DBN 'T' + 'F'): it is then not counted again; otherwise
+   * (LOBSTER visible executions) it is the print.
+   */
+  private isPrint(h: number, ev: MarketEvent): boolean {
+    const k = ev.kind;
+    if (k === EventKind.Trade) {
+      this.coverTs[h] = ev.ts;
+      this.coverPx[h] = ev.price;
+      this.coverQty[h] = ev.size;
+      return true;
+    }
+    if (k !== EventKind.Execute && k !== EventKind.Fill) return false;
+    if (this.coverQty[h] > 0 && this.coverTs[h] === ev.ts && this.coverPx[h] === ev.price) {
+      this.coverQty[h] -= ev.size;
+      return false;
+    }
+    return true;
+  }
+
+  private bookApply(h: number, ev: MarketEvent, isPrint: boolean): void {
+    const k = ev.kind;
+    this.sim.beforeEvent(ev, h);
+    const l3 = this.l3Books[h];
+    if (l3 !== null) {
+      if (this.noSnapshot[h] === 1 && k >= EventKind.Cancel && k <= EventKind.Execute && !l3.hasOrder(ev.orderIdHi, ev.orderIdLo)) {
+        this.unknownRefs[h]++;
+        this.lastUnknownTs[h] = ev.ts;
+      }
+      if (k === EventKind.Clear && this.noSnapshot[h] === 1 && this.snapshotAt[h] !== this.snapshotAt[h]) this.snapshotAt[h] = ev.ts;
+      l3.apply(ev);
+    } else {
+      const l2 = this.l2Books[h];
+      if (l2 !== null) l2.apply(ev);
+    }
+    this.updateTouch(h);
+    this.sim.afterEvent(ev, h, isPrint);
+  }
+
+  /** Best bid / ask registers of an instrument, after its book changed (a small method of its own, so V8 inlines the book's getters here). */
+  private updateTouch(h: number): void {
+    const l3 = this.l3Books[h];
+    if (l3 !== null) {
+      this.bestBids[h] = l3.bestBid();
+      this.bestAsks[h] = l3.bestAsk();
+      return;
+    }
+    const b = this.books[h];
+    this.bestBids[h] = b.bestBid();
+    this.bestAsks[h] = b.bestAsk();
+  }
+
+  /** Creates the instrument's book from the kind of its first book event; notes a missing snapshot. */
+  private firstBookEvent(h: number, ev: MarketEvent): void {
+    this.bookSeen[h] = 1;
+    this.firstBookTs[h] = ev.ts;
+    const k = ev.kind;
+    if (k === EventKind.LevelUpdate || k === EventKind.LevelSnapshot) {
+      const b = new L2Book(h);
+      this.l2Books[h] = b;
+      this.books[h] = b;
+      this.sim.setBook(h, b, null);
+    } else {
+      const b = new L3Book(h, { crossCheckOnLastOnly: true });
+      this.l3Books[h] = b;
+      this.books[h] = b;
+      this.sim.setBook(h, b, b);
+      if (k !== EventKind.Clear && (ev.flags & F_SNAPSHOT) === 0) this.noSnapshot[h] = 1;
+    }
+  }
+
+  // Doubles passed to a call V8 does not inline are boxed (a heap allocation): the per-event helpers
+  // below read the event time from fields instead of taking it as an argument.
+  /** Equity sample on the recorder's grid (its own check decides; ours only avoids a call per event). */
+  private sample(ts: number): void {
+    if (this.recorder.needsSample(ts)) this.recorder.onSample(ts, this.equity());
+    const step = this.sampleStep;
+    this.nextSampleTs = (Math.floor(ts / step) + 1) * step;
+  }
+
+  private markIfChanged(h: number): void {
+    const ts = this.clk[C_LAST];
+    const bid = this.bestBids[h];
+    const ask = this.bestAsks[h];
+    const m = bid === bid && ask === ask ? (bid + ask) / 2 : bid === bid ? bid : ask;
+    if (m === m && m !== this.lastMark[h]) {
+      this.lastMark[h] = m;
+      // Same effect as portfolio.mark / recorder.onMark, written through their public arrays: a
+      // call with double arguments allocates when V8 does not inline it. The recorder needs the
+      // call itself only while a round trip is open (excursions), i.e. while the position is not 0.
+      const p = this.portfolio;
+      p.markUnits[h] = m / p.unit[h];
+      const rec = this.recorder;
+      if (p.position[h] !== 0) {
+        const mr = this.markRec;
+        mr.ts = ts;
+        mr.instrument = h;
+        mr.price = m;
+        rec.onMarkRecord(mr);
+      }
+      else {
+        if (rec.firstTs !== rec.firstTs) rec.firstTs = ts;
+        rec.lastTs = ts;
+        rec.lastMark[h] = m;
+      }
+    }
+  }
+
+  /** Delivers everything due on the strategy clock up to `t`, in time order (ties: reports, bars, timers). */
+  private dispatchDue(): void {
+    const exchTs = this.clk[C_LAST];
+    const t = this.clk[C_DUE];
+    const barEnd = this.bars.minEnd;
+    const timerNext = this.timers.minNext;
+    const repHead = this.reportHead;
+    // Fast exit (the common case): nothing due. Registers, not calls: no boxing per event.
+    if (repHead[0] > t && barEnd[0] > exchTs && timerNext[0] > t) return;
+    for (;;) {
+      const rt = repHead[0];
+      const bj = barEnd[0] <= exchTs ? this.bars.dueBefore(exchTs) : -1;
+      const bt = bj >= 0 ? this.bars.endOf(bj) + (t - exchTs) : Number.POSITIVE_INFINITY;
+      const tj = timerNext[0] <= t ? this.timers.due(t) : -1;
+      const tt = tj >= 0 ? this.timers.next[tj] : Number.POSITIVE_INFINITY;
+      if (rt <= t && rt <= bt && rt <= tt) {
+        this.deliverReport(rt);
+      } else if (bj >= 0 && bt <= tt) {
+        this.bars.take(bj, this.barRec);
+        this.setStrategyTime(bt);
+        if (!this.strategyHalted) this.strategy.onBar?.(this, this.bars.inst[bj], this.bars.len[bj], this.barRec);
+      } else if (tj >= 0) {
+        this.timers.advance(tj);
+        this.setStrategyTime(tt);
+        if (!this.strategyHalted) this.strategy.onTimer?.(this, tj);
+      } else {
+        return;
+      }
+    }
+  }
+
+  private setStrategyTime(t: number): void {
+    if (t > this.clk[C_STRAT]) this.clk[C_STRAT] = t;
+    this.clk[C_TIME] = this.clk[C_STRAT];
+  }
+
+  private checkReady(ts: number): void {
+    if (this.ready) return;
+    if (!this.hasReady || this.strategy.isReady!()) {
+      this.ready = true;
+      if (this.hasReady && this.recorder !== undefined) this.recorder.onReady(ts, this.equity());
+    }
+  }
+
+  private equity(): number {
+    return (this.opts.initialCapital ?? 100_000) + this.portfolio.totalNet();
+  }
+
+  private checkKillSwitch(): void {
+    this.portfolio.computeTotalNet();
+    if (this.portfolio.netOut[0] > -this.risk.maxLoss) return;
+    this.risk.halted = true;
+    this.strategyHalted = true;
+    this.notes.push(
+      `max_loss kill switch fired at ${this.clk[C_LAST]} ns (net P&L ${this.portfolio.totalNet().toFixed(2)} <= -${this.risk.maxLoss}): all orders cancelled, positions flattened, trading halted`,
+    );
+    if (this.clk[C_STRAT] < this.clk[C_LAST]) this.setStrategyTime(this.clk[C_LAST]);
+    this.cancelAll(-1);
+    for (let h = 0; h < this.instrumentCount; h++) this.flattenKnown(h, this.portfolio.position[h]);
+  }
+
+  private endRun(): void {
+    // Messages still in flight reach the exchange against the last book; then every report.
+    this.sim.drain();
+    this.sim.tidy();
+    while (this.reports.size > 0) this.deliverReport(this.reportHead[0]);
+    this.accepting = false;
+    if (this.started) this.strategy.onEnd?.(this);
+    for (let h = 0; h < this.instrumentCount; h++) {
+      const sym = this.infos[h].symbol;
+      if (this.bookSeen[h] === 0) this.notes.push(`instrument "${sym}" had no book events in the data`);
+      if (this.noSnapshot[h] === 1 && (this.unknownRefs[h] > 0 || this.snapshotAt[h] === this.snapshotAt[h])) {
+        const start = this.firstBookTs[h];
+        const snap = this.snapshotAt[h];
+        const last = this.lastUnknownTs[h];
+        this.notes.push(
+          `the MBO data for "${sym}" starts without a snapshot (no Clear/snapshot record at the start): ` +
+            (snap === snap
+              ? `the book was built from the first snapshot at +${fmtSeconds(snap - start)}; `
+              : "") +
+            (this.unknownRefs[h] > 0
+              ? `${this.unknownRefs[h]} events referred to orders the book never saw, the last ${fmtSeconds(last - start)} after the start — the book was incomplete at least that long`
+              : "no event referred to an unknown order"),
+        );
+      }
+    }
+    // State the queue model that actually applied, per kind of data seen.
+    const l3 = this.infos.filter((_, h) => this.l3Books[h] !== null).map((i) => i.symbol);
+    const l2 = this.infos.filter((_, h) => this.l2Books[h] !== null).map((i) => i.symbol);
+    const parts: string[] = [];
+    if (l3.length > 0) parts.push(`exact from order ids (L3/MBO data: ${l3.join(", ")})`);
+    if (l2.length > 0) parts.push(`${this.l2Text}: ${l2.join(", ")}`);
+    if (parts.length === 0) parts.push("no book data");
+    this.assumptions.queueModel = `${parts.join("; ")}; our orders consume the liquidity they take until the level shrinks below it; no market impact, no self-matching`;
+    if (this.portfolio.inexact) this.notes.push("P&L left the exact integer range (or a fill price was off the tick grid): amounts are approximate");
+    if (this.sim.inFlight > 0) this.notes.push(`${this.sim.inFlight} order messages were still in flight at the end`);
+  }
+
+  // ================================================================== exchange → engine
+
+  /** @internal ExecutionListener: a fill at the exchange. */
+  onExchangeFill(o: SimOrder, price: number, qty: number, liquidity: Liquidity, ts: number): void {
+    const h = o.inst;
+    const notional = price * qty * this.feeValue[h];
+    const fee = feeOf(this.fee[h], liquidity === Liquidity.Maker, qty, notional);
+    this.portfolio.applyFill(h, o.side, qty, price, fee);
+    const fr = this.recFill;
+    fr.ts = ts;
+    fr.instrument = h;
+    fr.side = o.side;
+    fr.price = price;
+    fr.qty = qty;
+    fr.fee = fee;
+    fr.liquidity = liquidity;
+    fr.orderRef = o.ref;
+    fr.queueTimeNs = liquidity === Liquidity.Maker ? ts - o.arrivedAt : -1;
+    this.recorder.onFillRecord(fr);
+    const r = this.queueReport(REP_FILL, o, ts);
+    this.repPrice[r] = price;
+    this.repQty[r] = qty;
+    this.repFee[r] = fee;
+    this.repLiq[r] = liquidity;
+  }
+
+  /** @internal ExecutionListener: an order ended at the exchange. */
+  onExchangeDone(o: SimOrder, ts: number, reason: DoneReason, refusal: RefusalReason): void {
+    if (reason === DoneReason.Cancelled || reason === DoneReason.Expired) this.recorder.onCancel(ts, o.inst, o.ref);
+    else if (reason === DoneReason.Rejected) {
+      this.recorder.onRefusal(ts, refusal);
+      this.risk.countRefusal(refusal);
+    }
+    this.queueReport(REP_DONE, o, ts);
+  }
+
+  /** @internal ExecutionListener: arrival (nothing to do: the order records its arrival time). */
+  onExchangeArrive(_o: SimOrder, _ts: number): void {}
+
+  private queueReport(kind: number, o: SimOrder, ts: number): number {
+    if (this.repFreeN === 0) this.growReports();
+    const r = this.repFree[--this.repFreeN];
+    this.repKind[r] = kind;
+    this.repOrder[r] = o.slot;
+    this.repTs[r] = ts;
+    const rf = this.respFixedNs;
+    let at = ts + (rf === rf ? rf : this.respLat.sample());
+    if (at < o.lastReportAt) at = o.lastReportAt;
+    o.lastReportAt = at;
+    o.pending++;
+    this.reports.push(at, r);
+    return r;
+  }
+
+  private deliverReport(at: number): void {
+    const r = this.reports.pop();
+    const o = this.pool.orders[this.repOrder[r]];
+    o.pending--;
+    this.repFree[this.repFreeN++] = r;
+    this.setStrategyTime(at);
+    const h = o.inst;
+    if (this.repKind[r] === REP_FILL) {
+      const q = this.repQty[r];
+      o.seenFilled += q;
+      this.posSeen[h] += o.side * q;
+      if (!o.seenDone) {
+        if (o.side === Side.Bid) this.openBuy[h] -= q;
+        else this.openSell[h] -= q;
+      }
+      const f = this.fillRec;
+      f.ref = o.ref;
+      f.instrument = h;
+      f.side = o.side;
+      f.price = this.repPrice[r];
+      f.qty = q;
+      f.fee = this.repFee[r];
+      f.liquidity = this.repLiq[r] as Liquidity;
+      f.ts = this.repTs[r];
+      f.remaining = o.cQty - o.seenFilled > 0 ? o.cQty - o.seenFilled : 0;
+      this.strategy.onFill?.(this, f);
+    } else if (!o.seenDone) {
+      o.seenDone = true;
+      const rem = o.cQty - o.seenFilled;
+      if (rem > 0) {
+        if (o.side === Side.Bid) this.openBuy[h] -= rem;
+        else this.openSell[h] -= rem;
+      }
+      this.openCnt[h]--;
+      this.openTotal--;
+      if (this.quoteBid[h] === o.ref) this.quoteBid[h] = 0;
+      if (this.quoteAsk[h] === o.ref) this.quoteAsk[h] = 0;
+    }
+    this.pool.releaseIfFinished(o);
+  }
+
+  // ================================================================== StrategyContext: reads
+
+  /** Strategy clock: exchange time of the current event + feed latency (ns since the time base). */
+  get time(): number {
+    return this.clk[C_TIME];
+  }
+
+  info(inst: number): InstrumentInfo {
+    return this.infos[inst];
+  }
+  book(inst: number): BookView {
+    return this.books[inst];
+  }
+  bestBid(inst: number): number {
+    return this.books[inst].bestBid();
+  }
+  bestAsk(inst: number): number {
+    return this.books[inst].bestAsk();
+  }
+  tick(inst: number): number {
+    return this.tick_[inst];
+  }
+  toFixed(inst: number, currencyPrice: number): number {
+    const t = this.tick_[inst];
+    const ticks = currencyPrice / this.infos[inst].priceScale / t;
+    const r = ticks < 0 ? -Math.round(-ticks) : Math.round(ticks);
+    return r * t;
+  }
+  toCurrency(inst: number, fixedPrice: number): number {
+    return fixedPrice * this.infos[inst].priceScale;
+  }
+  position(inst: number): number {
+    return this.posSeen[inst];
+  }
+  get positions(): Float64Array {
+    return this.posSeen;
+  }
+  exposure(inst: number, side: Side): number {
+    return side === Side.Bid ? this.posSeen[inst] + this.openBuy[inst] : this.posSeen[inst] - this.openSell[inst];
+  }
+  openOrders(inst: number): number {
+    return inst < 0 ? this.openTotal : this.openCnt[inst];
+  }
+  /** @internal RiskState. */
+  openQty(inst: number, side: Side): number {
+    return side === Side.Bid ? this.openBuy[inst] : this.openSell[inst];
+  }
+  /** @internal RiskState. */
+  openOrderCount(): number {
+    return this.openTotal;
+  }
+  orderRemaining(ref: number): number {
+    const o = this.pool.byRef(ref);
+    if (o === null || o.seenDone) return 0;
+    return o.cQty - o.seenFilled;
+  }
+  pnl(): number {
+    return this.portfolio.totalNet();
+  }
+
+  // ================================================================== StrategyContext: orders
+
+  buy(inst: number, qty: number): number {
+    return this.send(inst, Side.Bid, qty, Number.NaN, OrderKind.Market, 1, false, Number.NaN, 0, false);
+  }
+  sell(inst: number, qty: number): number {
+    return this.send(inst, Side.Ask, qty, Number.NaN, OrderKind.Market, 1, false, Number.NaN, 0, false);
+  }
+  limit(inst: number, side: Side, qty: number, price: number, tif: TimeInForce, postOnly: boolean): number {
+    return this.send(inst, side, qty, price, OrderKind.Limit, tif, postOnly, Number.NaN, postOnly ? 4 : 1, false);
+  }
+  bid(inst: number, price: number, qty: number): number {
+    return this.send(inst, Side.Bid, qty, price, OrderKind.Limit, 0, true, Number.NaN, 4, false);
+  }
+  ask(inst: number, price: number, qty: number): number {
+    return this.send(inst, Side.Ask, qty, price, OrderKind.Limit, 0, true, Number.NaN, 4, false);
+  }
+  stop(inst: number, side: Side, qty: number, stopPrice: number, limitPrice: number): number {
+    if (!(stopPrice === stopPrice) || !this.onTick(inst, stopPrice)) return this.refuse(RefusalReason.BadOrder);
+    const isLimit = limitPrice === limitPrice;
+    return this.send(inst, side, qty, limitPrice, isLimit ? OrderKind.StopLimit : OrderKind.Stop, 0, false, stopPrice, isLimit ? 3 : 2, false);
+  }
+
+  quote(inst: number, bidPrice: number, askPrice: number, size: number): number {
+    const b = this.quoteSide(inst, Side.Bid, bidPrice, size);
+    const a = this.quoteSide(inst, Side.Ask, askPrice, size);
+    if (b < 0 || a < 0) return 0;
+    return b > 0 ? b : a;
+  }
+
+  /** One side of `quote`: returns the side's live ref, 0 when none, -1 when refused. */
+  private quoteSide(inst: number, side: Side, price: number, size: number): number {
+    const refs = side === Side.Bid ? this.quoteBid : this.quoteAsk;
+    const ref = refs[inst];
+    const o = ref > 0 ? this.pool.byRef(ref) : null;
+    const live = o !== null && !o.seenDone && !o.cancelSent;
+    if (!(price === price) || size <= 0) {
+      if (live) this.cancelOrder(o);
+      refs[inst] = 0;
+      return 0;
+    }
+    if (live) {
+      if (o.cPrice === price && o.cQty - o.seenFilled === size) return ref;
+      return this.modifyOrder(o, price, o.seenFilled + size) > 0 ? ref : -1;
+    }
+    const nref = this.send(inst, side, size, price, OrderKind.Limit, 0, false, Number.NaN, 5, false);
+    refs[inst] = nref;
+    return nref > 0 ? nref : -1;
+  }
+
+  modify(ref: number, price: number, qty: number): number {
+    const o = this.pool.byRef(ref);
+    if (o === null || o.seenDone || o.cancelSent) return this.refuse(RefusalReason.BadOrder);
+    return this.modifyOrder(o, price, qty);
+  }
+
+  private modifyOrder(o: SimOrder, price: number, qty: number): number {
+    const h = o.inst;
+    if (!this.accepting) return this.refuse(RefusalReason.Halted);
+    if (!(qty > 0) || qty !== Math.floor(qty) || !(price === price) || !this.onTick(h, price) || o.kind === OrderKind.Market) {
+      return this.refuse(RefusalReason.BadOrder);
+    }
+    const oldRem = o.cQty - o.seenFilled;
+    const newRem = qty - o.seenFilled;
+    if (newRem <= 0) {
+      this.cancelOrder(o);
+      return o.ref;
+    }
+    const reason = this.risk.checkOrder(this, h, o.side, newRem, price, oldRem, false, this.clk[C_TIME], this.bestBid(h), this.bestAsk(h), this.tick_[h]);
+    if (reason !== RefusalReason.None) return this.refuseCounted(reason);
+    this.lastRefusal = RefusalReason.None;
+    if (o.side === Side.Bid) this.openBuy[h] += newRem - oldRem;
+    else this.openSell[h] += newRem - oldRem;
+    o.cQty = qty;
+    o.cPrice = price;
+    this.sim.sendModify(o, price, qty, this.clk[C_TIME] + (this.entryFixedNs === this.entryFixedNs ? this.entryFixedNs : this.entryLat.sample()));
+    return o.ref;
+  }
+
+  cancel(ref: number): void {
+    const o = this.pool.byRef(ref);
+    if (o !== null) this.cancelOrder(o);
+  }
+
+  private cancelOrder(o: SimOrder): void {
+    if (o.seenDone || o.cancelSent) return;
+    o.cancelSent = true;
+    this.sim.sendCancel(o, this.clk[C_TIME] + (this.entryFixedNs === this.entryFixedNs ? this.entryFixedNs : this.entryLat.sample()));
+  }
+
+  cancelAll(inst: number): void {
+    const orders = this.pool.orders;
+    for (let i = 0; i < orders.length; i++) {
+      const o = orders[i];
+      if (o.ref !== 0 && !o.seenDone && (inst < 0 || o.inst === inst)) this.cancelOrder(o);
+    }
+  }
+
+  flatten(inst: number): void {
+    this.cancelAll(inst);
+    this.flattenKnown(inst, this.posSeen[inst]);
+  }
+
+  /** Market orders closing `pos`, in children of at most max_order_qty; exempt from every limit. */
+  private flattenKnown(inst: number, pos: number): void {
+    let left = Math.abs(pos);
+    const side = pos > 0 ? Side.Ask : Side.Bid;
+    const cap = this.maxOrderQty > 0 ? this.maxOrderQty : Number.POSITIVE_INFINITY;
+    while (left > 0) {
+      const q = left < cap ? left : cap;
+      this.send(inst, side, q, Number.NaN, OrderKind.Market, 1, false, Number.NaN, 0, true);
+      left -= q;
+    }
+  }
+
+  record(seriesId: number, value: number): void {
+    const r = this.recValue;
+    r.ts = this.clk[C_TIME];
+    r.series = seriesId;
+    r.value = value;
+    this.recorder.onRecordValue(r);
+  }
+
+  series(name: string): number {
+    const i = this.seriesNames.indexOf(name);
+    if (i >= 0) return i;
+    this.seriesNames.push(name);
+    return this.seriesNames.length - 1;
+  }
+
+  log(message: string): void {
+    const line = `[${this.clk[C_TIME]}] ${message}`;
+    this.logs.push(line);
+    this.opts.onLog?.(line);
+  }
+
+  private onTick(inst: number, price: number): boolean {
+    const t = this.tick_[inst];
+    const k = price / t;
+    return Number.isFinite(price) && k === Math.round(k);
+  }
+
+  private refuse(reason: RefusalReason): number {
+    this.risk.countRefusal(reason);
+    return this.refuseCounted(reason);
+  }
+
+  private refuseCounted(reason: RefusalReason): number {
+    this.lastRefusal = reason;
+    if (this.recorder !== undefined) this.recorder.onRefusal(this.clk[C_TIME], reason);
+    return 0;
+  }
+
+  private send(
+    inst: number,
+    side: Side,
+    qty: number,
+    price: number,
+    kind: OrderKind,
+    tif: TimeInForce,
+    postOnly: boolean,
+    stopPrice: number,
+    typeCode: number,
+    exempt: boolean,
+  ): number {
+    if (!this.accepting) return this.refuse(RefusalReason.Halted);
+    if (!(inst >= 0 && inst < this.instrumentCount) || !(qty > 0) || qty !== Math.floor(qty) || (side !== Side.Bid && side !== Side.Ask)) {
+      return this.refuse(RefusalReason.BadOrder);
+    }
+    const isLimit = kind === OrderKind.Limit || kind === OrderKind.StopLimit;
+    if (isLimit && !this.onTick(inst, price)) return this.refuse(RefusalReason.BadOrder);
+    if (!exempt) {
+      const reason = this.risk.checkOrder(this, inst, side, qty, isLimit ? price : Number.NaN, 0, true, this.clk[C_TIME], this.bestBid(inst), this.bestAsk(inst), this.tick_[inst]);
+      if (reason !== RefusalReason.None) return this.refuseCounted(reason);
+    }
+    this.lastRefusal = RefusalReason.None;
+    const o = this.pool.acquire();
+    o.inst = inst;
+    o.side = side;
+    o.kind = kind;
+    o.tif = tif;
+    o.postOnly = postOnly;
+    o.typeCode = typeCode;
+    o.qty = qty;
+    o.price = isLimit ? price : Number.NaN;
+    o.stopPrice = stopPrice;
+    o.sentAt = this.clk[C_TIME];
+    o.cQty = qty;
+    o.cPrice = o.price;
+    if (side === Side.Bid) this.openBuy[inst] += qty;
+    else this.openSell[inst] += qty;
+    this.openCnt[inst]++;
+    this.openTotal++;
+    const or = this.recOrder;
+    or.ts = this.clk[C_TIME];
+    or.instrument = inst;
+    or.side = side;
+    or.orderType = typeCode;
+    or.price = o.price;
+    or.qty = qty;
+    this.recorder.onOrderRecord(or);
+    this.sim.sendNew(o, this.clk[C_TIME] + (this.entryFixedNs === this.entryFixedNs ? this.entryFixedNs : this.entryLat.sample()));
+    return o.ref;
+  }
+
+  private growReports(): void {
+    const cap = this.repKind.length;
+    const grow8 = (a: Int8Array): Int8Array<ArrayBuffer> => {
+      const b = new Int8Array(cap * 2);
+      b.set(a);
+      return b;
+    };
+    const grow32 = (a: Int32Array): Int32Array<ArrayBuffer> => {
+      const b = new Int32Array(cap * 2);
+      b.set(a);
+      return b;
+    };
+    const grow64 = (a: Float64Array): Float64Array<ArrayBuffer> => {
+      const b = new Float64Array(cap * 2);
+      b.set(a);
+      return b;
+    };
+    this.repKind = grow8(this.repKind);
+    this.repLiq = grow8(this.repLiq);
+    this.repOrder = grow32(this.repOrder);
+    this.repPrice = grow64(this.repPrice);
+    this.repQty = grow64(this.repQty);
+    this.repFee = grow64(this.repFee);
+    this.repTs = grow64(this.repTs);
+    const f = new Int32Array(cap * 2);
+    f.set(this.repFree.subarray(0, this.repFreeN));
+    this.repFree = f;
+    for (let i = 2 * cap - 1; i >= cap; i--) this.repFree[this.repFreeN++] = i;
+  }
+}
+
+/** A declared instrument is not in the data (the CLI shows it as a user error). */
+export class LookupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "LookupError";
+  }
+}
+
+function isFeeSchedule(x: FeeSchedule | Record<string, FeeSchedule>): x is FeeSchedule {
+  return typeof (x as FeeSchedule).makerPerContract === "number";
+}
+
+function fmtSeconds(ns: number): string {
+  return `${(ns / 1e9).toFixed(3)}s`;
+}
+
+/** Runs one backtest (convenience wrapper around `new BacktestEngine(options).run()`). */
+export function runBacktest(options: EngineOptions): BacktestResult {
+  return new BacktestEngine(options).run();
+}

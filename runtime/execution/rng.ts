@@ -1,0 +1,46 @@
+/**
+ * A small seeded PRNG (xoshiro128**, 32-bit state words in a Uint32Array) so that simulated
+ * latencies are deterministic and independent of Math.random. PER-EVENT CODE: `next()` allocates
+ * nothing.
+ */
+
+/** Deterministic uniform random numbers from a 32-bit seed. */
+export class SeededRandom {
+  private readonly s = new Uint32Array(4);
+
+  constructor(seed: number) {
+    // splitmix32 expands the seed into the four state words (never all zero).
+    let x = seed >>> 0;
+    for (let i = 0; i < 4; i++) {
+      x = (x + 0x9e3779b9) >>> 0;
+      let z = x;
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+      this.s[i] = (z ^ (z >>> 16)) >>> 0;
+    }
+    if ((this.s[0] | this.s[1] | this.s[2] | this.s[3]) === 0) this.s[0] = 1;
+  }
+
+  /** Next unsigned 32-bit integer. */
+  nextU32(): number {
+    const s = this.s;
+    const result = Math.imul(rotl(Math.imul(s[1], 5) >>> 0, 7), 9) >>> 0;
+    const t = (s[1] << 9) >>> 0;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl(s[3], 11);
+    return result;
+  }
+
+  /** Uniform double in [0, 1) with 32 random bits. */
+  next(): number {
+    return this.nextU32() / 4294967296;
+  }
+}
+
+function rotl(x: number, k: number): number {
+  return ((x << k) | (x >>> (32 - k))) >>> 0;
+}

@@ -1,0 +1,108 @@
+/**
+ * A binary min-heap of integer payloads keyed by (time, sequence): the in-flight order queue and
+ * the report queue. Ties on time are broken by the insertion sequence, so the order is total and
+ * deterministic. PER-EVENT CODE: push/pop allocate nothing (arrays grow only by doubling, rarely).
+ */
+
+/** Min-heap of int32 payloads ordered by (time ascending, insertion order). */
+export class TimeHeap {
+  private time: Float64Array;
+  private seq: Float64Array;
+  private item: Int32Array;
+  private n = 0;
+  private counter = 0;
+  /**
+   * headTime[0] = time of the earliest item (Infinity when empty). Per-event callers read it instead
+   * of calling peekTime(): a double returned from a call V8 does not inline is boxed (allocated).
+   */
+  readonly headTime = new Float64Array([Number.POSITIVE_INFINITY]);
+
+  constructor(capacity = 256) {
+    this.time = new Float64Array(capacity);
+    this.seq = new Float64Array(capacity);
+    this.item = new Int32Array(capacity);
+  }
+
+  /** Number of queued items. */
+  get size(): number {
+    return this.n;
+  }
+
+  /** Time of the earliest item (Infinity when empty). */
+  peekTime(): number {
+    return this.n === 0 ? Number.POSITIVE_INFINITY : this.time[0];
+  }
+
+  /** Payload of the earliest item (-1 when empty). */
+  peek(): number {
+    return this.n === 0 ? -1 : this.item[0];
+  }
+
+  /** Queues `payload` at `time`. */
+  push(time: number, payload: number): void {
+    if (this.n === this.item.length) this.grow();
+    let i = this.n++;
+    const s = this.counter++;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (this.time[p] < time || (this.time[p] === time && this.seq[p] < s)) break;
+      this.time[i] = this.time[p];
+      this.seq[i] = this.seq[p];
+      this.item[i] = this.item[p];
+      i = p;
+    }
+    this.time[i] = time;
+    this.seq[i] = s;
+    this.item[i] = payload;
+    this.headTime[0] = this.time[0];
+  }
+
+  /** Removes and returns the earliest payload (-1 when empty). */
+  pop(): number {
+    if (this.n === 0) return -1;
+    const top = this.item[0];
+    const last = --this.n;
+    if (last > 0) {
+      const t = this.time[last];
+      const s = this.seq[last];
+      const it = this.item[last];
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= last) break;
+        let c = l;
+        const r = l + 1;
+        if (r < last && (this.time[r] < this.time[l] || (this.time[r] === this.time[l] && this.seq[r] < this.seq[l]))) c = r;
+        if (t < this.time[c] || (t === this.time[c] && s < this.seq[c])) break;
+        this.time[i] = this.time[c];
+        this.seq[i] = this.seq[c];
+        this.item[i] = this.item[c];
+        i = c;
+      }
+      this.time[i] = t;
+      this.seq[i] = s;
+      this.item[i] = it;
+    }
+    this.headTime[0] = this.n > 0 ? this.time[0] : Number.POSITIVE_INFINITY;
+    return top;
+  }
+
+  /** Empties the heap. */
+  clear(): void {
+    this.n = 0;
+    this.headTime[0] = Number.POSITIVE_INFINITY;
+  }
+
+  private grow(): void {
+    const cap = this.item.length * 2;
+    const t = new Float64Array(cap);
+    t.set(this.time);
+    this.time = t;
+    const s = new Float64Array(cap);
+    s.set(this.seq);
+    this.seq = s;
+    const it = new Int32Array(cap);
+    it.set(this.item);
+    this.item = it;
+  }
+}
