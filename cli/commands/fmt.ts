@@ -1,0 +1,90 @@
+/**
+ * `algo fmt FILE... [--check]`: rewrite .algo files in canonical form (grammar/format.ts).
+ * Writes are atomic (temp file in the same folder, then rename) and happen only when every file
+ * was read and parsed: a missing, unreadable, directory or binary input is one line on stderr and
+ * exit 2; syntax errors are printed as `file:line:col: error[E0101]: message` and exit 1. With
+ * --check nothing is written: the files that would change are listed and the exit code is 1.
+ */
+import { chmodSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import type { Command } from "commander";
+import { formatSource, SourceFile, type SyntaxDiagnostic } from "../../grammar/index.js";
+import { ExitCode, UserError } from "../errors.js";
+import { readSourceFile } from "./check.js";
+
+/** Registers `algo fmt`. */
+export function register(program: Command): void {
+  program
+    .command("fmt")
+    .description("Format .algo files in place (canonical layout; comments kept)")
+    .argument("<files...>", ".algo files to format")
+    .option("--check", "write nothing; list the files that would change and exit 1 if any")
+    .action((files: string[], opts: { check?: boolean }) => {
+      process.exitCode = runFmt(files, opts.check === true);
+    });
+}
+
+/** Runs `algo fmt` over `files`; returns the exit code. */
+export function runFmt(files: readonly string[], check: boolean): number {
+  const texts: Array<{ path: string; text: string }> = [];
+  let ioProblem = false;
+  for (const path of files) {
+    const r = readSourceFile(path);
+    if ("problem" in r) {
+      process.stderr.write(`algo: ${r.problem}\n`);
+      ioProblem = true;
+    } else {
+      texts.push({ path, text: r.text });
+    }
+  }
+  if (ioProblem) return ExitCode.Usage;
+
+  const formatted: Array<{ path: string; before: string; after: string }> = [];
+  let syntaxErrors = false;
+  for (const { path, text } of texts) {
+    const r = formatSource(text);
+    if (!r.ok) {
+      syntaxErrors = true;
+      const source = new SourceFile(path, text);
+      for (const e of r.errors) process.stderr.write(`${renderSyntaxError(source, e)}\n`);
+      continue;
+    }
+    formatted.push({ path, before: text, after: r.text });
+  }
+  if (syntaxErrors) return ExitCode.Failure;
+
+  const changed = formatted.filter((f) => f.after !== f.before);
+  if (check) {
+    for (const f of changed) process.stdout.write(`${f.path}\n`);
+    return changed.length > 0 ? ExitCode.Failure : ExitCode.Ok;
+  }
+  for (const f of changed) {
+    writeAtomically(f.path, f.after);
+    process.stdout.write(`formatted ${f.path}\n`);
+  }
+  return ExitCode.Ok;
+}
+
+/** `file:line:col: error[E0101]: message` for one syntax diagnostic. */
+export function renderSyntaxError(source: SourceFile, e: SyntaxDiagnostic): string {
+  const { line, column } = source.position(e.span.start);
+  return `${source.path}:${line}:${column}: error[${e.code}]: ${e.message}`;
+}
+
+/** Replaces `path` with `text` via a temp file in the same folder and a rename, keeping the file mode. */
+function writeAtomically(path: string, text: string): void {
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now().toString(36)}.tmp`);
+  try {
+    const mode = statSync(path).mode & 0o7777;
+    writeFileSync(temp, text, { encoding: "utf8", flag: "wx" });
+    chmodSync(temp, mode);
+    renameSync(temp, path);
+  } catch (err) {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // The temp file was never created.
+    }
+    throw new UserError(`${path}: cannot write (${(err as NodeJS.ErrnoException).code ?? "error"})`);
+  }
+}

@@ -1,0 +1,473 @@
+/**
+ * The abstract syntax tree of a `.algo` file: what grammar/ hands to every later phase.
+ *
+ * Shape of the tree:
+ *   Program
+ *     items: Item[]            top-level declarations in source order:
+ *       Strategy   `strategy Name "description"`
+ *       Instrument `instrument es = "ESZ4"`
+ *       Param      `param size: qty = 2 in [1, 5]`
+ *       Risk       `risk { max_position = 10  max_order_rate = 50 per 1s  price_band = 8 ticks }`
+ *       Features   `features { mid = book.mid(es)  ... }`            (a strategy's feature block)
+ *       FeatureUnit`features Micro(inst: instrument, w: int = 300) { ... export a, b }`
+ *       Import     `import Micro from "./micro.algo"`
+ *       Var        `var fills: int = 0`                               (strategy state)
+ *       Fn         `fn name(a: f64) -> f64 { return a }` or `fn name(a: f64) -> f64 = a * 2`
+ *       Handler    `on book(es) when cond { ... }`, `on trade(es) as t { ... }`, `on start { }`
+ *     Statements (inside Block): Let, Var, Assign, If, For, Return, ExprStmt.
+ *     Expressions: Number, Duration, String, Bool, Name, Unary, Binary, Call (with Arg, positional
+ *       or named), Member (`m.imb`), Index (history `x[10]`), Ticks (`2 ticks`), Paren, Error.
+ *
+ * Every node has a `span` (file id + UTF-16 offsets into the source text, end exclusive).
+ * Error recovery: the parser always returns a Program. A declaration name it could not read is an
+ * Ident with `name === ""`; an expression it could not read is an `Error` expression. A syntax
+ * diagnostic was reported for each, so later phases should stay silent about them.
+ * Nothing here has meaning beyond syntax: `buy`, `sell`, `ioc`, `book`, `ema`, handler kinds and
+ * type names are plain identifiers the checker interprets.
+ */
+
+/** A source range: file id (index into the caller's file table), UTF-16 offsets, end exclusive. */
+export interface Span {
+  file: number;
+  start: number;
+  end: number;
+}
+
+/** An identifier in a declaring position (a name being introduced or a key). "" when missing. */
+export interface Ident {
+  kind: "Ident";
+  name: string;
+  span: Span;
+}
+
+/** A type annotation: `f64`, `int`, `bool`, `price`, `qty`, `duration`, `time`, `side`, `instrument`. */
+export interface TypeRef {
+  kind: "TypeRef";
+  name: string;
+  span: Span;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Top level
+
+/** The whole file. */
+export interface Program {
+  kind: "Program";
+  items: Item[];
+  span: Span;
+}
+
+/** Any top-level declaration. */
+export type Item =
+  | StrategyDecl
+  | InstrumentDecl
+  | ParamDecl
+  | RiskBlock
+  | FeaturesBlock
+  | FeatureUnit
+  | ImportDecl
+  | VarDecl
+  | FnDecl
+  | Handler;
+
+/** `strategy Name "description"` (description optional). */
+export interface StrategyDecl {
+  kind: "Strategy";
+  name: Ident;
+  description?: StringLit;
+  span: Span;
+}
+
+/** `instrument es = "ESZ4"`; `symbol` is normally a String (the checker insists). */
+export interface InstrumentDecl {
+  kind: "Instrument";
+  name: Ident;
+  symbol: Expr;
+  span: Span;
+}
+
+/** `param name: type = default in [lo, hi]`; the type and the range are optional in the syntax. */
+export interface ParamDecl {
+  kind: "Param";
+  name: Ident;
+  type?: TypeRef;
+  value: Expr;
+  range?: ParamRange;
+  span: Span;
+}
+
+/** The `in [lo, hi]` of a param (inclusive bounds). */
+export interface ParamRange {
+  kind: "Range";
+  lo: Expr;
+  hi: Expr;
+  span: Span;
+}
+
+/** `risk { key = value ... }`. */
+export interface RiskBlock {
+  kind: "Risk";
+  entries: RiskEntry[];
+  span: Span;
+}
+
+/** `max_order_rate = 50 per 1s` → value 50, per 1s; `price_band = 8 ticks` → value Ticks(8). */
+export interface RiskEntry {
+  kind: "RiskEntry";
+  key: Ident;
+  value: Expr;
+  per?: Expr;
+  span: Span;
+}
+
+/** A strategy's `features { ... }` block. */
+export interface FeaturesBlock {
+  kind: "Features";
+  body: FeatureStmt[];
+  span: Span;
+}
+
+/** A standalone parameterised feature graph: `features Name(params) { defs... export a, b }`. */
+export interface FeatureUnit {
+  kind: "FeatureUnit";
+  name: Ident;
+  params: Parameter[];
+  body: FeatureStmt[];
+  span: Span;
+}
+
+/** What a features body holds (the parser accepts `export` in both kinds of block; the checker decides). */
+export type FeatureStmt = FeatureDef | ExportDecl;
+
+/** `name = expr` inside a features body: defines a series. */
+export interface FeatureDef {
+  kind: "FeatureDef";
+  name: Ident;
+  value: Expr;
+  span: Span;
+}
+
+/** `export a, b, c` inside a feature unit. */
+export interface ExportDecl {
+  kind: "Export";
+  names: Ident[];
+  span: Span;
+}
+
+/** `import A from "./file.algo"` (also `import A, B from "..."`). */
+export interface ImportDecl {
+  kind: "Import";
+  names: Ident[];
+  from: StringLit;
+  span: Span;
+}
+
+/** `var name: type = init` — mutable strategy state (also parsed inside blocks; the checker rejects it there). */
+export interface VarDecl {
+  kind: "Var";
+  name: Ident;
+  type?: TypeRef;
+  init: Expr;
+  span: Span;
+}
+
+/** A parameter of a `fn` or a feature unit: `name: type` or `name: type = default`. */
+export interface Parameter {
+  kind: "Parameter";
+  name: Ident;
+  type?: TypeRef;
+  default?: Expr;
+  span: Span;
+}
+
+/** `fn name(params) -> type { stmts }` or the expression form `fn name(params) -> type = expr`. */
+export interface FnDecl {
+  kind: "Fn";
+  name: Ident;
+  params: Parameter[];
+  returnType?: TypeRef;
+  body: Block | Expr;
+  span: Span;
+}
+
+/**
+ * `on <event>[(args)] [as binding] [when guard] { body }`.
+ * Examples: `on book(es)`, `on trade(es) as t`, `on bar(es, 1m) as b`, `on fill(f)`, `on timer(30s)`,
+ * `on start`, `on end`. `hasParens` distinguishes `on start` from `on start()`.
+ */
+export interface Handler {
+  kind: "Handler";
+  event: Ident;
+  args: Arg[];
+  hasParens: boolean;
+  binding?: Ident;
+  guard?: Expr;
+  body: Block;
+  span: Span;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Statements
+
+/** `{ stmt* }`. */
+export interface Block {
+  kind: "Block";
+  stmts: Stmt[];
+  span: Span;
+}
+
+/** Any statement inside a block. */
+export type Stmt = LetStmt | VarDecl | AssignStmt | IfStmt | ForStmt | ReturnStmt | ExprStmt;
+
+/** `let name[: type] = value` — an immutable local. */
+export interface LetStmt {
+  kind: "Let";
+  name: Ident;
+  type?: TypeRef;
+  value: Expr;
+  span: Span;
+}
+
+/** Assignment operators. */
+export type AssignOp = "=" | "+=" | "-=" | "*=" | "/=";
+
+/** `target op value`; the parser accepts any expression as target, the checker requires a `var` name. */
+export interface AssignStmt {
+  kind: "Assign";
+  target: Expr;
+  op: AssignOp;
+  value: Expr;
+  span: Span;
+}
+
+/** `if cond { } else if cond { } else { }`; `else` holds a Block or the next If. */
+export interface IfStmt {
+  kind: "If";
+  cond: Expr;
+  then: Block;
+  else?: Block | IfStmt;
+  span: Span;
+}
+
+/** `for k in from..to { }` — half-open: k = from, from+1, ..., to-1. */
+export interface ForStmt {
+  kind: "For";
+  variable: Ident;
+  from: Expr;
+  to: Expr;
+  body: Block;
+  span: Span;
+}
+
+/** `return` or `return expr` (in `fn` bodies). */
+export interface ReturnStmt {
+  kind: "Return";
+  value?: Expr;
+  span: Span;
+}
+
+/** An expression used as a statement: normally a call (`buy(es, size)`, `record("x", v)`). */
+export interface ExprStmt {
+  kind: "ExprStmt";
+  expr: Expr;
+  span: Span;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Expressions
+
+/** Any expression. */
+export type Expr =
+  | NumberLit
+  | DurationLit
+  | StringLit
+  | BoolLit
+  | NameExpr
+  | UnaryExpr
+  | BinaryExpr
+  | CallExpr
+  | MemberExpr
+  | IndexExpr
+  | TicksExpr
+  | ParenExpr
+  | ErrorExpr;
+
+/** `42`, `25_000`, `0.30`, `1e-3`. `isInteger`: written without `.` or exponent. */
+export interface NumberLit {
+  kind: "Number";
+  value: number;
+  raw: string;
+  isInteger: boolean;
+  span: Span;
+}
+
+/** Duration units, smallest first. */
+export type DurationUnit = "ns" | "us" | "ms" | "s" | "m" | "h" | "d";
+
+/** `250ms`, `1s`, `5m`, `1.5h`. `nanos` = amount × unit in nanoseconds (may be fractional for odd input). */
+export interface DurationLit {
+  kind: "Duration";
+  amount: number;
+  unit: DurationUnit;
+  nanos: number;
+  raw: string;
+  span: Span;
+}
+
+/** `"text"`; `value` has escapes decoded, `raw` is the source including quotes. */
+export interface StringLit {
+  kind: "String";
+  value: string;
+  raw: string;
+  span: Span;
+}
+
+/** `true` / `false`. */
+export interface BoolLit {
+  kind: "Bool";
+  value: boolean;
+  span: Span;
+}
+
+/** A name used as a value: a feature, param, var, let, instrument, `buy`/`sell`, `ioc`, `book`... */
+export interface NameExpr {
+  kind: "Name";
+  name: string;
+  span: Span;
+}
+
+/** Unary operators: arithmetic negation and logical not. */
+export type UnaryOp = "-" | "not";
+
+/** `-x`, `not x`. */
+export interface UnaryExpr {
+  kind: "Unary";
+  op: UnaryOp;
+  operand: Expr;
+  span: Span;
+}
+
+/** Binary operators (see BINARY_PRECEDENCE for binding strength). */
+export type BinaryOp = "or" | "and" | "==" | "!=" | "<" | "<=" | ">" | ">=" | "+" | "-" | "*" | "/" | "%";
+
+/** `left op right`. */
+export interface BinaryExpr {
+  kind: "Binary";
+  op: BinaryOp;
+  left: Expr;
+  right: Expr;
+  span: Span;
+}
+
+/** `callee(args)`: `ema(mid, 20)`, `book.mid(es)`, `buy(es, size, limit: p, tif: ioc)`. */
+export interface CallExpr {
+  kind: "Call";
+  callee: Expr;
+  args: Arg[];
+  span: Span;
+}
+
+/** One call argument: positional (`name` undefined) or named (`levels: 3`). */
+export interface Arg {
+  kind: "Arg";
+  name?: Ident;
+  value: Expr;
+  span: Span;
+}
+
+/** `object.member`: `m.imb`, `t.price`, `macd(x, 12, 26, 9).signal`, `book.mid`. */
+export interface MemberExpr {
+  kind: "Member";
+  object: Expr;
+  member: Ident;
+  span: Span;
+}
+
+/** History access `x[k]`: x as it was k updates ago (k must be a compile-time constant). */
+export interface IndexExpr {
+  kind: "Index";
+  object: Expr;
+  index: Expr;
+  span: Span;
+}
+
+/** `value ticks`: a price offset in ticks of the instrument (`book.best_ask(es) + 2 ticks`). */
+export interface TicksExpr {
+  kind: "Ticks";
+  value: Expr;
+  span: Span;
+}
+
+/** `(expr)` — kept so the formatter reproduces the user's grouping. */
+export interface ParenExpr {
+  kind: "Paren";
+  expr: Expr;
+  span: Span;
+}
+
+/** An expression the parser could not read (a diagnostic was reported). */
+export interface ErrorExpr {
+  kind: "Error";
+  span: Span;
+}
+
+/** Any node of the tree. */
+export type Node =
+  | Program
+  | Item
+  | Stmt
+  | Expr
+  | Ident
+  | TypeRef
+  | ParamRange
+  | RiskEntry
+  | FeatureDef
+  | ExportDecl
+  | Parameter
+  | Block
+  | Arg;
+
+/** A source comment; kept out of the tree, attached back by the formatter and the LSP. */
+export interface Comment {
+  kind: "LineComment" | "BlockComment";
+  /** Source text including `//` or the `/*` `*\/` delimiters. */
+  text: string;
+  span: Span;
+}
+
+/**
+ * Binding strength of binary operators (higher binds tighter). Unary `-` binds tighter than all
+ * of them, postfix (call, member, index, `ticks`) tighter still; `not` sits between `and` and the
+ * comparisons, so `not a == b` is `not (a == b)`. Comparisons do not chain.
+ */
+export const BINARY_PRECEDENCE: Readonly<Record<BinaryOp, number>> = {
+  or: 1,
+  and: 2,
+  "==": 4,
+  "!=": 4,
+  "<": 4,
+  "<=": 4,
+  ">": 4,
+  ">=": 4,
+  "+": 5,
+  "-": 5,
+  "*": 6,
+  "/": 6,
+  "%": 6,
+};
+
+/** Precedence of prefix `not` (between `and` and the comparisons). */
+export const NOT_PRECEDENCE = 3;
+/** Precedence of prefix `-` (above every binary operator). */
+export const NEGATE_PRECEDENCE = 7;
+
+/** Nanoseconds in one of each duration unit. */
+export const DURATION_NANOS: Readonly<Record<DurationUnit, number>> = {
+  ns: 1,
+  us: 1_000,
+  ms: 1_000_000,
+  s: 1_000_000_000,
+  m: 60_000_000_000,
+  h: 3_600_000_000_000,
+  d: 86_400_000_000_000,
+};

@@ -1,0 +1,460 @@
+/**
+ * The lexer: token definitions (Chevrotain) and `tokenize`, which turns text into the token
+ * stream the parser reads, the comments, and lexical diagnostics.
+ *
+ * Statements end at line breaks, so line breaks are tokens (`Newline`). `tokenize` keeps only the
+ * ones that can end a statement: none inside `(...)` or `[...]`, none after a token that cannot
+ * end an expression (a binary operator, `,`, `=`, `(`...), none before a token that cannot start
+ * a statement (`and`, `or`, `else`, `in`, `per`, `when`, `as`, `from`, `->`, `.`, `{`), and never
+ * two in a row. It also cuts out brackets nested deeper than MAX_NESTING (reporting E0110) so the
+ * recursive-descent parser cannot overflow the stack on hostile input.
+ */
+import { createToken, Lexer, type IToken, type TokenType } from "chevrotain";
+import type { Comment, Span } from "./ast.js";
+import type { SyntaxDiagnostic } from "./syntax-codes.js";
+
+/** Deepest bracket / block nesting the parser accepts. */
+export const MAX_NESTING = 64;
+
+const IDENT_PATTERN = /[A-Za-z_][A-Za-z0-9_]*/;
+
+/** Identifiers: names of everything, including `buy`, `sell`, `book`, `ema`, types, handler kinds. */
+export const Identifier = createToken({ name: "Identifier", pattern: IDENT_PATTERN, label: "identifier" });
+
+function keyword(word: string): TokenType {
+  return createToken({
+    name: word[0]!.toUpperCase() + word.slice(1),
+    pattern: new RegExp(`${word}(?![A-Za-z0-9_])`),
+    start_chars_hint: [word[0]!],
+    longer_alt: Identifier,
+    label: `\`${word}\``,
+  });
+}
+
+/** Reserved words. */
+export const Strategy = keyword("strategy");
+/** The keyword `instrument`. */
+export const Instrument = keyword("instrument");
+/** The keyword `param`. */
+export const Param = keyword("param");
+/** The keyword `risk`. */
+export const Risk = keyword("risk");
+/** The keyword `features`. */
+export const Features = keyword("features");
+/** The keyword `export`. */
+export const Export = keyword("export");
+/** The keyword `import`. */
+export const Import = keyword("import");
+/** The keyword `from`. */
+export const From = keyword("from");
+/** The keyword `var`. */
+export const Var = keyword("var");
+/** The keyword `let`. */
+export const Let = keyword("let");
+/** The keyword `if`. */
+export const If = keyword("if");
+/** The keyword `else`. */
+export const Else = keyword("else");
+/** The keyword `for`. */
+export const For = keyword("for");
+/** The keyword `in`. */
+export const In = keyword("in");
+/** The keyword `fn`. */
+export const Fn = keyword("fn");
+/** The keyword `return`. */
+export const Return = keyword("return");
+/** The keyword `on`. */
+export const On = keyword("on");
+/** The keyword `when`. */
+export const When = keyword("when");
+/** The keyword `as`. */
+export const As = keyword("as");
+/** The keyword `and`. */
+export const And = keyword("and");
+/** The keyword `or`. */
+export const Or = keyword("or");
+/** The keyword `not`. */
+export const Not = keyword("not");
+/** The keyword `true`. */
+export const True = keyword("true");
+/** The keyword `false`. */
+export const False = keyword("false");
+/** The keyword `ticks`. */
+export const Ticks = keyword("ticks");
+/** The keyword `per`. */
+export const Per = keyword("per");
+
+/** Every reserved word, as written. */
+export const KEYWORDS: readonly string[] = [
+  "strategy", "instrument", "param", "risk", "features", "export", "import", "from", "var", "let",
+  "if", "else", "for", "in", "fn", "return", "on", "when", "as", "and", "or", "not", "true",
+  "false", "ticks", "per",
+];
+
+const DIGITS = "0123456789".split("");
+const NUMBER_BODY = String.raw`\d(?:_?\d)*(?:\.\d(?:_?\d)*)?`;
+
+/** `250ms`, `1s`, `1.5h`: a number glued to a unit. */
+export const DurationLiteral = createToken({
+  name: "DurationLiteral",
+  pattern: new RegExp(`${NUMBER_BODY}(?:ns|us|ms|s|m|h|d)(?![A-Za-z0-9_])`),
+  start_chars_hint: DIGITS,
+  label: "duration",
+});
+/** `42`, `25_000`, `0.30`, `1e-3`. */
+export const NumberLiteral = createToken({
+  name: "NumberLiteral",
+  pattern: new RegExp(`${NUMBER_BODY}(?:[eE][+-]?\\d+)?(?![A-Za-z0-9_])`),
+  start_chars_hint: DIGITS,
+  label: "number",
+});
+/** A digit run glued to letters or stray underscores (`12abc`, `1__0`, `5min`): reported, parsed as a number. */
+export const BadNumber = createToken({
+  name: "BadNumber",
+  pattern: /\d[A-Za-z0-9_]*(?:\.\d[A-Za-z0-9_]*)?/,
+  start_chars_hint: DIGITS,
+  categories: [NumberLiteral],
+  label: "number",
+});
+/** `"text"` with `\\`, `\"`, `\n`, `\t`, `\r` escapes; no line breaks. */
+export const StringLiteral = createToken({
+  name: "StringLiteral",
+  pattern: /"(?:[^"\\\n\r]|\\[^\n\r])*"/,
+  start_chars_hint: ['"'],
+  label: "string",
+});
+/** A string whose line ends before its closing quote: reported, parsed as a string. */
+export const UnterminatedString = createToken({
+  name: "UnterminatedString",
+  pattern: /"(?:[^"\\\n\r]|\\[^\n\r])*\\?/,
+  start_chars_hint: ['"'],
+  categories: [StringLiteral],
+  label: "string",
+});
+
+/** Statement separators: line breaks and `;` (abstract category). */
+export const Separator = createToken({ name: "Separator", pattern: Lexer.NA, label: "line break" });
+/** A line break. */
+export const Newline = createToken({ name: "Newline", pattern: /\n/, categories: [Separator], label: "end of line", line_breaks: true });
+/** `;` — an explicit statement separator. */
+export const Semicolon = createToken({ name: "Semicolon", pattern: ";", categories: [Separator], label: "`;`" });
+
+/** `// ...` */
+export const LineComment = createToken({ name: "LineComment", pattern: /\/\/[^\n]*/, group: "comments" });
+/** `/* ... *\/` */
+export const BlockComment = createToken({ name: "BlockComment", pattern: /\/\*[\s\S]*?\*\//, group: "comments", line_breaks: true });
+/** `/*` with no `*\/`: reported, treated as a comment to the end of the file. */
+export const UnterminatedComment = createToken({ name: "UnterminatedComment", pattern: /\/\*[\s\S]*/, group: "comments", line_breaks: true });
+const WhiteSpace = createToken({ name: "WhiteSpace", pattern: /[ \t\r\f\v\uFEFF\u00A0]+/, group: Lexer.SKIPPED });
+
+function punct(name: string, text: string): TokenType {
+  return createToken({ name, pattern: text, label: `\`${text}\`` });
+}
+/** Punctuation and operators. */
+export const Arrow = punct("Arrow", "->");
+/** The token `..`. */
+export const DotDot = punct("DotDot", "..");
+/** The token `==`. */
+export const EqEq = punct("EqEq", "==");
+/** The token `!=`. */
+export const NotEq = punct("NotEq", "!=");
+/** The token `<=`. */
+export const LessEq = punct("LessEq", "<=");
+/** The token `>=`. */
+export const GreaterEq = punct("GreaterEq", ">=");
+/** The token `+=`. */
+export const PlusEq = punct("PlusEq", "+=");
+/** The token `-=`. */
+export const MinusEq = punct("MinusEq", "-=");
+/** The token `*=`. */
+export const StarEq = punct("StarEq", "*=");
+/** The token `/=`. */
+export const SlashEq = punct("SlashEq", "/=");
+/** The token `<`. */
+export const Less = punct("Less", "<");
+/** The token `>`. */
+export const Greater = punct("Greater", ">");
+/** The token `=`. */
+export const Equals = punct("Equals", "=");
+/** The token `+`. */
+export const Plus = punct("Plus", "+");
+/** The token `-`. */
+export const Minus = punct("Minus", "-");
+/** The token `*`. */
+export const Star = punct("Star", "*");
+/** The token `/`. */
+export const Slash = punct("Slash", "/");
+/** The token `%`. */
+export const Percent = punct("Percent", "%");
+/** The token `(`. */
+export const LParen = punct("LParen", "(");
+/** The token `)`. */
+export const RParen = punct("RParen", ")");
+/** The token `[`. */
+export const LBracket = punct("LBracket", "[");
+/** The token `]`. */
+export const RBracket = punct("RBracket", "]");
+/** The token `{`. */
+export const LCurly = punct("LCurly", "{");
+/** The token `}`. */
+export const RCurly = punct("RCurly", "}");
+/** The token `,`. */
+export const Comma = punct("Comma", ",");
+/** The token `:`. */
+export const Colon = punct("Colon", ":");
+/** The token `.`. */
+export const Dot = punct("Dot", ".");
+
+/** Token types in match order (Chevrotain takes the first pattern that matches). */
+export const ALL_TOKENS: TokenType[] = [
+  WhiteSpace, Newline, Semicolon, Separator,
+  LineComment, BlockComment, UnterminatedComment,
+  StringLiteral, UnterminatedString,
+  DurationLiteral, NumberLiteral, BadNumber,
+  Strategy, Instrument, Param, Risk, Features, Export, Import, From, Var, Let, If, Else, For, In,
+  Fn, Return, On, When, As, And, Or, Not, True, False, Ticks, Per,
+  Identifier,
+  Arrow, DotDot, EqEq, NotEq, LessEq, GreaterEq, PlusEq, MinusEq, StarEq, SlashEq,
+  Less, Greater, Equals, Plus, Minus, Star, Slash, Percent,
+  LParen, RParen, LBracket, RBracket, LCurly, RCurly, Comma, Colon, Dot,
+];
+
+/** Binary operators (abstract category): `or and == != < <= > >= + - * / %`. */
+export const BinaryOperator = createToken({ name: "BinaryOperator", pattern: Lexer.NA, label: "operator" });
+/** Prefix operators (abstract category): `-` and `not`. */
+export const PrefixOperator = createToken({ name: "PrefixOperator", pattern: Lexer.NA, label: "`-` or `not`" });
+for (const t of [Or, And, EqEq, NotEq, Less, LessEq, Greater, GreaterEq, Plus, Minus, Star, Slash, Percent]) {
+  t.CATEGORIES = [...(t.CATEGORIES ?? []), BinaryOperator];
+}
+for (const t of [Minus, Not]) t.CATEGORIES = [...(t.CATEGORIES ?? []), PrefixOperator];
+
+/**
+ * Junk categories: tokens that cannot start anything in a given list (top level, block
+ * statements, risk/features entries). The parser consumes them one by one inside its list loops,
+ * so an unexpected token never ends a list early and errors further down are still found.
+ */
+export const TopJunk = createToken({ name: "TopJunk", pattern: Lexer.NA, label: "unexpected token" });
+/** Tokens that cannot start a statement inside a block. */
+export const StmtJunk = createToken({ name: "StmtJunk", pattern: Lexer.NA, label: "unexpected token" });
+/** Tokens that cannot start a risk entry or a features entry. */
+export const EntryJunk = createToken({ name: "EntryJunk", pattern: Lexer.NA, label: "unexpected token" });
+
+const ITEM_STARTS = [Strategy, Instrument, Param, Risk, Features, Import, Var, Fn, On];
+const STMT_STARTS = [Let, Var, If, For, Return, NumberLiteral, DurationLiteral, BadNumber, StringLiteral, UnterminatedString, True, False, Identifier, LParen, Minus, Not];
+const NEVER_JUNK = [WhiteSpace, Newline, Semicolon, Separator, LineComment, BlockComment, UnterminatedComment, LCurly];
+for (const t of ALL_TOKENS) {
+  if (NEVER_JUNK.includes(t)) continue;
+  const cats = [...(t.CATEGORIES ?? [])];
+  if (!ITEM_STARTS.includes(t)) cats.push(TopJunk);
+  if (!ITEM_STARTS.includes(t) && !STMT_STARTS.includes(t) && t !== RCurly) cats.push(StmtJunk);
+  if (!ITEM_STARTS.includes(t) && t !== Identifier && t !== Export && t !== RCurly) cats.push(EntryJunk);
+  t.CATEGORIES = cats;
+}
+ALL_TOKENS.push(TopJunk, StmtJunk, EntryJunk, BinaryOperator, PrefixOperator);
+
+/** Reserved words that can never appear inside an expression: a line starting with one is a new statement. */
+const STATEMENT_KEYWORDS = new Set<TokenType>([Strategy, Instrument, Param, Risk, Features, Export, Import, Var, Let, If, For, Fn, Return, On]);
+
+const lexer = new Lexer(ALL_TOKENS, { positionTracking: "onlyOffset", ensureOptimizations: true, skipValidations: true });
+
+/** Tokens after which a line break continues the expression. */
+const CONTINUES_AFTER = new Set<TokenType>([
+  Plus, Minus, Star, Slash, Percent, EqEq, NotEq, Less, LessEq, Greater, GreaterEq, And, Or, Not,
+  Equals, PlusEq, MinusEq, StarEq, SlashEq, Comma, Colon, Dot, DotDot, Arrow, LParen, LBracket, LCurly,
+  In, Per, When, As, From, Else, Newline, Semicolon,
+]);
+/** Tokens before which a line break continues the previous line. */
+const CONTINUES_BEFORE = new Set<TokenType>([And, Or, Else, In, Per, When, As, From, Arrow, Dot, LCurly]);
+
+/** What `tokenize` returns. */
+export interface TokenizeResult {
+  /** The tokens the parser reads (no comments, only statement-ending line breaks). */
+  tokens: IToken[];
+  comments: Comment[];
+  errors: SyntaxDiagnostic[];
+  /** Offsets of `{` still open at the end of the input, innermost last. */
+  unclosedCurlies: number[];
+}
+
+function span(file: number, start: number, end: number): Span {
+  return { file, start, end };
+}
+
+/** Describes an invalid character for a message: `` `$` `` or `U+0000`. */
+function describeChar(text: string): string {
+  const cp = text.codePointAt(0) ?? 0;
+  if (cp >= 0x21 && cp <= 0x7e) return `\`${String.fromCodePoint(cp)}\``;
+  return `U+${cp.toString(16).toUpperCase().padStart(4, "0")}`;
+}
+
+const ESCAPE_PATTERN = /\\(.)/g;
+const VALID_ESCAPES = new Set(["\\", '"', "n", "t", "r"]);
+
+/** Lexes `text`; never throws. */
+export function tokenize(text: string, file: number): TokenizeResult {
+  const lexed = lexer.tokenize(text);
+  const errors: SyntaxDiagnostic[] = [];
+  for (const e of lexed.errors) {
+    const ch = text.slice(e.offset, e.offset + 2);
+    errors.push({
+      code: "E0107",
+      message: `invalid character ${describeChar(ch)}`,
+      span: span(file, e.offset, e.offset + Math.max(1, e.length)),
+      hint: "remove it, or put it inside a string or a comment",
+    });
+  }
+  const comments: Comment[] = [];
+  for (const c of (lexed.groups["comments"] ?? []) as IToken[]) {
+    const end = c.startOffset + c.image.length;
+    if (c.tokenType === UnterminatedComment) {
+      errors.push({ code: "E0108", message: "unterminated block comment", span: span(file, c.startOffset, c.startOffset + 2), hint: "close it with `*/`" });
+    }
+    comments.push({ kind: c.tokenType === LineComment ? "LineComment" : "BlockComment", text: c.image, span: span(file, c.startOffset, end) });
+  }
+
+  const out: IToken[] = [];
+  const stack: IToken[] = [];
+  let skipDepth = 0;
+  let reportedDeep = false;
+  const raw = lexed.tokens;
+  // nextIndex[i]: index of the first non-newline token at or after i (raw.length if none).
+  const nextIndex = new Int32Array(raw.length + 1);
+  nextIndex[raw.length] = raw.length;
+  for (let i = raw.length - 1; i >= 0; i--) nextIndex[i] = raw[i]!.tokenType === Newline ? nextIndex[i + 1]! : i;
+  const nextSignificant = (from: number): IToken | undefined => raw[nextIndex[Math.min(from, raw.length)]!];
+  for (let i = 0; i < raw.length; i++) {
+    const tok = raw[i]!;
+    const type = tok.tokenType;
+    // The "onlyOffset" lexer mode leaves endOffset out; the parser's node locations need it.
+    tok.endOffset = tok.startOffset + tok.image.length - 1;
+    if (skipDepth > 0) {
+      if (type === LParen || type === LBracket || type === LCurly) skipDepth++;
+      else if (type === RParen || type === RBracket || type === RCurly) skipDepth--;
+      continue;
+    }
+    if (type === LParen || type === LBracket || type === LCurly) {
+      if (stack.length >= MAX_NESTING) {
+        if (!reportedDeep) {
+          reportedDeep = true;
+          errors.push({
+            code: "E0110",
+            message: `nesting too deep (more than ${MAX_NESTING} levels)`,
+            span: span(file, tok.startOffset, tok.startOffset + 1),
+            hint: "split the expression with `let` or helper features",
+          });
+        }
+        skipDepth = 1;
+        continue;
+      }
+      stack.push(tok);
+    } else if (type === RParen || type === RBracket || type === RCurly) {
+      const open = type === RParen ? LParen : type === RBracket ? LBracket : LCurly;
+      for (let j = stack.length - 1; j >= 0; j--) {
+        if (stack[j]!.tokenType === open) {
+          stack.length = j;
+          break;
+        }
+      }
+    } else if (type === Newline || type === Semicolon) {
+      const top = stack.length > 0 ? stack[stack.length - 1]!.tokenType : undefined;
+      if (type === Newline && (top === LParen || top === LBracket)) {
+        // An unclosed bracket swallows line breaks, unless the next line plainly starts a new
+        // statement: then the bracket is abandoned (the parser reports it) and the line ends here.
+        const next = nextSignificant(i + 1);
+        if (next === undefined || !STATEMENT_KEYWORDS.has(next.tokenType)) continue;
+        while (stack.length > 0 && stack[stack.length - 1]!.tokenType !== LCurly) stack.pop();
+      }
+      const prev = out.length > 0 ? out[out.length - 1]!.tokenType : undefined;
+      if (prev === undefined || prev === Newline || prev === Semicolon) {
+        if (type === Newline) continue;
+        if (prev === Newline) out.pop();
+      }
+      const next = nextSignificant(i + 1);
+      if (type === Newline && prev !== undefined && CONTINUES_AFTER.has(prev) && (next === undefined || !STATEMENT_KEYWORDS.has(next.tokenType))) continue;
+      if (type === Newline && next !== undefined && CONTINUES_BEFORE.has(next.tokenType)) continue;
+      out.push(tok);
+      continue;
+    } else if (type === UnterminatedString) {
+      errors.push({
+        code: "E0103",
+        message: "unterminated string literal",
+        span: span(file, tok.startOffset, tok.startOffset + tok.image.length),
+        hint: "close the string with `\"` on the same line",
+      });
+    } else if (type === StringLiteral) {
+      checkEscapes(tok, file, errors);
+    } else if (type === BadNumber) {
+      errors.push(badNumberDiagnostic(tok, file));
+    }
+    out.push(tok);
+  }
+  const unclosedCurlies: number[] = [];
+  for (const t of stack) if (t.tokenType === LCurly) unclosedCurlies.push(t.startOffset);
+  return { tokens: out, comments, errors, unclosedCurlies };
+}
+
+function checkEscapes(tok: IToken, file: number, errors: SyntaxDiagnostic[]): void {
+  if (tok.image.indexOf("\\") < 0) return;
+  ESCAPE_PATTERN.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = ESCAPE_PATTERN.exec(tok.image)) !== null) {
+    if (!VALID_ESCAPES.has(m[1]!)) {
+      const start = tok.startOffset + m.index;
+      errors.push({
+        code: "E0104",
+        message: `invalid escape sequence \`${m[0]}\` in string`,
+        span: span(file, start, start + m[0].length),
+        hint: "valid escapes are \\\\, \\\", \\n, \\t and \\r",
+      });
+    }
+  }
+}
+
+const DURATION_LIKE = /^\d[\d_.]*(ns|us|ms|s|m|h|d)[A-Za-z]/;
+const UNIT_SUGGESTIONS: Readonly<Record<string, string>> = {
+  sec: "s", secs: "s", second: "s", seconds: "s", min: "m", mins: "m", minute: "m", minutes: "m",
+  hr: "h", hrs: "h", hour: "h", hours: "h", day: "d", days: "d", msec: "ms", usec: "us", nsec: "ns",
+  w: "d", wk: "d",
+};
+
+function badNumberDiagnostic(tok: IToken, file: number): SyntaxDiagnostic {
+  const text = tok.image;
+  const where = span(file, tok.startOffset, tok.startOffset + text.length);
+  const suffix = /[A-Za-z]+$/.exec(text)?.[0];
+  const numeric = /^\d[\d_]*(\.\d[\d_]*)?/.exec(text)?.[0] ?? "";
+  const digitsClean = /^\d(?:_?\d)*(?:\.\d(?:_?\d)*)?$/.test(numeric);
+  if (suffix !== undefined && digitsClean && text === numeric + suffix && !/^[eE]/.test(suffix)) {
+    const lower = suffix.toLowerCase();
+    const unit = UNIT_SUGGESTIONS[lower];
+    if (unit !== undefined || DURATION_LIKE.test(text) || /^(s|m|h|d|ms|us|ns)$/i.test(suffix)) {
+      return {
+        code: "E0106",
+        message: `invalid duration literal \`${text}\`; durations end in ns, us, ms, s, m, h or d`,
+        span: where,
+        hint: unit !== undefined ? `write \`${numeric}${unit}\`` : "use one of ns, us, ms, s, m, h, d",
+      };
+    }
+  }
+  return {
+    code: "E0105",
+    message: `invalid number literal \`${text}\``,
+    span: where,
+    hint: "digits may be grouped with single `_` between digits (25_000); put a space between a number and a name",
+  };
+}
+
+/** Decodes a string token's text: quotes stripped, valid escapes applied, invalid ones kept as written. */
+export function decodeString(image: string, terminated: boolean): string {
+  const body = image.slice(1, terminated ? image.length - 1 : image.length);
+  if (body.indexOf("\\") < 0) return body;
+  return body.replace(/\\(.)?/g, (m, c: string | undefined) => {
+    switch (c) {
+      case "n": return "\n";
+      case "t": return "\t";
+      case "r": return "\r";
+      case "\\": return "\\";
+      case '"': return '"';
+      default: return m;
+    }
+  });
+}
