@@ -8,6 +8,7 @@ import { STATISTICAL_OPERATORS } from "./statistical/meta.js";
 import { UTILITY_OPERATORS } from "./utility/meta.js";
 import { MICROSTRUCTURE_OPERATORS } from "./microstructure/meta.js";
 import { FLOW_OPERATORS } from "./flow/meta.js";
+import { BAR_OPERATORS } from "./bar/meta.js";
 
 /** All operators, in documentation order. */
 export const OPERATORS: readonly OperatorMeta[] = [
@@ -15,6 +16,7 @@ export const OPERATORS: readonly OperatorMeta[] = [
   ...STATISTICAL_OPERATORS,
   ...MICROSTRUCTURE_OPERATORS,
   ...FLOW_OPERATORS,
+  ...BAR_OPERATORS,
   ...UTILITY_OPERATORS,
 ];
 

@@ -6,3 +6,8 @@ export * from "./meta.js";
 export * from "./catalog.js";
 export * from "./microstructure/index.js";
 export * from "./flow/index.js";
+export * from "./bar/index.js";
+export * from "./core/index.js";
+export * from "./technical/index.js";
+export * from "./statistical/index.js";
+export * from "./utility/index.js";

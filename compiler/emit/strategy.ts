@@ -252,7 +252,11 @@ export function emitStrategy(program: CheckedProgram, root: CheckedFile, options
     if (lines.length === 0) return;
     methods.push({ kind: StructureKind.Method, name, parameters, returnType: "void", docs: [doc], statements: linesWriter(lines, low) });
   };
-  const startLines = records.map((r, i) => `this.rec_${i} = ctx.series(${JSON.stringify(r)});`);
+  // Operators that read our own orders' queue position get the engine's queue model.
+  const startLines = [
+    ...low.nodes.filter((nd) => nd.className === "BookQueuePosition").map((nd) => `this.${nd.field}.attachQueue(ctx);`),
+    ...records.map((r, i) => `this.rec_${i} = ctx.series(${JSON.stringify(r)});`),
+  ];
   const userStart = handlerCalls("start");
   addHandlerMethod("onStart", [{ name: "ctx", type: "StrategyContext" }], [...startLines, ...userStart], "Registers the record series, then runs `on start`.");
   addHandlerMethod("onBook", [{ name: "ctx", type: "StrategyContext" }, { name: "inst", type: "number" }], dispatch("book"), "Book event: update the features it reaches, then `on book` handlers.");

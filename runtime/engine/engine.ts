@@ -1145,6 +1145,18 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     }
   }
 
+  cancelSide(inst: number, side: Side): void {
+    const orders = this.pool.orders;
+    for (let i = 0; i < orders.length; i++) {
+      const o = orders[i];
+      if (o.ref !== 0 && !o.seenDone && o.inst === inst && o.side === side) this.cancelOrder(o);
+    }
+  }
+
+  queueAhead(inst: number, side: Side): number {
+    return this.sim.queueAheadOn(inst, side);
+  }
+
   flatten(inst: number): void {
     this.cancelAll(inst);
     this.flattenKnown(inst, this.posSeen[inst]);

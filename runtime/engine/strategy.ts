@@ -257,6 +257,13 @@ export interface StrategyContext {
   modify(ref: number, price: number, qty: number): number;
   /** Cancels an order (never blocked by risk). */
   cancel(ref: number): void;
+  /** Cancels every open order of an instrument on one side (`cancel(es, buy)`). Never blocked. */
+  cancelSide(inst: number, side: Side): void;
+  /**
+   * Quantity queued ahead of our resting order on `side` (the one nearest the touch), as the queue
+   * model estimates it; NaN when none rests there. `book.queue_position` reads it.
+   */
+  queueAhead(inst: number, side: Side): number;
   /** Cancels every open order of an instrument (-1 = all instruments). Never blocked. */
   cancelAll(inst: number): void;
   /**

@@ -644,6 +644,27 @@ export class ExecutionSimulator {
     return this.restN[inst];
   }
 
+  /**
+   * Queue ahead of our resting order on one side of an instrument (the one nearest the touch when
+   * there are several), as the queue model estimates it; NaN when none rests there. Feeds
+   * `book.queue_position`. PER-EVENT CODE: walks the instrument's resting list, allocates nothing.
+   */
+  queueAheadOn(inst: number, side: Side): number {
+    const list = this.rest[inst];
+    const n = this.restN[inst];
+    let best = Number.NaN;
+    let bestPrice = Number.NaN;
+    for (let i = 0; i < n; i++) {
+      const o = this.pool.orders[list[i]];
+      if (o.state !== ExchangeState.Resting || o.side !== side) continue;
+      if (bestPrice !== bestPrice || (side === Side.Bid ? o.price > bestPrice : o.price < bestPrice)) {
+        bestPrice = o.price;
+        best = o.ahead;
+      }
+    }
+    return best;
+  }
+
   /** Queue ahead of a resting order (tests and diagnostics). */
   aheadOf(o: SimOrder): number {
     return o.ahead;
