@@ -7,12 +7,10 @@
 import { mkdirSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { Command } from "commander";
-import { compileStrategy } from "../../compiler/build.js";
-import { hasErrors, renderPrettyAll, summaryLine } from "../../compiler/index.js";
 import { printGraphDot, printGraphText } from "../../compiler/graph/graph.js";
 import { writeFileAtomic } from "../../runtime/analytics/atomic.js";
 import { ExitCode, UserError } from "../errors.js";
-import { readSourceFile } from "./check.js";
+import { readSourceFile } from "../source-file.js";
 
 /** Registers `algo build`. */
 export function register(program: Command): void {
@@ -22,7 +20,9 @@ export function register(program: Command): void {
     .argument("<file>", "the strategy's .algo file")
     .option("-o, --out <dir>", "folder to write <name>.ts, <name>.js and <name>.js.map into")
     .option("--graph [format]", "print the feature graph: text (default) or dot")
-    .action((file: string, opts: { out?: string; graph?: string | boolean }) => {
+    .action(async (file: string, opts: { out?: string; graph?: string | boolean }) => {
+      const { compileStrategy } = await import("../../compiler/build.js");
+      const { hasErrors, renderPrettyAll, summaryLine } = await import("../../compiler/index.js");
       const graphFormat = opts.graph === undefined ? undefined : opts.graph === true ? "text" : String(opts.graph);
       if (graphFormat !== undefined && graphFormat !== "text" && graphFormat !== "dot") {
         throw new UserError(`unknown --graph format \`${graphFormat}\`; expected text or dot`);

@@ -4,51 +4,14 @@
  * there is no error (warnings allowed), 1 with errors, 2 for usage or IO problems (a missing,
  * unreadable, directory or binary input: one line each, nothing else printed).
  */
-import { readFileSync, statSync } from "node:fs";
 import type { Command } from "commander";
-import {
-  checkProgram,
-  hasErrors,
-  renderJson,
-  renderPrettyAll,
-  renderSarif,
-  summaryLine,
-  type RootFile,
-} from "../../compiler/index.js";
-import { analyzeRisk, renderRiskExplanation } from "../../compiler/analysis/index.js";
+import type { RootFile } from "../../compiler/index.js";
+import { readSourceFile } from "../source-file.js";
 import { ExitCode, UserError } from "../errors.js";
 import { VERSION } from "../version.js";
 
 const FORMATS = ["pretty", "json", "sarif"] as const;
 type Format = (typeof FORMATS)[number];
-
-/** Reads one input file, or returns the one-line reason it cannot be checked. */
-export function readSourceFile(path: string): { text: string } | { problem: string } {
-  let isFile: boolean;
-  try {
-    isFile = statSync(path).isFile();
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return { problem: code === "ENOENT" || code === "ENOTDIR" ? `${path}: no such file` : `${path}: cannot read (${code ?? "error"})` };
-  }
-  if (!isFile) return { problem: `${path}: is a directory, not a .algo file` };
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (err) {
-    return { problem: `${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? "error"})` };
-  }
-  const nul = bytes.indexOf(0);
-  if (nul >= 0) return { problem: `${path}: binary file (NUL byte at offset ${nul}), not .algo source text` };
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    return { problem: `${path}: not valid UTF-8 text` };
-  }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  return { text };
-}
 
 /** Registers `algo check`. */
 export function register(program: Command): void {
@@ -58,7 +21,9 @@ export function register(program: Command): void {
     .argument("<files...>", ".algo files to check (their imports are checked too)")
     .option("-f, --format <format>", "output format: pretty, json or sarif", "pretty")
     .option("--explain-risk", "also print, per order, what the static risk check proved and from which conditions")
-    .action((files: string[], opts: { format: string; explainRisk?: boolean }) => {
+    .action(async (files: string[], opts: { format: string; explainRisk?: boolean }) => {
+      const { checkProgram, hasErrors, renderJson, renderPrettyAll, renderSarif, summaryLine } = await import("../../compiler/index.js");
+      const { analyzeRisk, renderRiskExplanation } = await import("../../compiler/analysis/index.js");
       if (!(FORMATS as readonly string[]).includes(opts.format)) {
         throw new UserError(`unknown --format \`${opts.format}\`; expected one of: ${FORMATS.join(", ")}`);
       }

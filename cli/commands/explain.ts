@@ -3,7 +3,7 @@
  * (like `rustc --explain`). Exit 2 for a code the table does not have.
  */
 import type { Command } from "commander";
-import { DIAGNOSTIC_TABLE, findDiagnosticDef, type DiagnosticDef } from "../../compiler/index.js";
+import type { DiagnosticDef } from "../../compiler/index.js";
 import { UserError } from "../errors.js";
 
 /** Wraps a paragraph at `width` columns. */
@@ -32,7 +32,8 @@ export function register(program: Command): void {
     .command("explain")
     .description("Explain a diagnostic code, e.g. `algo explain E0203`")
     .argument("<code>", "a diagnostic code such as E0201 or W0501")
-    .action((code: string) => {
+    .action(async (code: string) => {
+      const { DIAGNOSTIC_TABLE, findDiagnosticDef } = await import("../../compiler/index.js");
       const d = findDiagnosticDef(code.trim());
       if (!d) {
         const family = code.trim().slice(0, 3).toUpperCase();

@@ -5,17 +5,10 @@
  * `--instrument NAME=SYMBOL` (or to the data's only instrument), its other params to `--set k=v`.
  */
 import type { Command } from "commander";
-import { compileFeatures } from "../../compiler/build.js";
-import { FeatureRequestError } from "../../compiler/emit/features.js";
-import { hasErrors, renderPrettyAll, summaryLine } from "../../compiler/index.js";
-import { asUserError, openDataSource } from "../../runtime/data/open.js";
-import { runBacktest, LookupError } from "../../runtime/engine/engine.js";
 import type { EventSource } from "../../runtime/events.js";
-import { FeatureTable } from "../../runtime/features/table.js";
-import { featureFormatOf, writeFeatureTable } from "../../runtime/features/write.js";
 import { parseDurationNs, parseTimestampNs } from "../config/units.js";
 import { ExitCode, UserError } from "../errors.js";
-import { readSourceFile } from "./check.js";
+import { readSourceFile } from "../source-file.js";
 
 interface FeaturesFlags {
   data: string[];
@@ -48,12 +41,20 @@ export function register(program: Command): void {
     .option("--unit <name>", "which feature unit of the file (when it has several)")
     .option("--from <time>", "first event time (ISO-8601, UTC unless an offset is given)")
     .option("--to <time>", "last event time")
-    .action((file: string, flags: FeaturesFlags) => {
-      process.exitCode = featuresCommand(file, flags);
+    .action(async (file: string, flags: FeaturesFlags) => {
+      process.exitCode = await featuresCommand(file, flags);
     });
 }
 
-function featuresCommand(file: string, flags: FeaturesFlags): number {
+async function featuresCommand(file: string, flags: FeaturesFlags): Promise<number> {
+  // Loaded here, not at start-up: the compiler back end, the engine and the Arrow/Parquet writers.
+  const { compileFeatures } = await import("../../compiler/build.js");
+  const { FeatureRequestError } = await import("../../compiler/emit/features.js");
+  const { hasErrors, renderPrettyAll, summaryLine } = await import("../../compiler/index.js");
+  const { asUserError, openDataSource } = await import("../../runtime/data/open.js");
+  const { runBacktest, LookupError } = await import("../../runtime/engine/engine.js");
+  const { FeatureTable } = await import("../../runtime/features/table.js");
+  const { featureFormatOf, writeFeatureTable } = await import("../../runtime/features/write.js");
   const format = featureFormatOf(flags.out);
   if (!format) throw new UserError(`--out ${flags.out}: expected a file ending in .csv, .arrow or .parquet`);
   if (flags.data.length === 0) throw new UserError("give at least one --data file");

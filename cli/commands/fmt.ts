@@ -8,9 +8,9 @@
 import { chmodSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { Command } from "commander";
-import { formatSource, SourceFile, type SyntaxDiagnostic } from "../../grammar/index.js";
+import type { SourceFile, SyntaxDiagnostic } from "../../grammar/index.js";
 import { ExitCode, UserError } from "../errors.js";
-import { readSourceFile } from "./check.js";
+import { readSourceFile } from "../source-file.js";
 
 /** Registers `algo fmt`. */
 export function register(program: Command): void {
@@ -19,13 +19,14 @@ export function register(program: Command): void {
     .description("Format .algo files in place (canonical layout; comments kept)")
     .argument("<files...>", ".algo files to format")
     .option("--check", "write nothing; list the files that would change and exit 1 if any")
-    .action((files: string[], opts: { check?: boolean }) => {
-      process.exitCode = runFmt(files, opts.check === true);
+    .action(async (files: string[], opts: { check?: boolean }) => {
+      process.exitCode = await runFmt(files, opts.check === true);
     });
 }
 
 /** Runs `algo fmt` over `files`; returns the exit code. */
-export function runFmt(files: readonly string[], check: boolean): number {
+export async function runFmt(files: readonly string[], check: boolean): Promise<number> {
+  const { formatSource, SourceFile } = await import("../../grammar/index.js");
   const texts: Array<{ path: string; text: string }> = [];
   let ioProblem = false;
   for (const path of files) {

@@ -1,0 +1,300 @@
+/**
+ * PER-EVENT CODE: every `onBar` runs once per bar. No allocation, closures or iterators after the
+ * constructor. Bar-driven indicators (TA-Lib conventions): Stochastic, ATR, ADX, CCI, OBV.
+ * `onBar(open, high, low, close, volume, ts)` with prices in currency units; a bar with a NaN
+ * high, low, close (or volume, for OBV) is ignored.
+ */
+import { RollingExtreme } from "../core/monotonic-deque.js";
+import { checkCount, powerOfTwoAtLeast } from "../core/capacity.js";
+
+/** TA-Lib's true range: max(high - low, |high - prevClose|, |low - prevClose|). */
+function trueRange(high: number, low: number, prevClose: number): number {
+  let tr = high - low;
+  const a = Math.abs(high - prevClose);
+  if (a > tr) tr = a;
+  const b = Math.abs(low - prevClose);
+  if (b > tr) tr = b;
+  return tr;
+}
+
+/**
+ * Stochastic oscillator: slow %K = sma(fast %K, slowk), %D = sma(slow %K, slowd) (TA-Lib STOCH).
+ * The two short SMAs are summed from their small rings on every bar (O(slowk + slowd), no drift).
+ */
+export class Stoch {
+  /** Slow %K; NaN before ready. */
+  k = NaN;
+  /** Slow %D; NaN before ready. */
+  d = NaN;
+  /** True after fastk + slowk + slowd - 2 bars. */
+  ready = false;
+  /** Bars needed before ready. */
+  readonly warmup: number;
+  private readonly hh: RollingExtreme;
+  private readonly ll: RollingExtreme;
+  private readonly kBuf: Float64Array;
+  private readonly dBuf: Float64Array;
+  private kCount = 0;
+  private dCount = 0;
+
+  constructor(fastk = 14, slowk = 3, slowd = 3) {
+    checkCount("fastk", fastk);
+    this.hh = RollingExtreme.ofCount(true, fastk);
+    this.ll = RollingExtreme.ofCount(false, fastk);
+    this.kBuf = new Float64Array(checkCount("slowk", slowk));
+    this.dBuf = new Float64Array(checkCount("slowd", slowd));
+    this.warmup = fastk + slowk + slowd - 2;
+  }
+
+  /** Adds one bar. */
+  onBar(_open: number, high: number, low: number, close: number, _volume: number, _ts = 0): void {
+    if (high !== high || low !== low || close !== close) return;
+    this.hh.push(high, 0);
+    this.ll.push(low, 0);
+    if (!this.hh.full) return;
+    const lowest = this.ll.value;
+    const diff = (this.hh.value - lowest) / 100;
+    const kb = this.kBuf;
+    const nk = kb.length;
+    kb[this.kCount % nk] = diff !== 0 ? (close - lowest) / diff : 0;
+    if (++this.kCount < nk) return;
+    let ks = 0;
+    for (let i = 0; i < nk; i++) ks += kb[i];
+    const slowK = ks / nk;
+    const db = this.dBuf;
+    const nd = db.length;
+    db[this.dCount % nd] = slowK;
+    if (++this.dCount < nd) return;
+    let ds = 0;
+    for (let i = 0; i < nd; i++) ds += db[i];
+    this.ready = true;
+    this.k = slowK;
+    this.d = ds / nd;
+    // Keep the counters bounded (they only index the rings modulo their length).
+    if (this.kCount >= 1 << 30) this.kCount = nk + (this.kCount % nk);
+    if (this.dCount >= 1 << 30) this.dCount = nd + (this.dCount % nd);
+  }
+
+  /** Back to the freshly constructed state. */
+  reset(): void {
+    this.hh.reset();
+    this.ll.reset();
+    this.kCount = 0;
+    this.dCount = 0;
+    this.k = this.d = NaN;
+    this.ready = false;
+  }
+}
+
+/** Average true range with Wilder smoothing, seeded with the mean of the first n TRs (TA-Lib ATR). */
+export class Atr {
+  /** ATR in currency units; NaN before ready. */
+  value = NaN;
+  /** True after period + 1 bars. */
+  ready = false;
+  /** Bars needed before ready. */
+  readonly warmup: number;
+  private readonly n: number;
+  private bars = 0;
+  private prevClose = 0;
+  private acc = 0;
+
+  constructor(period = 14) {
+    this.n = checkCount("period", period);
+    this.warmup = period + 1;
+  }
+
+  /** Adds one bar. */
+  onBar(_open: number, high: number, low: number, close: number, _volume: number, _ts = 0): void {
+    if (high !== high || low !== low || close !== close) return;
+    const bars = ++this.bars;
+    const pc = this.prevClose;
+    this.prevClose = close;
+    if (bars === 1) return;
+    const tr = trueRange(high, low, pc);
+    const n = this.n;
+    if (bars <= n) {
+      this.acc += tr;
+      return;
+    }
+    if (bars === n + 1) {
+      this.acc = (this.acc + tr) / n;
+      this.ready = true;
+    } else {
+      this.acc = (this.acc * (n - 1) + tr) / n;
+    }
+    this.value = this.acc;
+  }
+
+  /** Back to the freshly constructed state. */
+  reset(): void {
+    this.value = NaN;
+    this.ready = false;
+    this.bars = 0;
+    this.prevClose = 0;
+    this.acc = 0;
+  }
+}
+
+/** Average directional index, TA-Lib's accumulation and Wilder smoothing. */
+export class Adx {
+  /** ADX in 0..100; NaN before ready. */
+  value = NaN;
+  /** True after 2 period bars. */
+  ready = false;
+  /** Bars needed before ready. */
+  readonly warmup: number;
+  private readonly n: number;
+  private bars = 0;
+  private prevHigh = 0;
+  private prevLow = 0;
+  private prevClose = 0;
+  private plusDM = 0;
+  private minusDM = 0;
+  private tr = 0;
+  private sumDX = 0;
+  private adx = 0;
+
+  constructor(period = 14) {
+    this.n = checkCount("period", period);
+    this.warmup = 2 * period;
+  }
+
+  /** Adds one bar. */
+  onBar(_open: number, high: number, low: number, close: number, _volume: number, _ts = 0): void {
+    if (high !== high || low !== low || close !== close) return;
+    const bars = ++this.bars;
+    const n = this.n;
+    const diffP = high - this.prevHigh;
+    const diffM = this.prevLow - low;
+    const pc = this.prevClose;
+    this.prevHigh = high;
+    this.prevLow = low;
+    this.prevClose = close;
+    if (bars === 1) return;
+    const tr = trueRange(high, low, pc);
+    if (bars > n) {
+      // Wilder smoothing once the first n - 1 changes have been summed.
+      this.minusDM -= this.minusDM / n;
+      this.plusDM -= this.plusDM / n;
+      this.tr = this.tr - this.tr / n + tr;
+    } else {
+      this.tr += tr;
+    }
+    if (diffM > 0 && diffP < diffM) this.minusDM += diffM;
+    else if (diffP > 0 && diffP > diffM) this.plusDM += diffP;
+    if (bars <= n) return;
+    let dx = NaN;
+    if (this.tr !== 0) {
+      const minusDI = 100 * (this.minusDM / this.tr);
+      const plusDI = 100 * (this.plusDM / this.tr);
+      const s = minusDI + plusDI;
+      if (s !== 0) dx = 100 * (Math.abs(minusDI - plusDI) / s);
+    }
+    if (bars < 2 * n) {
+      if (dx === dx) this.sumDX += dx;
+      return;
+    }
+    if (bars === 2 * n) {
+      if (dx === dx) this.sumDX += dx;
+      this.adx = this.sumDX / n;
+      this.ready = true;
+    } else if (dx === dx) {
+      this.adx = (this.adx * (n - 1) + dx) / n;
+    }
+    this.value = this.adx;
+  }
+
+  /** Back to the freshly constructed state. */
+  reset(): void {
+    this.value = NaN;
+    this.ready = false;
+    this.bars = 0;
+    this.prevHigh = this.prevLow = this.prevClose = 0;
+    this.plusDM = this.minusDM = this.tr = 0;
+    this.sumDX = 0;
+    this.adx = 0;
+  }
+}
+
+/** Commodity channel index over typical prices (TA-Lib CCI); O(period) per bar for the mean deviation. */
+export class Cci {
+  /** CCI; NaN before ready. */
+  value = NaN;
+  /** True after `period` bars. */
+  ready = false;
+  /** Bars needed before ready. */
+  readonly warmup: number;
+  private readonly n: number;
+  private readonly tps: Float64Array;
+  private readonly mask: number;
+  private head = 0;
+  private count = 0;
+
+  constructor(period = 20) {
+    this.n = checkCount("period", period);
+    this.warmup = period;
+    const cap = powerOfTwoAtLeast(period);
+    this.tps = new Float64Array(cap);
+    this.mask = cap - 1;
+  }
+
+  /** Adds one bar. */
+  onBar(_open: number, high: number, low: number, close: number, _volume: number, _ts = 0): void {
+    if (high !== high || low !== low || close !== close) return;
+    const tp = (high + low + close) / 3;
+    const n = this.n;
+    if (this.count === n) this.head = (this.head + 1) & this.mask;
+    else this.count++;
+    this.tps[(this.head + this.count - 1) & this.mask] = tp;
+    if (this.count < n) return;
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += this.tps[(this.head + i) & this.mask];
+    const avg = sum / n;
+    let dev = 0;
+    for (let i = 0; i < n; i++) dev += Math.abs(this.tps[(this.head + i) & this.mask] - avg);
+    const num = tp - avg;
+    this.ready = true;
+    this.value = num !== 0 && dev !== 0 ? num / (0.015 * (dev / n)) : 0;
+  }
+
+  /** Back to the freshly constructed state. */
+  reset(): void {
+    this.value = NaN;
+    this.ready = false;
+    this.head = 0;
+    this.count = 0;
+  }
+}
+
+/** On-balance volume (TA-Lib OBV): starts at the first bar's volume. */
+export class Obv {
+  /** OBV; NaN before the first bar. */
+  value = NaN;
+  /** True after the first bar. */
+  ready = false;
+  /** Bars needed before ready. */
+  readonly warmup = 1;
+  private prevClose = NaN;
+
+  /** Adds one bar. */
+  onBar(_open: number, _high: number, _low: number, close: number, volume: number, _ts = 0): void {
+    if (close !== close || volume !== volume) return;
+    if (!this.ready) {
+      this.value = volume;
+      this.ready = true;
+    } else if (close > this.prevClose) {
+      this.value += volume;
+    } else if (close < this.prevClose) {
+      this.value -= volume;
+    }
+    this.prevClose = close;
+  }
+
+  /** Back to the freshly constructed state. */
+  reset(): void {
+    this.value = NaN;
+    this.ready = false;
+    this.prevClose = NaN;
+  }
+}

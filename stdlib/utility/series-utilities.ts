@@ -1,0 +1,297 @@
+/**
+ * PER-EVENT CODE: every `update` runs once per input. No allocation, closures or iterators after
+ * the constructor. Lag, diff (stateful: a NaN input is ignored) and the stateless point-wise
+ * utilities clamp, sign, abs, min, max, iff (a NaN input gives NaN), plus time_of_day and
+ * clock sampling.
+ */
+import { DelayLine } from "../core/delay-line.js";
+import { checkCount, checkDuration } from "../core/capacity.js";
+
+/** Nanoseconds in a day. */
+export const DAY_NS = 86_400 * 1e9;
+
+/** x as it was k updates ago (x[k]). */
+export class Lag {
+  /** x[k]; NaN before ready. */
+  value = NaN;
+  /** True after k + 1 updates. */
+  ready = false;
+  /** Updates needed before ready. */
+  readonly warmup: number;
+  private readonly line: DelayLine;
+
+  constructor(k = 1) {
+    this.line = new DelayLine(checkCount("k", k));
+    this.warmup = k + 1;
+  }
+
+  /** Adds x (ts is ignored). */
+  update(x: number, _ts = 0): void {
+    if (x !== x) return;
+    const d = this.line;
+    d.push(x);
+    if (d.pushed <= d.k) return;
+    this.ready = true;
+    this.value = d.ago(d.k);
+  }
+
+  /** Back to the freshly constructed state. */
+  reset(): void {
+    this.line.reset();
+    this.value = NaN;
+    this.ready = false;
+  }
+}
+
+/** x - x[k]. */
+export class Diff {
+  /** x - x[k]; NaN before ready. */
+  value = NaN;
+  /** True after k + 1 updates. */
+  ready = false;
+  /** Updates needed before ready. */
+  readonly warmup: number;
+  private readonly line: DelayLine;
+
+  constructor(k = 1) {
+    this.line = new DelayLine(checkCount("k", k));
+    this.warmup = k + 1;
+  }
+
+  /** Adds x (ts is ignored). */
+  update(x: number, _ts = 0): void {
+    if (x !== x) return;
+    const d = this.line;
+    d.push(x);
+    if (d.pushed <= d.k) return;
+    this.ready = true;
+    this.value = x - d.ago(d.k);
+  }
+
+  /** Back to the freshly constructed state. */
+  reset(): void {
+    this.line.reset();
+    this.value = NaN;
+    this.ready = false;
+  }
+}
+
+/** min(max(x, lo), hi). */
+export class Clamp {
+  /** The clamped value; NaN before the first update. */
+  value = NaN;
+  /** True after the first update. */
+  ready = false;
+  /** Updates needed before ready. */
+  readonly warmup = 1;
+
+  /** Computes the value from this update's inputs (ts is ignored). */
+  update(x: number, lo: number, hi: number, _ts = 0): void {
+    this.ready = true;
+    this.value = Math.min(Math.max(x, lo), hi);
+  }
+
+  /** Back to the freshly constructed state. */
+  reset(): void {
+    this.value = NaN;
+    this.ready = false;
+  }
+}
+
+/** Sign of x: -1, 0 or 1 (NaN for NaN). */
+export class Sign {
+  /** -1, 0, 1 or NaN; NaN before the first update. */
+  value = NaN;
+  /** True after the first update. */
+  ready = false;
+  /** Updates needed before ready. */
+  readonly warmup = 1;
+
+  /** Computes the value from this update's input (ts is ignored). */
+  update(x: number, _ts = 0): void {
+    this.ready = true;
+    this.value = x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : NaN;
+  }
+
+  /** Back to the freshly constructed state. */
+  reset(): void {
+    this.value = NaN;
+    this.ready = false;
+  }
+}
+
+/** |x|. */
+export class Abs {
+  /** |x|; NaN before the first update. */
+  value = NaN;
+  /** True after the first update. */
+  ready = false;
+  /** Updates needed before ready. */
+  readonly warmup = 1;
+
+  /** Computes the value from this update's input (ts is ignored). */
+  update(x: number, _ts = 0): void {
+    this.ready = true;
+    this.value = Math.abs(x);
+  }
+
+  /** Back to the freshly constructed state. */
+  reset(): void {
+    this.value = NaN;
+    this.ready = false;
+  }
+}
+
+/** The smaller of two series (language name `min`). */
+export class Min2 {
+  /** min(a, b); NaN before the first update. */
+  value = NaN;
+  /** True after the first update. */
+  ready = false;
+  /** Updates needed before ready. */
+  readonly warmup = 1;
+
+  /** Computes the value from this update's inputs (ts is ignored). */
+  update(a: number, b: number, _ts = 0): void {
+    this.ready = true;
+    this.value = Math.min(a, b);
+  }
+
+  /** Back to the freshly constructed state. */
+  reset(): void {
+    this.value = NaN;
+    this.ready = false;
+  }
+}
+
+/** The larger of two series (language name `max`). */
+export class Max2 {
+  /** max(a, b); NaN before the first update. */
+  value = NaN;
+  /** True after the first update. */
+  ready = false;
+  /** Updates needed before ready. */
+  readonly warmup = 1;
+
+  /** Computes the value from this update's inputs (ts is ignored). */
+  update(a: number, b: number, _ts = 0): void {
+    this.ready = true;
+    this.value = Math.max(a, b);
+  }
+
+  /** Back to the freshly constructed state. */
+  reset(): void {
+    this.value = NaN;
+    this.ready = false;
+  }
+}
+
+/** If-then-else series: `then` when cond is true, else `otherwise`. */
+export class Iff {
+  /** The chosen value; NaN before the first update. */
+  value = NaN;
+  /** True after the first update. */
+  ready = false;
+  /** Updates needed before ready. */
+  readonly warmup = 1;
+
+  /** Computes the value from this update's inputs; cond may be a boolean or 0/1 (ts is ignored). */
+  update(cond: boolean | number, then: number, otherwise: number, _ts = 0): void {
+    this.ready = true;
+    this.value = cond ? then : otherwise;
+  }
+
+  /** Back to the freshly constructed state. */
+  reset(): void {
+    this.value = NaN;
+    this.ready = false;
+  }
+}
+
+/** Time of day in ns, ((timeBase + ts + utcOffset) mod 24h). */
+export class TimeOfDay {
+  /** Time since midnight in ns, in [0, 24h); NaN before the first update. */
+  value = NaN;
+  /** True after the first update. */
+  ready = false;
+  /** Updates needed before ready. */
+  readonly warmup = 1;
+  private readonly offset: number;
+
+  /**
+   * `utcOffsetNs` is added to UTC; `timeBaseModDayNs` is the run's time base (ns since the Unix
+   * epoch) modulo one day, so that ts = 0 maps to the right clock time.
+   */
+  constructor(utcOffsetNs = 0, timeBaseModDayNs = 0) {
+    this.offset = (((utcOffsetNs + timeBaseModDayNs) % DAY_NS) + DAY_NS) % DAY_NS;
+  }
+
+  /** Reads the clock time of ts (ns since the time base). */
+  update(ts: number): void {
+    this.ready = true;
+    const t = (ts % DAY_NS) + this.offset;
+    this.value = t >= DAY_NS ? t - DAY_NS : t < 0 ? t + DAY_NS : t;
+  }
+
+  /** Back to the freshly constructed state. */
+  reset(): void {
+    this.value = NaN;
+    this.ready = false;
+  }
+}
+
+/**
+ * x sampled on a clock of period `everyNs`: the value is the last x with ts <= the latest tick
+ * k * everyNs (never a later one), updated only on updates that cross a tick.
+ */
+export class Sample {
+  /** x as of the latest tick; NaN before ready. */
+  value = NaN;
+  /** True from the first tick preceded by a value. */
+  ready = false;
+  /** True on the update that crossed a tick (the value may have changed). */
+  ticked = false;
+  /** Updates needed before ready (time driven: 0). */
+  readonly warmup = 0;
+  private readonly every: number;
+  private bucket = NaN;
+  private last = NaN;
+
+  constructor(everyNs: number) {
+    this.every = checkDuration("every", everyNs);
+  }
+
+  /** Observes x at ts (ns since the time base). */
+  update(x: number, ts: number): void {
+    if (x !== x) {
+      this.ticked = false;
+      return;
+    }
+    const bucket = Math.floor(ts / this.every);
+    if (bucket > this.bucket) {
+      // A tick at bucket * every lies in (previous update, ts]: x counts when it sits on the tick.
+      const onTick = ts === bucket * this.every;
+      const v = onTick ? x : this.last;
+      if (v === v) {
+        this.value = v;
+        this.ready = true;
+        this.ticked = true;
+      } else {
+        this.ticked = false;
+      }
+    } else {
+      this.ticked = false;
+    }
+    if (!(bucket <= this.bucket)) this.bucket = bucket;
+    this.last = x;
+  }
+
+  /** Back to the freshly constructed state. */
+  reset(): void {
+    this.value = NaN;
+    this.ready = false;
+    this.ticked = false;
+    this.bucket = NaN;
+    this.last = NaN;
+  }
+}
