@@ -5,8 +5,8 @@
  * exit 2; syntax errors are printed as `file:line:col: error[E0101]: message` and exit 1. With
  * --check nothing is written: the files that would change are listed and the exit code is 1.
  */
-import { chmodSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { statSync } from "node:fs";
+import { writeFileAtomic } from "../../runtime/analytics/atomic.js";
 import type { Command } from "commander";
 import type { SourceFile, SyntaxDiagnostic } from "../../grammar/index.js";
 import { ExitCode, UserError } from "../errors.js";
@@ -72,20 +72,11 @@ export function renderSyntaxError(source: SourceFile, e: SyntaxDiagnostic): stri
   return `${source.path}:${line}:${column}: error[${e.code}]: ${e.message}`;
 }
 
-/** Replaces `path` with `text` via a temp file in the same folder and a rename, keeping the file mode. */
+/** Replaces `path` with `text` atomically, keeping the file's mode. */
 function writeAtomically(path: string, text: string): void {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now().toString(36)}.tmp`);
   try {
-    const mode = statSync(path).mode & 0o7777;
-    writeFileSync(temp, text, { encoding: "utf8", flag: "wx" });
-    chmodSync(temp, mode);
-    renameSync(temp, path);
+    writeFileAtomic(path, text, { mode: statSync(path).mode & 0o7777 });
   } catch (err) {
-    try {
-      unlinkSync(temp);
-    } catch {
-      // The temp file was never created.
-    }
     throw new UserError(`${path}: cannot write (${(err as NodeJS.ErrnoException).code ?? "error"})`);
   }
 }

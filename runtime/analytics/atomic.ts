@@ -4,15 +4,18 @@
  * never a half-written one. A failure at any point removes the temporary file and leaves the
  * previous file untouched.
  */
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import { chmodSync, closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 
 let counter = 0;
 
-/** Writes `content` (a string, bytes, or chunks produced lazily) to `path` atomically. */
-export function writeFileAtomic(path: string, content: string | Uint8Array | Iterable<string>): void {
+/**
+ * Writes `content` (a string, bytes, or chunks produced lazily) to `path` atomically; `mode` sets
+ * the new file's permissions (default 0644; `algo fmt` passes the replaced file's own).
+ */
+export function writeFileAtomic(path: string, content: string | Uint8Array | Iterable<string>, options: { mode?: number } = {}): void {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${++counter}.tmp`);
-  const fd = openSync(tmp, "wx", 0o644);
+  const fd = openSync(tmp, "wx", options.mode ?? 0o644);
   let ok = false;
   try {
     if (typeof content === "string") writeAll(fd, content);
@@ -25,6 +28,8 @@ export function writeFileAtomic(path: string, content: string | Uint8Array | Ite
     if (!ok) unlinkSync(tmp);
   }
   try {
+    // openSync's mode is filtered by the umask; an explicit mode is applied as given.
+    if (options.mode !== undefined) chmodSync(tmp, options.mode);
     renameSync(tmp, path);
   } catch (e) {
     unlinkSync(tmp);
