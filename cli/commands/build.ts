@@ -41,7 +41,24 @@ export function register(program: Command): void {
         return;
       }
       if (!result.output) {
-        throw new UserError(`${file}: is not a strategy (no \`strategy\` declaration); feature units are computed with \`algo features\``);
+        // A feature unit has no strategy to build, but its graph can be shown.
+        if (graphFormat && !opts.out) {
+          const { compileFeatures } = await import("../../compiler/build.js");
+          const { FeatureRequestError } = await import("../../compiler/emit/features.js");
+          const params: Record<string, string> = {};
+          for (const m of read.text.matchAll(/(\w+)\s*:\s*instrument\b/g)) params[m[1]!] = m[1]!;
+          try {
+            const f = compileFeatures(file, read.text, { instruments: params, params: {} });
+            if (f.loaded) {
+              process.stdout.write(graphFormat === "dot" ? printGraphDot(f.loaded.emitted.graph) : printGraphText(f.loaded.emitted.graph));
+              return;
+            }
+          } catch (e) {
+            if (e instanceof FeatureRequestError) throw new UserError(e.message);
+            throw e;
+          }
+        }
+        throw new UserError(`${file}: is not a strategy (no \`strategy\` declaration); \`--graph\` alone prints a feature unit's graph, and \`algo features\` computes it`);
       }
       const out = result.output;
       if (graphFormat) process.stdout.write(graphFormat === "dot" ? printGraphDot(out.emitted.graph) : printGraphText(out.emitted.graph));

@@ -99,6 +99,14 @@ describe("algo build", () => {
     expect(dot.out).toMatch(/^digraph features \{/);
   });
 
+  it("prints a feature unit's graph", () => {
+    const r = algo("build", join(REPO, "examples/micro.algo"), "--graph");
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^feature graph: \d+ operator node\(s\), 7 feature\(s\)/);
+    expect(r.out).toMatch(/book\.mid\(inst\)/);
+    expect(r.out).toMatch(/feature z = #\d+/);
+  });
+
   it("exits 1 with the risk errors of an unsafe strategy and writes nothing", () => {
     const src = readFileSync(join(REPO, "test/fixtures/risk/unsafe/no-guard.algo"), "utf8");
     writeFileSync(join(dir, "unsafe.algo"), src);
