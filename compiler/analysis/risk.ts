@@ -703,7 +703,10 @@ export class RiskAnalysis {
     const existing = proof.checks.find((c) => c.limit === limit);
     const rank = { safe: 0, unknown: 1, unsafe: 2 } as const;
     if (!existing) proof.checks.push({ limit, outcome, detail });
-    else if (rank[outcome] > rank[existing.outcome]) {
+    else if (outcome === "safe" && existing.outcome === "safe" && !existing.detail.split("; ").includes(detail)) {
+      // Several legs (a quote) or cases proven: list each claim once.
+      existing.detail = `${existing.detail}; ${detail}`;
+    } else if (rank[outcome] > rank[existing.outcome]) {
       existing.outcome = outcome;
       existing.detail = detail;
     }
@@ -762,7 +765,7 @@ export class RiskAnalysis {
         dist,
         band,
         (pt) => `${this.cex(pt, dist)} → ${fmt(dist.eval(pt))} ticks beyond the ${buy ? "best ask" : "best bid"} > price_band ${fmt(band.eval(pt))} ticks`,
-        `${buy ? "limit − book.best_ask" : "book.best_bid − limit"}(${inst}) ≤ ${this.limitText(band)} ticks`,
+        buy ? `limit − book.best_ask(${inst}) ≤ ${this.limitText(band)} ticks` : `book.best_bid(${inst}) − limit ≤ ${this.limitText(band)} ticks`,
       );
     }
   }
