@@ -76,8 +76,9 @@ export function emitStrategy(program: CheckedProgram, root: CheckedFile, options
     if (item.kind === "Param") {
       const sym = symbolOf(program, item, item.name);
       const t = item.type?.name ?? (sym ? String(sym.type.type) : "f64");
-      const dv = constantValue(item.value);
-      const range = item.range ? { lo: constantValue(item.range.lo), hi: constantValue(item.range.hi) } : undefined;
+      // The checker folded the default (and the declared range into the param's constant interval).
+      const dv = item.value.kind === "Bool" ? item.value.value : program.constants.get(item.value)?.lo;
+      const range = item.range && sym?.constant ? { lo: sym.constant.lo, hi: sym.constant.hi } : undefined;
       const info: StrategyParamInfo = { name: item.name.name, type: t, default: t === "bool" ? Boolean(dv) : Number(dv) };
       if (range && typeof range.lo === "number" && typeof range.hi === "number") {
         info.lo = range.lo;
@@ -559,26 +560,6 @@ function symbolOf(program: CheckedProgram, node: object, name: object): SymbolIn
 
 function tsType(name: string | undefined): string {
   return name === "bool" ? "boolean" : "number";
-}
-
-/** The value of a constant expression (number literal, negated literal, duration, bool). */
-function constantValue(e: Expr): number | boolean | undefined {
-  switch (e.kind) {
-    case "Number":
-      return e.value;
-    case "Duration":
-      return e.nanos;
-    case "Bool":
-      return e.value;
-    case "Paren":
-      return constantValue(e.expr);
-    case "Unary": {
-      const v = constantValue(e.operand);
-      return typeof v === "number" && e.op === "-" ? -v : v;
-    }
-    default:
-      return undefined;
-  }
 }
 
 function baseName(path: string): string {

@@ -101,6 +101,12 @@ risk {
 }
 `;
 
+  it("takes param defaults and ranges from the checker's constant folding", () => {
+    const out = compileText(base.replace("param size: qty = 1 in [1, 2]", "param size: qty = 1 + 1 in [1, 2 * 2]") + "\non book(es) {\n  if exposure(es, buy) + size <= 10 { buy(es, size) }\n}\n");
+    expect(out.emitted.params).toEqual([{ name: "size", type: "qty", default: 2, lo: 1, hi: 4 }]);
+    expect(out.ts).toContain("this.p_size = typeof params.size === \"number\" ? params.size : 2;");
+  });
+
   it("merges common sub-expressions and drops unused features", () => {
     const out = compileText(`${base}
 features {
