@@ -176,6 +176,11 @@ export function validateParams(
       errors.push(`param \`${name}\`: expected a whole number (${p.type}), got ${v}`);
       continue;
     }
+    if ((p.lo === undefined || p.hi === undefined) && p.type !== "bool" && v !== p.default) {
+      // Without a range the checker folds the param to its default, and the risk proof assumed it.
+      errors.push(`param \`${name}\` has no declared range, so the compiler proved the strategy safe for its default ${String(p.default)} only; declare \`in [lo, hi]\` to vary it`);
+      continue;
+    }
     if (p.lo !== undefined && p.hi !== undefined && (v < p.lo || v > p.hi)) {
       errors.push(`param \`${name}\` = ${v} is outside its declared range [${p.lo}, ${p.hi}] (the risk proof covers only that range)`);
       continue;

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import ts from "typescript";
 import { TraceMap, originalPositionFor } from "@jridgewell/trace-mapping";
 import { describe, expect, it } from "vitest";
-import { compileStrategy } from "../../../compiler/build.js";
+import { compileStrategy, validateParams } from "../../../compiler/build.js";
 import { memoryHost } from "../../../compiler/index.js";
 import { REPO } from "../check/golden-support.js";
 
@@ -105,6 +105,18 @@ risk {
     const out = compileText(base.replace("param size: qty = 1 in [1, 2]", "param size: qty = 1 + 1 in [1, 2 * 2]") + "\non book(es) {\n  if exposure(es, buy) + size <= 10 { buy(es, size) }\n}\n");
     expect(out.emitted.params).toEqual([{ name: "size", type: "qty", default: 2, lo: 1, hi: 4 }]);
     expect(out.ts).toContain("this.p_size = typeof params.size === \"number\" ? params.size : 2;");
+  });
+
+  it("refuses --set values the risk proof does not cover", () => {
+    const out = compileText(base.replace("param size: qty = 1 in [1, 2]", "param size: qty = 1 in [1, 2]\nparam fixed: qty = 3") + "\non book(es) {\n  if exposure(es, buy) + size + fixed <= 10 { buy(es, min(size, 2)) }\n}\n");
+    expect(validateParams(out.emitted.params, { size: "2" })).toEqual({ ok: true, values: { size: 2 } });
+    expect(validateParams(out.emitted.params, { fixed: "3" })).toEqual({ ok: true, values: { fixed: 3 } });
+    const outside = validateParams(out.emitted.params, { size: "3" });
+    expect(outside.ok ? [] : outside.errors).toEqual(["param `size` = 3 is outside its declared range [1, 2] (the risk proof covers only that range)"]);
+    const unranged = validateParams(out.emitted.params, { fixed: "4" });
+    expect(unranged.ok ? [] : unranged.errors).toEqual([
+      "param `fixed` has no declared range, so the compiler proved the strategy safe for its default 3 only; declare `in [lo, hi]` to vary it",
+    ]);
   });
 
   it("merges common sub-expressions and drops unused features", () => {
