@@ -175,6 +175,20 @@ export function emitStrategy(program: CheckedProgram, root: CheckedFile, options
   const barLen = new Map<number, number>();
   for (const h of handlers) if (h.kind === "bar" && !barLen.has(h.instrument)) barLen.set(h.instrument, h.period);
   checkBarLengths(low, barLen, "add an `on bar({inst}, 1m)` handler");
+  // Bar-driven operators take no bar length of their own: with two `on bar` lengths for one
+  // instrument, which bars they should see is ambiguous, so refuse rather than pick one silently.
+  for (const nd of low.nodes) {
+    if (nd.op.drive !== "bar") continue;
+    const lens = [...new Set(handlers.filter((h) => h.kind === "bar" && h.instrument === nd.instrument).map((h) => h.period))];
+    if (lens.length > 1) {
+      const inst = low.instruments[nd.instrument]?.name ?? "inst";
+      const name = nd.op.namespace ? `${nd.op.namespace}.${nd.op.name}` : nd.op.name;
+      throw new LoweringError(
+        `\`${name}\` reads the bars of \`${inst}\`, but the strategy has \`on bar(${inst}, …)\` handlers of ${lens.length} different lengths, so which bars it should see is ambiguous; keep bar features to one bar length per instrument (one \`on bar(${inst}, …)\` length)`,
+        nd.span,
+      );
+    }
+  }
 
   // ---- imports
   const classes = [...new Set(low.nodes.map((n) => n.className))].sort();
