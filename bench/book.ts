@@ -105,6 +105,31 @@ function replay(c: Columns, book: L3Book, ev: MarketEvent, from: number, to: num
   }
 }
 
+/** The same loop without the book: the cost of the column → MarketEvent copy alone. */
+function replayCopyOnly(c: Columns, ev: MarketEvent, from: number, to: number): number {
+  const kind = c.kind;
+  const side = c.side;
+  const flags = c.flags;
+  const price = c.price;
+  const size = c.size;
+  const idHi = c.idHi;
+  const idLo = c.idLo;
+  let sink = 0;
+  for (let i = from; i < to; i++) {
+    ev.kind = kind[i];
+    ev.side = side[i];
+    ev.flags = flags[i];
+    ev.price = price[i];
+    ev.size = size[i];
+    ev.orderIdHi = idHi[i];
+    ev.orderIdLo = idLo[i];
+    ev.sequence = i;
+    ev.ts = i;
+    sink = (sink + ev.kind + ev.orderIdLo) | 0;
+  }
+  return sink;
+}
+
 async function benchBook(): Promise<void> {
   const t0 = performance.now();
   const cols = generate(N);
@@ -118,11 +143,22 @@ async function benchBook(): Promise<void> {
   // Warm-up (JIT) on a separate book.
   const warm = new L3Book(0, { orderCapacity: ORDER_CAP, levelCapacity: 1 << 10, crossCheckOnLastOnly: true });
   replay(cols, warm, ev, 0, Math.min(cols.n, 2_000_000));
+  replayCopyOnly(cols, ev, 0, Math.min(cols.n, 2_000_000));
+  for (let rep = 0; rep < 2; rep++) {
+    const c0 = process.cpuUsage();
+    const sink = replayCopyOnly(cols, ev, 0, cols.n);
+    const cpu = cpuSeconds(c0);
+    console.log(
+      `copy-only run ${rep + 1} (the loop's column → MarketEvent copy, no book; sink ${sink}): CPU ${cpu.toFixed(3)} s = ${(cols.n / cpu / 1e6).toFixed(2)}M/s`,
+    );
+  }
   const book = new L3Book(0, { orderCapacity: ORDER_CAP, levelCapacity: 1 << 10, crossCheckOnLastOnly: true });
   fullGc?.();
   await settle();
   for (let rep = 0; rep < 3; rep++) {
     book.clear();
+    fullGc?.();
+    await settle();
     gcs = 0;
     const t = performance.now();
     const c0 = process.cpuUsage();

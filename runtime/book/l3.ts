@@ -5,8 +5,11 @@
  * - orders: a pool of slots (SoA: id halves, side, price, size, level, prev/next in the level FIFO)
  *   with a free list threaded through `oNext`;
  * - order id → slot: an open-addressing hash table (linear probing, backward-shift deletion) keyed
- *   by the two u32 halves of the u64 id (held as int32), entries interleaved in one Int32Array so a
- *   probe touches one cache line; rehashed (doubling) only when its load passes 1/2;
+ *   by the two u32 halves of the u64 id (held as int32). An entry is just the order's slot (4 bytes);
+ *   a probe compares the id against the pool's id columns. This keeps the table 4× smaller than
+ *   storing the ids in it (32 KB at the default 4096-order capacity: it stays in L1/L2), and the
+ *   pool lines a probe reads are those of the live orders, which the event touches anyway;
+ *   rehashed (doubling) only when its load passes 1/2;
  * - price levels: a pool of slots (price, total size, order count, FIFO head/tail), and per side a
  *   sorted array of (key, level slot) with key = side × price, ascending, so the touch is the LAST
  *   element on both sides: the levels that change most are the cheapest to insert and remove
@@ -81,8 +84,7 @@ export class L3Book implements BookView {
 
   // ---- id → slot hash table ----
   private hMask: number;
-  // Entry i at [4i .. 4i+3] = (slot or -1, id hi, id lo, unused): one cache line holds 4 entries,
-  // so a probe touches one line instead of one per column.
+  // Entry i = the order's slot, or -1 (the id is read from oIdHi/oIdLo[slot]).
   private hTab: Int32Array;
   private hCount = 0;
 
@@ -262,7 +264,7 @@ export class L3Book implements BookView {
     let pos = this.probe(hi, lo);
     if (pos >= 0) {
       if (!front) this.note(AnomalyKind.DuplicateAdd);
-      this.removeSlot(this.hTab[pos << 2]);
+      this.removeSlot(this.hTab[pos]);
       pos = this.probe(hi, lo);
     }
     this.insertOrder(hi, lo, side, front, pos);
@@ -326,8 +328,7 @@ export class L3Book implements BookView {
 
   /** Removes every order and level (keeps the anomaly counters). */
   clear(): void {
-    const t = this.hTab;
-    for (let i = 0; i < t.length; i += 4) t[i] = EMPTY;
+    this.hTab.fill(EMPTY);
     this.hCount = 0;
     this.oFree = EMPTY;
     this.oUsed = 0;
@@ -512,21 +513,20 @@ export class L3Book implements BookView {
   }
 
   private static emptyTable(entries: number): Int32Array {
-    const t = new Int32Array(entries * 4);
-    for (let i = 0; i < t.length; i += 4) t[i] = EMPTY;
-    return t;
+    return new Int32Array(entries).fill(EMPTY);
   }
 
   /** Slot of an order id, or -1. */
   private find(hi: number, lo: number): number {
     const mask = this.hMask;
     const t = this.hTab;
+    const idLo = this.oIdLo;
+    const idHi = this.oIdHi;
     let i = this.hashOf(hi, lo);
     for (;;) {
-      const b = i << 2;
-      const s = t[b];
+      const s = t[i];
       if (s === EMPTY) return EMPTY;
-      if (t[b + 2] === lo && t[b + 1] === hi) return s;
+      if (idLo[s] === lo && idHi[s] === hi) return s;
       i = (i + 1) & mask;
     }
   }
@@ -535,27 +535,28 @@ export class L3Book implements BookView {
   private probe(hi: number, lo: number): number {
     const mask = this.hMask;
     const t = this.hTab;
+    const idLo = this.oIdLo;
+    const idHi = this.oIdHi;
     let i = this.hashOf(hi, lo);
     for (;;) {
-      const b = i << 2;
-      if (t[b] === EMPTY) return -(i + 1);
-      if (t[b + 2] === lo && t[b + 1] === hi) return i;
+      const s = t[i];
+      if (s === EMPTY) return -(i + 1);
+      if (idLo[s] === lo && idHi[s] === hi) return i;
       i = (i + 1) & mask;
     }
   }
 
-  /** Stores (hi, lo) → slot at an empty table position found by `probe` (-(pos + 1)). */
+  /**
+   * Stores (hi, lo) → slot at an empty table position found by `probe` (-(pos + 1)). The slot's
+   * oIdHi/oIdLo must already hold (hi, lo).
+   */
   private hashInsertAt(neg: number, hi: number, lo: number, slot: number): void {
     let i = -neg - 1;
     if ((this.hCount + 1) * 2 > this.hMask + 1) {
       this.rehash((this.hMask + 1) * 2);
       i = -this.probe(hi, lo) - 1;
     }
-    const t = this.hTab;
-    const b = i << 2;
-    t[b] = slot;
-    t[b + 1] = hi;
-    t[b + 2] = lo;
+    this.hTab[i] = slot;
     this.oHash[slot] = i;
     this.hCount++;
   }
@@ -567,21 +568,17 @@ export class L3Book implements BookView {
     let j = i;
     for (;;) {
       j = (j + 1) & mask;
-      const bj = j << 2;
-      const sj = t[bj];
+      const sj = t[j];
       if (sj === EMPTY) break;
-      const k = this.hashOf(t[bj + 1], t[bj + 2]);
+      const k = this.hashOf(this.oIdHi[sj], this.oIdLo[sj]);
       // Move j's entry into the hole at i when its home k is not cyclically in (i, j].
       if (i <= j ? k <= i || k > j : k <= i && k > j) {
-        const bi = i << 2;
-        t[bi] = sj;
-        t[bi + 1] = t[bj + 1];
-        t[bi + 2] = t[bj + 2];
+        t[i] = sj;
         this.oHash[sj] = i;
         i = j;
       }
     }
-    t[i << 2] = EMPTY;
+    t[i] = EMPTY;
     this.hCount--;
   }
 
@@ -591,14 +588,12 @@ export class L3Book implements BookView {
     this.hTab = L3Book.emptyTable(cap);
     this.hCount = 0;
     const t = this.hTab;
-    for (let b = 0; b < old.length; b += 4) {
+    for (let b = 0; b < old.length; b++) {
       const s = old[b];
       if (s === EMPTY) continue;
-      let j = this.hashOf(old[b + 1], old[b + 2]);
-      while (t[j << 2] !== EMPTY) j = (j + 1) & this.hMask;
-      t[j << 2] = s;
-      t[(j << 2) + 1] = old[b + 1];
-      t[(j << 2) + 2] = old[b + 2];
+      let j = this.hashOf(this.oIdHi[s], this.oIdLo[s]);
+      while (t[j] !== EMPTY) j = (j + 1) & this.hMask;
+      t[j] = s;
       this.oHash[s] = j;
       this.hCount++;
     }
