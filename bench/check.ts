@@ -42,9 +42,12 @@ function strategyOfLines(lines: number): string {
     }
   }
   out.push("}");
+  // Handlers compare a zscore feature (`g{i}` with i % 5 == 1, dimensionless) with the f64 `band`:
+  // the other feature kinds are price-typed, and `price > f64` is rightly E0302.
+  const zscores = features - (features % 5);
   let h = 0;
   while (out.length < lines) {
-    const a = (h * 5 + 1) % features;
+    const a = (h * 5 + 1) % zscores;
     out.push(
       `on book(es) when ready(g${a}) and ready(mid) {`,
       `  let e${h} = exposure(es, buy)`,
