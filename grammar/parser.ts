@@ -4,7 +4,7 @@
  * the AST. Error messages are produced as JSON by ERROR_MESSAGES and rendered by grammar/parse.ts,
  * which knows the token labels and the context.
  */
-import { CstParser, EOF, tokenMatcher, type IParserErrorMessageProvider, type IToken, type TokenType } from "chevrotain";
+import { CstParser, EOF, tokenMatcher, type IOrAlt, type IParserErrorMessageProvider, type IToken, type TokenType } from "chevrotain";
 import * as T from "./lexer.js";
 
 /** The machine-readable payload carried in a Chevrotain error message. */
@@ -75,21 +75,28 @@ class AlgoParser extends CstParser {
     return tokType === T.RParen || tokType === T.RBracket || tokType === T.RCurly;
   }
 
+  /**
+   * The alternatives of each OR, built once: an array literal of closures in a rule body would be
+   * allocated on every invocation (Chevrotain's performance guide: cache arrays of alternatives).
+   * The closures read nothing but the parser itself, so sharing them across inputs is safe.
+   */
+  private readonly alts: Array<IOrAlt<unknown>[] | undefined> = [];
+
   // Every list loop also consumes junk (tokens that cannot start an element, and stray blocks) so
   // that an unexpected token never ends the list early; the AST builder reports junk per line.
   readonly program = this.RULE("program", () => {
     this.MANY(() => {
-      this.OR([
+      this.OR((this.alts[0] ??= [
         { ALT: () => this.CONSUME(T.Separator) },
         { ALT: () => this.SUBRULE(this.item) },
         { ALT: () => this.CONSUME(T.TopJunk) },
         { ALT: () => this.SUBRULE(this.block) },
-      ]);
+      ]));
     });
   });
 
   readonly item = this.RULE("item", () => {
-    this.OR([
+    this.OR((this.alts[1] ??= [
       { ALT: () => this.SUBRULE(this.strategyDecl) },
       { ALT: () => this.SUBRULE(this.instrumentDecl) },
       { ALT: () => this.SUBRULE(this.paramDecl) },
@@ -99,7 +106,7 @@ class AlgoParser extends CstParser {
       { ALT: () => this.SUBRULE(this.varDecl) },
       { ALT: () => this.SUBRULE(this.fnDecl) },
       { ALT: () => this.SUBRULE(this.handler) },
-    ]);
+    ]));
   });
 
   readonly strategyDecl = this.RULE("strategyDecl", () => {
@@ -140,19 +147,19 @@ class AlgoParser extends CstParser {
 
   /** A type: an identifier, or the keyword `instrument` (which is also a type). */
   readonly typeName = this.RULE("typeName", () => {
-    this.OR([{ ALT: () => this.CONSUME(T.Identifier) }, { ALT: () => this.CONSUME(T.Instrument) }]);
+    this.OR((this.alts[2] ??= [{ ALT: () => this.CONSUME(T.Identifier) }, { ALT: () => this.CONSUME(T.Instrument) }]));
   });
 
   readonly riskBlock = this.RULE("riskBlock", () => {
     this.CONSUME(T.Risk);
     this.CONSUME(T.LCurly);
     this.MANY(() => {
-      this.OR([
+      this.OR((this.alts[3] ??= [
         { ALT: () => this.CONSUME(T.Separator) },
         { ALT: () => this.SUBRULE(this.riskEntry) },
         { ALT: () => this.CONSUME(T.EntryJunk) },
         { ALT: () => this.SUBRULE(this.block) },
-      ]);
+      ]));
     });
     this.CONSUME(T.RCurly);
   });
@@ -179,21 +186,21 @@ class AlgoParser extends CstParser {
     });
     this.CONSUME(T.LCurly);
     this.MANY(() => {
-      this.OR([
+      this.OR((this.alts[4] ??= [
         { ALT: () => this.CONSUME(T.Separator) },
         { ALT: () => this.SUBRULE(this.featureStmt) },
         { ALT: () => this.CONSUME(T.EntryJunk) },
         { ALT: () => this.SUBRULE(this.block) },
-      ]);
+      ]));
     });
     this.CONSUME(T.RCurly);
   });
 
   readonly featureStmt = this.RULE("featureStmt", () => {
-    this.OR([
+    this.OR((this.alts[5] ??= [
       { ALT: () => this.SUBRULE(this.exportDecl) },
       { ALT: () => this.SUBRULE(this.featureDef) },
-    ]);
+    ]));
   });
 
   readonly exportDecl = this.RULE("exportDecl", () => {
@@ -240,7 +247,7 @@ class AlgoParser extends CstParser {
       this.CONSUME(T.Arrow);
       this.SUBRULE(this.typeName);
     });
-    this.OR([
+    this.OR((this.alts[6] ??= [
       { ALT: () => this.SUBRULE(this.block) },
       {
         ALT: () => {
@@ -248,7 +255,7 @@ class AlgoParser extends CstParser {
           this.SUBRULE(this.expression);
         },
       },
-    ]);
+    ]));
   });
 
   readonly parameterList = this.RULE("parameterList", () => {
@@ -293,25 +300,25 @@ class AlgoParser extends CstParser {
   readonly block = this.RULE("block", () => {
     this.CONSUME(T.LCurly);
     this.MANY(() => {
-      this.OR([
+      this.OR((this.alts[7] ??= [
         { ALT: () => this.CONSUME(T.Separator) },
         { ALT: () => this.SUBRULE(this.statement) },
         { ALT: () => this.CONSUME(T.StmtJunk) },
         { ALT: () => this.SUBRULE2(this.block) },
-      ]);
+      ]));
     });
     this.CONSUME(T.RCurly);
   });
 
   readonly statement = this.RULE("statement", () => {
-    this.OR([
+    this.OR((this.alts[8] ??= [
       { ALT: () => this.SUBRULE(this.letStmt) },
       { ALT: () => this.SUBRULE(this.varDecl) },
       { ALT: () => this.SUBRULE(this.ifStmt) },
       { ALT: () => this.SUBRULE(this.forStmt) },
       { ALT: () => this.SUBRULE(this.returnStmt) },
       { ALT: () => this.SUBRULE(this.exprStmt) },
-    ]);
+    ]));
   });
 
   readonly letStmt = this.RULE("letStmt", () => {
@@ -359,13 +366,13 @@ class AlgoParser extends CstParser {
   readonly exprStmt = this.RULE("exprStmt", () => {
     this.SUBRULE(this.expression);
     this.OPTION(() => {
-      this.OR([
+      this.OR((this.alts[9] ??= [
         { ALT: () => this.CONSUME(T.Equals) },
         { ALT: () => this.CONSUME(T.PlusEq) },
         { ALT: () => this.CONSUME(T.MinusEq) },
         { ALT: () => this.CONSUME(T.StarEq) },
         { ALT: () => this.CONSUME(T.SlashEq) },
-      ]);
+      ]));
       this.SUBRULE2(this.expression);
     });
   });
@@ -384,7 +391,7 @@ class AlgoParser extends CstParser {
   /** Prefix operators, an atom, then postfix suffixes (call, member, index, `ticks`). */
   readonly operand = this.RULE("operand", () => {
     this.MANY(() => this.CONSUME(T.PrefixOperator));
-    this.OR([
+    this.OR((this.alts[10] ??= [
       { ALT: () => this.CONSUME(T.DurationLiteral) },
       { ALT: () => this.CONSUME(T.NumberLiteral) },
       { ALT: () => this.CONSUME(T.StringLiteral) },
@@ -392,14 +399,14 @@ class AlgoParser extends CstParser {
       { ALT: () => this.CONSUME(T.False) },
       { ALT: () => this.CONSUME(T.Identifier) },
       { ALT: () => this.SUBRULE(this.parenExpr) },
-    ]);
+    ]));
     this.MANY2(() => {
-      this.OR2([
+      this.OR2((this.alts[11] ??= [
         { ALT: () => this.SUBRULE(this.callSuffix) },
         { ALT: () => this.SUBRULE(this.memberSuffix) },
         { ALT: () => this.SUBRULE(this.indexSuffix) },
         { ALT: () => this.CONSUME(T.Ticks) },
-      ]);
+      ]));
     });
   });
 
