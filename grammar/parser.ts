@@ -81,18 +81,20 @@ class AlgoParser extends CstParser {
    * The closures read nothing but the parser itself, so sharing them across inputs is safe.
    */
   private readonly alts: Array<IOrAlt<unknown>[] | undefined> = [];
+  /** The bodies of MANY / OPTION, built once for the same reason. */
+  private readonly fns: Array<(() => unknown) | undefined> = [];
 
   // Every list loop also consumes junk (tokens that cannot start an element, and stray blocks) so
   // that an unexpected token never ends the list early; the AST builder reports junk per line.
   readonly program = this.RULE("program", () => {
-    this.MANY(() => {
+    this.MANY((this.fns[0] ??= () => {
       this.OR((this.alts[0] ??= [
         { ALT: () => this.CONSUME(T.Separator) },
         { ALT: () => this.SUBRULE(this.item) },
         { ALT: () => this.CONSUME(T.TopJunk) },
         { ALT: () => this.SUBRULE(this.block) },
       ]));
-    });
+    }));
   });
 
   readonly item = this.RULE("item", () => {
@@ -112,7 +114,7 @@ class AlgoParser extends CstParser {
   readonly strategyDecl = this.RULE("strategyDecl", () => {
     this.CONSUME(T.Strategy);
     this.CONSUME(T.Identifier);
-    this.OPTION(() => this.CONSUME(T.StringLiteral));
+    this.OPTION((this.fns[1] ??= () => this.CONSUME(T.StringLiteral)));
   });
 
   readonly instrumentDecl = this.RULE("instrumentDecl", () => {
@@ -125,10 +127,10 @@ class AlgoParser extends CstParser {
   readonly paramDecl = this.RULE("paramDecl", () => {
     this.CONSUME(T.Param);
     this.CONSUME(T.Identifier);
-    this.OPTION(() => this.SUBRULE(this.typeAnnotation));
+    this.OPTION((this.fns[2] ??= () => this.SUBRULE(this.typeAnnotation)));
     this.CONSUME(T.Equals);
     this.SUBRULE(this.expression);
-    this.OPTION2(() => this.SUBRULE(this.paramRange));
+    this.OPTION2((this.fns[3] ??= () => this.SUBRULE(this.paramRange)));
   });
 
   readonly paramRange = this.RULE("paramRange", () => {
@@ -153,14 +155,14 @@ class AlgoParser extends CstParser {
   readonly riskBlock = this.RULE("riskBlock", () => {
     this.CONSUME(T.Risk);
     this.CONSUME(T.LCurly);
-    this.MANY(() => {
+    this.MANY((this.fns[4] ??= () => {
       this.OR((this.alts[3] ??= [
         { ALT: () => this.CONSUME(T.Separator) },
         { ALT: () => this.SUBRULE(this.riskEntry) },
         { ALT: () => this.CONSUME(T.EntryJunk) },
         { ALT: () => this.SUBRULE(this.block) },
       ]));
-    });
+    }));
     this.CONSUME(T.RCurly);
   });
 
@@ -168,31 +170,31 @@ class AlgoParser extends CstParser {
     this.CONSUME(T.Identifier);
     this.CONSUME(T.Equals);
     this.SUBRULE(this.expression);
-    this.OPTION(() => {
+    this.OPTION((this.fns[5] ??= () => {
       this.CONSUME(T.Per);
       this.SUBRULE2(this.expression);
-    });
+    }));
   });
 
   readonly featuresDecl = this.RULE("featuresDecl", () => {
     this.CONSUME(T.Features);
-    this.OPTION(() => {
+    this.OPTION((this.fns[6] ??= () => {
       this.CONSUME(T.Identifier);
-      this.OPTION2(() => {
+      this.OPTION2((this.fns[7] ??= () => {
         this.CONSUME(T.LParen);
         this.SUBRULE(this.parameterList);
         this.CONSUME(T.RParen);
-      });
-    });
+      }));
+    }));
     this.CONSUME(T.LCurly);
-    this.MANY(() => {
+    this.MANY((this.fns[8] ??= () => {
       this.OR((this.alts[4] ??= [
         { ALT: () => this.CONSUME(T.Separator) },
         { ALT: () => this.SUBRULE(this.featureStmt) },
         { ALT: () => this.CONSUME(T.EntryJunk) },
         { ALT: () => this.SUBRULE(this.block) },
       ]));
-    });
+    }));
     this.CONSUME(T.RCurly);
   });
 
@@ -206,10 +208,10 @@ class AlgoParser extends CstParser {
   readonly exportDecl = this.RULE("exportDecl", () => {
     this.CONSUME(T.Export);
     this.CONSUME(T.Identifier);
-    this.MANY(() => {
+    this.MANY((this.fns[9] ??= () => {
       this.CONSUME(T.Comma);
       this.CONSUME2(T.Identifier);
-    });
+    }));
   });
 
   readonly featureDef = this.RULE("featureDef", () => {
@@ -221,10 +223,10 @@ class AlgoParser extends CstParser {
   readonly importDecl = this.RULE("importDecl", () => {
     this.CONSUME(T.Import);
     this.CONSUME(T.Identifier);
-    this.MANY(() => {
+    this.MANY((this.fns[10] ??= () => {
       this.CONSUME(T.Comma);
       this.CONSUME2(T.Identifier);
-    });
+    }));
     this.CONSUME(T.From);
     this.CONSUME(T.StringLiteral);
   });
@@ -232,7 +234,7 @@ class AlgoParser extends CstParser {
   readonly varDecl = this.RULE("varDecl", () => {
     this.CONSUME(T.Var);
     this.CONSUME(T.Identifier);
-    this.OPTION(() => this.SUBRULE(this.typeAnnotation));
+    this.OPTION((this.fns[11] ??= () => this.SUBRULE(this.typeAnnotation)));
     this.CONSUME(T.Equals);
     this.SUBRULE(this.expression);
   });
@@ -243,10 +245,10 @@ class AlgoParser extends CstParser {
     this.CONSUME(T.LParen);
     this.SUBRULE(this.parameterList);
     this.CONSUME(T.RParen);
-    this.OPTION(() => {
+    this.OPTION((this.fns[12] ??= () => {
       this.CONSUME(T.Arrow);
       this.SUBRULE(this.typeName);
-    });
+    }));
     this.OR((this.alts[6] ??= [
       { ALT: () => this.SUBRULE(this.block) },
       {
@@ -259,54 +261,54 @@ class AlgoParser extends CstParser {
   });
 
   readonly parameterList = this.RULE("parameterList", () => {
-    this.OPTION(() => {
+    this.OPTION((this.fns[13] ??= () => {
       this.SUBRULE(this.parameter);
-      this.MANY(() => {
+      this.MANY((this.fns[14] ??= () => {
         this.CONSUME(T.Comma);
         this.SUBRULE2(this.parameter);
-      });
-      this.OPTION2(() => this.CONSUME2(T.Comma));
-    });
+      }));
+      this.OPTION2((this.fns[15] ??= () => this.CONSUME2(T.Comma)));
+    }));
   });
 
   readonly parameter = this.RULE("parameter", () => {
     this.CONSUME(T.Identifier);
-    this.OPTION(() => this.SUBRULE(this.typeAnnotation));
-    this.OPTION2(() => {
+    this.OPTION((this.fns[16] ??= () => this.SUBRULE(this.typeAnnotation)));
+    this.OPTION2((this.fns[17] ??= () => {
       this.CONSUME(T.Equals);
       this.SUBRULE(this.expression);
-    });
+    }));
   });
 
   readonly handler = this.RULE("handler", () => {
     this.CONSUME(T.On);
     this.CONSUME(T.Identifier);
-    this.OPTION(() => {
+    this.OPTION((this.fns[18] ??= () => {
       this.CONSUME(T.LParen);
       this.SUBRULE(this.argumentList);
       this.CONSUME(T.RParen);
-    });
-    this.OPTION2(() => {
+    }));
+    this.OPTION2((this.fns[19] ??= () => {
       this.CONSUME(T.As);
       this.CONSUME2(T.Identifier);
-    });
-    this.OPTION3(() => {
+    }));
+    this.OPTION3((this.fns[20] ??= () => {
       this.CONSUME(T.When);
       this.SUBRULE(this.expression);
-    });
+    }));
     this.SUBRULE(this.block);
   });
 
   readonly block = this.RULE("block", () => {
     this.CONSUME(T.LCurly);
-    this.MANY(() => {
+    this.MANY((this.fns[21] ??= () => {
       this.OR((this.alts[7] ??= [
         { ALT: () => this.CONSUME(T.Separator) },
         { ALT: () => this.SUBRULE(this.statement) },
         { ALT: () => this.CONSUME(T.StmtJunk) },
         { ALT: () => this.SUBRULE2(this.block) },
       ]));
-    });
+    }));
     this.CONSUME(T.RCurly);
   });
 
@@ -324,7 +326,7 @@ class AlgoParser extends CstParser {
   readonly letStmt = this.RULE("letStmt", () => {
     this.CONSUME(T.Let);
     this.CONSUME(T.Identifier);
-    this.OPTION(() => this.SUBRULE(this.typeAnnotation));
+    this.OPTION((this.fns[22] ??= () => this.SUBRULE(this.typeAnnotation)));
     this.CONSUME(T.Equals);
     this.SUBRULE(this.expression);
   });
@@ -334,11 +336,11 @@ class AlgoParser extends CstParser {
     this.CONSUME(T.If);
     this.SUBRULE(this.expression);
     this.SUBRULE(this.block);
-    this.MANY(() => this.SUBRULE(this.elseIfClause));
-    this.OPTION(() => {
+    this.MANY((this.fns[23] ??= () => this.SUBRULE(this.elseIfClause)));
+    this.OPTION((this.fns[24] ??= () => {
       this.CONSUME(T.Else);
       this.SUBRULE2(this.block);
-    });
+    }));
   });
 
   readonly elseIfClause = this.RULE("elseIfClause", () => {
@@ -360,12 +362,12 @@ class AlgoParser extends CstParser {
 
   readonly returnStmt = this.RULE("returnStmt", () => {
     this.CONSUME(T.Return);
-    this.OPTION(() => this.SUBRULE(this.expression));
+    this.OPTION((this.fns[25] ??= () => this.SUBRULE(this.expression)));
   });
 
   readonly exprStmt = this.RULE("exprStmt", () => {
     this.SUBRULE(this.expression);
-    this.OPTION(() => {
+    this.OPTION((this.fns[26] ??= () => {
       this.OR((this.alts[9] ??= [
         { ALT: () => this.CONSUME(T.Equals) },
         { ALT: () => this.CONSUME(T.PlusEq) },
@@ -374,7 +376,7 @@ class AlgoParser extends CstParser {
         { ALT: () => this.CONSUME(T.SlashEq) },
       ]));
       this.SUBRULE2(this.expression);
-    });
+    }));
   });
 
   // Expressions are read flat — operand (binary-operator operand)* — and the AST builder applies
@@ -382,15 +384,15 @@ class AlgoParser extends CstParser {
   // one per precedence level) and long operator chains iterative.
   readonly expression = this.RULE("expression", () => {
     this.SUBRULE(this.operand);
-    this.MANY(() => {
+    this.MANY((this.fns[27] ??= () => {
       this.CONSUME(T.BinaryOperator);
       this.SUBRULE2(this.operand);
-    });
+    }));
   });
 
   /** Prefix operators, an atom, then postfix suffixes (call, member, index, `ticks`). */
   readonly operand = this.RULE("operand", () => {
-    this.MANY(() => this.CONSUME(T.PrefixOperator));
+    this.MANY((this.fns[28] ??= () => this.CONSUME(T.PrefixOperator)));
     this.OR((this.alts[10] ??= [
       { ALT: () => this.CONSUME(T.DurationLiteral) },
       { ALT: () => this.CONSUME(T.NumberLiteral) },
@@ -400,14 +402,14 @@ class AlgoParser extends CstParser {
       { ALT: () => this.CONSUME(T.Identifier) },
       { ALT: () => this.SUBRULE(this.parenExpr) },
     ]));
-    this.MANY2(() => {
+    this.MANY2((this.fns[29] ??= () => {
       this.OR2((this.alts[11] ??= [
         { ALT: () => this.SUBRULE(this.callSuffix) },
         { ALT: () => this.SUBRULE(this.memberSuffix) },
         { ALT: () => this.SUBRULE(this.indexSuffix) },
         { ALT: () => this.CONSUME(T.Ticks) },
       ]));
-    });
+    }));
   });
 
   readonly parenExpr = this.RULE("parenExpr", () => {
@@ -434,21 +436,21 @@ class AlgoParser extends CstParser {
   });
 
   readonly argumentList = this.RULE("argumentList", () => {
-    this.OPTION(() => {
+    this.OPTION((this.fns[30] ??= () => {
       this.SUBRULE(this.argument);
-      this.MANY(() => {
+      this.MANY((this.fns[31] ??= () => {
         this.CONSUME(T.Comma);
         this.SUBRULE2(this.argument);
-      });
-      this.OPTION2(() => this.CONSUME2(T.Comma));
-    });
+      }));
+      this.OPTION2((this.fns[32] ??= () => this.CONSUME2(T.Comma)));
+    }));
   });
 
   readonly argument = this.RULE("argument", () => {
-    this.OPTION(() => {
+    this.OPTION((this.fns[33] ??= () => {
       this.CONSUME(T.Identifier);
       this.CONSUME(T.Colon);
-    });
+    }));
     this.SUBRULE(this.expression);
   });
 }
