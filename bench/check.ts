@@ -7,6 +7,7 @@
  *
  *   node --import tsx bench/check.ts [--sizes 1000,10000,100000] [--runs 5]
  */
+import { PerformanceObserver } from "node:perf_hooks";
 import { parse } from "../grammar/index.js";
 import { checkProgram } from "../compiler/index.js";
 
@@ -42,9 +43,12 @@ function strategyOfLines(lines: number): string {
     }
   }
   out.push("}");
+  // Handlers compare a zscore feature (`g{i}` with i % 5 == 1, dimensionless) with the f64 `band`:
+  // the other feature kinds are price-typed, and `price > f64` is rightly E0302.
+  const zscores = features - (features % 5);
   let h = 0;
   while (out.length < lines) {
-    const a = (h * 5 + 1) % features;
+    const a = (h * 5 + 1) % zscores;
     out.push(
       `on book(es) when ready(g${a}) and ready(mid) {`,
       `  let e${h} = exposure(es, buy)`,
@@ -81,11 +85,17 @@ function cpuMs(f: () => void): { wall: number; cpu: number } {
   return { wall, cpu: (c.user + c.system) / 1000 };
 }
 
+/** Start times and kinds of garbage collections, as the observer delivers them. */
+const gcs: Array<{ start: number; kind: number }> = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) gcs.push({ start: e.startTime, kind: (e as unknown as { detail?: { kind?: number } }).detail?.kind ?? 0 });
+}).observe({ entryTypes: ["gc"] });
+
 const sizes = arg("--sizes", "1000,10000,100000").split(",").map(Number);
 const runs = Number(arg("--runs", "5"));
 console.log(`node ${process.version}, ${new Date().toISOString()}`);
-console.log("| lines | parse CPU ms | parse + check wall ms | parse + check CPU ms | lines/s (CPU) |");
-console.log("|---|---|---|---|---|");
+console.log("| lines | parse CPU ms | parse + check wall ms | parse + check CPU ms | lines/s (CPU) | GCs per parse + check (minor / major) |");
+console.log("|---|---|---|---|---|---|");
 let prev: { lines: number; cpu: number } | undefined;
 for (const lines of sizes) {
   const text = strategyOfLines(lines);
@@ -98,14 +108,27 @@ for (const lines of sizes) {
   const parseCpu: number[] = [];
   const wall: number[] = [];
   const cpu: number[] = [];
+  const windows: Array<[number, number]> = [];
   for (let i = 0; i < runs; i++) {
     parseCpu.push(cpuMs(() => parse(text, 0)).cpu);
+    const from = performance.now();
     const t = cpuMs(run);
+    windows.push([from, performance.now()]);
     wall.push(t.wall);
     cpu.push(t.cpu);
   }
+  // GC entries arrive asynchronously: let the observer deliver them, then count those that
+  // started inside a timed parse + check (kind 1 = scavenge, 2/4 = mark-compact / incremental).
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  let minor = 0;
+  let major = 0;
+  for (const g of gcs) {
+    if (!windows.some(([a, b]) => g.start >= a && g.start <= b)) continue;
+    if (g.kind === 1) minor++;
+    else major++;
+  }
   const c = median(cpu);
-  console.log(`| ${actual} | ${median(parseCpu).toFixed(1)} | ${median(wall).toFixed(1)} | ${c.toFixed(1)} | ${Math.round((actual / c) * 1000).toLocaleString("en-US")} |`);
+  console.log(`| ${actual} | ${median(parseCpu).toFixed(1)} | ${median(wall).toFixed(1)} | ${c.toFixed(1)} | ${Math.round((actual / c) * 1000).toLocaleString("en-US")} | ${(minor / runs).toFixed(1)} / ${(major / runs).toFixed(1)} |`);
   if (prev) console.log(`growth ${prev.lines}→${actual} lines: CPU ×${(c / prev.cpu).toFixed(2)} for ×${(actual / prev.lines).toFixed(1)} lines`);
   prev = { lines: actual, cpu: c };
 }

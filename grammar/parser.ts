@@ -4,7 +4,7 @@
  * the AST. Error messages are produced as JSON by ERROR_MESSAGES and rendered by grammar/parse.ts,
  * which knows the token labels and the context.
  */
-import { CstParser, EOF, tokenMatcher, type IParserErrorMessageProvider, type IToken, type TokenType } from "chevrotain";
+import { CstParser, EOF, tokenMatcher, type IOrAlt, type IParserErrorMessageProvider, type IToken, type TokenType } from "chevrotain";
 import * as T from "./lexer.js";
 
 /** The machine-readable payload carried in a Chevrotain error message. */
@@ -75,21 +75,30 @@ class AlgoParser extends CstParser {
     return tokType === T.RParen || tokType === T.RBracket || tokType === T.RCurly;
   }
 
+  /**
+   * The alternatives of each OR, built once: an array literal of closures in a rule body would be
+   * allocated on every invocation (Chevrotain's performance guide: cache arrays of alternatives).
+   * The closures read nothing but the parser itself, so sharing them across inputs is safe.
+   */
+  private readonly alts: Array<IOrAlt<unknown>[] | undefined> = [];
+  /** The bodies of MANY / OPTION, built once for the same reason. */
+  private readonly fns: Array<(() => unknown) | undefined> = [];
+
   // Every list loop also consumes junk (tokens that cannot start an element, and stray blocks) so
   // that an unexpected token never ends the list early; the AST builder reports junk per line.
   readonly program = this.RULE("program", () => {
-    this.MANY(() => {
-      this.OR([
+    this.MANY((this.fns[0] ??= () => {
+      this.OR((this.alts[0] ??= [
         { ALT: () => this.CONSUME(T.Separator) },
         { ALT: () => this.SUBRULE(this.item) },
         { ALT: () => this.CONSUME(T.TopJunk) },
         { ALT: () => this.SUBRULE(this.block) },
-      ]);
-    });
+      ]));
+    }));
   });
 
   readonly item = this.RULE("item", () => {
-    this.OR([
+    this.OR((this.alts[1] ??= [
       { ALT: () => this.SUBRULE(this.strategyDecl) },
       { ALT: () => this.SUBRULE(this.instrumentDecl) },
       { ALT: () => this.SUBRULE(this.paramDecl) },
@@ -99,13 +108,13 @@ class AlgoParser extends CstParser {
       { ALT: () => this.SUBRULE(this.varDecl) },
       { ALT: () => this.SUBRULE(this.fnDecl) },
       { ALT: () => this.SUBRULE(this.handler) },
-    ]);
+    ]));
   });
 
   readonly strategyDecl = this.RULE("strategyDecl", () => {
     this.CONSUME(T.Strategy);
     this.CONSUME(T.Identifier);
-    this.OPTION(() => this.CONSUME(T.StringLiteral));
+    this.OPTION((this.fns[1] ??= () => this.CONSUME(T.StringLiteral)));
   });
 
   readonly instrumentDecl = this.RULE("instrumentDecl", () => {
@@ -118,10 +127,10 @@ class AlgoParser extends CstParser {
   readonly paramDecl = this.RULE("paramDecl", () => {
     this.CONSUME(T.Param);
     this.CONSUME(T.Identifier);
-    this.OPTION(() => this.SUBRULE(this.typeAnnotation));
+    this.OPTION((this.fns[2] ??= () => this.SUBRULE(this.typeAnnotation)));
     this.CONSUME(T.Equals);
     this.SUBRULE(this.expression);
-    this.OPTION2(() => this.SUBRULE(this.paramRange));
+    this.OPTION2((this.fns[3] ??= () => this.SUBRULE(this.paramRange)));
   });
 
   readonly paramRange = this.RULE("paramRange", () => {
@@ -140,20 +149,20 @@ class AlgoParser extends CstParser {
 
   /** A type: an identifier, or the keyword `instrument` (which is also a type). */
   readonly typeName = this.RULE("typeName", () => {
-    this.OR([{ ALT: () => this.CONSUME(T.Identifier) }, { ALT: () => this.CONSUME(T.Instrument) }]);
+    this.OR((this.alts[2] ??= [{ ALT: () => this.CONSUME(T.Identifier) }, { ALT: () => this.CONSUME(T.Instrument) }]));
   });
 
   readonly riskBlock = this.RULE("riskBlock", () => {
     this.CONSUME(T.Risk);
     this.CONSUME(T.LCurly);
-    this.MANY(() => {
-      this.OR([
+    this.MANY((this.fns[4] ??= () => {
+      this.OR((this.alts[3] ??= [
         { ALT: () => this.CONSUME(T.Separator) },
         { ALT: () => this.SUBRULE(this.riskEntry) },
         { ALT: () => this.CONSUME(T.EntryJunk) },
         { ALT: () => this.SUBRULE(this.block) },
-      ]);
-    });
+      ]));
+    }));
     this.CONSUME(T.RCurly);
   });
 
@@ -161,48 +170,48 @@ class AlgoParser extends CstParser {
     this.CONSUME(T.Identifier);
     this.CONSUME(T.Equals);
     this.SUBRULE(this.expression);
-    this.OPTION(() => {
+    this.OPTION((this.fns[5] ??= () => {
       this.CONSUME(T.Per);
       this.SUBRULE2(this.expression);
-    });
+    }));
   });
 
   readonly featuresDecl = this.RULE("featuresDecl", () => {
     this.CONSUME(T.Features);
-    this.OPTION(() => {
+    this.OPTION((this.fns[6] ??= () => {
       this.CONSUME(T.Identifier);
-      this.OPTION2(() => {
+      this.OPTION2((this.fns[7] ??= () => {
         this.CONSUME(T.LParen);
         this.SUBRULE(this.parameterList);
         this.CONSUME(T.RParen);
-      });
-    });
+      }));
+    }));
     this.CONSUME(T.LCurly);
-    this.MANY(() => {
-      this.OR([
+    this.MANY((this.fns[8] ??= () => {
+      this.OR((this.alts[4] ??= [
         { ALT: () => this.CONSUME(T.Separator) },
         { ALT: () => this.SUBRULE(this.featureStmt) },
         { ALT: () => this.CONSUME(T.EntryJunk) },
         { ALT: () => this.SUBRULE(this.block) },
-      ]);
-    });
+      ]));
+    }));
     this.CONSUME(T.RCurly);
   });
 
   readonly featureStmt = this.RULE("featureStmt", () => {
-    this.OR([
+    this.OR((this.alts[5] ??= [
       { ALT: () => this.SUBRULE(this.exportDecl) },
       { ALT: () => this.SUBRULE(this.featureDef) },
-    ]);
+    ]));
   });
 
   readonly exportDecl = this.RULE("exportDecl", () => {
     this.CONSUME(T.Export);
     this.CONSUME(T.Identifier);
-    this.MANY(() => {
+    this.MANY((this.fns[9] ??= () => {
       this.CONSUME(T.Comma);
       this.CONSUME2(T.Identifier);
-    });
+    }));
   });
 
   readonly featureDef = this.RULE("featureDef", () => {
@@ -214,10 +223,10 @@ class AlgoParser extends CstParser {
   readonly importDecl = this.RULE("importDecl", () => {
     this.CONSUME(T.Import);
     this.CONSUME(T.Identifier);
-    this.MANY(() => {
+    this.MANY((this.fns[10] ??= () => {
       this.CONSUME(T.Comma);
       this.CONSUME2(T.Identifier);
-    });
+    }));
     this.CONSUME(T.From);
     this.CONSUME(T.StringLiteral);
   });
@@ -225,7 +234,7 @@ class AlgoParser extends CstParser {
   readonly varDecl = this.RULE("varDecl", () => {
     this.CONSUME(T.Var);
     this.CONSUME(T.Identifier);
-    this.OPTION(() => this.SUBRULE(this.typeAnnotation));
+    this.OPTION((this.fns[11] ??= () => this.SUBRULE(this.typeAnnotation)));
     this.CONSUME(T.Equals);
     this.SUBRULE(this.expression);
   });
@@ -236,11 +245,11 @@ class AlgoParser extends CstParser {
     this.CONSUME(T.LParen);
     this.SUBRULE(this.parameterList);
     this.CONSUME(T.RParen);
-    this.OPTION(() => {
+    this.OPTION((this.fns[12] ??= () => {
       this.CONSUME(T.Arrow);
       this.SUBRULE(this.typeName);
-    });
-    this.OR([
+    }));
+    this.OR((this.alts[6] ??= [
       { ALT: () => this.SUBRULE(this.block) },
       {
         ALT: () => {
@@ -248,76 +257,76 @@ class AlgoParser extends CstParser {
           this.SUBRULE(this.expression);
         },
       },
-    ]);
+    ]));
   });
 
   readonly parameterList = this.RULE("parameterList", () => {
-    this.OPTION(() => {
+    this.OPTION((this.fns[13] ??= () => {
       this.SUBRULE(this.parameter);
-      this.MANY(() => {
+      this.MANY((this.fns[14] ??= () => {
         this.CONSUME(T.Comma);
         this.SUBRULE2(this.parameter);
-      });
-      this.OPTION2(() => this.CONSUME2(T.Comma));
-    });
+      }));
+      this.OPTION2((this.fns[15] ??= () => this.CONSUME2(T.Comma)));
+    }));
   });
 
   readonly parameter = this.RULE("parameter", () => {
     this.CONSUME(T.Identifier);
-    this.OPTION(() => this.SUBRULE(this.typeAnnotation));
-    this.OPTION2(() => {
+    this.OPTION((this.fns[16] ??= () => this.SUBRULE(this.typeAnnotation)));
+    this.OPTION2((this.fns[17] ??= () => {
       this.CONSUME(T.Equals);
       this.SUBRULE(this.expression);
-    });
+    }));
   });
 
   readonly handler = this.RULE("handler", () => {
     this.CONSUME(T.On);
     this.CONSUME(T.Identifier);
-    this.OPTION(() => {
+    this.OPTION((this.fns[18] ??= () => {
       this.CONSUME(T.LParen);
       this.SUBRULE(this.argumentList);
       this.CONSUME(T.RParen);
-    });
-    this.OPTION2(() => {
+    }));
+    this.OPTION2((this.fns[19] ??= () => {
       this.CONSUME(T.As);
       this.CONSUME2(T.Identifier);
-    });
-    this.OPTION3(() => {
+    }));
+    this.OPTION3((this.fns[20] ??= () => {
       this.CONSUME(T.When);
       this.SUBRULE(this.expression);
-    });
+    }));
     this.SUBRULE(this.block);
   });
 
   readonly block = this.RULE("block", () => {
     this.CONSUME(T.LCurly);
-    this.MANY(() => {
-      this.OR([
+    this.MANY((this.fns[21] ??= () => {
+      this.OR((this.alts[7] ??= [
         { ALT: () => this.CONSUME(T.Separator) },
         { ALT: () => this.SUBRULE(this.statement) },
         { ALT: () => this.CONSUME(T.StmtJunk) },
         { ALT: () => this.SUBRULE2(this.block) },
-      ]);
-    });
+      ]));
+    }));
     this.CONSUME(T.RCurly);
   });
 
   readonly statement = this.RULE("statement", () => {
-    this.OR([
+    this.OR((this.alts[8] ??= [
       { ALT: () => this.SUBRULE(this.letStmt) },
       { ALT: () => this.SUBRULE(this.varDecl) },
       { ALT: () => this.SUBRULE(this.ifStmt) },
       { ALT: () => this.SUBRULE(this.forStmt) },
       { ALT: () => this.SUBRULE(this.returnStmt) },
       { ALT: () => this.SUBRULE(this.exprStmt) },
-    ]);
+    ]));
   });
 
   readonly letStmt = this.RULE("letStmt", () => {
     this.CONSUME(T.Let);
     this.CONSUME(T.Identifier);
-    this.OPTION(() => this.SUBRULE(this.typeAnnotation));
+    this.OPTION((this.fns[22] ??= () => this.SUBRULE(this.typeAnnotation)));
     this.CONSUME(T.Equals);
     this.SUBRULE(this.expression);
   });
@@ -327,11 +336,11 @@ class AlgoParser extends CstParser {
     this.CONSUME(T.If);
     this.SUBRULE(this.expression);
     this.SUBRULE(this.block);
-    this.MANY(() => this.SUBRULE(this.elseIfClause));
-    this.OPTION(() => {
+    this.MANY((this.fns[23] ??= () => this.SUBRULE(this.elseIfClause)));
+    this.OPTION((this.fns[24] ??= () => {
       this.CONSUME(T.Else);
       this.SUBRULE2(this.block);
-    });
+    }));
   });
 
   readonly elseIfClause = this.RULE("elseIfClause", () => {
@@ -353,21 +362,21 @@ class AlgoParser extends CstParser {
 
   readonly returnStmt = this.RULE("returnStmt", () => {
     this.CONSUME(T.Return);
-    this.OPTION(() => this.SUBRULE(this.expression));
+    this.OPTION((this.fns[25] ??= () => this.SUBRULE(this.expression)));
   });
 
   readonly exprStmt = this.RULE("exprStmt", () => {
     this.SUBRULE(this.expression);
-    this.OPTION(() => {
-      this.OR([
+    this.OPTION((this.fns[26] ??= () => {
+      this.OR((this.alts[9] ??= [
         { ALT: () => this.CONSUME(T.Equals) },
         { ALT: () => this.CONSUME(T.PlusEq) },
         { ALT: () => this.CONSUME(T.MinusEq) },
         { ALT: () => this.CONSUME(T.StarEq) },
         { ALT: () => this.CONSUME(T.SlashEq) },
-      ]);
+      ]));
       this.SUBRULE2(this.expression);
-    });
+    }));
   });
 
   // Expressions are read flat — operand (binary-operator operand)* — and the AST builder applies
@@ -375,16 +384,16 @@ class AlgoParser extends CstParser {
   // one per precedence level) and long operator chains iterative.
   readonly expression = this.RULE("expression", () => {
     this.SUBRULE(this.operand);
-    this.MANY(() => {
+    this.MANY((this.fns[27] ??= () => {
       this.CONSUME(T.BinaryOperator);
       this.SUBRULE2(this.operand);
-    });
+    }));
   });
 
   /** Prefix operators, an atom, then postfix suffixes (call, member, index, `ticks`). */
   readonly operand = this.RULE("operand", () => {
-    this.MANY(() => this.CONSUME(T.PrefixOperator));
-    this.OR([
+    this.MANY((this.fns[28] ??= () => this.CONSUME(T.PrefixOperator)));
+    this.OR((this.alts[10] ??= [
       { ALT: () => this.CONSUME(T.DurationLiteral) },
       { ALT: () => this.CONSUME(T.NumberLiteral) },
       { ALT: () => this.CONSUME(T.StringLiteral) },
@@ -392,15 +401,15 @@ class AlgoParser extends CstParser {
       { ALT: () => this.CONSUME(T.False) },
       { ALT: () => this.CONSUME(T.Identifier) },
       { ALT: () => this.SUBRULE(this.parenExpr) },
-    ]);
-    this.MANY2(() => {
-      this.OR2([
+    ]));
+    this.MANY2((this.fns[29] ??= () => {
+      this.OR2((this.alts[11] ??= [
         { ALT: () => this.SUBRULE(this.callSuffix) },
         { ALT: () => this.SUBRULE(this.memberSuffix) },
         { ALT: () => this.SUBRULE(this.indexSuffix) },
         { ALT: () => this.CONSUME(T.Ticks) },
-      ]);
-    });
+      ]));
+    }));
   });
 
   readonly parenExpr = this.RULE("parenExpr", () => {
@@ -427,21 +436,21 @@ class AlgoParser extends CstParser {
   });
 
   readonly argumentList = this.RULE("argumentList", () => {
-    this.OPTION(() => {
+    this.OPTION((this.fns[30] ??= () => {
       this.SUBRULE(this.argument);
-      this.MANY(() => {
+      this.MANY((this.fns[31] ??= () => {
         this.CONSUME(T.Comma);
         this.SUBRULE2(this.argument);
-      });
-      this.OPTION2(() => this.CONSUME2(T.Comma));
-    });
+      }));
+      this.OPTION2((this.fns[32] ??= () => this.CONSUME2(T.Comma)));
+    }));
   });
 
   readonly argument = this.RULE("argument", () => {
-    this.OPTION(() => {
+    this.OPTION((this.fns[33] ??= () => {
       this.CONSUME(T.Identifier);
       this.CONSUME(T.Colon);
-    });
+    }));
     this.SUBRULE(this.expression);
   });
 }
