@@ -6,6 +6,55 @@ const entryPoints = { cli: "cli/main.ts" };
 for (const [name, path] of [["runtime", "runtime/index.ts"], ["stdlib", "stdlib/index.ts"]]) {
   if (existsSync(path)) entryPoints[name] = path;
 }
+
+// Bundled rather than loaded from node_modules at run time (bench/startup.ts measures start-up):
+// - chevrotain ships as hundreds of small ES modules (lodash-es); loading them one by one cost
+//   ~0.7 s of every `algo check`, bundled it loads as one chunk;
+// - commander and picocolors are loaded by every command (`algo --help` included); bundled, Node
+//   skips resolving their package "exports" and translating CommonJS for an ES importer.
+const BUNDLED = new Set(["chevrotain", "commander", "picocolors"]);
+
+// CommonJS dependencies loaded with require() instead of `import`. An ES `import` of a CommonJS
+// package makes Node read and lex every file it loads for named exports; for ts-morph (and the
+// 9 MB TypeScript it carries) that cost ~0.25 s of CPU in every `algo build`. require() loads
+// the same module object (Node shares one CommonJS cache between both), so behaviour is equal.
+const REQUIRED = ["ts-morph", "typescript", "ajv", "ajv-formats", "esbuild", "cli-progress", "vscode-languageserver"];
+const requiredPattern = new RegExp(`^(${REQUIRED.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")})(/.*)?$`);
+// ts-morph (with the TypeScript it carries, ~0.5 s of CPU to load) is bundled into one minified
+// file, dist/vendor/ts-morph.cjs, loaded through a V8 code cache (cli/code-cache.ts): about half
+// the load time from the second `algo build` on.
+const CODE_CACHED = { "ts-morph": "ts-morph.cjs" };
+const requireCommonJs = {
+  name: "require-commonjs",
+  setup(b) {
+    b.onResolve({ filter: /^ts-morph$/ }, (args) =>
+      args.kind === "import-statement" && args.namespace !== "code-cached" ? { path: args.path, namespace: "code-cached" } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "code-cached" }, (args) => ({
+      contents:
+        `const { requireWithCodeCache, vendorFile } = require(${JSON.stringify(`${process.cwd()}/cli/code-cache.ts`)});\n` +
+        `module.exports = requireWithCodeCache(vendorFile(${JSON.stringify(CODE_CACHED[args.path])}));`,
+      loader: "js",
+      resolveDir: process.cwd(),
+    }));
+    // The specifier imported from our code → a one-line CommonJS module that require()s it.
+    // Only static imports: esbuild turns an `import()` of a CommonJS module into a chunk whose
+    // namespace has a default export only (Node also gives the named ones), so `await import()`
+    // stays Node's own.
+    b.onResolve({ filter: requiredPattern }, (args) =>
+      args.namespace === "require-commonjs" || args.kind !== "import-statement"
+        ? { path: args.path, external: true }
+        : { path: args.path, namespace: "require-commonjs" },
+    );
+    b.onLoad({ filter: /.*/, namespace: "require-commonjs" }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: "js",
+      resolveDir: process.cwd(),
+    }));
+  },
+};
+
+const dependencies = Object.keys(JSON.parse(readFileSync("package.json", "utf8")).dependencies ?? {});
 // Start clean: chunk names carry content hashes, so stale ones would pile up.
 rmSync("dist", { recursive: true, force: true });
 mkdirSync("dist", { recursive: true });
@@ -17,11 +66,27 @@ await build({
   format: "esm",
   platform: "node",
   target: "node20",
-  // Dependencies stay external (resolved from node_modules at run time), except Chevrotain: it
-  // ships as hundreds of small ES modules (lodash-es), and loading them one by one cost ~0.7 s of
-  // every `algo check`; bundled, it loads as one chunk.
-  external: Object.keys(JSON.parse(readFileSync("package.json", "utf8")).dependencies ?? {}).filter((d) => d !== "chevrotain"),
+  // The other dependencies stay external: resolved from node_modules at run time.
+  external: dependencies.filter((d) => !BUNDLED.has(d) && !REQUIRED.includes(d)),
+  plugins: [requireCommonJs],
+  // `require` for the bundled CommonJS (commander) and the require()d packages above; a name of
+  // its own so that no bundled module's `require` can clash with it.
+  banner: { js: 'import { createRequire as __algoCreateRequire } from "node:module";\nconst require = __algoCreateRequire(import.meta.url);' },
   sourcemap: true,
   logLevel: "warning",
   chunkNames: "chunks/[name]-[hash]",
 });
+for (const [pkg, file] of Object.entries(CODE_CACHED)) {
+  await build({
+    stdin: { contents: `module.exports = require(${JSON.stringify(pkg)});`, resolveDir: process.cwd(), loader: "js" },
+    outfile: `dist/vendor/${file}`,
+    bundle: true,
+    format: "cjs",
+    platform: "node",
+    target: "node20",
+    // Fewer bytes to read and scan on every load; names kept (messages may use constructor names).
+    minify: true,
+    keepNames: true,
+    logLevel: "warning",
+  });
+}

@@ -7,8 +7,6 @@
 import { mkdirSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { Command } from "commander";
-import { printGraphDot, printGraphText } from "../../compiler/graph/graph.js";
-import { writeFileAtomic } from "../../runtime/analytics/atomic.js";
 import { ExitCode, UserError } from "../errors.js";
 import { readSourceFile } from "../source-file.js";
 
@@ -23,6 +21,7 @@ export function register(program: Command): void {
     .action(async (file: string, opts: { out?: string; graph?: string | boolean }) => {
       const { compileStrategy } = await import("../../compiler/build.js");
       const { hasErrors, renderPrettyAll, summaryLine } = await import("../../compiler/index.js");
+      const { printGraphDot, printGraphText } = await import("../../compiler/graph/graph.js");
       const graphFormat = opts.graph === undefined ? undefined : opts.graph === true ? "text" : String(opts.graph);
       if (graphFormat !== undefined && graphFormat !== "text" && graphFormat !== "dot") {
         throw new UserError(`unknown --graph format \`${graphFormat}\`; expected text or dot`);
@@ -68,6 +67,7 @@ export function register(program: Command): void {
         } catch (e) {
           throw new UserError(`cannot create output folder ${opts.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
         }
+        const { writeFileAtomic } = await import("../../runtime/analytics/atomic.js");
         const stem = basename(file).replace(/\.algo$/, "");
         const js = `${out.js}//# sourceMappingURL=${stem}.js.map\n`;
         const map = JSON.parse(out.jsMap) as { file?: string };

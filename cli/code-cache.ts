@@ -1,0 +1,118 @@
+/**
+ * Loading a large bundled CommonJS dependency with a V8 code cache. Used by the build (dist/) for
+ * ts-morph and the TypeScript it carries: `require("ts-morph")` costs ~0.5 s of CPU in every
+ * `algo build` (read 9 MB, compile, run TypeScript's top level), most of it compiling. With the
+ * code V8 compiled during an earlier run, the load takes about half as long.
+ *
+ * Node 20 has no compile cache of its own (module.enableCompileCache is Node 22), and the
+ * maintained require hooks (v8-compile-cache) cache code as compiled before it runs, which misses
+ * the functions compiled lazily while it runs — here they are most of the cost, and such a cache
+ * measured no faster than none. So the cache is taken at exit, after the run
+ * (`script.createCachedData()`), once: later runs reuse it.
+ *
+ * The cache is a file per (algo version, Node/V8 version, architecture, bundle size and mtime)
+ * under the user's cache folder (`ALGO_CACHE_DIR`, else `$XDG_CACHE_HOME/algolang`, else
+ * `~/.cache/algolang`; `%LOCALAPPDATA%\algolang` on Windows, `~/Library/Caches/algolang` on
+ * macOS), written atomically (temp file, then rename). V8 checks the source and its flags and
+ * rejects a cache that does not match; then it is written anew. Any failure to read or write the
+ * cache only costs time. `ALGO_NO_CODE_CACHE=1` turns it off.
+ */
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { homedir } from "node:os";
+import { basename, dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Script } from "node:vm";
+import { VERSION } from "./version.js";
+
+/** What happened to the cache on the last load (for tests and bench/startup.ts). */
+export interface CodeCacheInfo {
+  /** The cache file, or undefined when caching is off. */
+  file: string | undefined;
+  /** "used": V8 accepted the cache; "absent": none yet; "rejected": stale, written anew. */
+  state: "used" | "absent" | "rejected" | "off";
+}
+
+/** The folder that holds algo's caches. */
+export function cacheFolder(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+  if (env.ALGO_CACHE_DIR) return env.ALGO_CACHE_DIR;
+  if (platform === "win32" && env.LOCALAPPDATA) return join(env.LOCALAPPDATA, "algolang", "Cache");
+  if (platform === "darwin") return join(homedir(), "Library", "Caches", "algolang");
+  return join(env.XDG_CACHE_HOME || join(homedir(), ".cache"), "algolang");
+}
+
+/**
+ * A file of dist/vendor/ (bundled dependencies, see scripts/build.mjs), from the bundled chunk
+ * this code is in (dist/ or dist/chunks/).
+ */
+export function vendorFile(name: string): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  return join(basename(here) === "chunks" ? dirname(here) : here, "vendor", name);
+}
+
+const pending: Array<() => void> = [];
+let exitHooked = false;
+
+/** Writes the caches that this process still owes (at exit; tests call it directly). */
+export function flushCodeCaches(): void {
+  for (const write of pending.splice(0)) write();
+}
+
+/**
+ * `require(path)` of a CommonJS file, compiled from (and, when there is none yet, saved to) a V8
+ * code cache. Returns the module's exports.
+ */
+export function requireWithCodeCache(path: string, info?: CodeCacheInfo): unknown {
+  const source = readFileSync(path, "utf8");
+  let file: string | undefined;
+  let cached: Buffer | undefined;
+  if (process.env.ALGO_NO_CODE_CACHE !== "1") {
+    try {
+      const st = statSync(path);
+      const key = [VERSION, process.versions.v8, process.arch, st.size, Math.trunc(st.mtimeMs)].join("-").replace(/[^\w.-]/g, "_");
+      file = join(cacheFolder(), "v8", `${basename(path).replace(/\.c?js$/, "")}-${key}.bin`);
+      cached = readFileSync(file);
+    } catch {
+      cached = undefined;
+    }
+  }
+  // The same wrapper Node puts around a CommonJS module.
+  const script = new Script(`(function (exports, require, module, __filename, __dirname) { ${source}\n});`, {
+    filename: path,
+    ...(cached ? { cachedData: cached } : {}),
+  });
+  const state: CodeCacheInfo["state"] = file === undefined ? "off" : !cached ? "absent" : script.cachedDataRejected ? "rejected" : "used";
+  if (info) {
+    info.file = file;
+    info.state = state;
+  }
+  const mod = { exports: {} as unknown };
+  const wrapper = script.runInThisContext() as (e: unknown, r: NodeJS.Require, m: { exports: unknown }, f: string, d: string) => void;
+  wrapper.call(mod.exports, mod.exports, createRequire(path), mod, path, dirname(path));
+  if (file !== undefined && state !== "used") {
+    const target = file;
+    pending.push(() => writeCache(script, target));
+    if (!exitHooked) {
+      exitHooked = true;
+      process.once("exit", flushCodeCaches);
+    }
+  }
+  return mod.exports;
+}
+
+function writeCache(script: Script, file: string): void {
+  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  try {
+    const data = script.createCachedData();
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    writeFileSync(tmp, data, { mode: 0o600 });
+    renameSync(tmp, file);
+  } catch {
+    // A cache that cannot be written only costs time on the next run.
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // The folder itself is missing or not a folder: nothing was written.
+    }
+  }
+}
