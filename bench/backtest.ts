@@ -126,16 +126,17 @@ interface AllocNode {
 
 function printAllocations(head: AllocNode, label: string): void {
   const bySite = new Map<string, number>();
-  const walk = (node: AllocNode, caller: string): void => {
+  const walk = (node: AllocNode, callers: string[]): void => {
     const here = `${node.callFrame.functionName || "(anon)"}@${node.callFrame.url.split("/").pop()}:${node.callFrame.lineNumber + 1}`;
-    if (node.selfSize > 0) bySite.set(`${here} < ${caller}`, (bySite.get(`${here} < ${caller}`) ?? 0) + node.selfSize);
-    for (const c of node.children) walk(c, here);
+    const chain = [here, ...callers.slice(0, 3)].join(" < ");
+    if (node.selfSize > 0) bySite.set(chain, (bySite.get(chain) ?? 0) + node.selfSize);
+    for (const c of node.children) walk(c, [here, ...callers]);
   };
-  walk(head, "");
+  walk(head, []);
   let total = 0;
   for (const v of bySite.values()) total += v;
   console.log(`allocations in the steady state (${label}): ${(total / 1e6).toFixed(1)} MB sampled`);
-  for (const [k, v] of [...bySite].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`  ${(v / 1e6).toFixed(2)} MB  ${k}`);
+  for (const [k, v] of [...bySite].sort((a, b) => b[1] - a[1]).slice(0, 16)) console.log(`  ${(v / 1e6).toFixed(2)} MB  ${k}`);
 }
 
 async function generatorOnly(): Promise<number> {

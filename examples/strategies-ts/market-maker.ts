@@ -95,25 +95,38 @@ export default class MarketMaker implements Strategy {
 
   onBook(ctx: StrategyContext, inst: number): void {
     const book = ctx.book(inst);
-    const ts = ctx.time;
-    this.mid.update(book, ts);
-    this.micro.update(book, ts);
-    this.spread.update(book, ts);
-    this.imb.update(book, ts);
-    this.ofi.update(book, ts);
+    // Book features read the book only (no time argument). Per-event code passes no double to a
+    // call V8 might not inline: such an argument is boxed, i.e. allocated (see docs/strategies.md).
+    this.mid.update(book);
+    this.micro.update(book);
+    this.spread.update(book);
+    this.imb.update(book);
+    this.ofi.update(book);
     const m = this.mid.value;
     if (m !== m) return;
     if (m !== this.lastMid) {
       this.lastMid = m;
-      this.ret.update(m, ts);
-      if (this.ret.ready) this.vol.update(this.ret.value, ts);
-      this.fast.update(m, ts);
-      this.slow.update(m, ts);
+      this.onMidMove();
     }
     if (!this.isReady()) return;
+    this.requote(ctx, inst);
+  }
+
+  /** The mid moved (to `lastMid`): the series features built on it take the new value. */
+  private onMidMove(): void {
+    const m = this.lastMid;
+    this.ret.update(m);
+    if (this.ret.ready) this.vol.update(this.ret.value);
+    this.fast.update(m);
+    this.slow.update(m);
+  }
+
+  /** Quotes the touch, leaning with imbalance and trend, within the inventory limit. */
+  private requote(ctx: StrategyContext, inst: number): void {
     const bid = ctx.bestBids[inst];
     const ask = ctx.bestAsks[inst];
     if (bid !== bid || ask !== ask) return;
+    const m = this.lastMid;
     const size = this.p.size;
     const imb = this.imb.value;
     const th = this.p.threshold;

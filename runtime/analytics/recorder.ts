@@ -389,6 +389,12 @@ export class RunRecorder {
     this.cancelCount(instrument, orderRef);
   }
 
+  /** onCancel at time `clock[i]` (a register: no double crosses the call). */
+  onCancelAt(clock: Float64Array, i: number, instrument: number, orderRef: number): void {
+    if (clock[i] < this.readyTs) return;
+    this.cancelCount(instrument, orderRef);
+  }
+
   /** onCancel at the time of the current event (integer arguments only: never boxed). */
   onCancelNow(instrument: number, orderRef: number): void {
     if (this.lastTs < this.readyTs) return;
@@ -404,6 +410,12 @@ export class RunRecorder {
   /** The risk manager refused an order; `reasonCode` indexes `refusalReasons`. */
   onRefusal(ts: number, reasonCode: number): void {
     if (ts < this.readyTs) return;
+    this.refusalCount(reasonCode);
+  }
+
+  /** onRefusal at time `clock[i]` (a register: no double crosses the call). */
+  onRefusalAt(clock: Float64Array, i: number, reasonCode: number): void {
+    if (clock[i] < this.readyTs) return;
     this.refusalCount(reasonCode);
   }
 

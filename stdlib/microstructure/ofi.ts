@@ -83,7 +83,7 @@ export class OrderFlowImbalance {
   }
 
   /** Reads the book after a change. */
-  update(book: BookView, _ts: number): void {
+  update(book: BookView, _ts = 0): void {
     const e = this.state.next(book);
     const slot = this.seen % this.window;
     this.sum += e - this.terms[slot];
