@@ -148,7 +148,11 @@ export default class MarketMaker implements Strategy {
     ) {
       this.qBid = bidPx;
       this.qAsk = askPx;
-      ctx.quote(inst, bidPx, askPx, size);
+      // quoteAt = quote with the prices in registers: no double crosses the call.
+      const q = ctx.quotePrices;
+      q[0] = bidPx;
+      q[1] = askPx;
+      ctx.quoteAt(inst, size);
     }
   }
 

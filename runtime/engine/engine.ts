@@ -1097,8 +1097,8 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
   // not inline (such an argument is boxed — one allocation per call). Kept tiny so V8 inlines them.
   private inPrice = Number.NaN;
   private inStop = Number.NaN;
-  private inBid = Number.NaN;
-  private inAsk = Number.NaN;
+  /** quoteAt's price registers: [0] bid, [1] ask. */
+  readonly quotePrices = new Float64Array([Number.NaN, Number.NaN]);
 
   buy(inst: number, qty: number): number {
     return this.send(inst, Side.Bid, qty, OrderKind.Market, 1, false, 0, false);
@@ -1133,22 +1133,22 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
   }
 
   quote(inst: number, bidPrice: number, askPrice: number, size: number): number {
-    this.inBid = bidPrice;
-    this.inAsk = askPrice;
-    return this.quoteIn(inst, size);
+    const q = this.quotePrices;
+    q[0] = bidPrice;
+    q[1] = askPrice;
+    return this.quoteAt(inst, size);
   }
 
-  /** quote() with the prices in inBid / inAsk. */
-  private quoteIn(inst: number, size: number): number {
+  quoteAt(inst: number, size: number): number {
     const b = this.quoteSide(inst, Side.Bid, size);
     const a = this.quoteSide(inst, Side.Ask, size);
     if (b < 0 || a < 0) return 0;
     return b > 0 ? b : a;
   }
 
-  /** One side of `quote` (price in inBid / inAsk): returns the side's live ref, 0 when none, -1 when refused. */
+  /** One side of `quote` (price in quotePrices): returns the side's live ref, 0 when none, -1 when refused. */
   private quoteSide(inst: number, side: Side, size: number): number {
-    const price = side === Side.Bid ? this.inBid : this.inAsk;
+    const price = this.quotePrices[side === Side.Bid ? 0 : 1];
     const refs = side === Side.Bid ? this.quoteBid : this.quoteAsk;
     const ref = refs[inst];
     const o = ref > 0 ? this.pool.byRef(ref) : null;
@@ -1203,7 +1203,7 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     o.cQty = qty;
     o.cPrice = price;
     const m = this.sim.msg;
-    m[MSG_ARRIVE] = this.arrivalTime();
+    this.stageArrival();
     m[MSG_PRICE] = price;
     m[MSG_QTY] = qty;
     this.sim.sendModifyMsg(o);
@@ -1226,10 +1226,10 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     return this.risk.check(this, rq);
   }
 
-  /** Exchange arrival time of a message sent now: strategy time + order-entry latency. */
-  private arrivalTime(): number {
+  /** Sets the arrival time of the message about to be sent (strategy time + order-entry latency) in sim.msg. */
+  private stageArrival(): void {
     const f = this.entryFixedNs;
-    return this.clk[C_TIME] + (f === f ? f : this.entryLat.sample());
+    this.sim.msg[MSG_ARRIVE] = this.clk[C_TIME] + (f === f ? f : this.entryLat.sample());
   }
 
   cancel(ref: number): void {
@@ -1240,7 +1240,7 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
   private cancelOrder(o: SimOrder): void {
     if (o.seenDone || o.cancelSent) return;
     o.cancelSent = true;
-    this.sim.msg[MSG_ARRIVE] = this.arrivalTime();
+    this.stageArrival();
     this.sim.sendCancelMsg(o);
   }
 
@@ -1370,7 +1370,7 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     or.price = price;
     or.qty = qty;
     this.recorder.onOrderRecord(or);
-    this.sim.msg[MSG_ARRIVE] = this.arrivalTime();
+    this.stageArrival();
     this.sim.sendNewMsg(o);
     return o.ref;
   }

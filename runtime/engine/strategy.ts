@@ -250,6 +250,16 @@ export interface StrategyContext {
    */
   quote(inst: number, bidPrice: number, askPrice: number, size: number): number;
   /**
+   * `quote` for per-event code: the bid price in `quotePrices[0]`, the ask price in
+   * `quotePrices[1]` (write both, then call). Same behaviour and result as `quote`. Why: V8 boxes a
+   * double passed to a call it does not inline (one heap allocation per price), and a strategy that
+   * re-quotes on most events would allocate through `quote` whenever the call is not inlined;
+   * `quoteAt` takes integers only.
+   */
+  quoteAt(inst: number, size: number): number;
+  /** The price registers of `quoteAt`: [0] bid, [1] ask (fixed point; NaN cancels that side). */
+  readonly quotePrices: Float64Array;
+  /**
    * Modifies a resting order's price and/or quantity (total, not remaining). A price change or a
    * quantity increase loses queue priority; a decrease keeps it. Returns the same ref, or 0 when
    * refused or the order is done.
