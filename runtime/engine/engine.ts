@@ -17,6 +17,7 @@
  * ends reach it after the response latency (kept in order per order).
  */
 import { L2Book } from "../book/l2.js";
+import { AnomalyKind } from "../book/anomalies.js";
 import { L3Book } from "../book/l3.js";
 import type { BookView } from "../book/view.js";
 import { EventKind, type EventSource, type InstrumentInfo, type MarketEvent, Side } from "../events.js";
@@ -246,6 +247,8 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
   private readonly riskReq = new RiskRequest();
 
   private nextSampleTs = Number.NEGATIVE_INFINITY;
+  /** A fill or a mark move of an open position since the last kill-switch check. */
+  private pnlDirty = true;
   private sampleStep = 1e9;
   /** StrategyContext fast views (see strategy.ts). */
   bestBids: Float64Array = new Float64Array(0);
@@ -668,7 +671,11 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
       this.sim.beforeEvent(ev, h);
       this.sim.afterEvent(ev, h, isPrint);
     }
-    if (this.risk.maxLoss === this.risk.maxLoss && !this.risk.halted) this.checkKillSwitch();
+    // Net P&L changes only with a fill or a mark move while a position is open (pnlDirty).
+    if (this.pnlDirty && this.risk.maxLoss === this.risk.maxLoss && !this.risk.halted) {
+      this.pnlDirty = false;
+      this.checkKillSwitch();
+    }
     if (ts < this.fromTs) return;
     // Strategy side.
     const ff = this.feedFixedNs;
@@ -729,12 +736,21 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     this.sim.beforeEvent(ev, h);
     const l3 = this.l3Books[h];
     if (l3 !== null) {
-      if (this.noSnapshot[h] === 1 && k >= EventKind.Cancel && k <= EventKind.Execute && !l3.hasOrder(ev.orderIdHi, ev.orderIdLo)) {
-        this.unknownRefs[h]++;
-        this.lastUnknownTs[h] = ev.ts;
+      if (this.noSnapshot[h] === 1) {
+        // A cancel / delete / modify / execute of an id the book never saw is an anomaly the book
+        // counts while applying it: compare its unknown-id counters around the apply (cheaper than
+        // looking the id up a second time).
+        const c = l3.anomalies.count;
+        const before = c[AnomalyKind.UnknownCancel] + c[AnomalyKind.UnknownExecute] + c[AnomalyKind.UnknownModify];
+        if (k === EventKind.Clear && this.snapshotAt[h] !== this.snapshotAt[h]) this.snapshotAt[h] = ev.ts;
+        l3.apply(ev);
+        if (k >= EventKind.Cancel && k <= EventKind.Execute && c[AnomalyKind.UnknownCancel] + c[AnomalyKind.UnknownExecute] + c[AnomalyKind.UnknownModify] !== before) {
+          this.unknownRefs[h]++;
+          this.lastUnknownTs[h] = ev.ts;
+        }
+      } else {
+        l3.apply(ev);
       }
-      if (k === EventKind.Clear && this.noSnapshot[h] === 1 && this.snapshotAt[h] !== this.snapshotAt[h]) this.snapshotAt[h] = ev.ts;
-      l3.apply(ev);
     } else {
       const l2 = this.l2Books[h];
       if (l2 !== null) l2.apply(ev);
@@ -801,6 +817,7 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
       p.markUnits[h] = m / p.unit[h];
       const rec = this.recorder;
       if (p.position[h] !== 0) {
+        this.pnlDirty = true;
         const mr = this.markRec;
         mr.ts = ts;
         mr.instrument = h;
@@ -936,6 +953,7 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     const notional = price * qty * this.feeValue[h];
     const fee = feeOf(this.fee[h], liquidity === Liquidity.Maker, qty, notional);
     this.portfolio.applyFill(h, o.side, qty, price, fee);
+    this.pnlDirty = true;
     const fr = this.recFill;
     fr.ts = ts;
     fr.instrument = h;
