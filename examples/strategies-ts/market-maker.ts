@@ -114,11 +114,21 @@ export default class MarketMaker implements Strategy {
 
   /** The mid moved (to `lastMid`): the series features built on it take the new value. */
   private onMidMove(): void {
+    this.updateTrend();
+    this.updateVol();
+  }
+
+  /** Fast and slow EMA of the mid. */
+  private updateTrend(): void {
     const m = this.lastMid;
-    this.ret.update(m);
-    if (this.ret.ready) this.vol.update(this.ret.value);
     this.fast.update(m);
     this.slow.update(m);
+  }
+
+  /** Log return of the mid and its rolling stdev. */
+  private updateVol(): void {
+    this.ret.update(this.lastMid);
+    if (this.ret.ready) this.vol.update(this.ret.value);
   }
 
   /** Quotes the touch, leaning with imbalance and trend, within the inventory limit. */

@@ -1218,6 +1218,10 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     this.lastRefusal = RefusalReason.None;
     if (o.side === Side.Bid) this.openBuy[h] += newRem - oldRem;
     else this.openSell[h] += newRem - oldRem;
+    if (qty > o.peakQty) {
+      this.recorder.onOrderQtyRaised(o.ref, qty - o.peakQty);
+      o.peakQty = qty;
+    }
     o.cQty = qty;
     o.cPrice = price;
     const m = this.sim.msg;
@@ -1371,6 +1375,7 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     o.postOnly = postOnly;
     o.typeCode = typeCode;
     o.qty = qty;
+    o.peakQty = qty;
     o.price = price;
     o.stopPrice = kind === OrderKind.Stop || kind === OrderKind.StopLimit ? this.inStop : Number.NaN;
     o.sentAt = this.clk[C_TIME];
@@ -1387,6 +1392,7 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     or.orderType = typeCode;
     or.price = price;
     or.qty = qty;
+    or.orderRef = o.ref;
     this.recorder.onOrderRecord(or);
     this.stageArrival();
     this.sim.sendNewMsg(o);
