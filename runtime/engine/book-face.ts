@@ -8,11 +8,12 @@
  * Whether V8 inlines a call depends on how much it already inlined into the same optimised
  * function — in a strategy's `onBook` that updates ten features, it often does not. The face's
  * `bestBid`/`bestAsk` read the engine's best bid / ask registers (updated right after every book
- * change) and are small enough that V8 always inlines them. The level queries delegate to the book
- * (sizes and counts are small integers, which cross a call without being boxed).
+ * change) and are small enough that V8 always inlines them; so do the sizes at the touch (features
+ * read them several times per event). The other level queries delegate to the book (sizes and
+ * counts are small integers, which cross a call without being boxed).
  */
 import type { BookView } from "../book/view.js";
-import type { Side } from "../events.js";
+import { Side } from "../events.js";
 
 /** One instrument's book as the strategy sees it (see the file comment). */
 export class BookFace implements BookView {
@@ -21,13 +22,20 @@ export class BookFace implements BookView {
   private book: BookView;
   private readonly bids: Float64Array;
   private readonly asks: Float64Array;
+  private readonly bidSizes: Float64Array;
+  private readonly askSizes: Float64Array;
 
-  /** `bids`/`asks` are the engine's per-instrument best bid / ask registers (NaN when a side is empty). */
-  constructor(instrument: number, book: BookView, bids: Float64Array, asks: Float64Array) {
+  /**
+   * `bids`/`asks` are the engine's per-instrument best bid / ask registers (NaN when a side is
+   * empty), `bidSizes`/`askSizes` the sizes there (0 when empty), all updated after each book change.
+   */
+  constructor(instrument: number, book: BookView, bids: Float64Array, asks: Float64Array, bidSizes: Float64Array, askSizes: Float64Array) {
     this.instrument = instrument;
     this.book = book;
     this.bids = bids;
     this.asks = asks;
+    this.bidSizes = bidSizes;
+    this.askSizes = askSizes;
   }
 
   /** Points the face at the instrument's book (created at its first book event). */
@@ -55,8 +63,9 @@ export class BookFace implements BookView {
     return this.book.levelPrice(side, i);
   }
 
-  /** Total visible size at level i on a side, 0 past the last level. */
+  /** Total visible size at level i on a side, 0 past the last level (the touch from the registers). */
   levelSize(side: Side, i: number): number {
+    if (i === 0) return side === Side.Bid ? this.bidSizes[this.instrument] : side === Side.Ask ? this.askSizes[this.instrument] : 0;
     return this.book.levelSize(side, i);
   }
 

@@ -253,6 +253,9 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
   /** StrategyContext fast views (see strategy.ts). */
   bestBids: Float64Array = new Float64Array(0);
   bestAsks: Float64Array = new Float64Array(0);
+  /** Sizes at the best bid / ask (0 when empty), updated with bestBids / bestAsks (read by BookFace). */
+  private bidSizes: Float64Array = new Float64Array(0);
+  private askSizes: Float64Array = new Float64Array(0);
   private accepting = false;
   private strategyHalted = false;
   private ready = false;
@@ -418,8 +421,10 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     this.posSeen = new Float64Array(n);
     this.bestBids = new Float64Array(n).fill(Number.NaN);
     this.bestAsks = new Float64Array(n).fill(Number.NaN);
+    this.bidSizes = new Float64Array(n);
+    this.askSizes = new Float64Array(n);
     this.faces = [];
-    for (let h = 0; h < n; h++) this.faces.push(new BookFace(h, EMPTY_BOOK, this.bestBids, this.bestAsks));
+    for (let h = 0; h < n; h++) this.faces.push(new BookFace(h, EMPTY_BOOK, this.bestBids, this.bestAsks, this.bidSizes, this.askSizes));
     this.openBuy = new Float64Array(n);
     this.openSell = new Float64Array(n);
     this.openCnt = new Float64Array(n);
@@ -526,12 +531,14 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     const ns = this.sources.length;
     for (let done = 0; done < maxEvents; done++) {
       // Pick the source with the earliest event (ties: lower source index).
-      let s = -1;
-      let best = Number.POSITIVE_INFINITY;
-      for (let i = 0; i < ns; i++) {
-        if (this.srcLive[i] === 1 && this.sources[i].event.ts < best) {
-          best = this.sources[i].event.ts;
-          s = i;
+      let s = ns === 1 ? (this.srcLive[0] === 1 ? 0 : -1) : -1;
+      if (ns > 1) {
+        let best = Number.POSITIVE_INFINITY;
+        for (let i = 0; i < ns; i++) {
+          if (this.srcLive[i] === 1 && this.sources[i].event.ts < best) {
+            best = this.sources[i].event.ts;
+            s = i;
+          }
         }
       }
       if (s < 0) break;
@@ -736,19 +743,19 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     this.sim.beforeEvent(ev, h);
     const l3 = this.l3Books[h];
     if (l3 !== null) {
-      if (this.noSnapshot[h] === 1) {
+      if (this.noSnapshot[h] === 1 && k >= EventKind.Cancel && k <= EventKind.Execute) {
         // A cancel / delete / modify / execute of an id the book never saw is an anomaly the book
         // counts while applying it: compare its unknown-id counters around the apply (cheaper than
         // looking the id up a second time).
         const c = l3.anomalies.count;
         const before = c[AnomalyKind.UnknownCancel] + c[AnomalyKind.UnknownExecute] + c[AnomalyKind.UnknownModify];
-        if (k === EventKind.Clear && this.snapshotAt[h] !== this.snapshotAt[h]) this.snapshotAt[h] = ev.ts;
         l3.apply(ev);
-        if (k >= EventKind.Cancel && k <= EventKind.Execute && c[AnomalyKind.UnknownCancel] + c[AnomalyKind.UnknownExecute] + c[AnomalyKind.UnknownModify] !== before) {
+        if (c[AnomalyKind.UnknownCancel] + c[AnomalyKind.UnknownExecute] + c[AnomalyKind.UnknownModify] !== before) {
           this.unknownRefs[h]++;
           this.lastUnknownTs[h] = ev.ts;
         }
       } else {
+        if (k === EventKind.Clear && this.noSnapshot[h] === 1 && this.snapshotAt[h] !== this.snapshotAt[h]) this.snapshotAt[h] = ev.ts;
         l3.apply(ev);
       }
     } else {
@@ -765,11 +772,15 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     if (l3 !== null) {
       this.bestBids[h] = l3.bestBid();
       this.bestAsks[h] = l3.bestAsk();
+      this.bidSizes[h] = l3.levelSize(Side.Bid, 0);
+      this.askSizes[h] = l3.levelSize(Side.Ask, 0);
       return;
     }
     const b = this.books[h];
     this.bestBids[h] = b.bestBid();
     this.bestAsks[h] = b.bestAsk();
+    this.bidSizes[h] = b.levelSize(Side.Bid, 0);
+    this.askSizes[h] = b.levelSize(Side.Ask, 0);
   }
 
   /** Creates the instrument's book from the kind of its first book event; notes a missing snapshot. */

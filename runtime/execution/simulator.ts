@@ -116,6 +116,11 @@ export class ExecutionSimulator {
   private readonly rest: Int32Array[] = [];
   private readonly restN: Int32Array;
   private readonly dirty: Uint8Array;
+  // Highest resting bid and lowest resting ask price per instrument, recomputed when the resting
+  // list changed (restStale): crossCheck skips its loop when the touch crosses neither.
+  private readonly restBidMax: Float64Array;
+  private readonly restAskMin: Float64Array;
+  private readonly restStale: Uint8Array;
   // Consumed liquidity per instrument: (side, price, amount).
   private readonly cSide: Int8Array[] = [];
   private readonly cPrice: Float64Array[] = [];
@@ -148,6 +153,9 @@ export class ExecutionSimulator {
     this.sawExecute = new Uint8Array(instrumentCount);
     this.restN = new Int32Array(instrumentCount);
     this.dirty = new Uint8Array(instrumentCount);
+    this.restBidMax = new Float64Array(instrumentCount).fill(Number.NEGATIVE_INFINITY);
+    this.restAskMin = new Float64Array(instrumentCount).fill(Number.POSITIVE_INFINITY);
+    this.restStale = new Uint8Array(instrumentCount);
     this.cN = new Int32Array(instrumentCount);
     this.touchBid = new Float64Array(instrumentCount).fill(Number.NaN);
     this.touchAsk = new Float64Array(instrumentCount).fill(Number.NaN);
@@ -669,6 +677,7 @@ export class ExecutionSimulator {
         // market order, or a GTC limit at its limit price.
         list.copyWithin(i, i + 1, this.restN[inst]);
         this.restN[inst]--;
+        this.restStale[inst] = 1;
         n--;
         i--;
         o.state = ExchangeState.InFlight;
@@ -685,6 +694,9 @@ export class ExecutionSimulator {
     const n = this.restN[inst];
     const bid = this.touchBid[inst];
     const ask = this.touchAsk[inst];
+    if (this.restStale[inst] === 1) this.refreshRestExtremes(inst);
+    // Neither side crosses any resting order (NaN compares false): nothing to do.
+    if (!(ask <= this.restBidMax[inst]) && !(bid >= this.restAskMin[inst])) return;
     for (let i = 0; i < n; i++) {
       const o = this.pool.orders[list[i]];
       if (o.state !== ExchangeState.Resting) continue;
@@ -696,6 +708,24 @@ export class ExecutionSimulator {
 
   // ------------------------------------------------------------------ resting lists
 
+  /** Recomputes the highest resting bid / lowest resting ask of an instrument. */
+  private refreshRestExtremes(inst: number): void {
+    const list = this.rest[inst];
+    const n = this.restN[inst];
+    let hi = Number.NEGATIVE_INFINITY;
+    let lo = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < n; i++) {
+      const o = this.pool.orders[list[i]];
+      if (o.state !== ExchangeState.Resting) continue;
+      if (o.side === Side.Bid) {
+        if (o.price > hi) hi = o.price;
+      } else if (o.price < lo) lo = o.price;
+    }
+    this.restBidMax[inst] = hi;
+    this.restAskMin[inst] = lo;
+    this.restStale[inst] = 0;
+  }
+
   private addRest(o: SimOrder): void {
     const inst = o.inst;
     let list = this.rest[inst];
@@ -705,6 +735,7 @@ export class ExecutionSimulator {
       this.rest[inst] = list = bigger;
     }
     list[this.restN[inst]++] = o.slot;
+    this.restStale[inst] = 1;
   }
 
   /** Takes an order out of its instrument's list now (outside the per-event loops). */
@@ -721,6 +752,7 @@ export class ExecutionSimulator {
       }
     }
     o.state = ExchangeState.InFlight;
+    this.restStale[inst] = 1;
   }
 
   /** Drops finished / non-resting orders from the instrument's list, keeping arrival order. */
@@ -734,6 +766,7 @@ export class ExecutionSimulator {
     }
     this.restN[inst] = w;
     this.dirty[inst] = 0;
+    this.restStale[inst] = 1;
   }
 
   /** Call after a batch of messages so finished orders leave the lists (cheap when clean). */
