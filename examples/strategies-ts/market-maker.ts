@@ -52,6 +52,8 @@ export default class MarketMaker implements Strategy {
   // Last quote sent: `quote` is only called when a price changes (fewer calls, same result).
   private qBid = Number.NaN;
   private qAsk = Number.NaN;
+  /** When quoting one side: that side's order (0 after a refusal: re-quote). */
+  private qRef = 0;
   private fills = 0;
   private sPnl = 0;
   private sVol = 0;
@@ -149,20 +151,25 @@ export default class MarketMaker implements Strategy {
     const pos = ctx.positions[inst];
     if (pos + size > this.p.maxPosition) bidPx = Number.NaN;
     if (pos - size < -this.p.maxPosition) askPx = Number.NaN;
-    // Re-quote when a price moved, or when a side is missing (filled, or refused) but wanted.
-    if (
-      bidPx !== this.qBid ||
-      askPx !== this.qAsk ||
-      (bidPx === bidPx && ctx.openOrders(inst) < 2) ||
-      (askPx === askPx && ctx.openOrders(inst) < 2)
-    ) {
+    // Re-quote when a price moved, or when a wanted side is missing (filled, or refused). Quoting
+    // one side (the other at its inventory limit), `quoteAt` returns that side's order, so whether
+    // it still rests unchanged is known exactly; re-quoting an unchanged quote would be a no-op.
+    const oneSided = (bidPx === bidPx) !== (askPx === askPx);
+    const need = oneSided
+      ? !same(bidPx, this.qBid) || !same(askPx, this.qAsk) || this.qRef <= 0 || ctx.orderRemaining(this.qRef) !== size
+      : bidPx !== this.qBid ||
+        askPx !== this.qAsk ||
+        (bidPx === bidPx && ctx.openOrders(inst) < 2) ||
+        (askPx === askPx && ctx.openOrders(inst) < 2);
+    if (need) {
       this.qBid = bidPx;
       this.qAsk = askPx;
       // quoteAt = quote with the prices in registers: no double crosses the call.
       const q = ctx.quotePrices;
       q[0] = bidPx;
       q[1] = askPx;
-      ctx.quoteAt(inst, size);
+      const ref = ctx.quoteAt(inst, size);
+      this.qRef = oneSided ? ref : 0;
     }
   }
 
@@ -179,4 +186,9 @@ export default class MarketMaker implements Strategy {
   onEnd(ctx: StrategyContext): void {
     ctx.log(`fills: ${this.fills}; ofi ${this.ofi.value}; cvd ${this.cvd.value}; spread ${this.spread.value}`);
   }
+}
+
+/** Equal, NaN included (a side not quoted stays not quoted). */
+function same(a: number, b: number): boolean {
+  return a === b || (a !== a && b !== b);
 }
