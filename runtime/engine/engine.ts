@@ -30,7 +30,7 @@ import {
   type RecorderOptions,
 } from "../analytics/recorder.js";
 import type { BacktestReport, RunAssumptions } from "../analytics/types.js";
-import { describeFees, feeOf, type FeeSchedule, NO_FEES } from "../execution/fees.js";
+import { describeFees, type FeeSchedule, NO_FEES } from "../execution/fees.js";
 import { describeLatency, type LatencyConfig, LatencyModel, ZERO_LATENCY } from "../execution/latency.js";
 import { OrderKind, OrderPool, type SimOrder } from "../execution/orders.js";
 import { SeededRandom } from "../execution/rng.js";
@@ -962,9 +962,12 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     const ts = this.sim.exchangeTime;
     const h = o.inst;
     const notional = price * qty * this.feeValue[h];
-    const fee = feeOf(this.fee[h], liquidity === Liquidity.Maker, qty, notional);
-    this.portfolio.applyFill(h, o.side, qty, price, fee);
-    this.pnlDirty = true;
+    // feeOf's formula, inline (a call V8 does not inline would box the notional and the fee).
+    const sched = this.fee[h];
+    const fee =
+      liquidity === Liquidity.Maker
+        ? sched.makerPerContract * qty + (sched.makerBps * Math.abs(notional)) / 10000
+        : sched.takerPerContract * qty + (sched.takerBps * Math.abs(notional)) / 10000;
     const fr = this.recFill;
     fr.ts = ts;
     fr.instrument = h;
@@ -975,6 +978,8 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     fr.liquidity = liquidity;
     fr.orderRef = o.ref;
     fr.queueTimeNs = liquidity === Liquidity.Maker ? ts - o.arrivedAt : -1;
+    this.portfolio.applyFillRecord(fr);
+    this.pnlDirty = true;
     this.recorder.onFillRecord(fr);
     this.clk[C_EXCH] = ts;
     const r = this.queueReport(REP_FILL, o);
@@ -1156,7 +1161,7 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
   /** stop(): stop price in inStop, limit price (NaN: stop-market) in inPrice. */
   private sendStop(inst: number, side: Side, qty: number): number {
     const stopPrice = this.inStop;
-    if (!(stopPrice === stopPrice) || !this.onTick(inst, stopPrice)) return this.refuse(RefusalReason.BadOrder);
+    if (!(stopPrice === stopPrice) || !this.onTick(inst, false)) return this.refuse(RefusalReason.BadOrder);
     const isLimit = this.inPrice === this.inPrice;
     return this.send(inst, side, qty, isLimit ? OrderKind.StopLimit : OrderKind.Stop, 0, false, isLimit ? 3 : 2, false);
   }
@@ -1215,7 +1220,7 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     const h = o.inst;
     const price = this.inPrice;
     if (!this.accepting) return this.refuse(RefusalReason.Halted);
-    if (!(qty > 0) || qty !== Math.floor(qty) || !(price === price) || !this.onTick(h, price) || o.kind === OrderKind.Market) {
+    if (!(qty > 0) || qty !== Math.floor(qty) || !(price === price) || !this.onTick(h, true) || o.kind === OrderKind.Market) {
       return this.refuse(RefusalReason.BadOrder);
     }
     const oldRem = o.cQty - o.seenFilled;
@@ -1335,7 +1340,9 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     this.opts.onLog?.(line);
   }
 
-  private onTick(inst: number, price: number): boolean {
+  /** True when inPrice (limit) or inStop (`limit` false) is a finite multiple of the tick. */
+  private onTick(inst: number, limit: boolean): boolean {
+    const price = limit ? this.inPrice : this.inStop;
     const t = this.tick_[inst];
     const k = price / t;
     return Number.isFinite(price) && k === Math.round(k);
@@ -1372,7 +1379,7 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     }
     const isLimit = kind === OrderKind.Limit || kind === OrderKind.StopLimit;
     const price = isLimit ? this.inPrice : Number.NaN;
-    if (isLimit && !this.onTick(inst, price)) return this.refuse(RefusalReason.BadOrder);
+    if (isLimit && !this.onTick(inst, true)) return this.refuse(RefusalReason.BadOrder);
     if (!exempt) {
       const reason = this.checkRisk(inst, side, qty, price, 0, true);
       if (reason !== RefusalReason.None) return this.refuseCounted(reason);

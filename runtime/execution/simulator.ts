@@ -380,7 +380,7 @@ export class ExecutionSimulator {
     const book = this.books[inst];
     const opp = -o.side as Side;
     const isMarket = o.kind === OrderKind.Market || o.kind === OrderKind.Stop;
-    if (o.postOnly && this.wouldCross(o, book)) {
+    if (o.postOnly && this.wouldCross(o)) {
       this.finish(o, DoneReason.Rejected, RefusalReason.PostOnlyWouldCross);
       return;
     }
@@ -411,15 +411,15 @@ export class ExecutionSimulator {
     return o.kind === OrderKind.Market || o.kind === OrderKind.Stop ? Number.NaN : o.price;
   }
 
-  private wouldCross(o: SimOrder, book: BookView): boolean {
+  /** True when a post-only order would take liquidity on arrival (a market order always would). */
+  private wouldCross(o: SimOrder): boolean {
     const limit = ExecutionSimulator.limitOf(o);
-    const side = o.side;
     if (limit !== limit) return true;
-    if (side === Side.Bid) {
-      const a = book.bestAsk();
+    if (o.side === Side.Bid) {
+      const a = this.touchOf(o.inst, Side.Ask);
       return a === a && limit >= a;
     }
-    const b = book.bestBid();
+    const b = this.touchOf(o.inst, Side.Bid);
     return b === b && limit <= b;
   }
 
