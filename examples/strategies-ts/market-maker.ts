@@ -98,7 +98,8 @@ export default class MarketMaker implements Strategy {
   onBook(ctx: StrategyContext, inst: number): void {
     const book = ctx.book(inst);
     // Book features read the book only (no time argument). Per-event code passes no double to a
-    // call V8 might not inline: such an argument is boxed, i.e. allocated (see docs/strategies.md).
+    // call V8 might not inline: such an argument is boxed, i.e. allocated (runtime/engine/strategy.ts,
+    // "Rules").
     this.mid.update(book);
     this.micro.update(book);
     this.spread.update(book);

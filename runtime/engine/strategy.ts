@@ -34,6 +34,16 @@
  * Handlers run per event: they must not allocate (no closures, arrays, objects or strings per
  * call). Every record handed to a handler (`TradeView`, `BarView`, `FillView`) is REUSED by the
  * engine: copy the numbers you need, never keep the record.
+ * V8 (Node) boxes a non-integer double — or an integer beyond ±2^30, like a fixed-point price or
+ * a time in ns — passed to or returned from a call it does not inline: one heap allocation per
+ * value. Whether it inlines depends on how much it already inlined into the same function, so a
+ * handler that updates many features cannot count on it. Hence the register forms: read prices
+ * from `bestBids`/`bestAsks`/`positions` and `book(inst)` (whose touch reads are registers), quote
+ * through `quotePrices` + `quoteAt`, keep doubles in fields between your own methods, and split a
+ * long handler into small methods that take no double argument. Two more traps: a `NaN` written as
+ * the global `NaN` in a conditional (`c ? x : NaN`) makes the result a boxed value — write
+ * `Number.NaN`; and a branch never taken during warm-up can force boxing of the doubles live across
+ * it in a hot loop.
  *
  * ## Numbers
  * - Prices across this interface are FIXED-POINT integers in the instrument's scale (events.ts):
