@@ -8,6 +8,12 @@
  * share can be read off; and the number of garbage collections during the steady state (after the
  * first `--warmup` events), counted with a PerformanceObserver on "gc" entries.
  * Run: node --expose-gc --import tsx bench/backtest.ts [--events N] [--seed S] [--warmup W]
+ * (or bundled, as dist/ is: npx esbuild bench/backtest.ts --bundle --platform=node --format=esm
+ * --packages=external --outfile=bench/.tmp/backtest.mjs && node --expose-gc bench/.tmp/backtest.mjs).
+ * One configuration alone: `--child mm-cols` (market maker, pre-generated), `mm` (generator as the
+ * source), `passive-cols`, `passive`, `gen`. `--alloc-profile` prints where the steady state
+ * allocates (V8 sampling heap profiler; each site with its three physical callers — functions V8
+ * inlined are part of their caller's frame).
  */
 import { Session } from "node:inspector/promises";
 import { PerformanceObserver } from "node:perf_hooks";
