@@ -8,6 +8,12 @@
  * share can be read off; and the number of garbage collections during the steady state (after the
  * first `--warmup` events), counted with a PerformanceObserver on "gc" entries.
  * Run: node --expose-gc --import tsx bench/backtest.ts [--events N] [--seed S] [--warmup W]
+ * (or bundled, as dist/ is: npx esbuild bench/backtest.ts --bundle --platform=node --format=esm
+ * --packages=external --outfile=bench/.tmp/backtest.mjs && node --expose-gc bench/.tmp/backtest.mjs).
+ * One configuration alone: `--child mm-cols` (market maker, pre-generated), `mm` (generator as the
+ * source), `passive-cols`, `passive`, `gen`. `--alloc-profile` prints where the steady state
+ * allocates (V8 sampling heap profiler; each site with its three physical callers — functions V8
+ * inlined are part of their caller's frame).
  */
 import { Session } from "node:inspector/promises";
 import { PerformanceObserver } from "node:perf_hooks";
@@ -126,16 +132,17 @@ interface AllocNode {
 
 function printAllocations(head: AllocNode, label: string): void {
   const bySite = new Map<string, number>();
-  const walk = (node: AllocNode, caller: string): void => {
+  const walk = (node: AllocNode, callers: string[]): void => {
     const here = `${node.callFrame.functionName || "(anon)"}@${node.callFrame.url.split("/").pop()}:${node.callFrame.lineNumber + 1}`;
-    if (node.selfSize > 0) bySite.set(`${here} < ${caller}`, (bySite.get(`${here} < ${caller}`) ?? 0) + node.selfSize);
-    for (const c of node.children) walk(c, here);
+    const chain = [here, ...callers.slice(0, 3)].join(" < ");
+    if (node.selfSize > 0) bySite.set(chain, (bySite.get(chain) ?? 0) + node.selfSize);
+    for (const c of node.children) walk(c, [here, ...callers]);
   };
-  walk(head, "");
+  walk(head, []);
   let total = 0;
   for (const v of bySite.values()) total += v;
   console.log(`allocations in the steady state (${label}): ${(total / 1e6).toFixed(1)} MB sampled`);
-  for (const [k, v] of [...bySite].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`  ${(v / 1e6).toFixed(2)} MB  ${k}`);
+  for (const [k, v] of [...bySite].sort((a, b) => b[1] - a[1]).slice(0, 16)) console.log(`  ${(v / 1e6).toFixed(2)} MB  ${k}`);
 }
 
 async function generatorOnly(): Promise<number> {

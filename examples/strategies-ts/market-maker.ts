@@ -52,6 +52,8 @@ export default class MarketMaker implements Strategy {
   // Last quote sent: `quote` is only called when a price changes (fewer calls, same result).
   private qBid = Number.NaN;
   private qAsk = Number.NaN;
+  /** When quoting one side: that side's order (0 after a refusal: re-quote). */
+  private qRef = 0;
   private fills = 0;
   private sPnl = 0;
   private sVol = 0;
@@ -95,25 +97,49 @@ export default class MarketMaker implements Strategy {
 
   onBook(ctx: StrategyContext, inst: number): void {
     const book = ctx.book(inst);
-    const ts = ctx.time;
-    this.mid.update(book, ts);
-    this.micro.update(book, ts);
-    this.spread.update(book, ts);
-    this.imb.update(book, ts);
-    this.ofi.update(book, ts);
+    // Book features read the book only (no time argument). Per-event code passes no double to a
+    // call V8 might not inline: such an argument is boxed, i.e. allocated (runtime/engine/strategy.ts,
+    // "Rules").
+    this.mid.update(book);
+    this.micro.update(book);
+    this.spread.update(book);
+    this.imb.update(book);
+    this.ofi.update(book);
     const m = this.mid.value;
     if (m !== m) return;
     if (m !== this.lastMid) {
       this.lastMid = m;
-      this.ret.update(m, ts);
-      if (this.ret.ready) this.vol.update(this.ret.value, ts);
-      this.fast.update(m, ts);
-      this.slow.update(m, ts);
+      this.onMidMove();
     }
     if (!this.isReady()) return;
+    this.requote(ctx, inst);
+  }
+
+  /** The mid moved (to `lastMid`): the series features built on it take the new value. */
+  private onMidMove(): void {
+    this.updateTrend();
+    this.updateVol();
+  }
+
+  /** Fast and slow EMA of the mid. */
+  private updateTrend(): void {
+    const m = this.lastMid;
+    this.fast.update(m);
+    this.slow.update(m);
+  }
+
+  /** Log return of the mid and its rolling stdev. */
+  private updateVol(): void {
+    this.ret.update(this.lastMid);
+    if (this.ret.ready) this.vol.update(this.ret.value);
+  }
+
+  /** Quotes the touch, leaning with imbalance and trend, within the inventory limit. */
+  private requote(ctx: StrategyContext, inst: number): void {
     const bid = ctx.bestBids[inst];
     const ask = ctx.bestAsks[inst];
     if (bid !== bid || ask !== ask) return;
+    const m = this.lastMid;
     const size = this.p.size;
     const imb = this.imb.value;
     const th = this.p.threshold;
@@ -126,16 +152,25 @@ export default class MarketMaker implements Strategy {
     const pos = ctx.positions[inst];
     if (pos + size > this.p.maxPosition) bidPx = Number.NaN;
     if (pos - size < -this.p.maxPosition) askPx = Number.NaN;
-    // Re-quote when a price moved, or when a side is missing (filled, or refused) but wanted.
-    if (
-      bidPx !== this.qBid ||
-      askPx !== this.qAsk ||
-      (bidPx === bidPx && ctx.openOrders(inst) < 2) ||
-      (askPx === askPx && ctx.openOrders(inst) < 2)
-    ) {
+    // Re-quote when a price moved, or when a wanted side is missing (filled, or refused). Quoting
+    // one side (the other at its inventory limit), `quoteAt` returns that side's order, so whether
+    // it still rests unchanged is known exactly; re-quoting an unchanged quote would be a no-op.
+    const oneSided = (bidPx === bidPx) !== (askPx === askPx);
+    const need = oneSided
+      ? !same(bidPx, this.qBid) || !same(askPx, this.qAsk) || this.qRef <= 0 || ctx.orderRemaining(this.qRef) !== size
+      : bidPx !== this.qBid ||
+        askPx !== this.qAsk ||
+        (bidPx === bidPx && ctx.openOrders(inst) < 2) ||
+        (askPx === askPx && ctx.openOrders(inst) < 2);
+    if (need) {
       this.qBid = bidPx;
       this.qAsk = askPx;
-      ctx.quote(inst, bidPx, askPx, size);
+      // quoteAt = quote with the prices in registers: no double crosses the call.
+      const q = ctx.quotePrices;
+      q[0] = bidPx;
+      q[1] = askPx;
+      const ref = ctx.quoteAt(inst, size);
+      this.qRef = oneSided ? ref : 0;
     }
   }
 
@@ -152,4 +187,9 @@ export default class MarketMaker implements Strategy {
   onEnd(ctx: StrategyContext): void {
     ctx.log(`fills: ${this.fills}; ofi ${this.ofi.value}; cvd ${this.cvd.value}; spread ${this.spread.value}`);
   }
+}
+
+/** Equal, NaN included (a side not quoted stays not quoted). */
+function same(a: number, b: number): boolean {
+  return a === b || (a !== a && b !== b);
 }

@@ -9,7 +9,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { TradeCol } from "./recorder.js";
 import type { RunRecorder } from "./recorder.js";
-import { metricRows, formatMoney, formatPct, formatRatio, formatCount } from "./summary.js";
+import { annualizedText, metricRows, formatMoney, formatPct, formatRatio, formatCount } from "./summary.js";
 import { formatDurationNs, isoFromNs } from "./time-format.js";
 import type { BacktestReport } from "./types.js";
 
@@ -326,7 +326,7 @@ ${partial}${halted}
 <div class="cards">
 ${card("Net P&L", formatMoney(m.netPnl), Math.sign(m.netPnl))}
 ${card("Return", formatPct(m.returnPct), Math.sign(m.returnPct ?? 0))}
-${card("Sharpe", formatRatio(m.sharpe), Math.sign(m.sharpe ?? 0))}
+${card("Sharpe", annualizedText(report, "ratio", formatRatio(m.sharpe)), Math.sign(m.sharpe ?? 0))}
 ${card("Max drawdown", formatPct(m.maxDrawdownPct), m.maxDrawdownPct > 0 ? -1 : 0)}
 ${card("Round trips", formatCount(m.roundTrips), 0)}
 ${card("Hit rate", formatPct(m.hitRatePct, 1), 0)}

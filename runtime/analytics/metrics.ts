@@ -12,13 +12,50 @@
  * - Drawdown/run-up on every equity sample after the warm-up; drawdown duration = time from a peak
  *   to the first sample back at or above it (or to the end when never recovered).
  * - Calmar = annualised return % (linear: return % × periodsPerYear / periods) / max drawdown %.
+ * - Annualisation needs a long enough span of returns (the grid: periods × Δ). Sharpe and Sortino
+ *   are reported only when it spans at least MIN_RATIO_SPAN_NS (30 days): below that √periodsPerYear
+ *   (×5,617 on a 1 s grid) extrapolates hours of returns to a year and the ratio is noise. The
+ *   annualised return and Calmar need at least a year (GIPS: returns for periods of less than one
+ *   year must not be annualised). Shorter runs report them as null, say why in the notes and the
+ *   sampling text, and the summary and HTML show "n/a (span … < …)".
  * - Trade statistics on closed round trips (flat → flat) that opened after the warm-up.
+ * - Fill ratio = quantity filled on the orders sent after the warm-up / quantity submitted by those
+ *   orders (each order's initial quantity, plus what modifies added above its largest earlier total).
+ *   An order never fills more than its current total, which never exceeds its largest total, so the
+ *   ratio is at most 100%.
  */
 import type { RunRecorder, FinishInfo } from "./recorder.js";
 import { TradeCol, FillCol } from "./recorder.js";
 import { formatDurationNs, isoFromNs } from "./time-format.js";
 import { ORDER_TYPE_NAMES, REPORT_SCHEMA_VERSION } from "./types.js";
 import type { BacktestMetrics, BacktestReport, ReportInstrument } from "./types.js";
+
+const DAY_NS = 86_400e9;
+const YEAR_NS = 365.25 * DAY_NS;
+/** Shortest span of the returns grid over which Sharpe and Sortino are annualised (30 days). */
+export const MIN_RATIO_SPAN_NS = 30 * DAY_NS;
+/** Shortest span over which the return (and Calmar) is annualised: one year of 365.25 days. */
+export const MIN_RETURN_SPAN_NS = YEAR_NS;
+
+/** MIN_RATIO_SPAN_NS and MIN_RETURN_SPAN_NS in words. */
+export const MIN_RATIO_SPAN_TEXT = "30 days";
+export const MIN_RETURN_SPAN_TEXT = "1 year";
+
+/** Which annualised metrics a returns grid of `periods` × `intervalNs` supports (see file comment). */
+export interface Annualization {
+  /** Span of the returns grid (ns). */
+  spanNs: number;
+  /** Sharpe and Sortino are meaningful (span >= MIN_RATIO_SPAN_NS). */
+  ratios: boolean;
+  /** Annualised return and Calmar are meaningful (span >= MIN_RETURN_SPAN_NS). */
+  returns: boolean;
+}
+
+/** The annualisation verdict for a grid (also used by the summary and the HTML to explain an n/a). */
+export function annualization(periods: number, intervalNs: number): Annualization {
+  const spanNs = periods * intervalNs;
+  return { spanNs, ratios: periods > 1 && spanNs >= MIN_RATIO_SPAN_NS, returns: periods > 0 && spanNs >= MIN_RETURN_SPAN_NS };
+}
 
 /** Return statistics on the grid (see file comment). */
 export interface GridReturnStats {
@@ -231,6 +268,21 @@ function describeAnnualization(ppy: number, intervalNs: number, custom: boolean)
   return custom ? `${n} periods/year (configured)` : `${n} periods/year (calendar year of 365.25 days / ${formatDurationNs(intervalNs)})`;
 }
 
+/** The sampling text's sentence on which annualised metrics this span supports. */
+function annualizationText(ann: Annualization): string {
+  const rule = `Annualised metrics need a span of returns of at least ${MIN_RATIO_SPAN_TEXT} (Sharpe, Sortino) and ${MIN_RETURN_SPAN_TEXT} (annualised return, Calmar; returns of less than a year are not annualised)`;
+  if (ann.ratios && ann.returns) return `${rule}: this span (${formatDurationNs(ann.spanNs)}) has both.`;
+  if (ann.ratios) return `${rule}: this span (${formatDurationNs(ann.spanNs)}) is too short for the annualised return and Calmar, reported as not meaningful (null).`;
+  return `${rule}: this span (${formatDurationNs(ann.spanNs)}) is too short for all four, reported as not meaningful (null).`;
+}
+
+/** The note a report carries when some annualised metric is withheld. */
+function annualizationNote(ann: Annualization): string {
+  const which = ann.ratios ? "Annualised return and Calmar are" : "Sharpe, Sortino, annualised return and Calmar are";
+  const need = ann.ratios ? MIN_RETURN_SPAN_TEXT : MIN_RATIO_SPAN_TEXT;
+  return `${which} not meaningful for this run and reported as null: the returns after the warm-up span ${formatDurationNs(ann.spanNs)}, less than the ${need} annualising them needs (the unannualised return is reported).`;
+}
+
 function finiteOrNull(x: number | null): number | null {
   return x === null || !Number.isFinite(x) ? null : x;
 }
@@ -311,7 +363,8 @@ export function computeReport(rec: RunRecorder, info: FinishInfo): BacktestRepor
   }
   const netPnl = finalEquity - startingEquity;
   const returnPct = startingEquity !== 0 ? (netPnl / startingEquity) * 100 : null;
-  const annualizedReturnPct = returnPct !== null && grid.periods > 0 ? (returnPct * rec.periodsPerYear) / grid.periods : null;
+  const ann = annualization(grid.periods, interval);
+  const annualizedReturnPct = ann.returns && returnPct !== null ? (returnPct * rec.periodsPerYear) / grid.periods : null;
   const refusalNames = opts.refusalReasons ?? [];
   const byReason: Record<string, number> = {};
   let refusals = 0;
@@ -330,8 +383,8 @@ export function computeReport(rec: RunRecorder, info: FinishInfo): BacktestRepor
     annualizedReturnPct: finiteOrNull(annualizedReturnPct),
     grossProfit: trades.grossProfit,
     grossLoss: trades.grossLoss,
-    sharpe: finiteOrNull(grid.sharpe),
-    sortino: finiteOrNull(grid.sortino),
+    sharpe: ann.ratios ? finiteOrNull(grid.sharpe) : null,
+    sortino: ann.ratios ? finiteOrNull(grid.sortino) : null,
     maxDrawdown: dd.maxDrawdown,
     maxDrawdownPct: dd.maxDrawdownPct,
     maxDrawdownDurationNs: dd.maxDrawdownDurationNs,
@@ -366,7 +419,7 @@ export function computeReport(rec: RunRecorder, info: FinishInfo): BacktestRepor
     filledQty,
     makerFills: maker,
     takerFills: taker,
-    fillRatioPct: rec.orderedQty > 0 ? (filledQty / rec.orderedQty) * 100 : null,
+    fillRatioPct: rec.orderedQty > 0 ? (rec.countedFilledQty / rec.orderedQty) * 100 : null,
     avgQueueTimeNs: rec.queueTimeCount > 0 ? rec.queueTimeSum / rec.queueTimeCount : null,
     tradedNotional: notional,
     turnover: startingEquity > 0 ? notional / startingEquity : null,
@@ -402,10 +455,11 @@ export function computeReport(rec: RunRecorder, info: FinishInfo): BacktestRepor
   const haveTimes = firstTs === firstTs && lastTs === lastTs;
   const warmEnd = ready ? (rec.readyTs === -Infinity ? firstTs : rec.readyTs) : lastTs;
   const warmupNs = haveTimes && warmEnd === warmEnd ? Math.max(0, warmEnd - firstTs) : 0;
-  const samplingText = `Sharpe and Sortino from simple returns of equity on a ${formatDurationNs(interval)} grid of event time (the state at each grid point; quiet periods have zero return), from the end of the warm-up to the end of the run (${grid.periods} periods); risk-free rate 0; annualised with ${describeAnnualization(rec.periodsPerYear, interval, opts.periodsPerYear !== undefined)}. Drawdown and exposure from the same ${formatDurationNs(interval)} equity samples.`;
+  const samplingText = `Sharpe and Sortino from simple returns of equity on a ${formatDurationNs(interval)} grid of event time (the state at each grid point; quiet periods have zero return), from the end of the warm-up to the end of the run (${grid.periods} periods); risk-free rate 0; annualised with ${describeAnnualization(rec.periodsPerYear, interval, opts.periodsPerYear !== undefined)}. ${annualizationText(ann)} Drawdown and exposure from the same ${formatDurationNs(interval)} equity samples.`;
   const ordersByType: string[] = [];
   for (let k = 0; k < ORDER_TYPE_NAMES.length; k++) if (rec.ordersByType[k]! > 0) ordersByType.push(`${ORDER_TYPE_NAMES[k]} ${rec.ordersByType[k]}`);
   const notes = [...(opts.assumptions.notes ?? [])];
+  if (grid.periods > 0 && (!ann.ratios || !ann.returns)) notes.push(annualizationNote(ann));
   if (ordersByType.length > 0) notes.push(`Orders by type: ${ordersByType.join(", ")}.`);
   const files = ["report.json", "report.html", "equity.csv", "trades.csv", "fills.csv"];
   if ((opts.recordSeries?.length ?? 0) > 0) files.push("records.csv");

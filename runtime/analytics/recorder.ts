@@ -102,6 +102,8 @@ export class OrderRecord {
   /** Fixed point, NaN for market orders. */
   price = 0;
   qty = 0;
+  /** The order's reference (run-wide, increasing in send order). */
+  orderRef = 0;
 }
 
 /** A fill (see MarkRecord for why records; fields as onFill's arguments). */
@@ -244,6 +246,10 @@ export class RunRecorder {
   // Counters (after the warm-up).
   orders = 0;
   orderedQty = 0;
+  /** Ref of the first order sent after the warm-up (Infinity until then): fill-ratio bookkeeping. */
+  firstCountedRef = Infinity;
+  /** Quantity filled on orders sent after the warm-up (the fill ratio's numerator). */
+  countedFilledQty = 0;
   readonly ordersByType = new Float64Array(8);
   cancels = 0;
   readonly refusalsByReason: Float64Array;
@@ -363,7 +369,7 @@ export class RunRecorder {
   }
 
   /** An order was sent (`side` +1 buy / -1 sell, `orderType` an OrderTypeCode, fixed-point price or NaN for market). */
-  onOrder(ts: number, instrument: number, side: number, orderType: number, price: number, qty: number): void {
+  onOrder(ts: number, instrument: number, side: number, orderType: number, price: number, qty: number, orderRef: number): void {
     const r = this.orderScratch;
     r.ts = ts;
     r.instrument = instrument;
@@ -371,6 +377,7 @@ export class RunRecorder {
     r.orderType = orderType;
     r.price = price;
     r.qty = qty;
+    r.orderRef = orderRef;
     this.onOrderRecord(r);
   }
 
@@ -378,14 +385,31 @@ export class RunRecorder {
   onOrderRecord(o: OrderRecord): void {
     this.lastTs = o.ts;
     if (o.ts < this.readyTs) return;
+    // Refs increase in send order and time never goes back: the orders sent after the warm-up are
+    // exactly those from the first one counted on.
+    if (this.firstCountedRef === Infinity) this.firstCountedRef = o.orderRef;
     this.orders++;
     this.orderedQty += o.qty;
     this.ordersByType[o.orderType & 7]++;
   }
 
+  /**
+   * A modify raised order `orderRef`'s total quantity above its largest total so far by `addQty`:
+   * that quantity is submitted too (fill ratio). Integers only.
+   */
+  onOrderQtyRaised(orderRef: number, addQty: number): void {
+    if (orderRef >= this.firstCountedRef) this.orderedQty += addQty;
+  }
+
   /** An order was cancelled (by the strategy, a kill switch or IOC/FOK expiry). */
   onCancel(ts: number, instrument: number, orderRef: number): void {
     if (ts < this.readyTs) return;
+    this.cancelCount(instrument, orderRef);
+  }
+
+  /** onCancel at time `clock[i]` (a register: no double crosses the call). */
+  onCancelAt(clock: Float64Array, i: number, instrument: number, orderRef: number): void {
+    if (clock[i] < this.readyTs) return;
     this.cancelCount(instrument, orderRef);
   }
 
@@ -404,6 +428,12 @@ export class RunRecorder {
   /** The risk manager refused an order; `reasonCode` indexes `refusalReasons`. */
   onRefusal(ts: number, reasonCode: number): void {
     if (ts < this.readyTs) return;
+    this.refusalCount(reasonCode);
+  }
+
+  /** onRefusal at time `clock[i]` (a register: no double crosses the call). */
+  onRefusalAt(clock: Float64Array, i: number, reasonCode: number): void {
+    if (clock[i] < this.readyTs) return;
     this.refusalCount(reasonCode);
   }
 
@@ -488,6 +518,7 @@ export class RunRecorder {
     this.lastTs = ts;
     const i = instrument;
     const warm = ts < this.readyTs ? 1 : 0;
+    if (orderRef >= this.firstCountedRef) this.countedFilledQty += qty;
     if (warm === 0) {
       this.fillsByInstrument[i]++;
       if (liquidity === 0 && queueTimeNs >= 0) {

@@ -2,6 +2,7 @@
  * The human summary of a report: one list of labelled, formatted metric rows shared by the console
  * table (`renderSummary`, for `algo backtest`) and report.html, plus the `--json` printer.
  */
+import { annualization, MIN_RATIO_SPAN_TEXT, MIN_RETURN_SPAN_TEXT } from "./metrics.js";
 import { formatDurationNs } from "./time-format.js";
 import type { BacktestReport } from "./types.js";
 
@@ -47,6 +48,17 @@ function tone(x: number | null): number {
   return x === null || x === 0 ? 0 : x > 0 ? 1 : -1;
 }
 
+/**
+ * How to show an annualised metric: its value, or "n/a (span … < …)" when the run is too short for
+ * it to mean anything (metrics.ts, `annualization`) — a null there is a verdict, not missing data.
+ */
+export function annualizedText(report: BacktestReport, which: "ratio" | "return", value: string): string {
+  const s = report.sampling;
+  const ann = annualization(s.periods, s.intervalNs);
+  if (s.periods === 0 || (which === "ratio" ? ann.ratios : ann.returns)) return value;
+  return `n/a (span ${formatDurationNs(ann.spanNs)} < ${which === "ratio" ? MIN_RATIO_SPAN_TEXT : MIN_RETURN_SPAN_TEXT})`;
+}
+
 /** Every metric of the report, grouped and formatted, in display order. */
 export function metricRows(report: BacktestReport): MetricRow[] {
   const m = report.metrics;
@@ -58,16 +70,16 @@ export function metricRows(report: BacktestReport): MetricRow[] {
   add(P, "Net P&L", formatMoney(m.netPnl), tone(m.netPnl));
   add(P, "Gross P&L (before fees)", formatMoney(m.grossPnl), tone(m.grossPnl));
   add(P, "Return", formatPct(m.returnPct), tone(m.returnPct));
-  add(P, "Annualised return", formatPct(m.annualizedReturnPct), tone(m.annualizedReturnPct));
+  add(P, "Annualised return", annualizedText(report, "return", formatPct(m.annualizedReturnPct)), tone(m.annualizedReturnPct));
   add(P, "Starting equity", formatMoney(m.startingEquity));
   add(P, "Final equity", formatMoney(m.finalEquity));
   const R = "Risk";
-  add(R, "Sharpe (annualised)", formatRatio(m.sharpe), tone(m.sharpe));
-  add(R, "Sortino (annualised)", formatRatio(m.sortino), tone(m.sortino));
+  add(R, "Sharpe (annualised)", annualizedText(report, "ratio", formatRatio(m.sharpe)), tone(m.sharpe));
+  add(R, "Sortino (annualised)", annualizedText(report, "ratio", formatRatio(m.sortino)), tone(m.sortino));
   add(R, "Max drawdown", `${formatMoney(m.maxDrawdown)} (${formatPct(m.maxDrawdownPct)})`, m.maxDrawdown > 0 ? -1 : 0);
   add(R, "Max drawdown duration", duration(m.maxDrawdownDurationNs));
   add(R, "Max run-up", `${formatMoney(m.maxRunup)} (${formatPct(m.maxRunupPct)})`);
-  add(R, "Calmar", formatRatio(m.calmar), tone(m.calmar));
+  add(R, "Calmar", annualizedText(report, "return", formatRatio(m.calmar)), tone(m.calmar));
   add(R, "Recovery factor", formatRatio(m.recoveryFactor), tone(m.recoveryFactor));
   add(R, "Max exposure", formatMoney(m.maxExposure));
   add(R, "Average exposure", formatMoney(m.avgExposure));
@@ -88,7 +100,7 @@ export function metricRows(report: BacktestReport): MetricRow[] {
   const E = "Execution";
   add(E, "Orders / cancels", `${formatCount(m.orders)} / ${formatCount(m.cancels)}`);
   add(E, "Fills (maker / taker)", `${formatCount(m.fills)} (${formatCount(m.makerFills)} / ${formatCount(m.takerFills)})`);
-  add(E, "Fill ratio (filled / ordered qty)", formatPct(m.fillRatioPct, 1));
+  add(E, "Fill ratio (filled / submitted qty)", formatPct(m.fillRatioPct, 1));
   add(E, "Average time in queue", duration(m.avgQueueTimeNs));
   add(E, "Traded notional", formatMoney(m.tradedNotional));
   add(E, "Turnover (× equity)", formatRatio(m.turnover));

@@ -129,13 +129,17 @@ export interface BacktestMetrics {
   /** Best MFE of any round trip. */
   bestMfe: number | null;
   orders: number;
+  /** Quantity submitted after the warm-up: initial quantities plus modify increases above an order's largest earlier total. */
   orderedQty: number;
   cancels: number;
   fills: number;
   filledQty: number;
   makerFills: number;
   takerFills: number;
-  /** filledQty / orderedQty * 100. */
+  /**
+   * Quantity filled on the orders sent after the warm-up / `orderedQty` × 100; in [0, 100] (see
+   * metrics.ts). (filledQty counts fills after the warm-up, including fills of orders sent before it.)
+   */
   fillRatioPct: number | null;
   /** Average time a maker fill waited in the queue (order reached the exchange → fill), ns. */
   avgQueueTimeNs: number | null;

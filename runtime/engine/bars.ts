@@ -6,6 +6,7 @@
  * (`alignOffset` = timeBase mod L folds the run's time base in). A bar closes when an event at or
  * after its end is seen; a bar with no trade is never emitted.
  */
+import type { MarketEvent } from "../events.js";
 import type { BarView } from "./strategy.js";
 
 /** The reused bar record handed to `onBar`. */
@@ -55,8 +56,14 @@ export class BarBuilders {
     }
   }
 
-  /** Adds a trade print to every open bar of the instrument (call after closing due bars). */
-  onPrint(inst: number, ts: number, price: number, size: number): void {
+  /**
+   * Adds a trade print (the event's ts, price, size) to every open bar of the instrument (call after
+   * closing due bars). Takes the event record, not its numbers: no double crosses the call.
+   */
+  onPrintEvent(inst: number, ev: MarketEvent): void {
+    const ts = ev.ts;
+    const price = ev.price;
+    const size = ev.size;
     for (let j = 0; j < this.count; j++) {
       if (this.inst[j] !== inst) continue;
       const L = this.len[j];

@@ -17,6 +17,7 @@
  * ends reach it after the response latency (kept in order per order).
  */
 import { L2Book } from "../book/l2.js";
+import { AnomalyKind } from "../book/anomalies.js";
 import { L3Book } from "../book/l3.js";
 import type { BookView } from "../book/view.js";
 import { EventKind, type EventSource, type InstrumentInfo, type MarketEvent, Side } from "../events.js";
@@ -29,7 +30,7 @@ import {
   type RecorderOptions,
 } from "../analytics/recorder.js";
 import type { BacktestReport, RunAssumptions } from "../analytics/types.js";
-import { describeFees, feeOf, type FeeSchedule, NO_FEES } from "../execution/fees.js";
+import { describeFees, type FeeSchedule, NO_FEES } from "../execution/fees.js";
 import { describeLatency, type LatencyConfig, LatencyModel, ZERO_LATENCY } from "../execution/latency.js";
 import { OrderKind, OrderPool, type SimOrder } from "../execution/orders.js";
 import { SeededRandom } from "../execution/rng.js";
@@ -44,8 +45,9 @@ import {
 import { TimeHeap } from "../execution/time-heap.js";
 import { Portfolio } from "../portfolio/portfolio.js";
 import { describeLimits, type RiskLimits } from "../risk/limits.js";
-import { RiskManager, type RiskState } from "../risk/manager.js";
+import { RiskManager, RiskRequest, type RiskState } from "../risk/manager.js";
 import { BarBuilders, BarRecord, Timers } from "./bars.js";
+import { BookFace } from "./book-face.js";
 import {
   type FillView,
   Liquidity,
@@ -130,11 +132,19 @@ const C_TIME = 0;
 const C_STRAT = 1;
 const C_DUE = 2;
 const C_LAST = 3;
+/** Exchange time of the simulator callback being handled (fills, order ends). */
+const C_EXCH = 4;
+/** The time setStrategyTime moves the strategy clock to. */
+const C_SET = 5;
 const REP_FILL = 1;
 const REP_DONE = 2;
 const UNMAPPED = -1;
 const IGNORED = -2;
 const F_SNAPSHOT = 32;
+// Slots of ExecutionSimulator.msg (the message being sent).
+const MSG_ARRIVE = 0;
+const MSG_PRICE = 1;
+const MSG_QTY = 2;
 
 /** The reused records handed to handlers. */
 class TradeRecord implements TradeView {
@@ -163,7 +173,7 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
    * clock (monotone), [C_DUE] the strategy time of the event being dispatched, [C_LAST] the last
    * event time. Doubles stored in object fields can be boxed by V8; typed-array slots never are.
    */
-  private readonly clk = new Float64Array([0, Number.NEGATIVE_INFINITY, 0, Number.NaN]);
+  private readonly clk = new Float64Array([0, Number.NEGATIVE_INFINITY, 0, Number.NaN, 0, 0]);
   readonly timeBase: bigint;
   instrumentCount = 0;
   lastRefusal: RefusalReason = RefusalReason.None;
@@ -176,6 +186,8 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
   private srcMap: Int32Array[] = [];
   private infos: InstrumentInfo[] = [];
   private books: BookView[] = [];
+  /** What `ctx.book(h)` returns: the book behind a face reading the touch registers (book-face.ts). */
+  private faces: BookFace[] = [];
   private l3Books: Array<L3Book | null> = [];
   private l2Books: Array<L2Book | null> = [];
   private tick_: Float64Array = new Float64Array(0);
@@ -232,12 +244,18 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
   private readonly recFill = new RecorderFill();
   private readonly recOrder = new OrderRecord();
   private readonly recValue = new RecordValue();
+  private readonly riskReq = new RiskRequest();
 
   private nextSampleTs = Number.NEGATIVE_INFINITY;
+  /** A fill or a mark move of an open position since the last kill-switch check. */
+  private pnlDirty = true;
   private sampleStep = 1e9;
   /** StrategyContext fast views (see strategy.ts). */
   bestBids: Float64Array = new Float64Array(0);
   bestAsks: Float64Array = new Float64Array(0);
+  /** Sizes at the best bid / ask (0 when empty), updated with bestBids / bestAsks (read by BookFace). */
+  private bidSizes: Float64Array = new Float64Array(0);
+  private askSizes: Float64Array = new Float64Array(0);
   private accepting = false;
   private strategyHalted = false;
   private ready = false;
@@ -403,6 +421,10 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     this.posSeen = new Float64Array(n);
     this.bestBids = new Float64Array(n).fill(Number.NaN);
     this.bestAsks = new Float64Array(n).fill(Number.NaN);
+    this.bidSizes = new Float64Array(n);
+    this.askSizes = new Float64Array(n);
+    this.faces = [];
+    for (let h = 0; h < n; h++) this.faces.push(new BookFace(h, EMPTY_BOOK, this.bestBids, this.bestAsks, this.bidSizes, this.askSizes));
     this.openBuy = new Float64Array(n);
     this.openSell = new Float64Array(n);
     this.openCnt = new Float64Array(n);
@@ -509,12 +531,14 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     const ns = this.sources.length;
     for (let done = 0; done < maxEvents; done++) {
       // Pick the source with the earliest event (ties: lower source index).
-      let s = -1;
-      let best = Number.POSITIVE_INFINITY;
-      for (let i = 0; i < ns; i++) {
-        if (this.srcLive[i] === 1 && this.sources[i].event.ts < best) {
-          best = this.sources[i].event.ts;
-          s = i;
+      let s = ns === 1 ? (this.srcLive[0] === 1 ? 0 : -1) : -1;
+      if (ns > 1) {
+        let best = Number.POSITIVE_INFINITY;
+        for (let i = 0; i < ns; i++) {
+          if (this.srcLive[i] === 1 && this.sources[i].event.ts < best) {
+            best = this.sources[i].event.ts;
+            s = i;
+          }
         }
       }
       if (s < 0) break;
@@ -526,7 +550,7 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
       const src = this.sources[s];
       const ev = src.event;
       if (ev.ts > this.toTs) break;
-      if (!this.started && ev.ts >= this.fromTs) this.startStrategy(ev.ts);
+      if (!this.started && ev.ts >= this.fromTs) this.startStrategyAt(ev);
       this.onEvent(s, ev);
       this.events++;
       if (onProgress !== undefined && this.events % progressEvery === 0) onProgress(this.events, ev.ts);
@@ -578,13 +602,17 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     };
   }
 
+  private startStrategyAt(ev: MarketEvent): void {
+    this.startStrategy(ev.ts);
+  }
+
   private startStrategy(ts: number): void {
     this.started = true;
     this.clk[C_TIME] = ts;
     this.accepting = true;
     this.timers.start(ts);
     this.strategy.onStart?.(this);
-    this.checkReady(ts);
+    this.checkReadyAt(ts);
   }
 
   private rebase(s: number): void {
@@ -633,12 +661,12 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     this.clk[C_LAST] = ts;
     // Exchange: messages that arrived before this event meet the book first.
     if (this.arrivalHead[0] <= ts) {
-      this.sim.advanceTo(ts);
+      this.sim.advanceToEvent(ev);
       this.sim.tidy();
     }
     const h = this.handleOf(s, ev.instrument);
     if (h < 0) return;
-    if (ts >= this.nextSampleTs) this.sample(ts);
+    if (ts >= this.nextSampleTs) this.sample();
     const k = ev.kind;
     const isBookEvent = k <= EventKind.Execute || k === EventKind.Clear || k === EventKind.LevelUpdate || k === EventKind.LevelSnapshot;
     const isPrint = this.isPrint(h, ev);
@@ -650,7 +678,11 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
       this.sim.beforeEvent(ev, h);
       this.sim.afterEvent(ev, h, isPrint);
     }
-    if (this.risk.maxLoss === this.risk.maxLoss && !this.risk.halted) this.checkKillSwitch();
+    // Net P&L changes only with a fill or a mark move while a position is open (pnlDirty).
+    if (this.pnlDirty && this.risk.maxLoss === this.risk.maxLoss && !this.risk.halted) {
+      this.pnlDirty = false;
+      this.checkKillSwitch();
+    }
     if (ts < this.fromTs) return;
     // Strategy side.
     const ff = this.feedFixedNs;
@@ -661,7 +693,7 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     this.clk[C_STRAT] = t;
     this.clk[C_TIME] = t;
     if (this.strategyHalted) return;
-    if (isPrint && this.bars.count > 0) this.bars.onPrint(h, ts, ev.price, ev.size);
+    if (isPrint && this.bars.count > 0) this.bars.onPrintEvent(h, ev);
     if (isPrint && this.strategy.onTrade !== undefined) {
       const tr = this.tradeRec;
       tr.price = ev.price;
@@ -681,7 +713,7 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
       this.strategy.onBar(this, h, ev.aux, b);
     }
     if (isBookEvent && this.strategy.onBook !== undefined) this.strategy.onBook(this, h);
-    if (!this.ready && this.hasReady) this.checkReady(ts);
+    if (!this.ready && this.hasReady) this.checkReady();
   }
 
   /**
@@ -711,12 +743,21 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     this.sim.beforeEvent(ev, h);
     const l3 = this.l3Books[h];
     if (l3 !== null) {
-      if (this.noSnapshot[h] === 1 && k >= EventKind.Cancel && k <= EventKind.Execute && !l3.hasOrder(ev.orderIdHi, ev.orderIdLo)) {
-        this.unknownRefs[h]++;
-        this.lastUnknownTs[h] = ev.ts;
+      if (this.noSnapshot[h] === 1 && k >= EventKind.Cancel && k <= EventKind.Execute) {
+        // A cancel / delete / modify / execute of an id the book never saw is an anomaly the book
+        // counts while applying it: compare its unknown-id counters around the apply (cheaper than
+        // looking the id up a second time).
+        const c = l3.anomalies.count;
+        const before = c[AnomalyKind.UnknownCancel] + c[AnomalyKind.UnknownExecute] + c[AnomalyKind.UnknownModify];
+        l3.apply(ev);
+        if (c[AnomalyKind.UnknownCancel] + c[AnomalyKind.UnknownExecute] + c[AnomalyKind.UnknownModify] !== before) {
+          this.unknownRefs[h]++;
+          this.lastUnknownTs[h] = ev.ts;
+        }
+      } else {
+        if (k === EventKind.Clear && this.noSnapshot[h] === 1 && this.snapshotAt[h] !== this.snapshotAt[h]) this.snapshotAt[h] = ev.ts;
+        l3.apply(ev);
       }
-      if (k === EventKind.Clear && this.noSnapshot[h] === 1 && this.snapshotAt[h] !== this.snapshotAt[h]) this.snapshotAt[h] = ev.ts;
-      l3.apply(ev);
     } else {
       const l2 = this.l2Books[h];
       if (l2 !== null) l2.apply(ev);
@@ -731,11 +772,15 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     if (l3 !== null) {
       this.bestBids[h] = l3.bestBid();
       this.bestAsks[h] = l3.bestAsk();
+      this.bidSizes[h] = l3.levelSize(Side.Bid, 0);
+      this.askSizes[h] = l3.levelSize(Side.Ask, 0);
       return;
     }
     const b = this.books[h];
     this.bestBids[h] = b.bestBid();
     this.bestAsks[h] = b.bestAsk();
+    this.bidSizes[h] = b.levelSize(Side.Bid, 0);
+    this.askSizes[h] = b.levelSize(Side.Ask, 0);
   }
 
   /** Creates the instrument's book from the kind of its first book event; notes a missing snapshot. */
@@ -747,11 +792,13 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
       const b = new L2Book(h);
       this.l2Books[h] = b;
       this.books[h] = b;
+      this.faces[h].attach(b);
       this.sim.setBook(h, b, null);
     } else {
       const b = new L3Book(h, { crossCheckOnLastOnly: true });
       this.l3Books[h] = b;
       this.books[h] = b;
+      this.faces[h].attach(b);
       this.sim.setBook(h, b, b);
       if (k !== EventKind.Clear && (ev.flags & F_SNAPSHOT) === 0) this.noSnapshot[h] = 1;
     }
@@ -759,8 +806,9 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
 
   // Doubles passed to a call V8 does not inline are boxed (a heap allocation): the per-event helpers
   // below read the event time from fields instead of taking it as an argument.
-  /** Equity sample on the recorder's grid (its own check decides; ours only avoids a call per event). */
-  private sample(ts: number): void {
+  /** Equity sample on the recorder's grid at the current event (its own check decides; ours only avoids a call per event). */
+  private sample(): void {
+    const ts = this.clk[C_LAST];
     if (this.recorder.needsSample(ts)) this.recorder.onSample(ts, this.equity());
     const step = this.sampleStep;
     this.nextSampleTs = (Math.floor(ts / step) + 1) * step;
@@ -780,6 +828,7 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
       p.markUnits[h] = m / p.unit[h];
       const rec = this.recorder;
       if (p.position[h] !== 0) {
+        this.pnlDirty = true;
         const mr = this.markRec;
         mr.ts = ts;
         mr.instrument = h;
@@ -810,14 +859,16 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
       const tj = timerNext[0] <= t ? this.timers.due(t) : -1;
       const tt = tj >= 0 ? this.timers.next[tj] : Number.POSITIVE_INFINITY;
       if (rt <= t && rt <= bt && rt <= tt) {
-        this.deliverReport(rt);
+        this.deliverReport();
       } else if (bj >= 0 && bt <= tt) {
         this.bars.take(bj, this.barRec);
-        this.setStrategyTime(bt);
+        this.clk[C_SET] = bt;
+        this.setStrategyTime();
         if (!this.strategyHalted) this.strategy.onBar?.(this, this.bars.inst[bj], this.bars.len[bj], this.barRec);
       } else if (tj >= 0) {
         this.timers.advance(tj);
-        this.setStrategyTime(tt);
+        this.clk[C_SET] = tt;
+        this.setStrategyTime();
         if (!this.strategyHalted) this.strategy.onTimer?.(this, tj);
       } else {
         return;
@@ -825,12 +876,20 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     }
   }
 
-  private setStrategyTime(t: number): void {
-    if (t > this.clk[C_STRAT]) this.clk[C_STRAT] = t;
-    this.clk[C_TIME] = this.clk[C_STRAT];
+  /** Moves the strategy clock to clk[C_SET] (never backwards) and shows it as ctx.time. */
+  private setStrategyTime(): void {
+    const c = this.clk;
+    if (c[C_SET] > c[C_STRAT]) c[C_STRAT] = c[C_SET];
+    c[C_TIME] = c[C_STRAT];
   }
 
-  private checkReady(ts: number): void {
+  /** checkReadyAt the current event's exchange time (per-event form: no double argument). */
+  private checkReady(): void {
+    this.checkReadyAt(this.clk[C_LAST]);
+  }
+
+  /** Marks the strategy ready (metrics start at `ts`) once it says so. */
+  private checkReadyAt(ts: number): void {
     if (this.ready) return;
     if (!this.hasReady || this.strategy.isReady!()) {
       this.ready = true;
@@ -850,7 +909,10 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     this.notes.push(
       `max_loss kill switch fired at ${this.clk[C_LAST]} ns (net P&L ${this.portfolio.totalNet().toFixed(2)} <= -${this.risk.maxLoss}): all orders cancelled, positions flattened, trading halted`,
     );
-    if (this.clk[C_STRAT] < this.clk[C_LAST]) this.setStrategyTime(this.clk[C_LAST]);
+    if (this.clk[C_STRAT] < this.clk[C_LAST]) {
+      this.clk[C_SET] = this.clk[C_LAST];
+      this.setStrategyTime();
+    }
     this.cancelAll(-1);
     for (let h = 0; h < this.instrumentCount; h++) this.flattenKnown(h, this.portfolio.position[h]);
   }
@@ -859,7 +921,7 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     // Messages still in flight reach the exchange against the last book; then every report.
     this.sim.drain();
     this.sim.tidy();
-    while (this.reports.size > 0) this.deliverReport(this.reportHead[0]);
+    while (this.reports.size > 0) this.deliverReport();
     this.accepting = false;
     if (this.started) this.strategy.onEnd?.(this);
     for (let h = 0; h < this.instrumentCount; h++) {
@@ -894,12 +956,18 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
 
   // ================================================================== exchange → engine
 
-  /** @internal ExecutionListener: a fill at the exchange. */
-  onExchangeFill(o: SimOrder, price: number, qty: number, liquidity: Liquidity, ts: number): void {
+  /** @internal ExecutionListener: a fill at the exchange (price and time in the simulator's registers). */
+  onExchangeFill(o: SimOrder, qty: number, liquidity: Liquidity): void {
+    const price = this.sim.fillPx[0];
+    const ts = this.sim.exchangeTime;
     const h = o.inst;
     const notional = price * qty * this.feeValue[h];
-    const fee = feeOf(this.fee[h], liquidity === Liquidity.Maker, qty, notional);
-    this.portfolio.applyFill(h, o.side, qty, price, fee);
+    // feeOf's formula, inline (a call V8 does not inline would box the notional and the fee).
+    const sched = this.fee[h];
+    const fee =
+      liquidity === Liquidity.Maker
+        ? sched.makerPerContract * qty + (sched.makerBps * Math.abs(notional)) / 10000
+        : sched.takerPerContract * qty + (sched.takerBps * Math.abs(notional)) / 10000;
     const fr = this.recFill;
     fr.ts = ts;
     fr.instrument = h;
@@ -910,30 +978,36 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     fr.liquidity = liquidity;
     fr.orderRef = o.ref;
     fr.queueTimeNs = liquidity === Liquidity.Maker ? ts - o.arrivedAt : -1;
+    this.portfolio.applyFillRecord(fr);
+    this.pnlDirty = true;
     this.recorder.onFillRecord(fr);
-    const r = this.queueReport(REP_FILL, o, ts);
+    this.clk[C_EXCH] = ts;
+    const r = this.queueReport(REP_FILL, o);
     this.repPrice[r] = price;
     this.repQty[r] = qty;
     this.repFee[r] = fee;
     this.repLiq[r] = liquidity;
   }
 
-  /** @internal ExecutionListener: an order ended at the exchange. */
-  onExchangeDone(o: SimOrder, ts: number, reason: DoneReason, refusal: RefusalReason): void {
-    if (reason === DoneReason.Cancelled || reason === DoneReason.Expired) this.recorder.onCancel(ts, o.inst, o.ref);
+  /** @internal ExecutionListener: an order ended at the exchange (at the simulator's exchangeTime). */
+  onExchangeDone(o: SimOrder, reason: DoneReason, refusal: RefusalReason): void {
+    this.clk[C_EXCH] = this.sim.exchangeTime;
+    if (reason === DoneReason.Cancelled || reason === DoneReason.Expired) this.recorder.onCancelAt(this.clk, C_EXCH, o.inst, o.ref);
     else if (reason === DoneReason.Rejected) {
-      this.recorder.onRefusal(ts, refusal);
+      this.recorder.onRefusalAt(this.clk, C_EXCH, refusal);
       this.risk.countRefusal(refusal);
     }
-    this.queueReport(REP_DONE, o, ts);
+    this.queueReport(REP_DONE, o);
   }
 
   /** @internal ExecutionListener: arrival (nothing to do: the order records its arrival time). */
-  onExchangeArrive(_o: SimOrder, _ts: number): void {}
+  onExchangeArrive(_o: SimOrder): void {}
 
-  private queueReport(kind: number, o: SimOrder, ts: number): number {
+  /** Queues a report of order `o` made at exchange time clk[C_EXCH]; returns its slot. */
+  private queueReport(kind: number, o: SimOrder): number {
     if (this.repFreeN === 0) this.growReports();
     const r = this.repFree[--this.repFreeN];
+    const ts = this.clk[C_EXCH];
     this.repKind[r] = kind;
     this.repOrder[r] = o.slot;
     this.repTs[r] = ts;
@@ -942,16 +1016,19 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     if (at < o.lastReportAt) at = o.lastReportAt;
     o.lastReportAt = at;
     o.pending++;
-    this.reports.push(at, r);
+    this.reports.inTime[0] = at;
+    this.reports.pushIn(r);
     return r;
   }
 
-  private deliverReport(at: number): void {
+  /** Delivers the earliest queued report (at its delivery time, reportHead[0]) to the strategy. */
+  private deliverReport(): void {
+    this.clk[C_SET] = this.reportHead[0];
     const r = this.reports.pop();
     const o = this.pool.orders[this.repOrder[r]];
     o.pending--;
     this.repFree[this.repFreeN++] = r;
-    this.setStrategyTime(at);
+    this.setStrategyTime();
     const h = o.inst;
     if (this.repKind[r] === REP_FILL) {
       const q = this.repQty[r];
@@ -998,13 +1075,13 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     return this.infos[inst];
   }
   book(inst: number): BookView {
-    return this.books[inst];
+    return this.faces[inst];
   }
   bestBid(inst: number): number {
-    return this.books[inst].bestBid();
+    return this.bestBids[inst];
   }
   bestAsk(inst: number): number {
-    return this.books[inst].bestAsk();
+    return this.bestAsks[inst];
   }
   tick(inst: number): number {
     return this.tick_[inst];
@@ -1049,36 +1126,63 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
 
   // ================================================================== StrategyContext: orders
 
+  // Order entry. The public methods are the strategy's calls: they store their prices in the
+  // `in*` fields and call a method taking integers only, so no double crosses a call that V8 may
+  // not inline (such an argument is boxed — one allocation per call). Kept tiny so V8 inlines them.
+  private inPrice = Number.NaN;
+  private inStop = Number.NaN;
+  /** quoteAt's price registers: [0] bid, [1] ask. */
+  readonly quotePrices = new Float64Array([Number.NaN, Number.NaN]);
+
   buy(inst: number, qty: number): number {
-    return this.send(inst, Side.Bid, qty, Number.NaN, OrderKind.Market, 1, false, Number.NaN, 0, false);
+    return this.send(inst, Side.Bid, qty, OrderKind.Market, 1, false, 0, false);
   }
   sell(inst: number, qty: number): number {
-    return this.send(inst, Side.Ask, qty, Number.NaN, OrderKind.Market, 1, false, Number.NaN, 0, false);
+    return this.send(inst, Side.Ask, qty, OrderKind.Market, 1, false, 0, false);
   }
   limit(inst: number, side: Side, qty: number, price: number, tif: TimeInForce, postOnly: boolean): number {
-    return this.send(inst, side, qty, price, OrderKind.Limit, tif, postOnly, Number.NaN, postOnly ? 4 : 1, false);
+    this.inPrice = price;
+    return this.send(inst, side, qty, OrderKind.Limit, tif, postOnly, postOnly ? 4 : 1, false);
   }
   bid(inst: number, price: number, qty: number): number {
-    return this.send(inst, Side.Bid, qty, price, OrderKind.Limit, 0, true, Number.NaN, 4, false);
+    this.inPrice = price;
+    return this.send(inst, Side.Bid, qty, OrderKind.Limit, 0, true, 4, false);
   }
   ask(inst: number, price: number, qty: number): number {
-    return this.send(inst, Side.Ask, qty, price, OrderKind.Limit, 0, true, Number.NaN, 4, false);
+    this.inPrice = price;
+    return this.send(inst, Side.Ask, qty, OrderKind.Limit, 0, true, 4, false);
   }
   stop(inst: number, side: Side, qty: number, stopPrice: number, limitPrice: number): number {
-    if (!(stopPrice === stopPrice) || !this.onTick(inst, stopPrice)) return this.refuse(RefusalReason.BadOrder);
-    const isLimit = limitPrice === limitPrice;
-    return this.send(inst, side, qty, limitPrice, isLimit ? OrderKind.StopLimit : OrderKind.Stop, 0, false, stopPrice, isLimit ? 3 : 2, false);
+    this.inStop = stopPrice;
+    this.inPrice = limitPrice;
+    return this.sendStop(inst, side, qty);
+  }
+
+  /** stop(): stop price in inStop, limit price (NaN: stop-market) in inPrice. */
+  private sendStop(inst: number, side: Side, qty: number): number {
+    const stopPrice = this.inStop;
+    if (!(stopPrice === stopPrice) || !this.onTick(inst, false)) return this.refuse(RefusalReason.BadOrder);
+    const isLimit = this.inPrice === this.inPrice;
+    return this.send(inst, side, qty, isLimit ? OrderKind.StopLimit : OrderKind.Stop, 0, false, isLimit ? 3 : 2, false);
   }
 
   quote(inst: number, bidPrice: number, askPrice: number, size: number): number {
-    const b = this.quoteSide(inst, Side.Bid, bidPrice, size);
-    const a = this.quoteSide(inst, Side.Ask, askPrice, size);
+    const q = this.quotePrices;
+    q[0] = bidPrice;
+    q[1] = askPrice;
+    return this.quoteAt(inst, size);
+  }
+
+  quoteAt(inst: number, size: number): number {
+    const b = this.quoteSide(inst, Side.Bid, size);
+    const a = this.quoteSide(inst, Side.Ask, size);
     if (b < 0 || a < 0) return 0;
     return b > 0 ? b : a;
   }
 
-  /** One side of `quote`: returns the side's live ref, 0 when none, -1 when refused. */
-  private quoteSide(inst: number, side: Side, price: number, size: number): number {
+  /** One side of `quote` (price in quotePrices): returns the side's live ref, 0 when none, -1 when refused. */
+  private quoteSide(inst: number, side: Side, size: number): number {
+    const price = this.quotePrices[side === Side.Bid ? 0 : 1];
     const refs = side === Side.Bid ? this.quoteBid : this.quoteAsk;
     const ref = refs[inst];
     const o = ref > 0 ? this.pool.byRef(ref) : null;
@@ -1090,23 +1194,33 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     }
     if (live) {
       if (o.cPrice === price && o.cQty - o.seenFilled === size) return ref;
-      return this.modifyOrder(o, price, o.seenFilled + size) > 0 ? ref : -1;
+      this.inPrice = price;
+      return this.modifyOrder(o, o.seenFilled + size) > 0 ? ref : -1;
     }
-    const nref = this.send(inst, side, size, price, OrderKind.Limit, 0, false, Number.NaN, 5, false);
+    this.inPrice = price;
+    const nref = this.send(inst, side, size, OrderKind.Limit, 0, false, 5, false);
     refs[inst] = nref;
     return nref > 0 ? nref : -1;
   }
 
   modify(ref: number, price: number, qty: number): number {
-    const o = this.pool.byRef(ref);
-    if (o === null || o.seenDone || o.cancelSent) return this.refuse(RefusalReason.BadOrder);
-    return this.modifyOrder(o, price, qty);
+    this.inPrice = price;
+    return this.modifyRef(ref, qty);
   }
 
-  private modifyOrder(o: SimOrder, price: number, qty: number): number {
+  /** modify() with the new price in inPrice. */
+  private modifyRef(ref: number, qty: number): number {
+    const o = this.pool.byRef(ref);
+    if (o === null || o.seenDone || o.cancelSent) return this.refuse(RefusalReason.BadOrder);
+    return this.modifyOrder(o, qty);
+  }
+
+  /** Modifies a live order to price inPrice and total qty `qty`. */
+  private modifyOrder(o: SimOrder, qty: number): number {
     const h = o.inst;
+    const price = this.inPrice;
     if (!this.accepting) return this.refuse(RefusalReason.Halted);
-    if (!(qty > 0) || qty !== Math.floor(qty) || !(price === price) || !this.onTick(h, price) || o.kind === OrderKind.Market) {
+    if (!(qty > 0) || qty !== Math.floor(qty) || !(price === price) || !this.onTick(h, true) || o.kind === OrderKind.Market) {
       return this.refuse(RefusalReason.BadOrder);
     }
     const oldRem = o.cQty - o.seenFilled;
@@ -1115,15 +1229,45 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
       this.cancelOrder(o);
       return o.ref;
     }
-    const reason = this.risk.checkOrder(this, h, o.side, newRem, price, oldRem, false, this.clk[C_TIME], this.bestBid(h), this.bestAsk(h), this.tick_[h]);
+    const reason = this.checkRisk(h, o.side, newRem, price, oldRem, false);
     if (reason !== RefusalReason.None) return this.refuseCounted(reason);
     this.lastRefusal = RefusalReason.None;
     if (o.side === Side.Bid) this.openBuy[h] += newRem - oldRem;
     else this.openSell[h] += newRem - oldRem;
+    if (qty > o.peakQty) {
+      this.recorder.onOrderQtyRaised(o.ref, qty - o.peakQty);
+      o.peakQty = qty;
+    }
     o.cQty = qty;
     o.cPrice = price;
-    this.sim.sendModify(o, price, qty, this.clk[C_TIME] + (this.entryFixedNs === this.entryFixedNs ? this.entryFixedNs : this.entryLat.sample()));
+    const m = this.sim.msg;
+    this.stageArrival();
+    m[MSG_PRICE] = price;
+    m[MSG_QTY] = qty;
+    this.sim.sendModifyMsg(o);
     return o.ref;
+  }
+
+  /** Pre-trade check of one order through the reused request record (no double crosses a call). */
+  private checkRisk(inst: number, side: Side, qty: number, price: number, replacedQty: number, isNew: boolean): RefusalReason {
+    const rq = this.riskReq;
+    rq.inst = inst;
+    rq.side = side;
+    rq.qty = qty;
+    rq.price = price;
+    rq.replacedQty = replacedQty;
+    rq.isNew = isNew;
+    rq.now = this.clk[C_TIME];
+    rq.bestBid = this.bestBids[inst];
+    rq.bestAsk = this.bestAsks[inst];
+    rq.tick = this.tick_[inst];
+    return this.risk.check(this, rq);
+  }
+
+  /** Sets the arrival time of the message about to be sent (strategy time + order-entry latency) in sim.msg. */
+  private stageArrival(): void {
+    const f = this.entryFixedNs;
+    this.sim.msg[MSG_ARRIVE] = this.clk[C_TIME] + (f === f ? f : this.entryLat.sample());
   }
 
   cancel(ref: number): void {
@@ -1134,7 +1278,8 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
   private cancelOrder(o: SimOrder): void {
     if (o.seenDone || o.cancelSent) return;
     o.cancelSent = true;
-    this.sim.sendCancel(o, this.clk[C_TIME] + (this.entryFixedNs === this.entryFixedNs ? this.entryFixedNs : this.entryLat.sample()));
+    this.stageArrival();
+    this.sim.sendCancelMsg(o);
   }
 
   cancelAll(inst: number): void {
@@ -1169,7 +1314,7 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     const cap = this.maxOrderQty > 0 ? this.maxOrderQty : Number.POSITIVE_INFINITY;
     while (left > 0) {
       const q = left < cap ? left : cap;
-      this.send(inst, side, q, Number.NaN, OrderKind.Market, 1, false, Number.NaN, 0, true);
+      this.send(inst, side, q, OrderKind.Market, 1, false, 0, true);
       left -= q;
     }
   }
@@ -1195,7 +1340,9 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     this.opts.onLog?.(line);
   }
 
-  private onTick(inst: number, price: number): boolean {
+  /** True when inPrice (limit) or inStop (`limit` false) is a finite multiple of the tick. */
+  private onTick(inst: number, limit: boolean): boolean {
+    const price = limit ? this.inPrice : this.inStop;
     const t = this.tick_[inst];
     const k = price / t;
     return Number.isFinite(price) && k === Math.round(k);
@@ -1212,15 +1359,17 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     return 0;
   }
 
+  /**
+   * Validates, risk-checks and sends a new order. The limit price (limit and stop-limit kinds) is
+   * in inPrice, the stop price (stop kinds) in inStop.
+   */
   private send(
     inst: number,
     side: Side,
     qty: number,
-    price: number,
     kind: OrderKind,
     tif: TimeInForce,
     postOnly: boolean,
-    stopPrice: number,
     typeCode: number,
     exempt: boolean,
   ): number {
@@ -1229,9 +1378,10 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
       return this.refuse(RefusalReason.BadOrder);
     }
     const isLimit = kind === OrderKind.Limit || kind === OrderKind.StopLimit;
-    if (isLimit && !this.onTick(inst, price)) return this.refuse(RefusalReason.BadOrder);
+    const price = isLimit ? this.inPrice : Number.NaN;
+    if (isLimit && !this.onTick(inst, true)) return this.refuse(RefusalReason.BadOrder);
     if (!exempt) {
-      const reason = this.risk.checkOrder(this, inst, side, qty, isLimit ? price : Number.NaN, 0, true, this.clk[C_TIME], this.bestBid(inst), this.bestAsk(inst), this.tick_[inst]);
+      const reason = this.checkRisk(inst, side, qty, price, 0, true);
       if (reason !== RefusalReason.None) return this.refuseCounted(reason);
     }
     this.lastRefusal = RefusalReason.None;
@@ -1243,11 +1393,12 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     o.postOnly = postOnly;
     o.typeCode = typeCode;
     o.qty = qty;
-    o.price = isLimit ? price : Number.NaN;
-    o.stopPrice = stopPrice;
+    o.peakQty = qty;
+    o.price = price;
+    o.stopPrice = kind === OrderKind.Stop || kind === OrderKind.StopLimit ? this.inStop : Number.NaN;
     o.sentAt = this.clk[C_TIME];
     o.cQty = qty;
-    o.cPrice = o.price;
+    o.cPrice = price;
     if (side === Side.Bid) this.openBuy[inst] += qty;
     else this.openSell[inst] += qty;
     this.openCnt[inst]++;
@@ -1257,10 +1408,12 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     or.instrument = inst;
     or.side = side;
     or.orderType = typeCode;
-    or.price = o.price;
+    or.price = price;
     or.qty = qty;
+    or.orderRef = o.ref;
     this.recorder.onOrderRecord(or);
-    this.sim.sendNew(o, this.clk[C_TIME] + (this.entryFixedNs === this.entryFixedNs ? this.entryFixedNs : this.entryLat.sample()));
+    this.stageArrival();
+    this.sim.sendNewMsg(o);
     return o.ref;
   }
 

@@ -34,6 +34,16 @@
  * Handlers run per event: they must not allocate (no closures, arrays, objects or strings per
  * call). Every record handed to a handler (`TradeView`, `BarView`, `FillView`) is REUSED by the
  * engine: copy the numbers you need, never keep the record.
+ * V8 (Node) boxes a non-integer double — or an integer beyond ±2^30, like a fixed-point price or
+ * a time in ns — passed to or returned from a call it does not inline: one heap allocation per
+ * value. Whether it inlines depends on how much it already inlined into the same function, so a
+ * handler that updates many features cannot count on it. Hence the register forms: read prices
+ * from `bestBids`/`bestAsks`/`positions` and `book(inst)` (whose touch reads are registers), quote
+ * through `quotePrices` + `quoteAt`, keep doubles in fields between your own methods, and split a
+ * long handler into small methods that take no double argument. Two more traps: a `NaN` written as
+ * the global `NaN` in a conditional (`c ? x : NaN`) makes the result a boxed value — write
+ * `Number.NaN`; and a branch never taken during warm-up can force boxing of the doubles live across
+ * it in a hot loop.
  *
  * ## Numbers
  * - Prices across this interface are FIXED-POINT integers in the instrument's scale (events.ts):
@@ -249,6 +259,16 @@ export interface StrategyContext {
    * there is no bid), 0 when a side was refused.
    */
   quote(inst: number, bidPrice: number, askPrice: number, size: number): number;
+  /**
+   * `quote` for per-event code: the bid price in `quotePrices[0]`, the ask price in
+   * `quotePrices[1]` (write both, then call). Same behaviour and result as `quote`. Why: V8 boxes a
+   * double passed to a call it does not inline (one heap allocation per price), and a strategy that
+   * re-quotes on most events would allocate through `quote` whenever the call is not inlined;
+   * `quoteAt` takes integers only.
+   */
+  quoteAt(inst: number, size: number): number;
+  /** The price registers of `quoteAt`: [0] bid, [1] ask (fixed point; NaN cancels that side). */
+  readonly quotePrices: Float64Array;
   /**
    * Modifies a resting order's price and/or quantity (total, not remaining). A price change or a
    * quantity increase loses queue priority; a decrease keeps it. Returns the same ref, or 0 when

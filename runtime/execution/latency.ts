@@ -106,37 +106,50 @@ export class LatencyModel {
     return this.kind === KIND_FIXED;
   }
 
-  /** Draws one latency in integer ns (>= 0). */
+  /**
+   * Draws one latency in integer ns (>= 0). Latencies below 2^30 ns (~1.07 s) are small integers,
+   * which V8 returns unboxed; the uniforms and normals inside travel through registers, not returns.
+   */
   sample(): number {
+    const rng = this.rng;
     switch (this.kind) {
       case KIND_FIXED:
         return this.a;
       case KIND_UNIFORM:
-        return Math.round(this.a + (this.b - this.a) * this.rng.next());
+        rng.draw();
+        return Math.round(this.a + (this.b - this.a) * rng.u[0]);
       case KIND_EXPONENTIAL:
-        return Math.round(this.a - this.b * Math.log(1 - this.rng.next()));
+        rng.draw();
+        return Math.round(this.a - this.b * Math.log(1 - rng.u[0]));
       default: {
-        const z = this.normal();
+        this.normal();
+        const z = this.z[0];
         const x = this.kind === KIND_NORMAL ? Math.round(this.a + this.b * z) : Math.round(this.a * Math.exp(this.b * z));
         return x < this.c ? this.c : x > this.cap ? this.cap : x;
       }
     }
   }
 
-  /** A standard normal draw (Box–Muller; the second value of each pair is kept for the next call). */
-  private normal(): number {
+  /** [0] = the last standard normal drawn by normal(). */
+  private readonly z = new Float64Array(1);
+
+  /** A standard normal draw into z[0] (Box–Muller; the second value of each pair is kept for the next call). */
+  private normal(): void {
     let z = this.spare;
     if (z === z) {
       this.spare = Number.NaN;
     } else {
       // Box–Muller: two normals per pair of uniforms; keep the second for the next call.
-      const u = 1 - this.rng.next();
-      const v = this.rng.next();
+      const rng = this.rng;
+      rng.draw();
+      const u = 1 - rng.u[0];
+      rng.draw();
+      const v = rng.u[0];
       const r = Math.sqrt(-2 * Math.log(u));
       z = r * Math.cos(2 * Math.PI * v);
       this.spare = r * Math.sin(2 * Math.PI * v);
     }
-    return z;
+    this.z[0] = z;
   }
 }
 

@@ -47,6 +47,8 @@ export class SimOrder {
   typeCode = 0;
   /** Total quantity (changes with modify). */
   qty = 0;
+  /** Largest total quantity the strategy ever gave it (fill-ratio denominator). */
+  peakQty = 0;
   /** Limit price (fixed point; NaN for market). */
   price = Number.NaN;
   stopPrice = Number.NaN;

@@ -90,16 +90,21 @@ export const enum DoneReason {
 
 /** The engine's side of the simulator: fills and ends of orders, at exchange time. */
 export interface ExecutionListener {
-  onExchangeFill(o: SimOrder, price: number, qty: number, liquidity: Liquidity, ts: number): void;
-  onExchangeDone(o: SimOrder, ts: number, reason: DoneReason, refusal: RefusalReason): void;
-  /** An order reached the exchange (for queue-time statistics). */
-  onExchangeArrive(o: SimOrder, ts: number): void;
+  /** A fill of `qty` at the simulator's `fillPx[0]` (fixed point), at its `exchangeTime`. */
+  onExchangeFill(o: SimOrder, qty: number, liquidity: Liquidity): void;
+  /** The order ended at the exchange, at the simulator's `exchangeTime` (a register, not an argument). */
+  onExchangeDone(o: SimOrder, reason: DoneReason, refusal: RefusalReason): void;
+  /** An order reached the exchange (at `o.arrivedAt`; for queue-time statistics). */
+  onExchangeArrive(o: SimOrder): void;
 }
 
 const ACT_NEW = 1;
 const ACT_CANCEL = 2;
 const ACT_MODIFY = 3;
 const MAX_CONSUMED = 64;
+const MSG_ARRIVE = 0;
+const MSG_PRICE = 1;
+const MSG_QTY = 2;
 
 /** Simulated exchange for all instruments of a run. */
 export class ExecutionSimulator {
@@ -111,6 +116,11 @@ export class ExecutionSimulator {
   private readonly rest: Int32Array[] = [];
   private readonly restN: Int32Array;
   private readonly dirty: Uint8Array;
+  // Highest resting bid and lowest resting ask price per instrument, recomputed when the resting
+  // list changed (restStale): crossCheck skips its loop when the touch crosses neither.
+  private readonly restBidMax: Float64Array;
+  private readonly restAskMin: Float64Array;
+  private readonly restStale: Uint8Array;
   // Consumed liquidity per instrument: (side, price, amount).
   private readonly cSide: Int8Array[] = [];
   private readonly cPrice: Float64Array[] = [];
@@ -126,6 +136,13 @@ export class ExecutionSimulator {
   private actFreeN = 0;
   /** Exchange clock: time of the last message or event processed. */
   now = 0;
+  /**
+   * [0] = exchange time of the message or market event being processed. Every internal step reads
+   * the time here rather than taking it as an argument: V8 boxes a double passed to a call it does
+   * not inline, and a loop-invariant one is boxed once per call of the enclosing function even when
+   * the inner call is rare (the box is hoisted out of the loop).
+   */
+  private readonly clock = new Float64Array(1);
 
   constructor(
     readonly instrumentCount: number,
@@ -136,7 +153,12 @@ export class ExecutionSimulator {
     this.sawExecute = new Uint8Array(instrumentCount);
     this.restN = new Int32Array(instrumentCount);
     this.dirty = new Uint8Array(instrumentCount);
+    this.restBidMax = new Float64Array(instrumentCount).fill(Number.NEGATIVE_INFINITY);
+    this.restAskMin = new Float64Array(instrumentCount).fill(Number.POSITIVE_INFINITY);
+    this.restStale = new Uint8Array(instrumentCount);
     this.cN = new Int32Array(instrumentCount);
+    this.touchBid = new Float64Array(instrumentCount).fill(Number.NaN);
+    this.touchAsk = new Float64Array(instrumentCount).fill(Number.NaN);
     for (let i = 0; i < instrumentCount; i++) {
       this.books.push(EMPTY_BOOK);
       this.l3.push(null);
@@ -148,26 +170,49 @@ export class ExecutionSimulator {
     for (let i = 255; i >= 0; i--) this.actFree[this.actFreeN++] = i;
   }
 
-  // Best bid / ask per instrument after the event being applied, kept by the engine (registers:
-  // reading them costs no call and no boxed double). Until setTouch, the books are asked.
-  private touchBid: Float64Array | null = null;
-  private touchAsk: Float64Array | null = null;
+  // Best bid / ask per instrument as the book stands (registers: reading them costs no call and no
+  // boxed double). The engine shares its own (setTouch), updated right after every book change;
+  // until then the simulator keeps its own, refreshed from the book in afterEvent.
+  private touchBid: Float64Array;
+  private touchAsk: Float64Array;
+  private ownTouch = true;
 
   /** Shares the engine's per-instrument best bid / ask registers (updated right after each apply). */
   setTouch(bids: Float64Array, asks: Float64Array): void {
     this.touchBid = bids;
     this.touchAsk = asks;
+    this.ownTouch = false;
+  }
+
+  /** Best price on a side of an instrument, NaN when that side is empty. */
+  private touchOf(inst: number, side: Side): number {
+    return side === Side.Bid ? this.touchBid[inst] : this.touchAsk[inst];
   }
 
   /** Sets the book of an instrument; `l3` when it can answer order-id queries (exact queue). */
   setBook(inst: number, book: BookView, l3: L3Lookup | null): void {
     this.books[inst] = book;
     this.l3[inst] = l3;
+    if (this.ownTouch) this.refreshTouch(inst);
+  }
+
+  /** Own touch registers (no setTouch): re-read from the book after it changed. */
+  private refreshTouch(inst: number): void {
+    this.touchBid[inst] = this.books[inst].bestBid();
+    this.touchAsk[inst] = this.books[inst].bestAsk();
   }
 
   /** True when the instrument's queue positions are exact (L3). */
   isExact(inst: number): boolean {
     return this.l3[inst] !== null;
+  }
+
+  /** [0] = price (fixed point) of the fill being reported to the listener. */
+  readonly fillPx = new Float64Array(1);
+
+  /** Exchange time of the message or event being processed (read by listeners during callbacks). */
+  get exchangeTime(): number {
+    return this.clock[0];
   }
 
   /** Number of messages still in flight. */
@@ -187,28 +232,57 @@ export class ExecutionSimulator {
 
   // ------------------------------------------------------------------ messages from the strategy
 
+  /**
+   * The message being sent: [MSG_ARRIVE] arrival time, [MSG_PRICE] price and [MSG_QTY] total qty
+   * (modify). Per-order callers write these and call the `…Msg` methods (no double argument).
+   */
+  readonly msg = new Float64Array(3);
+
   /** Queues a new order to arrive at `arriveTs`. */
   sendNew(o: SimOrder, arriveTs: number): void {
-    this.queueAction(ACT_NEW, o, Number.NaN, 0, arriveTs);
+    this.msg[MSG_ARRIVE] = arriveTs;
+    this.sendNewMsg(o);
   }
 
   /** Queues a cancel to arrive at `arriveTs`. */
   sendCancel(o: SimOrder, arriveTs: number): void {
-    this.queueAction(ACT_CANCEL, o, Number.NaN, 0, arriveTs);
+    this.msg[MSG_ARRIVE] = arriveTs;
+    this.sendCancelMsg(o);
   }
 
   /** Queues a modify (new price, new TOTAL qty) to arrive at `arriveTs`. */
   sendModify(o: SimOrder, price: number, qty: number, arriveTs: number): void {
-    this.queueAction(ACT_MODIFY, o, price, qty, arriveTs);
+    this.msg[MSG_ARRIVE] = arriveTs;
+    this.msg[MSG_PRICE] = price;
+    this.msg[MSG_QTY] = qty;
+    this.sendModifyMsg(o);
+  }
+
+  /** sendNew with the arrival time in msg[MSG_ARRIVE]. */
+  sendNewMsg(o: SimOrder): void {
+    this.queueAction(ACT_NEW, o);
+  }
+
+  /** sendCancel with the arrival time in msg[MSG_ARRIVE]. */
+  sendCancelMsg(o: SimOrder): void {
+    this.queueAction(ACT_CANCEL, o);
+  }
+
+  /** sendModify with arrival, price and total qty in msg. */
+  sendModifyMsg(o: SimOrder): void {
+    this.queueAction(ACT_MODIFY, o);
   }
 
   /** Processes every message arriving at or before `ts`, in arrival order. */
   advanceTo(ts: number): void {
-    while (this.inflight.size > 0 && this.inflight.peekTime() <= ts) {
-      const t = this.inflight.peekTime();
-      const a = this.inflight.pop();
-      this.runAction(a, t);
-    }
+    this.clock[0] = ts;
+    this.runArrived();
+  }
+
+  /** Processes every message arriving at or before the event's time (per-event form: no double argument). */
+  advanceToEvent(ev: MarketEvent): void {
+    this.clock[0] = ev.ts;
+    this.runArrived();
   }
 
   /** Processes every message still in flight (end of data: against the last book). */
@@ -216,53 +290,69 @@ export class ExecutionSimulator {
     this.advanceTo(Number.POSITIVE_INFINITY);
   }
 
-  private queueAction(kind: number, o: SimOrder, price: number, qty: number, arriveTs: number): void {
-    if (this.actFreeN === 0) this.growActions();
-    const a = this.actFree[--this.actFreeN];
-    this.actKind[a] = kind;
-    this.actOrder[a] = o.slot;
-    this.actPrice[a] = price;
-    this.actQty[a] = qty;
-    o.pending++;
-    this.inflight.push(arriveTs, a);
+  /** Runs the in-flight messages with arrival <= clock[0]; each runs at its own arrival time. */
+  private runArrived(): void {
+    const head = this.inflight.headTime;
+    const until = this.clock[0];
+    while (this.inflight.size > 0 && head[0] <= until) {
+      this.clock[0] = head[0];
+      this.runAction(this.inflight.pop());
+    }
   }
 
-  private runAction(a: number, ts: number): void {
+  /** Queues message `kind` for order `o`; arrival (and a modify's price and qty) from `msg`. */
+  private queueAction(kind: number, o: SimOrder): void {
+    if (this.actFreeN === 0) this.growActions();
+    const a = this.actFree[--this.actFreeN];
+    const m = this.msg;
+    this.actKind[a] = kind;
+    this.actOrder[a] = o.slot;
+    this.actPrice[a] = kind === ACT_MODIFY ? m[MSG_PRICE] : Number.NaN;
+    this.actQty[a] = kind === ACT_MODIFY ? m[MSG_QTY] : 0;
+    o.pending++;
+    this.inflight.inTime[0] = this.msg[MSG_ARRIVE];
+    this.inflight.pushIn(a);
+  }
+
+  /** Runs in-flight message `a` at clock[0]. */
+  private runAction(a: number): void {
     const o = this.pool.orders[this.actOrder[a]];
     const kind = this.actKind[a];
-    const price = this.actPrice[a];
-    const qty = this.actQty[a];
     this.actFree[this.actFreeN++] = a;
     o.pending--;
+    const ts = this.clock[0];
     if (ts > this.now) this.now = ts;
     if (kind === ACT_NEW) {
       o.arrivedAt = ts;
-      this.listener.onExchangeArrive(o, ts);
+      this.listener.onExchangeArrive(o);
       if (o.cancelOnArrival) {
-        this.finish(o, ts, DoneReason.Cancelled, RefusalReason.None);
+        this.finish(o, DoneReason.Cancelled, RefusalReason.None);
       } else if (o.kind === OrderKind.Stop || o.kind === OrderKind.StopLimit) {
         o.state = ExchangeState.Armed;
         this.addRest(o);
       } else {
-        this.execute(o, ts);
+        this.execute(o);
       }
     } else if (kind === ACT_CANCEL) {
       if (o.state === ExchangeState.InFlight) o.cancelOnArrival = true;
       else if (o.state !== ExchangeState.Done) {
         this.removeRest(o);
-        this.finish(o, ts, DoneReason.Cancelled, RefusalReason.None);
+        this.finish(o, DoneReason.Cancelled, RefusalReason.None);
       }
     } else {
-      this.applyModify(o, price, qty, ts);
+      this.applyModify(o, a);
     }
     this.pool.releaseIfFinished(o);
   }
 
-  private applyModify(o: SimOrder, price: number, qty: number, ts: number): void {
+  /** A modify (price and total qty in the message's slots `a`) reaches the exchange. */
+  private applyModify(o: SimOrder, a: number): void {
     if (o.state === ExchangeState.Done || o.state === ExchangeState.InFlight) return;
+    const price = this.actPrice[a];
+    const qty = this.actQty[a];
     if (qty <= o.filled) {
       this.removeRest(o);
-      this.finish(o, ts, DoneReason.Cancelled, RefusalReason.None);
+      this.finish(o, DoneReason.Cancelled, RefusalReason.None);
       return;
     }
     if (o.state === ExchangeState.Armed) {
@@ -279,95 +369,113 @@ export class ExecutionSimulator {
     this.removeRest(o);
     o.qty = qty;
     o.price = price;
-    this.execute(o, ts);
+    this.execute(o);
   }
 
   // ------------------------------------------------------------------ matching on arrival
 
-  /** A (new or re-priced) order meets the book at `ts`. */
-  private execute(o: SimOrder, ts: number): void {
+  /** A (new or re-priced) order meets the book at clock[0]. */
+  private execute(o: SimOrder): void {
     const inst = o.inst;
     const book = this.books[inst];
     const opp = -o.side as Side;
-    const limit = o.kind === OrderKind.Market || o.kind === OrderKind.Stop ? Number.NaN : o.price;
-    if (o.postOnly && this.wouldCross(o.side, limit, book)) {
-      this.finish(o, ts, DoneReason.Rejected, RefusalReason.PostOnlyWouldCross);
+    const isMarket = o.kind === OrderKind.Market || o.kind === OrderKind.Stop;
+    if (o.postOnly && this.wouldCross(o)) {
+      this.finish(o, DoneReason.Rejected, RefusalReason.PostOnlyWouldCross);
       return;
     }
-    if (o.tif === TimeInForce.Fok && o.kind === OrderKind.Limit && this.available(inst, opp, limit, book) < o.remaining) {
-      this.finish(o, ts, DoneReason.Rejected, RefusalReason.FokUnfilled);
+    if (o.tif === TimeInForce.Fok && o.kind === OrderKind.Limit && this.available(o, book) < o.remaining) {
+      this.finish(o, DoneReason.Rejected, RefusalReason.FokUnfilled);
       return;
     }
-    this.take(o, opp, limit, book, ts, Liquidity.Taker);
+    this.take(o, opp, book, Liquidity.Taker);
     if (o.state === ExchangeState.Done) return;
-    if (limit !== limit || o.tif !== TimeInForce.Gtc) {
-      this.finish(o, ts, DoneReason.Expired, RefusalReason.None);
+    if (isMarket || o.tif !== TimeInForce.Gtc) {
+      this.finish(o, DoneReason.Expired, RefusalReason.None);
       return;
     }
     // Join the back of the queue at our price.
     o.state = ExchangeState.Resting;
-    o.joinedAt = ts;
-    const visible = book.sizeAtPrice(o.side, o.price);
-    const ahead = visible - this.consumedAt(inst, o.side, o.price);
+    o.joinedAt = this.clock[0];
+    // At the touch (the usual case) the size comes from level 0: no price crosses a call.
+    const touch = this.touchOf(inst, o.side);
+    const visible = o.price === touch ? book.levelSize(o.side, 0) : book.sizeAtPrice(o.side, o.price);
+    const ahead = visible - (this.cN[inst] === 0 ? 0 : this.consumedAt(inst, o.side, o.price));
     o.ahead = ahead > 0 ? ahead : 0;
     o.pendingTrade = 0;
     this.addRest(o);
   }
 
-  private wouldCross(side: Side, limit: number, book: BookView): boolean {
+  /** The limit price an order takes liquidity within: NaN (none) for market orders and stops. */
+  private static limitOf(o: SimOrder): number {
+    return o.kind === OrderKind.Market || o.kind === OrderKind.Stop ? Number.NaN : o.price;
+  }
+
+  /** True when a post-only order would take liquidity on arrival (a market order always would). */
+  private wouldCross(o: SimOrder): boolean {
+    const limit = ExecutionSimulator.limitOf(o);
     if (limit !== limit) return true;
-    if (side === Side.Bid) {
-      const a = book.bestAsk();
+    if (o.side === Side.Bid) {
+      const a = this.touchOf(o.inst, Side.Ask);
       return a === a && limit >= a;
     }
-    const b = book.bestBid();
+    const b = this.touchOf(o.inst, Side.Bid);
     return b === b && limit <= b;
   }
 
-  /** Quantity available to take on side `opp` within `limit` (NaN = no limit), net of consumed. */
-  private available(inst: number, opp: Side, limit: number, book: BookView): number {
+  /** Quantity available to order `o` on the opposite side within its limit (if any), net of consumed. */
+  private available(o: SimOrder, book: BookView): number {
+    const inst = o.inst;
+    const opp = -o.side as Side;
+    const limit = ExecutionSimulator.limitOf(o);
     let total = 0;
     const n = book.levels(opp);
     for (let i = 0; i < n; i++) {
-      const p = book.levelPrice(opp, i);
+      const p = i === 0 ? this.touchOf(inst, opp) : book.levelPrice(opp, i);
       if (limit === limit && (opp === Side.Ask ? p > limit : p < limit)) break;
-      const avail = book.levelSize(opp, i) - this.consumedAt(inst, opp, p);
+      const avail = book.levelSize(opp, i) - (this.cN[inst] === 0 ? 0 : this.consumedAt(inst, opp, p));
       if (avail > 0) total += avail;
     }
     return total;
   }
 
   /**
-   * Walks side `opp` from the touch taking liquidity within `limit` (NaN = none). Taker fills are
-   * at the level's price; maker fills (our resting order crossed by a stranger) at our price.
+   * Walks side `opp` from the touch taking liquidity within the order's limit (none for market
+   * orders). Taker fills are at the level's price; maker fills (our resting order crossed by a
+   * stranger) at our price.
    */
-  private take(o: SimOrder, opp: Side, limit: number, book: BookView, ts: number, liq: Liquidity): void {
+  private take(o: SimOrder, opp: Side, book: BookView, liq: Liquidity): void {
     const inst = o.inst;
+    const limit = ExecutionSimulator.limitOf(o);
     const n = book.levels(opp);
     for (let i = 0; i < n && o.remaining > 0; i++) {
-      const p = book.levelPrice(opp, i);
+      // Level 0 is the touch: read from the registers (a price returned by a call may be boxed).
+      const p = i === 0 ? this.touchOf(inst, opp) : book.levelPrice(opp, i);
       if (limit === limit && (opp === Side.Ask ? p > limit : p < limit)) break;
-      const avail = book.levelSize(opp, i) - this.consumedAt(inst, opp, p);
+      const avail = book.levelSize(opp, i) - (this.cN[inst] === 0 ? 0 : this.consumedAt(inst, opp, p));
       if (avail <= 0) continue;
       const q = avail < o.remaining ? avail : o.remaining;
       this.consume(inst, opp, p, q);
-      this.fill(o, liq === Liquidity.Taker ? p : o.price, q, liq, ts);
+      this.fillPx[0] = liq === Liquidity.Taker ? p : o.price;
+      this.fill(o, q, liq);
     }
   }
 
-  private fill(o: SimOrder, price: number, qty: number, liq: Liquidity, ts: number): void {
+  /** A fill of `qty` at fillPx[0], at clock[0]. */
+  private fill(o: SimOrder, qty: number, liq: Liquidity): void {
     o.filled += qty;
-    this.listener.onExchangeFill(o, price, qty, liq, ts);
+    this.listener.onExchangeFill(o, qty, liq);
     if (o.remaining <= 0) {
       if (o.state === ExchangeState.Resting) this.dirty[o.inst] = 1;
-      this.finish(o, ts, DoneReason.Filled, RefusalReason.None);
+      this.finish(o, DoneReason.Filled, RefusalReason.None);
     }
   }
 
-  private finish(o: SimOrder, ts: number, reason: DoneReason, refusal: RefusalReason): void {
+  /** The order ends at clock[0]. */
+  private finish(o: SimOrder, reason: DoneReason, refusal: RefusalReason): void {
     if (o.state === ExchangeState.Resting || o.state === ExchangeState.Armed) this.dirty[o.inst] = 1;
     o.state = ExchangeState.Done;
-    this.listener.onExchangeDone(o, ts, reason, refusal);
+    this.listener.onExchangeDone(o, reason, refusal);
   }
 
   // ------------------------------------------------------------------ market events
@@ -376,6 +484,7 @@ export class ExecutionSimulator {
   beforeEvent(ev: MarketEvent, inst: number): void {
     const n = this.restN[inst];
     if (n === 0) return;
+    this.clock[0] = ev.ts;
     const k = ev.kind;
     const l3 = this.l3[inst];
     if (l3 !== null && ((k >= EventKind.Cancel && k <= EventKind.Execute) || k === EventKind.Fill)) {
@@ -420,7 +529,8 @@ export class ExecutionSimulator {
         if (side === Side.Bid ? o.price > price : o.price < price) {
           const q = o.remaining < pool ? o.remaining : pool;
           pool -= q;
-          this.fill(o, o.price, q, Liquidity.Maker, ev.ts);
+          this.fillPx[0] = o.price;
+          this.fill(o, q, Liquidity.Maker);
         }
       }
     }
@@ -448,7 +558,8 @@ export class ExecutionSimulator {
       } else if (isFill && pool > 0) {
         const q = o.remaining < pool ? o.remaining : pool;
         pool -= q;
-        this.fill(o, o.price, q, Liquidity.Maker, ev.ts);
+        this.fillPx[0] = o.price;
+        this.fill(o, q, Liquidity.Maker);
       }
     }
   }
@@ -474,14 +585,16 @@ export class ExecutionSimulator {
    * (stops trigger on prints).
    */
   afterEvent(ev: MarketEvent, inst: number, isPrint: boolean): void {
+    if (this.ownTouch) this.refreshTouch(inst);
     const n = this.restN[inst];
     if (n > 0) {
+      this.clock[0] = ev.ts;
       const k = ev.kind;
       const book = this.books[inst];
       if (this.l3[inst] === null && (k === EventKind.LevelUpdate || k === EventKind.LevelSnapshot)) this.l2Decreases(inst, book);
       if (k === EventKind.Trade) this.tradePrint(inst, ev);
       if (isPrint) this.triggerStops(inst, ev);
-      this.crossCheck(inst, book, ev);
+      this.crossCheck(inst, book);
       if (this.dirty[inst] === 1) this.compact(inst);
     }
     if (this.cN[inst] > 0) this.reconcileConsumed(inst);
@@ -526,7 +639,8 @@ export class ExecutionSimulator {
       if (o.side === Side.Bid ? o.price > price : o.price < price) {
         const q = o.remaining < pool ? o.remaining : pool;
         pool -= q;
-        this.fill(o, o.price, q, Liquidity.Maker, ev.ts);
+        this.fillPx[0] = o.price;
+        this.fill(o, q, Liquidity.Maker);
       }
     }
     let takenHere = 0;
@@ -545,14 +659,14 @@ export class ExecutionSimulator {
         if (q > pool) q = pool;
         pool -= q;
         takenHere += q;
-        this.fill(o, o.price, q, Liquidity.Maker, ev.ts);
+        this.fillPx[0] = o.price;
+        this.fill(o, q, Liquidity.Maker);
       }
     }
   }
 
   private triggerStops(inst: number, ev: MarketEvent): void {
     const price = ev.price;
-    const ts = ev.ts;
     const list = this.rest[inst];
     let n = this.restN[inst];
     for (let i = 0; i < n; i++) {
@@ -563,35 +677,54 @@ export class ExecutionSimulator {
         // market order, or a GTC limit at its limit price.
         list.copyWithin(i, i + 1, this.restN[inst]);
         this.restN[inst]--;
+        this.restStale[inst] = 1;
         n--;
         i--;
         o.state = ExchangeState.InFlight;
         o.kind = o.kind === OrderKind.StopLimit ? OrderKind.Limit : OrderKind.Market;
         o.tif = TimeInForce.Gtc;
-        this.execute(o, ts);
+        this.execute(o);
       }
     }
   }
 
   /** Strangers' orders now crossing one of our resting orders fill it as maker. */
-  private crossCheck(inst: number, book: BookView, ev: MarketEvent): void {
+  private crossCheck(inst: number, book: BookView): void {
     const list = this.rest[inst];
     const n = this.restN[inst];
-    const tb = this.touchBid;
-    const ta = this.touchAsk;
-    const bid = tb !== null ? tb[inst] : book.bestBid();
-    const ask = ta !== null ? ta[inst] : book.bestAsk();
-    const ts = ev.ts;
+    const bid = this.touchBid[inst];
+    const ask = this.touchAsk[inst];
+    if (this.restStale[inst] === 1) this.refreshRestExtremes(inst);
+    // Neither side crosses any resting order (NaN compares false): nothing to do.
+    if (!(ask <= this.restBidMax[inst]) && !(bid >= this.restAskMin[inst])) return;
     for (let i = 0; i < n; i++) {
       const o = this.pool.orders[list[i]];
       if (o.state !== ExchangeState.Resting) continue;
       if (o.side === Side.Bid ? ask === ask && ask <= o.price : bid === bid && bid >= o.price) {
-        this.take(o, -o.side as Side, o.price, book, ts, Liquidity.Maker);
+        this.take(o, -o.side as Side, book, Liquidity.Maker);
       }
     }
   }
 
   // ------------------------------------------------------------------ resting lists
+
+  /** Recomputes the highest resting bid / lowest resting ask of an instrument. */
+  private refreshRestExtremes(inst: number): void {
+    const list = this.rest[inst];
+    const n = this.restN[inst];
+    let hi = Number.NEGATIVE_INFINITY;
+    let lo = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < n; i++) {
+      const o = this.pool.orders[list[i]];
+      if (o.state !== ExchangeState.Resting) continue;
+      if (o.side === Side.Bid) {
+        if (o.price > hi) hi = o.price;
+      } else if (o.price < lo) lo = o.price;
+    }
+    this.restBidMax[inst] = hi;
+    this.restAskMin[inst] = lo;
+    this.restStale[inst] = 0;
+  }
 
   private addRest(o: SimOrder): void {
     const inst = o.inst;
@@ -602,6 +735,7 @@ export class ExecutionSimulator {
       this.rest[inst] = list = bigger;
     }
     list[this.restN[inst]++] = o.slot;
+    this.restStale[inst] = 1;
   }
 
   /** Takes an order out of its instrument's list now (outside the per-event loops). */
@@ -618,6 +752,7 @@ export class ExecutionSimulator {
       }
     }
     o.state = ExchangeState.InFlight;
+    this.restStale[inst] = 1;
   }
 
   /** Drops finished / non-resting orders from the instrument's list, keeping arrival order. */
@@ -631,6 +766,7 @@ export class ExecutionSimulator {
     }
     this.restN[inst] = w;
     this.dirty[inst] = 0;
+    this.restStale[inst] = 1;
   }
 
   /** Call after a batch of messages so finished orders leave the lists (cheap when clean). */
@@ -713,7 +849,8 @@ export class ExecutionSimulator {
     const n = this.cN[inst];
     let w = 0;
     for (let i = 0; i < n; i++) {
-      const visible = book.sizeAtPrice(ss[i] as Side, ps[i]);
+      const side = ss[i] as Side;
+      const visible = ps[i] === this.touchOf(inst, side) ? book.levelSize(side, 0) : book.sizeAtPrice(side, ps[i]);
       if (visible <= 0) continue;
       ps[w] = ps[i];
       ss[w] = ss[i];

@@ -38,8 +38,21 @@ export class TimeHeap {
     return this.n === 0 ? -1 : this.item[0];
   }
 
+  /**
+   * [0] = the time `pushIn` queues at. Per-event callers write it and call pushIn: a double passed
+   * to a call V8 does not inline is boxed (allocated); a typed-array slot never is.
+   */
+  readonly inTime = new Float64Array(1);
+
   /** Queues `payload` at `time`. */
   push(time: number, payload: number): void {
+    this.inTime[0] = time;
+    this.pushIn(payload);
+  }
+
+  /** Queues `payload` at the time in inTime[0]. */
+  pushIn(payload: number): void {
+    const time = this.inTime[0];
     if (this.n === this.item.length) this.grow();
     let i = this.n++;
     const s = this.counter++;

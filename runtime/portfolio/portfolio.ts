@@ -21,6 +21,18 @@ import type { InstrumentInfo } from "../events.js";
 const MAX_EXACT = 9007199254740991;
 
 /** Per-instrument account of the simulated fills. */
+/** One fill as applyFillRecord reads it (the engine's recorder FillRecord has these fields). */
+export interface PortfolioFill {
+  instrument: number;
+  /** 1 buy, -1 sell. */
+  side: number;
+  qty: number;
+  /** Fixed-point price. */
+  price: number;
+  /** Fee in currency (negative: rebate). */
+  fee: number;
+}
+
 export class Portfolio {
   /** Number of instruments. */
   readonly count: number;
@@ -84,7 +96,29 @@ export class Portfolio {
    * Returns the realized P&L of this fill in internal units.
    */
   applyFill(inst: number, side: number, qty: number, price: number, fee: number): number {
-    const u = price / this.unit[inst];
+    const f = this.scratch;
+    f.instrument = inst;
+    f.side = side;
+    f.qty = qty;
+    f.price = price;
+    f.fee = fee;
+    this.applyFillRecord(f);
+    return this.lastRealized[0];
+  }
+
+  private readonly scratch: PortfolioFill = { instrument: 0, side: 1, qty: 0, price: Number.NaN, fee: Number.NaN };
+  /** [0] = realized P&L (internal units) of the last fill applied. */
+  readonly lastRealized = new Float64Array(1);
+  // [0] = the lot price pushLot adds (a register: no double crosses the call).
+  private readonly lotIn = new Float64Array(1);
+
+  /** applyFill from a record (the per-fill form: no double crosses a call); realized P&L in lastRealized[0]. */
+  applyFillRecord(f: PortfolioFill): void {
+    const inst = f.instrument;
+    const side = f.side;
+    const qty = f.qty;
+    const fee = f.fee;
+    const u = f.price / this.unit[inst];
     if (u !== Math.round(u)) this.inexact = true;
     const signed = side * qty;
     this.cashUnits[inst] -= signed * u;
@@ -113,7 +147,10 @@ export class Portfolio {
         }
       }
     }
-    if (rest !== 0) this.pushLot(inst, u, rest);
+    if (rest !== 0) {
+      this.lotIn[0] = u;
+      this.pushLot(inst, rest);
+    }
     this.position[inst] = pos + signed;
     this.realizedUnits[inst] += realized;
     if (
@@ -123,7 +160,7 @@ export class Portfolio {
     ) {
       this.inexact = true;
     }
-    return realized;
+    this.lastRealized[0] = realized;
   }
 
   /** Sets the mark price (fixed point) used for unrealized P&L; NaN is ignored. */
@@ -195,7 +232,9 @@ export class Portfolio {
     return s;
   }
 
-  private pushLot(inst: number, u: number, signedQty: number): void {
+  /** Opens a lot of `signedQty` at the price in lotIn[0]. */
+  private pushLot(inst: number, signedQty: number): void {
+    const u = this.lotIn[0];
     let prices = this.lotPrice[inst];
     let qtys = this.lotQty[inst];
     let cap = prices.length;

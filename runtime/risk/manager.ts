@@ -29,6 +29,27 @@ export interface RiskState {
   openOrderCount(): number;
 }
 
+/**
+ * One order to check, as a reused record (the engine fills one per run): per-order callers pass it
+ * instead of eleven arguments, five of them doubles that V8 would box when the call is not inlined.
+ */
+export class RiskRequest {
+  inst = 0;
+  side: Side = Side.Bid;
+  qty = 0;
+  /** Limit price (fixed point), NaN for market orders. */
+  price = Number.NaN;
+  /** Remaining qty of the order this one replaces (0 for a new order). */
+  replacedQty = 0;
+  /** False for a replacement (quote side, modify). */
+  isNew = true;
+  /** Strategy time (ns). */
+  now = Number.NaN;
+  bestBid = Number.NaN;
+  bestAsk = Number.NaN;
+  tick = Number.NaN;
+}
+
 /** Pre-trade checks with refusal counters. */
 export class RiskManager {
   private readonly maxPosition: number;
@@ -91,11 +112,30 @@ export class RiskManager {
     bestAsk: number,
     tick: number,
   ): RefusalReason {
-    const r = this.evaluate(state, inst, side, qty, price, replacedQty, isNew, now, bestBid, bestAsk, tick);
+    const rq = this.scratch;
+    rq.inst = inst;
+    rq.side = side;
+    rq.qty = qty;
+    rq.price = price;
+    rq.replacedQty = replacedQty;
+    rq.isNew = isNew;
+    rq.now = now;
+    rq.bestBid = bestBid;
+    rq.bestAsk = bestAsk;
+    rq.tick = tick;
+    return this.check(state, rq);
+  }
+
+  private readonly scratch = new RiskRequest();
+
+  /** checkOrder from a request record (the per-order form: nothing is boxed). */
+  check(state: RiskState, rq: RiskRequest): RefusalReason {
+    const r = this.evaluate(state, rq);
     if (r !== RefusalReason.None) {
       this.refusals[r]++;
       return r;
     }
+    const now = rq.now;
     if (this.rateCount > 0) {
       const cap = this.sendTimes.length;
       if (this.sendN < cap) {
@@ -114,19 +154,12 @@ export class RiskManager {
     this.refusals[reason]++;
   }
 
-  private evaluate(
-    state: RiskState,
-    inst: number,
-    side: Side,
-    qty: number,
-    price: number,
-    replacedQty: number,
-    isNew: boolean,
-    now: number,
-    bestBid: number,
-    bestAsk: number,
-    tick: number,
-  ): RefusalReason {
+  private evaluate(state: RiskState, rq: RiskRequest): RefusalReason {
+    const inst = rq.inst;
+    const side = rq.side;
+    const qty = rq.qty;
+    const price = rq.price;
+    const replacedQty = rq.replacedQty;
     if (this.halted) return RefusalReason.Halted;
     if (qty > this.maxOrderQty) return RefusalReason.MaxOrderQty;
     const mp = this.maxPosition;
@@ -138,9 +171,12 @@ export class RiskManager {
         return RefusalReason.MaxPosition;
       }
     }
-    if (isNew && state.openOrderCount() + 1 > this.maxOpenOrders) return RefusalReason.MaxOpenOrders;
+    if (rq.isNew && state.openOrderCount() + 1 > this.maxOpenOrders) return RefusalReason.MaxOpenOrders;
     const band = this.priceBandTicks;
     if (band === band && price === price) {
+      const bestBid = rq.bestBid;
+      const bestAsk = rq.bestAsk;
+      const tick = rq.tick;
       if (side === Side.Bid) {
         if (bestAsk === bestAsk && price > bestAsk + band * tick) return RefusalReason.PriceBand;
       } else if (bestBid === bestBid && price < bestBid - band * tick) {
@@ -149,7 +185,7 @@ export class RiskManager {
     }
     if (this.rateCount > 0 && this.sendN === this.rateCount) {
       // The oldest of the last `count` sends must have left the window (now - windowNs, now].
-      if (now - this.sendTimes[this.sendHead] < this.rateWindow) return RefusalReason.MaxOrderRate;
+      if (rq.now - this.sendTimes[this.sendHead] < this.rateWindow) return RefusalReason.MaxOrderRate;
     }
     return RefusalReason.None;
   }

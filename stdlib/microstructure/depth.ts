@@ -23,8 +23,8 @@ export class BookImbalance extends BookOperator {
     this.levels = checkLevels(levels);
   }
 
-  /** Reads the book after a change. */
-  update(book: BookView, _ts: number): void {
+  /** Reads the book after a change (`ts` is not used: the value depends on the book only). */
+  update(book: BookView, _ts = 0): void {
     let b = 0;
     let a = 0;
     const nb = Math.min(this.levels, book.levels(Side.Bid));
@@ -49,8 +49,8 @@ export class BookPressure extends BookOperator {
     for (let i = 0; i < this.levels; i++) this.weights[i] = 1 / (i + 1);
   }
 
-  /** Reads the book after a change. */
-  update(book: BookView, _ts: number): void {
+  /** Reads the book after a change (`ts` is not used: the value depends on the book only). */
+  update(book: BookView, _ts = 0): void {
     let b = 0;
     let a = 0;
     const w = this.weights;
@@ -79,8 +79,8 @@ export class BookDepth extends BookOperator {
     this.side = side;
   }
 
-  /** Reads the book after a change. */
-  update(book: BookView, _ts: number): void {
+  /** Reads the book after a change (`ts` is not used: the value depends on the book only). */
+  update(book: BookView, _ts = 0): void {
     let total = 0;
     if (this.side !== Side.Ask) {
       const nb = Math.min(this.levels, book.levels(Side.Bid));

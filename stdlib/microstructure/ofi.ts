@@ -71,6 +71,8 @@ export class OrderFlowImbalance {
   private readonly terms: Float64Array;
   private sum = 0;
   private seen = 0;
+  /** Slot of the oldest term (= seen mod window, kept without a division). */
+  private slot = 0;
 
   constructor(inst: InstrumentInfo, window = 1) {
     if (!(window >= 1) || !Number.isInteger(window)) {
@@ -83,11 +85,12 @@ export class OrderFlowImbalance {
   }
 
   /** Reads the book after a change. */
-  update(book: BookView, _ts: number): void {
+  update(book: BookView, _ts = 0): void {
     const e = this.state.next(book);
-    const slot = this.seen % this.window;
+    const slot = this.slot;
     this.sum += e - this.terms[slot];
     this.terms[slot] = e;
+    this.slot = slot + 1 === this.window ? 0 : slot + 1;
     this.seen++;
     if (this.seen > this.window) this.ready = true;
     if (this.ready) this.value = this.sum;
@@ -101,6 +104,7 @@ export class OrderFlowImbalance {
     this.terms.fill(0);
     this.sum = 0;
     this.seen = 0;
+    this.slot = 0;
   }
 }
 

@@ -55,7 +55,7 @@ export class BookQueuePosition {
   }
 
   /** Reads the queue after a book change. */
-  update(_book: BookView, _ts: number): void {
+  update(_book: BookView, _ts = 0): void {
     this.value = this.queue.queueAhead(this.inst.index, this.side);
     this.ready = true;
   }

@@ -32,8 +32,8 @@ export abstract class BookOperator {
 
 /** `book.best_bid(inst)`: best bid in currency units, NaN when the bid side is empty. */
 export class BookBestBid extends BookOperator {
-  /** Reads the book after a change. */
-  update(book: BookView, _ts: number): void {
+  /** Reads the book after a change (`ts` is not used: the value depends on the book only). */
+  update(book: BookView, _ts = 0): void {
     this.value = book.bestBid() * this.scale;
     this.ready = true;
   }
@@ -41,8 +41,8 @@ export class BookBestBid extends BookOperator {
 
 /** `book.best_ask(inst)`: best ask in currency units, NaN when the ask side is empty. */
 export class BookBestAsk extends BookOperator {
-  /** Reads the book after a change. */
-  update(book: BookView, _ts: number): void {
+  /** Reads the book after a change (`ts` is not used: the value depends on the book only). */
+  update(book: BookView, _ts = 0): void {
     this.value = book.bestAsk() * this.scale;
     this.ready = true;
   }
@@ -50,8 +50,8 @@ export class BookBestAsk extends BookOperator {
 
 /** `book.bid_size(inst)`: quantity at the best bid, 0 when the side is empty. */
 export class BookBidSize extends BookOperator {
-  /** Reads the book after a change. */
-  update(book: BookView, _ts: number): void {
+  /** Reads the book after a change (`ts` is not used: the value depends on the book only). */
+  update(book: BookView, _ts = 0): void {
     this.value = book.levelSize(Side.Bid, 0);
     this.ready = true;
   }
@@ -59,8 +59,8 @@ export class BookBidSize extends BookOperator {
 
 /** `book.ask_size(inst)`: quantity at the best ask, 0 when the side is empty. */
 export class BookAskSize extends BookOperator {
-  /** Reads the book after a change. */
-  update(book: BookView, _ts: number): void {
+  /** Reads the book after a change (`ts` is not used: the value depends on the book only). */
+  update(book: BookView, _ts = 0): void {
     this.value = book.levelSize(Side.Ask, 0);
     this.ready = true;
   }
@@ -68,8 +68,8 @@ export class BookAskSize extends BookOperator {
 
 /** `book.mid(inst)`: (bid + ask) / 2 in currency units, NaN when a side is empty. */
 export class BookMid extends BookOperator {
-  /** Reads the book after a change. */
-  update(book: BookView, _ts: number): void {
+  /** Reads the book after a change (`ts` is not used: the value depends on the book only). */
+  update(book: BookView, _ts = 0): void {
     this.value = (book.bestBid() + book.bestAsk()) * 0.5 * this.scale;
     this.ready = true;
   }
@@ -77,8 +77,8 @@ export class BookMid extends BookOperator {
 
 /** `book.microprice(inst)`: size-weighted mid, leaning towards the thinner side. */
 export class BookMicroprice extends BookOperator {
-  /** Reads the book after a change. */
-  update(book: BookView, _ts: number): void {
+  /** Reads the book after a change (`ts` is not used: the value depends on the book only). */
+  update(book: BookView, _ts = 0): void {
     const bid = book.bestBid();
     const ask = book.bestAsk();
     const bs = book.levelSize(Side.Bid, 0);
@@ -92,8 +92,8 @@ export class BookMicroprice extends BookOperator {
 
 /** `book.spread(inst)`: ask − bid in currency units, NaN when a side is empty. */
 export class BookSpread extends BookOperator {
-  /** Reads the book after a change. */
-  update(book: BookView, _ts: number): void {
+  /** Reads the book after a change (`ts` is not used: the value depends on the book only). */
+  update(book: BookView, _ts = 0): void {
     this.value = (book.bestAsk() - book.bestBid()) * this.scale;
     this.ready = true;
   }
@@ -101,8 +101,8 @@ export class BookSpread extends BookOperator {
 
 /** `book.spread_bps(inst)`: 10⁴ · (ask − bid) / mid, NaN when a side is empty. */
 export class BookSpreadBps extends BookOperator {
-  /** Reads the book after a change. */
-  update(book: BookView, _ts: number): void {
+  /** Reads the book after a change (`ts` is not used: the value depends on the book only). */
+  update(book: BookView, _ts = 0): void {
     const bid = book.bestBid();
     const ask = book.bestAsk();
     this.value = (2e4 * (ask - bid)) / (ask + bid);

@@ -19,8 +19,11 @@
  *  FIFO: 1 lot held 1400 ns, 1 lot 2400 ns, 2 lots 800 ns → (1400 + 2400 + 1600) / 4 = 1350 ns.
  */
 import { describe, expect, it } from "vitest";
+import { annualization, gridReturnStats, MIN_RATIO_SPAN_NS, MIN_RETURN_SPAN_NS } from "../../runtime/analytics/metrics.js";
 import { FillCol, TradeCol } from "../../runtime/analytics/recorder.js";
+import { annualizedText } from "../../runtime/analytics/summary.js";
 import { handScenario, runScript, testInstrument } from "./scenario.js";
+import type { Step } from "./scenario.js";
 
 const YEAR_NS = 365.25 * 86_400e9;
 
@@ -104,7 +107,7 @@ describe("metrics against a hand ledger", () => {
     expect(m.recoveryFactor).toBeCloseTo(3.9 / 8, 9);
   });
 
-  it("Sharpe, Sortino, annualised return and Calmar from the 4 grid returns", () => {
+  it("the 4 grid returns give Sharpe and Sortino; a 3.5 us run is too short to annualise them", () => {
     const r = [3 / 10_000, -8 / 10_003, 4.5 / 9995, 4.4 / 9999.5];
     const mean = r.reduce((a, b) => a + b) / 4;
     const sd = Math.sqrt(r.reduce((a, b) => a + (b - mean) ** 2, 0) / 3);
@@ -112,10 +115,20 @@ describe("metrics against a hand ledger", () => {
     const ppy = YEAR_NS / 1000;
     expect(report.sampling.periods).toBe(4);
     expect(report.sampling.periodsPerYear).toBe(ppy);
-    expectRel(m.sharpe, (mean / sd) * Math.sqrt(ppy));
-    expectRel(m.sortino, (mean / down) * Math.sqrt(ppy));
-    expectRel(m.annualizedReturnPct, (0.039 * ppy) / 4);
-    expectRel(m.calmar, (0.039 * ppy) / 4 / ((8 / 10_003) * 100));
+    // The grid statistics themselves (what an annualised Sharpe would be built from):
+    const samples = rec.samples;
+    const col = (c: number) => Array.from({ length: samples.rows }, (_, i) => samples.data[i * samples.width + c]!);
+    const g = gridReturnStats(col(0), col(1), col(2), 0, samples.rows - 1, 1000, ppy);
+    expectRel(g.sharpe, (mean / sd) * Math.sqrt(ppy));
+    expectRel(g.sortino, (mean / down) * Math.sqrt(ppy));
+    // ... but 4 us of returns extrapolated to a year mean nothing: null, with the reason stated.
+    expect(m.sharpe).toBeNull();
+    expect(m.sortino).toBeNull();
+    expect(m.annualizedReturnPct).toBeNull();
+    expect(m.calmar).toBeNull();
+    expect(m.returnPct).toBeCloseTo(0.039, 9);
+    expect((report.assumptions.notes ?? []).join("\n")).toContain("Sharpe, Sortino, annualised return and Calmar are not meaningful for this run and reported as null: the returns after the warm-up span 4us");
+    expect(report.sampling.method).toContain("at least 30 days (Sharpe, Sortino) and 1 year (annualised return, Calmar");
   });
 
   it("orders, fills, queue time, turnover, exposure, refusals", () => {
@@ -225,5 +238,56 @@ describe("losing trades and profit factor", () => {
     // win, loss, scratch: runs of one each.
     expect(m.maxConsecutiveWins).toBe(1);
     expect(m.maxConsecutiveLosses).toBe(1);
+  });
+});
+
+describe("annualised metrics need a long enough span", () => {
+  const DAY = 86_400e9;
+  /** A long position marked once a day for `days` days (daily equity grid). */
+  function daily(days: number) {
+    const steps: Step[] = [
+      { ts: 0, kind: "mark", px: 10_000 },
+      { ts: 1, kind: "order", side: 1, type: 0, px: Number.NaN, qty: 1 },
+      { ts: 2, kind: "fill", side: 1, px: 10_000, qty: 1, fee: 0, ref: 1 },
+    ];
+    for (let d = 1; d <= days; d++) steps.push({ ts: d * DAY + 3, kind: "mark", px: 10_000 + Math.round(300 * Math.sin(d)) + 2 * d });
+    return runScript(steps, { instruments: [testInstrument()], initialCapital: 10_000, sampleIntervalNs: DAY }, days * DAY + 4);
+  }
+
+  it("the verdict: 30 days for Sharpe and Sortino, one year for the annualised return and Calmar", () => {
+    expect(annualization(29, DAY)).toEqual({ spanNs: 29 * DAY, ratios: false, returns: false });
+    expect(annualization(30, DAY)).toEqual({ spanNs: 30 * DAY, ratios: true, returns: false });
+    expect(annualization(365, DAY).returns).toBe(false);
+    expect(annualization(366, DAY)).toEqual({ spanNs: 366 * DAY, ratios: true, returns: true });
+    expect(MIN_RATIO_SPAN_NS).toBe(30 * DAY);
+    expect(MIN_RETURN_SPAN_NS).toBe(365.25 * DAY);
+  });
+
+  it("60 days: Sharpe and Sortino annualised, the return and Calmar not (n/a in the summary)", () => {
+    const { report, rec } = daily(60);
+    const m = report.metrics;
+    const samples = rec.samples;
+    const col = (c: number) => Array.from({ length: samples.rows }, (_, i) => samples.data[i * samples.width + c]!);
+    const g = gridReturnStats(col(0), col(1), col(2), 0, samples.rows - 1, DAY, 365.25);
+    expect(report.sampling.periods).toBeGreaterThanOrEqual(60);
+    expectRel(m.sharpe, g.sharpe!);
+    expectRel(m.sortino, g.sortino!);
+    expect(m.annualizedReturnPct).toBeNull();
+    expect(m.calmar).toBeNull();
+    expect(annualizedText(report, "ratio", "1.23")).toBe("1.23");
+    expect(annualizedText(report, "return", "—")).toMatch(/^n\/a \(span 6\dd \d+h < 1 year\)$/);
+    expect((report.assumptions.notes ?? []).join("\n")).toContain("Annualised return and Calmar are not meaningful for this run");
+  });
+
+  it("400 days: every annualised metric, from the daily grid", () => {
+    const { report } = daily(400);
+    const m = report.metrics;
+    const n = report.sampling.periods;
+    expect(n).toBeGreaterThanOrEqual(400);
+    expect(m.sharpe).not.toBeNull();
+    expectRel(m.annualizedReturnPct, (m.returnPct! * 365.25) / n);
+    expectRel(m.calmar, m.annualizedReturnPct! / m.maxDrawdownPct);
+    expect((report.assumptions.notes ?? []).join("\n")).not.toContain("not meaningful");
+    expect(annualizedText(report, "return", "12.00%")).toBe("12.00%");
   });
 });

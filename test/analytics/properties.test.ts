@@ -131,3 +131,55 @@ describe("metric functions vs brute force", () => {
     );
   });
 });
+
+describe("fill ratio", () => {
+  // An order: initial qty, then actions in time order: a modify raising its total, or a fill no
+  // larger than what is still open (the exchange never fills more than the current total).
+  const orderArb = fc.record({
+    qty: fc.integer({ min: 1, max: 5 }),
+    actions: fc.array(fc.record({ raise: fc.boolean(), n: fc.integer({ min: 1, max: 4 }) }), { maxLength: 6 }),
+  });
+
+  it("is filled / submitted quantity of the orders sent after the warm-up, within [0, 100]", () => {
+    fc.assert(
+      fc.property(fc.array(orderArb, { minLength: 1, maxLength: 12 }), fc.nat(12), (orders, readyAt) => {
+        const steps: Step[] = [{ ts: 0, kind: "mark", px: 10_000 }];
+        let ts = 0;
+        let submitted = 0;
+        let filled = 0;
+        orders.forEach((o, k) => {
+          const ref = k + 1;
+          if (k === readyAt) steps.push({ ts: ++ts, kind: "ready" });
+          const counted = k >= readyAt;
+          steps.push({ ts: ++ts, kind: "order", side: 1, type: 1, px: 10_000, qty: o.qty, ref });
+          let total = o.qty;
+          let done = 0;
+          if (counted) submitted += o.qty;
+          for (const a of o.actions) {
+            if (a.raise) {
+              total += a.n;
+              steps.push({ ts: ++ts, kind: "raise", ref, add: a.n });
+              if (counted) submitted += a.n;
+            } else if (done < total) {
+              const q = Math.min(a.n, total - done);
+              done += q;
+              steps.push({ ts: ++ts, kind: "fill", side: 1, px: 10_000, qty: q, fee: 0, ref });
+              if (counted) filled += q;
+            }
+          }
+        });
+        const { report } = runScript(steps, { instruments: [testInstrument()], initialCapital: 1e6, sampleIntervalNs: 1000, hasWarmup: true }, ts + 1);
+        const m = report.metrics;
+        if (submitted === 0) {
+          expect(m.fillRatioPct).toBeNull();
+          return;
+        }
+        expect(m.orderedQty).toBe(submitted);
+        expect(m.fillRatioPct).toBeCloseTo((filled / submitted) * 100, 9);
+        expect(m.fillRatioPct!).toBeGreaterThanOrEqual(0);
+        expect(m.fillRatioPct!).toBeLessThanOrEqual(100);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -11,7 +11,10 @@ import type { BacktestReport } from "../../runtime/analytics/types.js";
 /** One scripted step. */
 export type Step =
   | { ts: number; kind: "mark"; inst?: number; px: number }
-  | { ts: number; kind: "order"; inst?: number; side: 1 | -1; type: number; px: number; qty: number }
+  /** An order; `ref` defaults to the next number of a run-wide counter (1, 2, ...), as the engine's refs. */
+  | { ts: number; kind: "order"; inst?: number; side: 1 | -1; type: number; px: number; qty: number; ref?: number }
+  /** A modify raised order `ref`'s total quantity above its largest earlier total by `add`. */
+  | { ts: number; kind: "raise"; ref: number; add: number }
   | { ts: number; kind: "cancel"; inst?: number; ref: number }
   | { ts: number; kind: "refuse"; code: number }
   | { ts: number; kind: "fill"; inst?: number; side: 1 | -1; px: number; qty: number; fee: number; maker?: boolean; queueNs?: number; ref?: number }
@@ -64,6 +67,7 @@ export function runScript(
     ...opts,
   });
   const ledger = new NaiveLedger(opts.initialCapital, opts.instruments);
+  let nextRef = 1;
   for (const s of steps) {
     if (rec.needsSample(s.ts)) rec.onSample(s.ts, ledger.equity());
     const inst = "inst" in s && s.inst !== undefined ? s.inst : 0;
@@ -73,7 +77,11 @@ export function runScript(
         rec.onMark(s.ts, inst, s.px);
         break;
       case "order":
-        rec.onOrder(s.ts, inst, s.side, s.type, s.px, s.qty);
+        rec.onOrder(s.ts, inst, s.side, s.type, s.px, s.qty, s.ref ?? nextRef);
+        nextRef = (s.ref ?? nextRef) + 1;
+        break;
+      case "raise":
+        rec.onOrderQtyRaised(s.ref, s.add);
         break;
       case "cancel":
         rec.onCancel(s.ts, inst, s.ref);
@@ -101,17 +109,17 @@ export function runScript(
 export function handScenario(): Step[] {
   return [
     { ts: 0, kind: "mark", px: 10000 },
-    { ts: 50, kind: "order", side: 1, type: 0, px: Number.NaN, qty: 2 },
-    { ts: 100, kind: "fill", side: 1, px: 10000, qty: 2, fee: 1 },
+    { ts: 50, kind: "order", side: 1, type: 0, px: Number.NaN, qty: 2, ref: 1 },
+    { ts: 100, kind: "fill", side: 1, px: 10000, qty: 2, fee: 1, ref: 1 },
     { ts: 500, kind: "mark", px: 10100 },
     { ts: 1200, kind: "mark", px: 9900 },
-    { ts: 1400, kind: "order", side: -1, type: 0, px: Number.NaN, qty: 1 },
-    { ts: 1500, kind: "fill", side: -1, px: 9950, qty: 1, fee: 1 },
+    { ts: 1400, kind: "order", side: -1, type: 0, px: Number.NaN, qty: 1, ref: 2 },
+    { ts: 1500, kind: "fill", side: -1, px: 9950, qty: 1, fee: 1, ref: 2 },
     { ts: 1600, kind: "refuse", code: 0 },
     { ts: 2100, kind: "mark", px: 10200 },
-    { ts: 2400, kind: "order", side: -1, type: 0, px: Number.NaN, qty: 3 },
-    { ts: 2500, kind: "fill", side: -1, px: 10200, qty: 3, fee: 1.5 },
-    { ts: 2600, kind: "order", side: 1, type: 1, px: 10100, qty: 4 },
+    { ts: 2400, kind: "order", side: -1, type: 0, px: Number.NaN, qty: 3, ref: 3 },
+    { ts: 2500, kind: "fill", side: -1, px: 10200, qty: 3, fee: 1.5, ref: 3 },
+    { ts: 2600, kind: "order", side: 1, type: 1, px: 10100, qty: 4, ref: 7 },
     { ts: 2700, kind: "record", series: 0, value: 1.5 },
     { ts: 3300, kind: "fill", side: 1, px: 10100, qty: 2, fee: -0.4, maker: true, queueNs: 700, ref: 7 },
     { ts: 3400, kind: "cancel", ref: 7 },

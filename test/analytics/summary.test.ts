@@ -33,7 +33,7 @@ describe("console summary", () => {
     expect(row("Round trips")).toBe("2");
     expect(row("Hit rate")).toBe("100.0%");
     expect(row("Profit factor")).toBe("—");
-    expect(row("Fill ratio (filled / ordered qty)")).toBe("80.0%");
+    expect(row("Fill ratio (filled / submitted qty)")).toBe("80.0%");
     expect(row("Average time in queue")).toBe("700ns");
     expect(row("Fees paid / rebates")).toBe("3.50 / 0.40");
     expect(row("Refusals")).toBe("1 (max_position 1)");

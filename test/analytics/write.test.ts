@@ -49,9 +49,9 @@ describe("output files", () => {
     );
     expect(readFileSync(join(out, "fills.csv"), "utf8")).toBe(
       "time,ts_ns,symbol,side,price,qty,fee,liquidity,order_ref,queue_time_ns,position_after,warmup\n" +
-        '2023-11-14T22:13:20.000000100Z,100,"TEST,1",buy,100,2,1,taker,0,,2,0\n' +
-        '2023-11-14T22:13:20.000001500Z,1500,"TEST,1",sell,99.5,1,1,taker,0,,1,0\n' +
-        '2023-11-14T22:13:20.000002500Z,2500,"TEST,1",sell,102,3,1.5,taker,0,,-2,0\n' +
+        '2023-11-14T22:13:20.000000100Z,100,"TEST,1",buy,100,2,1,taker,1,,2,0\n' +
+        '2023-11-14T22:13:20.000001500Z,1500,"TEST,1",sell,99.5,1,1,taker,2,,1,0\n' +
+        '2023-11-14T22:13:20.000002500Z,2500,"TEST,1",sell,102,3,1.5,taker,3,,-2,0\n' +
         '2023-11-14T22:13:20.000003300Z,3300,"TEST,1",buy,101,2,-0.4,maker,7,700,0,0\n',
     );
     expect(readFileSync(join(out, "equity.csv"), "utf8")).toBe(

@@ -8,7 +8,7 @@ import { ScriptedSource } from "../../runtime/engine/scripted-source.js";
 import { FillCol } from "../../runtime/analytics/recorder.js";
 import { openSynth } from "../../runtime/data/synth.js";
 import MarketMaker from "../../examples/strategies-ts/market-maker.js";
-import { add, baseBook, cancel, INST, runScript, ScriptStrategy, trade } from "./helpers.js";
+import { add, baseBook, cancel, exec, INST, runScript, ScriptStrategy, trade } from "./helpers.js";
 import { TimeInForce } from "../../runtime/engine/strategy.js";
 
 function mmRun(seed: number, events = 60_000) {
@@ -143,6 +143,67 @@ describe("sources, bars, timers", () => {
   it("a declared instrument missing from the data is a clear error naming what the data has", () => {
     const s = new ScriptStrategy({}, {}, ["ESZ4", "NQZ4"]);
     expect(() => runBacktest({ sources: [new ScriptedSource([INST], baseBook())], strategy: s })).toThrow(/"ESZ4".*not in the data; the data has: TEST/);
+  });
+});
+
+describe("fill ratio", () => {
+  it("counts what a modify added: a quote partly filled, then re-sized, fills 5 of 5 submitted (not 5 of 3)", () => {
+    const { result, strategy } = runScript(
+      [
+        ...baseBook(),
+        add(5, 95, Side.Ask, 10500, 1), // the strategy quotes here
+        add(100, 91, Side.Bid, 9900, 10), // behind our bid
+        exec(200, 91, 2), // the aggressor reached our place first: we fill 2 of 3
+        add(300, 96, Side.Ask, 10600, 1), // the strategy re-quotes here
+        add(350, 92, Side.Bid, 9900, 10), // behind our re-sized bid (a size increase loses priority)
+        exec(400, 92, 5), // fills our remaining 3
+        add(500, 93, Side.Bid, 9800, 1),
+      ],
+      {
+        2: (ctx) => ctx.quote(0, 9900, Number.NaN, 3),
+        300: (ctx) => ctx.quote(0, 9900, Number.NaN, 3), // 2 filled: back to 3 open → total 5
+      },
+    );
+    const m = result.report.metrics;
+    expect(strategy.fills.map((f) => f.qty)).toEqual([2, 3]);
+    expect(m.orders).toBe(1);
+    expect(m.filledQty).toBe(5);
+    expect(m.orderedQty).toBe(5);
+    expect(m.fillRatioPct).toBe(100);
+  });
+
+  it("stays within [0, 100] on random quoting strategies with a warm-up (synthetic data)", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 0, max: 3000 }), (seed, size, warm) => {
+        let step = 0;
+        let ready = false;
+        const strat = new ScriptStrategy({});
+        (strat as { isReady?: () => boolean }).isReady = () => ready;
+        strat.onBook = (ctx, inst) => {
+          step++;
+          if (step >= warm) ready = true;
+          const bid = ctx.bestBid(inst);
+          const ask = ctx.bestAsk(inst);
+          if (bid !== bid || ask !== ask) return;
+          // Sizes vary, so re-quoting a partly filled side raises its total.
+          const q = 1 + ((step >> 5) % size);
+          const pos = ctx.position(inst);
+          ctx.quote(inst, pos < 4 ? bid : Number.NaN, pos > -4 ? ask : Number.NaN, q);
+        };
+        (strat as { instruments: readonly string[] }).instruments = ["*"];
+        const r = runBacktest({
+          sources: [openSynth({ events: 6000, seed })],
+          strategy: strat,
+          latency: { feed: { kind: "fixed", ns: 0 }, orderEntry: { kind: "uniform", minNs: 1000, maxNs: 80_000 }, response: { kind: "fixed", ns: 10_000 } },
+          seed,
+        });
+        const m = r.report.metrics;
+        if (m.fillRatioPct === null) return;
+        expect(m.fillRatioPct).toBeGreaterThanOrEqual(0);
+        expect(m.fillRatioPct).toBeLessThanOrEqual(100);
+      }),
+      { numRuns: 20 },
+    );
   });
 });
 

@@ -2,7 +2,9 @@
 import { describe, expect, it } from "vitest";
 import { Side } from "../../runtime/events.js";
 import { Liquidity, RefusalReason, TimeInForce } from "../../runtime/engine/strategy.js";
-import { add, baseBook, del, runScript, trade } from "../engine/helpers.js";
+import { runBacktest } from "../../runtime/engine/engine.js";
+import { ScriptedSource } from "../../runtime/engine/scripted-source.js";
+import { add, baseBook, del, INST, runScript, ScriptStrategy, trade } from "../engine/helpers.js";
 
 describe("marketable orders", () => {
   it("a market buy walks the asks: 5 @ 101 then 3 @ 102 (average 101.375)", () => {
@@ -173,5 +175,52 @@ describe("modify and quote", () => {
     expect(strategy.ctx!.openOrders(0)).toBe(2);
     expect(strategy.ctx!.exposure(0, Side.Bid)).toBe(1);
     expect(strategy.ctx!.exposure(0, Side.Ask)).toBe(-1);
+  });
+
+  it("quoteAt (prices in ctx.quotePrices) behaves exactly as quote: same refs, orders, fills and report", () => {
+    const events = [...baseBook(), add(3, 12, Side.Bid, 9000, 1), add(4, 13, Side.Bid, 9000, 1), trade(6, 9800, 3, Side.Ask), del(7, 4), trade(8, 9800, 2, Side.Ask), add(9, 14, Side.Bid, 9000, 1)];
+    const refs: number[][] = [[], []];
+    const viaQuote = runScript(events, {
+      1: (ctx) => refs[0]!.push(ctx.quote(0, 9900, 10100, 1)),
+      3: (ctx) => refs[0]!.push(ctx.quote(0, 9900, 10100, 1)),
+      4: (ctx) => refs[0]!.push(ctx.quote(0, 9800, Number.NaN, 2)),
+      7: (ctx) => refs[0]!.push(ctx.quote(0, 9800, 10200, 1)),
+    });
+    const at = (ctx: import("../../runtime/engine/strategy.js").StrategyContext, bid: number, ask: number, size: number): number => {
+      ctx.quotePrices[0] = bid;
+      ctx.quotePrices[1] = ask;
+      return ctx.quoteAt(0, size);
+    };
+    const viaQuoteAt = runScript(events, {
+      1: (ctx) => refs[1]!.push(at(ctx, 9900, 10100, 1)),
+      3: (ctx) => refs[1]!.push(at(ctx, 9900, 10100, 1)),
+      4: (ctx) => refs[1]!.push(at(ctx, 9800, Number.NaN, 2)),
+      7: (ctx) => refs[1]!.push(at(ctx, 9800, 10200, 1)),
+    });
+    expect(refs[1]).toEqual(refs[0]);
+    expect(viaQuoteAt.strategy.fills).toEqual(viaQuote.strategy.fills);
+    expect(viaQuote.strategy.fills.length).toBeGreaterThan(0);
+    const strip = (r: typeof viaQuote.result) => JSON.stringify({ ...r.report, run: { ...r.report.run, wallSeconds: 0, eventsPerSecond: 0 } });
+    expect(strip(viaQuoteAt.result)).toBe(strip(viaQuote.result));
+  });
+
+  it("ctx.book(inst) answers as the instrument's book: touch from the engine's registers, deeper levels from the book", () => {
+    const rows: number[][] = [];
+    const s = new ScriptStrategy({});
+    s.onBook = (ctx, inst) => {
+      if (ctx.time < 10) return;
+      const b = ctx.book(inst);
+      rows.push([ctx.time, b.bestBid(), b.bestAsk(), ctx.bestBid(inst), ctx.bestAsk(inst), b.levelSize(Side.Bid, 0), b.levelSize(Side.Ask, 0), b.levelSize(Side.Bid, 1), b.levelPrice(Side.Bid, 1), b.levels(Side.Bid), b.levels(Side.Ask), b.levelSize(Side.Ask, 9)]);
+    };
+    const events = [...baseBook(), add(10, 20, Side.Bid, 9950, 3), del(20, 1), add(30, 21, Side.Ask, 10150, 2), del(40, 20), del(50, 2), del(60, 21)];
+    runBacktest({ sources: [new ScriptedSource([INST], events)], strategy: s });
+    expect(rows).toEqual([
+      [10, 9950, 10100, 9950, 10100, 3, 5, 5, 9900, 4, 2, 0],
+      [20, 9950, 10200, 9950, 10200, 3, 5, 5, 9900, 4, 1, 0],
+      [30, 9950, 10150, 9950, 10150, 3, 2, 5, 9900, 4, 2, 0],
+      [40, 9900, 10150, 9900, 10150, 5, 2, 5, 9800, 3, 2, 0],
+      [50, 9900, 10150, 9900, 10150, 5, 2, 5, 9800, 3, 1, 0],
+      [60, 9900, Number.NaN, 9900, Number.NaN, 5, 0, 5, 9800, 3, 0, 0],
+    ]);
   });
 });

@@ -79,7 +79,7 @@ export function syntheticRun(options: { symbols?: [string, string]; partial?: bo
         continue;
       }
       const maker = rnd() < 0.4;
-      rec.onOrder(ts, i, side, maker ? 1 : 0, px[i]!, qty + (maker ? 1 : 0));
+      rec.onOrder(ts, i, side, maker ? 1 : 0, px[i]!, qty + (maker ? 1 : 0), ref);
       const fillPx = maker ? px[i]! : px[i]! + side * tick;
       const fee = maker ? -0.2 * qty : 0.85 * qty;
       ledger.fill(i, side, fillPx, qty, fee);
