@@ -17,6 +17,7 @@ import {
   ExitNotification,
   type ProtocolConnection,
   type PublishDiagnosticsParams,
+  type InitializeParams,
   type TextDocumentContentChangeEvent,
 } from "vscode-languageserver-protocol/node.js";
 
@@ -36,8 +37,11 @@ export interface Session {
   close(): Promise<number | null>;
 }
 
-/** Starts `node bin/algo.js lsp --stdio` and initializes it. */
-export async function startSession(initializationOptions: object = { debounceMs: 20 }): Promise<Session> {
+/**
+ * Starts `node bin/algo.js lsp --stdio` and initializes it. The default options make every check
+ * publish once, complete (a budget no check exceeds); tests of the two-step publish set their own.
+ */
+export async function startSession(initializationOptions: object = { debounceMs: 20, diagnosticsBudgetMs: 600_000 }, init: Partial<InitializeParams> = {}): Promise<Session> {
   const child = spawn(process.execPath, [join(ROOT, "bin", "algo.js"), "lsp", "--stdio"], { cwd: ROOT, stdio: ["pipe", "pipe", "pipe"] });
   let err = "";
   child.stderr!.on("data", (d: Buffer) => (err += d.toString()));
@@ -60,6 +64,7 @@ export async function startSession(initializationOptions: object = { debounceMs:
     rootUri: null,
     capabilities: { textDocument: { publishDiagnostics: { relatedInformation: true, versionSupport: true } } },
     initializationOptions,
+    ...init,
   });
   await conn.sendNotification(InitializedNotification.type, {});
   return {
