@@ -17,7 +17,9 @@ import {
   ExitNotification,
   type ProtocolConnection,
   type PublishDiagnosticsParams,
+  RegistrationRequest,
   type InitializeParams,
+  type Registration,
   type TextDocumentContentChangeEvent,
 } from "vscode-languageserver-protocol/node.js";
 
@@ -29,6 +31,8 @@ export interface Session {
   child: ChildProcess;
   /** Every publishDiagnostics received, in order. */
   published: PublishDiagnosticsParams[];
+  /** Every capability the server registered (client/registerCapability), in order. */
+  registrations: Registration[];
   /** Resolves with the first publish for `uri` matching `pred` received after the call (or the last one already received, with includePast). */
   waitDiagnostics(uri: string, pred?: (p: PublishDiagnosticsParams) => boolean, includePast?: boolean): Promise<PublishDiagnosticsParams>;
   open(uri: string, text: string, version?: number): void;
@@ -47,6 +51,10 @@ export async function startSession(initializationOptions: object = { debounceMs:
   child.stderr!.on("data", (d: Buffer) => (err += d.toString()));
   const conn = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   const published: PublishDiagnosticsParams[] = [];
+  const registrations: Registration[] = [];
+  conn.onRequest(RegistrationRequest.type, (p) => {
+    registrations.push(...p.registrations);
+  });
   const waiters: Array<{ uri: string; pred: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }> = [];
   conn.onNotification(PublishDiagnosticsNotification.type, (p) => {
     published.push(p);
@@ -71,6 +79,7 @@ export async function startSession(initializationOptions: object = { debounceMs:
     conn,
     child,
     published,
+    registrations,
     waitDiagnostics(uri, pred = () => true, includePast = false) {
       const past = includePast ? published.filter((p) => p.uri === uri && pred(p)).at(-1) : undefined;
       if (past) return Promise.resolve(past);
