@@ -77,6 +77,7 @@ function pct(xs: number[], p: number): number {
 }
 
 function latency(xs: number[]): string {
+  if (xs.length === 0) return "(none timed)";
   return `p50 ${pct(xs, 50).toFixed(1)} ms, p95 ${pct(xs, 95).toFixed(1)} ms, max ${Math.max(...xs).toFixed(1)} ms`;
 }
 
