@@ -26,17 +26,19 @@ export function editRegion(before: string, after: string): EditRegion {
   return { start, oldEnd, newEnd };
 }
 
-/** Where an old offset lies in the new text; offsets inside the replaced region go to its start
- * (`side` "start") or to the end of the inserted text (`side` "end"). */
+/**
+ * Where an old offset lies in the new text. A span's start (`side` "start") stays with the
+ * character it points at: text inserted just before it pushes it along, and a start inside the
+ * replaced text goes to the replacement's start. A span's end (exclusive) stays with the character
+ * before it: text inserted just after it does not move it, and an end inside the replaced text
+ * goes to the replacement's end.
+ */
 export function mapOffset(r: EditRegion, offset: number, side: "start" | "end"): number {
+  const shift = r.newEnd - r.oldEnd;
+  if (side === "start") {
+    if (offset < r.start) return offset;
+    return offset >= r.oldEnd ? offset + shift : r.start;
+  }
   if (offset <= r.start) return offset;
-  if (offset >= r.oldEnd) return offset + (r.newEnd - r.oldEnd);
-  return side === "start" ? r.start : r.newEnd;
-}
-
-/** Where a new offset lies in the old text (the inverse of `mapOffset` outside the region). */
-export function unmapOffset(r: EditRegion, offset: number): number {
-  if (offset <= r.start) return offset;
-  if (offset >= r.newEnd) return offset - (r.newEnd - r.oldEnd);
-  return r.start;
+  return offset >= r.oldEnd ? offset + shift : r.newEnd;
 }
