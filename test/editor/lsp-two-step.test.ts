@@ -14,36 +14,11 @@ import type { PublishDiagnosticsParams, TextDocumentContentChangeEvent } from "v
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { checkProgram } from "../../compiler/index.js";
 import { startSession } from "./lsp-client.js";
+import { RISKY } from "./strategies.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const dir = mkdtempSync(join(tmpdir(), "algo-lsp-two-step-"));
 
-const RISKY = `strategy R "risk probe"
-
-instrument es = "ESZ4"
-
-param size: qty = 2 in [1, 8]
-
-risk {
-  max_position    = 4
-  max_order_qty   = 4
-  max_open_orders = 2
-  max_order_rate  = 5 per 1s
-  max_loss        = 20_000
-  price_band      = 6 ticks
-}
-
-features {
-  mid = book.mid(es)
-  e   = ema(mid, 20)
-}
-
-on book(es) when ready(book.best_ask(es)) {
-  if e > mid and exposure(es, buy) + size <= 4 {
-    buy(es, size, limit: book.best_ask(es), tif: ioc)
-  }
-}
-`;
 
 /** The compiler's diagnostics of the file as [code, 0-based line, 0-based column]. */
 function expected(path: string, text: string): Array<[string, number, number]> {
