@@ -7,7 +7,8 @@
  *     server's throttle is 0 ms): the first publish of the version, and the moment its diagnostics
  *     are complete (analyses included; the server's observer hook — see editor/server/server.ts);
  *   - completion latency over N requests in a handler body on a quiet document, and over N
- *     requests sent right after an edit (without waiting for its diagnostics);
+ *     requests sent right after an edit (without waiting for its diagnostics): the round trip
+ *     and the time the server's handler took (the observer's `requestHandled`);
  *   - the server's heapUsed after a forced GC every `--heap-every` edits over M edits;
  *   - with `--phases`: the CPU time of each phase of one check of the same text (parse, front end,
  *     each analysis, conversion to LSP diagnostics, JSON serialisation), median of 20 runs, in
@@ -122,6 +123,7 @@ function serverChild(): void {
   let conn: Connection | undefined;
   conn = startServer({ input: process.stdin, output: process.stdout }, {
     diagnosticsComplete: (uri, version) => void conn?.sendNotification("bench/complete", { uri, version }),
+    requestHandled: (method, ms) => void conn?.sendNotification("bench/request", { method, ms }),
   });
   conn.onRequest("bench/stats", (p: { collect: boolean }) => {
     if (p.collect) gc?.();
@@ -149,6 +151,8 @@ interface Session {
   edit(during?: () => Promise<void>): Promise<{ first: number; complete: number }>;
   /** Completion round trip at a position (ms). */
   complete(line: number, character: number): Promise<number>;
+  /** The server-side handling times (ms) of the completion requests so far (taken and cleared). */
+  takeHandled(): number[];
   stats(collect: boolean): Promise<ServerStats>;
   publishes(): number;
   close(): void;
@@ -178,6 +182,10 @@ async function openSession(text: string, initializationOptions: object): Promise
       completeWaiters.delete(p.version);
       w();
     }
+  });
+  let handled: number[] = [];
+  client.onNotification("bench/request", (p: { method: string; ms: number }) => {
+    if (p.method === "completion") handled.push(p.ms);
   });
   client.listen();
   await client.sendRequest(InitializeRequest.type, { processId: null, rootUri: null, capabilities: {}, initializationOptions });
@@ -214,6 +222,11 @@ async function openSession(text: string, initializationOptions: object): Promise
       await client.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: { line, character } });
       return performance.now() - t0;
     },
+    takeHandled() {
+      const out = handled;
+      handled = [];
+      return out;
+    },
     stats: (collect) => client.sendRequest("bench/stats", { collect }),
     publishes: () => publishes,
     close() {
@@ -242,8 +255,10 @@ async function main(): Promise<void> {
   }
   const after = await s.stats(false);
 
+  s.takeHandled();
   const quiet: number[] = [];
   for (let i = 0; i < edits; i++) quiet.push(await s.complete(s.bodyLine, 2));
+  const quietHandled = s.takeHandled();
   // Completion sent right after the edit, without waiting for its diagnostics: with the throttle
   // at 0 the check may start before the request arrives; with the default (150 ms) it does not.
   const afterEdit = async (session: Session): Promise<number[]> => {
@@ -252,9 +267,12 @@ async function main(): Promise<void> {
     return out;
   };
   const afterEdit0 = await afterEdit(s);
+  const afterEdit0Handled = s.takeHandled();
   const d = await openSession(text, {});
   for (let i = 0; i < 10; i++) await d.edit();
+  d.takeHandled();
   const afterEditDefault = await afterEdit(d);
+  const afterEditDefaultHandled = d.takeHandled();
   d.close();
 
   const heap: string[] = [];
@@ -275,9 +293,9 @@ async function main(): Promise<void> {
   console.log(`didChange → first publishDiagnostics: ${latency(firstMs)}`);
   console.log(`didChange → diagnostics complete (analyses included): ${latency(completeMs)}`);
   console.log(`server per timed edit: ${((after.cpuMs - before.cpuMs) / edits).toFixed(1)} ms CPU, ${after.gcs - before.gcs} GCs over ${edits} edits`);
-  console.log(`completion, quiet document: ${latency(quiet)}`);
-  console.log(`completion sent right after didChange, throttle 0 ms: ${latency(afterEdit0)}`);
-  console.log(`completion sent right after didChange, default throttle (150 ms): ${latency(afterEditDefault)}`);
+  console.log(`completion, quiet document: round trip ${latency(quiet)}; in the server ${latency(quietHandled)}`);
+  console.log(`completion sent right after didChange, throttle 0 ms: round trip ${latency(afterEdit0)}; in the server ${latency(afterEdit0Handled)}`);
+  console.log(`completion sent right after didChange, default throttle (150 ms): round trip ${latency(afterEditDefault)}; in the server ${latency(afterEditDefaultHandled)}`);
   if (memoryEdits > 0) console.log(`memory edits: ${(memWall / memoryEdits).toFixed(1)} ms wall, ${((mem1.cpuMs - mem0.cpuMs) / memoryEdits).toFixed(1)} ms server CPU per edit`);
   console.log(`server heapUsed after GC (edits: MB): ${heap.join(", ")}; ${s.publishes()} publishes in all`);
   s.close();

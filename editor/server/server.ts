@@ -79,6 +79,8 @@ export interface ServerOptions {
 export interface ServerObserver {
   /** The diagnostics published for this version are now complete (the analyses have run). */
   diagnosticsComplete?(uri: string, version: number): void;
+  /** A request was answered; `ms`: the time its handler took (queueing not included). */
+  requestHandled?(method: string, ms: number): void;
 }
 
 /** Where the server reads and writes LSP messages. */
@@ -117,11 +119,14 @@ export function startServer(streams: ServerStreams = { input: process.stdin, out
   function guard<P, R>(where: string, fallback: R, fn: (params: P) => R | Promise<R>): (params: P, token: CancellationToken) => Promise<R | ResponseError<void>> {
     return async (params, token) => {
       if (token?.isCancellationRequested) return new ResponseError(LSPErrorCodes.RequestCancelled, "request cancelled");
+      const t0 = performance.now();
       try {
         return await fn(params);
       } catch (err) {
         log(where, err);
         return fallback;
+      } finally {
+        observer.requestHandled?.(where, performance.now() - t0);
       }
     };
   }
