@@ -10,8 +10,8 @@
  *   - when the front end reports an error the analyses do not run (as in `algo check`): one publish;
  *   - when the front end plus the analyses' last duration fits in `diagnosticsBudgetMs`, or the
  *     document was never analysed: one publish, complete;
- *   - otherwise the front end's diagnostics are published at once together with the previous
- *     version's analysis diagnostics carried onto the new text (carry.ts), and the analyses run
+ *   - otherwise the front end's diagnostics are published at once together with the analysis
+ *     diagnostics last published, carried onto the new text (carry.ts), and the analyses run
  *     in a later turn of the event loop — after any request or edit that arrived meanwhile. If a
  *     newer version has arrived by then they are skipped (that version's check runs them);
  *     otherwise their result is published when it differs from what was carried.
@@ -62,7 +62,7 @@ import {
   symbolNameAt,
 } from "./features.js";
 import { TrackedMessageWriter } from "./tracked-writer.js";
-import { Workspace, allDiagnostics, uriToPath, type Analysis } from "./workspace.js";
+import { Workspace, allDiagnostics, uriToPath, type Analysis, type BackEnd } from "./workspace.js";
 
 /** Options a client may pass in `initializationOptions`. */
 export interface ServerOptions {
@@ -107,6 +107,11 @@ export function startServer(streams: ServerStreams = { input: process.stdin, out
   /** Per document: the front end whose analyses are due, and the timer that runs them. */
   const pendingAnalyses = new Map<string, { front: Analysis; timer: NodeJS.Timeout }>();
   const lastCheck = new Map<string, number>();
+  /**
+   * Per document: the last analysis diagnostics published (fresh or carried) and the front end
+   * they belong to — what the next version carries, so that each carry moves them across one edit.
+   */
+  const shown = new Map<string, BackEnd>();
   let folders: string[] = [];
   let clientCapabilities: InitializeParams["capabilities"] = {};
 
@@ -180,12 +185,15 @@ export function startServer(streams: ServerStreams = { input: process.stdin, out
       }
       const done = workspace.currentBack(uri);
       if (done || !previous || performance.now() - t0 + previous.ms <= budgetMs) {
-        publish(front, allDiagnostics(front, workspace.back(uri)));
+        const back = workspace.back(uri)!;
+        publish(front, allDiagnostics(front, back));
+        shown.set(uri, back);
         complete(uri, front.version);
         return;
       }
-      const carried = carryDiagnostics(previous, front);
+      const carried = carryDiagnostics(shown.get(uri) ?? previous, front);
       publish(front, carried.length === 0 ? front.program.diagnostics : [...front.program.diagnostics, ...carried].sort(compareDiagnostics));
+      shown.set(uri, { front, diagnostics: carried, ms: previous.ms });
       pendingAnalyses.set(uri, { front, timer: setTimeout(() => void finish(uri, front, carried), 0) });
     } catch (err) {
       log("diagnostics", err);
@@ -201,6 +209,7 @@ export function startServer(streams: ServerStreams = { input: process.stdin, out
       if (workspace.currentFront(uri) !== front) return; // a newer version or import: its check runs them
       const back = workspace.back(uri)!;
       if (!sameDiagnostics(back.diagnostics, carried)) publish(front, allDiagnostics(front, back));
+      shown.set(uri, back);
       complete(uri, front.version);
     } catch (err) {
       log("diagnostics", err);
@@ -302,6 +311,7 @@ export function startServer(streams: ServerStreams = { input: process.stdin, out
       if (pending) clearTimeout(pending.timer);
       pendingAnalyses.delete(uri);
       lastCheck.delete(uri);
+      shown.delete(uri);
       const deps = workspace.dependents(uri);
       workspace.close(uri);
       void connection.sendDiagnostics({ uri, diagnostics: [] });
