@@ -16,6 +16,7 @@
  * The server's CPU time (process.cpuUsage) and GC count are given for the timed edits (the wall
  * clock is noisy on a shared machine).
  * Run: node --expose-gc --import tsx bench/lsp.ts [--edits 100] [--memory-edits 2000] [--heap-every 500] [--phases] [--progress]
+ *      [--budget MS] (the server's diagnosticsBudgetMs; a large value publishes everything in one step)
  */
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -243,7 +244,8 @@ async function main(): Promise<void> {
   const text = bigStrategy(2000);
   if (process.argv.includes("--phases")) phases(text, 20);
 
-  const s = await openSession(text, { debounceMs: 0 });
+  const budget = arg("budget", -1); // the server's diagnosticsBudgetMs (default: its own)
+  const s = await openSession(text, budget >= 0 ? { debounceMs: 0, diagnosticsBudgetMs: budget } : { debounceMs: 0 });
   for (let i = 0; i < 10; i++) await s.edit(); // warm-up
   const before = await s.stats(false);
   const firstMs: number[] = [];
