@@ -1,15 +1,26 @@
 /**
  * Language-server latency and memory: a generated 2,000-line strategy is opened in the real
- * server (editor/server, in this process over a pair of in-memory streams, so the heap measured
- * is the server's plus a thin client), then:
+ * server (editor/server, started by this file in a child process on stdio, as an editor runs it;
+ * the child also answers `bench/stats` — heap after a forced GC, CPU time, GC count — and reports
+ * when a version's diagnostics are complete), then:
  *   - didChange → publishDiagnostics latency over N edits (each waits for its own version; the
- *     server's throttle is 0 ms, so this is parse + check + analyses + conversion + JSON-RPC);
- *   - completion latency over N requests in a handler body;
- *   - heapUsed (after a forced GC) every 500 edits over M edits: stable = no growth trend.
- * Run: node --expose-gc --import tsx bench/lsp.ts [--edits 100] [--memory-edits 2000]
+ *     server's throttle is 0 ms): the first publish of the version, and the moment its diagnostics
+ *     are complete (analyses included; the server's observer hook — see editor/server/server.ts);
+ *   - completion latency over N requests in a handler body on a quiet document, and over N
+ *     requests sent right after an edit (without waiting for its diagnostics): the round trip
+ *     and the time the server's handler took (the observer's `requestHandled`);
+ *   - the server's heapUsed after a forced GC every `--heap-every` edits over M edits;
+ *   - with `--phases`: the CPU time of each phase of one check of the same text (parse, front end,
+ *     each analysis, conversion to LSP diagnostics, JSON serialisation), median of 20 runs, in
+ *     this process.
+ * The server's CPU time (process.cpuUsage) and GC count are given for the timed edits (the wall
+ * clock is noisy on a shared machine).
+ * Run: node --expose-gc --import tsx bench/lsp.ts [--edits 100] [--memory-edits 2000] [--heap-every 500] [--phases] [--progress]
+ *      [--budget MS] (the server's diagnosticsBudgetMs; a large value publishes everything in one step)
  */
-import { PassThrough } from "node:stream";
-import { performance } from "node:perf_hooks";
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { PerformanceObserver, performance } from "node:perf_hooks";
 import {
   CompletionRequest,
   DidChangeTextDocumentNotification,
@@ -21,7 +32,10 @@ import {
   createProtocolConnection,
   type PublishDiagnosticsParams,
 } from "vscode-languageserver-protocol/node.js";
-import { ProposedFeatures, createConnection } from "vscode-languageserver/node.js";
+import type { Connection } from "vscode-languageserver/node.js";
+import { checkProgram, registeredAnalyses, type Diagnostic } from "../compiler/index.js";
+import { parse } from "../grammar/index.js";
+import { documentDiagnostics } from "../editor/server/convert.js";
 import { startServer } from "../editor/server/server.js";
 
 function arg(name: string, def: number): number {
@@ -64,75 +78,233 @@ function pct(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 }
 
-async function main(): Promise<void> {
-  const edits = arg("edits", 100);
-  const memoryEdits = arg("memory-edits", 2000);
-  const toServer = new PassThrough();
-  const toClient = new PassThrough();
-  const serverConn = createConnection(ProposedFeatures.all, new StreamMessageReader(toServer), new StreamMessageWriter(toClient));
-  startServer(serverConn);
-  const client = createProtocolConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
-  const waiting = new Map<number, (p: PublishDiagnosticsParams) => void>();
+function latency(xs: number[]): string {
+  if (xs.length === 0) return "(none timed)";
+  return `p50 ${pct(xs, 50).toFixed(1)} ms, p95 ${pct(xs, 95).toFixed(1)} ms, max ${Math.max(...xs).toFixed(1)} ms`;
+}
+
+function cpuMs(since: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(since);
+  return (d.user + d.system) / 1000;
+}
+
+/** CPU time of each phase of one check of `text`, median of `runs` runs after 3 warm-up runs. */
+function phases(text: string, runs: number): void {
+  const times = new Map<string, number[]>();
+  const timed = <T>(name: string, fn: () => T): T => {
+    const t0 = process.cpuUsage();
+    const r = fn();
+    const list = times.get(name) ?? [];
+    list.push(cpuMs(t0));
+    times.set(name, list);
+    return r;
+  };
+  const path = "/bench/big.algo";
+  for (let i = 0; i < runs + 3; i++) {
+    if (i === 3) times.clear();
+    timed("parse (lex + CST + AST)", () => parse(text, 0));
+    const front = timed("front end (parse + names, types, units, lints)", () => checkProgram([{ path, text }], { analyses: [] }));
+    const extra: Diagnostic[] = [];
+    for (const a of registeredAnalyses()) extra.push(...timed(`analysis: ${a.name}`, () => a.run(front)));
+    const all = [...front.diagnostics, ...extra];
+    const file = front.files[0]!;
+    const lsp = timed(`conversion of ${all.length} diagnostics to LSP`, () => documentDiagnostics({ uri: "file:///bench/big.algo", version: 1, program: front, file, keys: new Set() }, all));
+    timed("JSON serialisation of the publish", () => JSON.stringify({ jsonrpc: "2.0", method: "textDocument/publishDiagnostics", params: { uri: "file:///bench/big.algo", version: 1, diagnostics: lsp } }));
+    timed("checkProgram (front end + analyses)", () => checkProgram([{ path, text }]));
+  }
+  console.log(`phases of one check (CPU ms, median of ${runs} runs after 3 warm-up runs):`);
+  for (const [name, list] of times) console.log(`  ${name.padEnd(50)} ${pct(list, 50).toFixed(1).padStart(7)} (min ${Math.min(...list).toFixed(1)})`);
+}
+
+/** The server side: the real server on stdio, plus the benchmark's own requests and notifications. */
+function serverChild(): void {
+  let gcs = 0;
+  new PerformanceObserver((list) => (gcs += list.getEntries().length)).observe({ entryTypes: ["gc"] });
+  const gc = (globalThis as { gc?: () => void }).gc;
+  let conn: Connection | undefined;
+  conn = startServer({ input: process.stdin, output: process.stdout }, {
+    diagnosticsComplete: (uri, version) => void conn?.sendNotification("bench/complete", { uri, version }),
+    requestHandled: (method, ms) => void conn?.sendNotification("bench/request", { method, ms }),
+  });
+  conn.onRequest("bench/stats", (p: { collect: boolean }) => {
+    if (p.collect) gc?.();
+    const cpu = process.cpuUsage();
+    return { heapUsed: process.memoryUsage().heapUsed, cpuMs: (cpu.user + cpu.system) / 1000, gcs, collected: gc !== undefined };
+  });
+}
+
+interface ServerStats {
+  heapUsed: number;
+  cpuMs: number;
+  gcs: number;
+  collected: boolean;
+}
+
+/** A server child process opened on the big strategy, and the client operations the benchmark times. */
+interface Session {
+  /** Diagnostics of version 1 (the open). */
+  first: PublishDiagnosticsParams;
+  lines: string[];
+  /** The let line whose multiplier digit the edits toggle, and a cursor in its expression. */
+  bodyLine: number;
+  afterEquals: number;
+  /** One edit (toggles the digit, the file stays clean); resolves with the time to the first publish of its version and to its complete diagnostics. */
+  edit(during?: () => Promise<void>): Promise<{ first: number; complete: number }>;
+  /** Completion round trip at a position (ms). */
+  complete(line: number, character: number): Promise<number>;
+  /** The server-side handling times (ms) of the completion requests so far (taken and cleared). */
+  takeHandled(): number[];
+  stats(collect: boolean): Promise<ServerStats>;
+  publishes(): number;
+  close(): void;
+}
+
+async function openSession(text: string, initializationOptions: object): Promise<Session> {
+  // The server runs in its own process, as under an editor: the client's clock is not stopped
+  // while the server works, and the heap measured is the server's alone.
+  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "--server-child"], { stdio: ["pipe", "pipe", "inherit"] });
+  const client = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+  const waiting = new Map<number, () => void>();
+  const completeWaiters = new Map<number, () => void>();
+  let publishes = 0;
+  let opened: (p: PublishDiagnosticsParams) => void = () => undefined;
   client.onNotification(PublishDiagnosticsNotification.type, (p) => {
+    publishes++;
     const w = waiting.get(p.version ?? -1);
     if (w) {
       waiting.delete(p.version!);
-      w(p);
+      w();
+    }
+    if (p.version === 1) opened(p);
+  });
+  client.onNotification("bench/complete", (p: { version: number }) => {
+    const w = completeWaiters.get(p.version);
+    if (w) {
+      completeWaiters.delete(p.version);
+      w();
     }
   });
+  let handled: number[] = [];
+  client.onNotification("bench/request", (p: { method: string; ms: number }) => {
+    if (p.method === "completion") handled.push(p.ms);
+  });
   client.listen();
-  await client.sendRequest(InitializeRequest.type, { processId: null, rootUri: null, capabilities: {}, initializationOptions: { debounceMs: 0 } });
-  const text = bigStrategy(2000);
-  const lineCount = text.split("\n").length;
+  await client.sendRequest(InitializeRequest.type, { processId: null, rootUri: null, capabilities: {}, initializationOptions });
+  const lines = text.split("\n");
   const uri = "file:///bench/big.algo";
   let version = 1;
-  const opened = new Promise<PublishDiagnosticsParams>((r) => waiting.set(1, r));
+  const openedP = new Promise<PublishDiagnosticsParams>((r) => (opened = r));
   void client.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: "algo", version, text } });
-  const first = await opened;
+  const first = await openedP;
   const errors = first.diagnostics.filter((d) => d.severity === 1);
   if (errors.length > 0) throw new Error(`the generated strategy should have no errors: ${JSON.stringify(errors[0])}`);
-  const bodyLine = text.split("\n").findIndex((l) => l.startsWith("  let v10 "));
-  const digitAt = text.split("\n")[bodyLine]!.length - 1; // the multiplier: the file stays error-free
-
-  // One edit: toggle a digit inside a let (keeps the file clean), wait for its diagnostics.
-  const edit = async (): Promise<number> => {
-    version++;
-    const digit = String((version % 9) + 1);
-    const done = new Promise<PublishDiagnosticsParams>((r) => waiting.set(version, r));
-    const t0 = performance.now();
-    void client.sendNotification(DidChangeTextDocumentNotification.type, {
-      textDocument: { uri, version },
-      contentChanges: [{ range: { start: { line: bodyLine, character: digitAt }, end: { line: bodyLine, character: digitAt + 1 } }, text: digit }],
-    });
-    await done;
-    return performance.now() - t0;
+  const bodyLine = lines.findIndex((l) => l.startsWith("  let v10 "));
+  const digitAt = lines[bodyLine]!.length - 1; // the multiplier: the file stays error-free
+  return {
+    first,
+    lines,
+    bodyLine,
+    afterEquals: lines[bodyLine]!.indexOf("= ") + 2,
+    edit(during) {
+      version++;
+      const v = version;
+      const digit = String((v % 9) + 1);
+      const t0 = performance.now();
+      const published = new Promise<number>((r) => waiting.set(v, () => r(performance.now() - t0)));
+      const completed = new Promise<number>((r) => completeWaiters.set(v, () => r(performance.now() - t0)));
+      void client.sendNotification(DidChangeTextDocumentNotification.type, {
+        textDocument: { uri, version: v },
+        contentChanges: [{ range: { start: { line: bodyLine, character: digitAt }, end: { line: bodyLine, character: digitAt + 1 } }, text: digit }],
+      });
+      return Promise.all([published, completed, during ? during() : undefined]).then(([f, c]) => ({ first: f, complete: c }));
+    },
+    async complete(line, character) {
+      const t0 = performance.now();
+      await client.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: { line, character } });
+      return performance.now() - t0;
+    },
+    takeHandled() {
+      const out = handled;
+      handled = [];
+      return out;
+    },
+    stats: (collect) => client.sendRequest("bench/stats", { collect }),
+    publishes: () => publishes,
+    close() {
+      client.dispose();
+      child.kill();
+    },
   };
+}
 
-  for (let i = 0; i < 10; i++) await edit(); // warm-up
-  const diag: number[] = [];
-  for (let i = 0; i < edits; i++) diag.push(await edit());
-  const comp: number[] = [];
+async function main(): Promise<void> {
+  const edits = arg("edits", 100);
+  const memoryEdits = arg("memory-edits", 2000);
+  const heapEvery = arg("heap-every", 500);
+  const text = bigStrategy(2000);
+  if (process.argv.includes("--phases")) phases(text, 20);
+
+  const budget = arg("budget", -1); // the server's diagnosticsBudgetMs (default: its own)
+  const s = await openSession(text, budget >= 0 ? { debounceMs: 0, diagnosticsBudgetMs: budget } : { debounceMs: 0 });
+  for (let i = 0; i < 10; i++) await s.edit(); // warm-up
+  const before = await s.stats(false);
+  const firstMs: number[] = [];
+  const completeMs: number[] = [];
   for (let i = 0; i < edits; i++) {
-    const t0 = performance.now();
-    await client.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: { line: bodyLine, character: 2 } });
-    comp.push(performance.now() - t0);
+    const r = await s.edit();
+    firstMs.push(r.first);
+    completeMs.push(r.complete);
   }
-  const heap: number[] = [];
-  const gc = (globalThis as { gc?: () => void }).gc;
+  const after = await s.stats(false);
+
+  s.takeHandled();
+  const quiet: number[] = [];
+  for (let i = 0; i < edits; i++) quiet.push(await s.complete(s.bodyLine, 2));
+  const quietHandled = s.takeHandled();
+  // Completion sent right after the edit, without waiting for its diagnostics: with the throttle
+  // at 0 the check may start before the request arrives; with the default (150 ms) it does not.
+  const afterEdit = async (session: Session): Promise<number[]> => {
+    const out: number[] = [];
+    for (let i = 0; i < edits; i++) await session.edit(async () => void out.push(await session.complete(session.bodyLine, session.afterEquals)));
+    return out;
+  };
+  const afterEdit0 = await afterEdit(s);
+  const afterEdit0Handled = s.takeHandled();
+  const d = await openSession(text, {});
+  for (let i = 0; i < 10; i++) await d.edit();
+  d.takeHandled();
+  const afterEditDefault = await afterEdit(d);
+  const afterEditDefaultHandled = d.takeHandled();
+  d.close();
+
+  const heap: string[] = [];
+  const heapNow = async (): Promise<string> => ((await s.stats(true)).heapUsed / 1e6).toFixed(1);
+  heap.push(`0: ${await heapNow()}`);
+  const mem0 = await s.stats(false);
+  const memWall0 = performance.now();
   for (let i = 1; i <= memoryEdits; i++) {
-    await edit();
-    if (i % 500 === 0) {
-      gc?.();
-      heap.push(process.memoryUsage().heapUsed / 1e6);
+    await s.edit();
+    if (i % heapEvery === 0) {
+      heap.push(`${i}: ${await heapNow()}`);
+      if (process.argv.includes("--progress")) console.error(`${new Date().toISOString()} ${heap.at(-1)}`);
     }
   }
-  console.log(`file: ${lineCount} lines, ${first.diagnostics.length} warnings (unused features/lets); edits timed: ${edits}; memory edits: ${memoryEdits}${gc ? "" : " (no --expose-gc: heap not collected first)"}`);
-  console.log(`didChange → publishDiagnostics: p50 ${pct(diag, 50).toFixed(1)} ms, p95 ${pct(diag, 95).toFixed(1)} ms, max ${Math.max(...diag).toFixed(1)} ms`);
-  console.log(`completion: p50 ${pct(comp, 50).toFixed(1)} ms, p95 ${pct(comp, 95).toFixed(1)} ms`);
-  console.log(`heapUsed after GC every 500 edits (MB): ${heap.map((h) => h.toFixed(1)).join(", ")}`);
-  client.dispose();
-  serverConn.dispose();
+  const memWall = performance.now() - memWall0;
+  const mem1 = await s.stats(false);
+  console.log(`file: ${s.lines.length} lines, ${s.first.diagnostics.length} warnings (unused features/lets); edits timed: ${edits}; memory edits: ${memoryEdits}${before.collected ? "" : " (no --expose-gc: heap not collected first)"}`);
+  console.log(`didChange → first publishDiagnostics: ${latency(firstMs)}`);
+  console.log(`didChange → diagnostics complete (analyses included): ${latency(completeMs)}`);
+  console.log(`server per timed edit: ${((after.cpuMs - before.cpuMs) / edits).toFixed(1)} ms CPU, ${after.gcs - before.gcs} GCs over ${edits} edits`);
+  console.log(`completion, quiet document: round trip ${latency(quiet)}; in the server ${latency(quietHandled)}`);
+  console.log(`completion sent right after didChange, throttle 0 ms: round trip ${latency(afterEdit0)}; in the server ${latency(afterEdit0Handled)}`);
+  console.log(`completion sent right after didChange, default throttle (150 ms): round trip ${latency(afterEditDefault)}; in the server ${latency(afterEditDefaultHandled)}`);
+  if (memoryEdits > 0) console.log(`memory edits: ${(memWall / memoryEdits).toFixed(1)} ms wall, ${((mem1.cpuMs - mem0.cpuMs) / memoryEdits).toFixed(1)} ms server CPU per edit`);
+  console.log(`server heapUsed after GC (edits: MB): ${heap.join(", ")}; ${s.publishes()} publishes in all`);
+  s.close();
   process.exit(0);
 }
 
-if (process.argv[1]?.endsWith("lsp.ts")) await main();
+if (process.argv[1]?.endsWith("lsp.ts")) {
+  if (process.argv.includes("--server-child")) serverChild();
+  else await main();
+}

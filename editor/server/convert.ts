@@ -54,13 +54,14 @@ export function toLspDiagnostic(d: Diagnostic, program: CheckedProgram): LspDiag
 }
 
 /**
- * The diagnostics to publish for a document: its own file's, plus one per problem in a file it
- * imports, shown on the `import` that leads there (with the real location as related info).
+ * The diagnostics to publish for a document (`diagnostics` are spans of its program: by default
+ * the front end's): its own file's, plus one per error in a file it imports, shown on the
+ * `import` that leads there (with the real location as related info).
  */
-export function documentDiagnostics(a: Analysis): LspDiagnostic[] {
+export function documentDiagnostics(a: Analysis, diagnostics: readonly Diagnostic[] = a.program.diagnostics): LspDiagnostic[] {
   const { program, file } = a;
   const out: LspDiagnostic[] = [];
-  for (const d of program.diagnostics) {
+  for (const d of diagnostics) {
     if (d.span.file === file.id) {
       out.push(toLspDiagnostic(d, program));
       continue;

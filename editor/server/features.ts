@@ -58,12 +58,6 @@ import { pathToUri, type Analysis } from "./workspace.js";
 // ---------------------------------------------------------------------------------------------
 // Shared helpers
 
-/** Stable identity of a symbol across programs: its file's absolute path and name offset. */
-export function symbolKey(program: Analysis["program"], sym: SymbolInfo): string {
-  const s = canonical(sym);
-  return `${resolve(program.files[s.file]!.path)}:${s.nameSpan.start}`;
-}
-
 /** An import stands for what it imports. */
 function canonical(sym: SymbolInfo): SymbolInfo {
   return sym.kind === "import" && sym.target ? sym.target : sym;
@@ -296,8 +290,11 @@ function paramDocs(a: Analysis, call: CallExpr): ParamDoc[] {
 
 /** Signature help inside a call's parentheses. */
 export function signatureHelp(a: Analysis, pos: Position): SignatureHelp | null {
-  const text = a.file.source.text;
-  const offset = toOffset(a.file.source, pos);
+  return signatureAt(a, a.file.source.text, toOffset(a.file.source, pos));
+}
+
+/** Signature help at `offset` of `text` (the document's text, possibly newer than `a`'s), read off the text. */
+function signatureAt(a: Analysis, text: string, offset: number): SignatureHelp | null {
   // Walk back to the innermost unclosed `(` on the text (works on half-typed calls).
   let depth = 0;
   let commas = 0;
@@ -385,14 +382,32 @@ function callItem(name: string, params: readonly BuiltinParam[], doc: string, va
   };
 }
 
-/** Completion items at a position. */
-export function completion(a: Analysis, pos: Position): CompletionItem[] {
-  const source = a.file.source;
-  const offset = toOffset(source, pos);
-  const lineStart = source.lineStarts[pos.line] ?? 0;
+/**
+ * Where a completion is answered: the analysis whose tables (tree, symbols, types) answer it, the
+ * document's current text, and the cursor in that text (`offset`) and in the analysis's tree
+ * (`astOffset`). For the analysis of the current version both texts and offsets are the same;
+ * completion-reuse.ts builds sites on an older analysis when the edit since cannot change the answer.
+ */
+export interface CompletionSite {
+  a: Analysis;
+  source: SourceFile;
+  offset: number;
+  astOffset: number;
+}
+
+/** The site of a position in the analysis's own text. */
+export function completionSite(a: Analysis, pos: Position): CompletionSite {
+  const offset = toOffset(a.file.source, pos);
+  return { a, source: a.file.source, offset, astOffset: offset };
+}
+
+/** Completion items at a position (of the analysis's text, or of a site built for a newer text). */
+export function completion(a: Analysis, pos: Position, site: CompletionSite = completionSite(a, pos)): CompletionItem[] {
+  const { source, offset, astOffset } = site;
+  const lineStart = source.lineStarts[source.position(offset).line - 1] ?? 0;
   const linePrefix = source.text.slice(lineStart, offset);
   // Inside a comment or a string: nothing.
-  if (a.file.comments.some((c) => c.span.start < offset && offset <= c.span.end && (c.kind === "BlockComment" || offset > c.span.start + 1))) return [];
+  if (a.file.comments.some((c) => c.span.start < astOffset && astOffset <= c.span.end && (c.kind === "BlockComment" || astOffset > c.span.start + 1))) return [];
   if ((linePrefix.split('"').length - 1) % 2 === 1) return [];
 
   // `ns.` / `x.`: members.
@@ -401,14 +416,14 @@ export function completion(a: Analysis, pos: Position): CompletionItem[] {
     const obj = member[1]!;
     const ns = OPERATORS.filter((op) => op.namespace === obj);
     if (ns.length > 0) return ns.map((op) => opItem(op, false));
-    return memberItems(a, obj, offset);
+    return memberItems(a, obj, astOffset);
   }
   // `on `: handler kinds.
   if (/^\s*on\s+[A-Za-z_]*$/.test(linePrefix)) {
     return [...HANDLERS.values()].map((h) => ({ label: h.kind, kind: CompletionItemKind.Event, detail: h.expects, documentation: h.doc }));
   }
-  const path = pathAt(a.file.ast, offset);
-  const inner = innermostContainer(path, offset);
+  const path = pathAt(a.file.ast, astOffset);
+  const inner = innermostContainer(path, astOffset);
   if (inner === "top") {
     if (/^\s*[A-Za-z_]*$/.test(linePrefix)) return TOP_KEYWORDS.map((k) => ({ label: k, kind: CompletionItemKind.Keyword }));
   }
@@ -417,7 +432,7 @@ export function completion(a: Analysis, pos: Position): CompletionItem[] {
   }
   const items: CompletionItem[] = [];
   // Named arguments of the enclosing call.
-  const sig = signatureHelp(a, pos);
+  const sig = signatureAt(a, source.text, offset);
   if (sig) {
     const name = sig.signatures[0]!.label.replace(/\(.*$/s, "");
     const p = paramsOfName(a, name);
@@ -427,7 +442,7 @@ export function completion(a: Analysis, pos: Position): CompletionItem[] {
   }
   const inHandler = path.some((n) => n.kind === "Handler");
   for (const k of STMT_KEYWORDS) items.push({ label: k, kind: CompletionItemKind.Keyword, sortText: `3${k}` });
-  for (const sym of visibleSymbols(a, path, offset)) {
+  for (const sym of visibleSymbols(a, path, astOffset)) {
     items.push({ label: sym.name, kind: SYMBOL_KINDS[sym.kind] ?? CompletionItemKind.Variable, detail: `${sym.kind}: ${typeText(sym.type)}`, sortText: `1${sym.name}` });
   }
   for (const op of OPERATORS) if (op.namespace === "") items.push({ ...opItem(op, false), sortText: `2${op.name}` });
@@ -460,11 +475,24 @@ function visibleSymbols(a: Analysis, path: Node[], offset: number): SymbolInfo[]
       if (sym.file !== a.file.id || node !== sym.decl) continue;
       if (sym.kind !== "let" && sym.kind !== "binding" && sym.kind !== "fn-param" && sym.kind !== "unit-param" && sym.kind !== "for" && sym.kind !== "feature" && sym.kind !== "var") continue;
       if (!enclosing.some((e) => e.span.start <= sym.decl.span.start && sym.decl.span.end <= e.span.end)) continue;
-      if (sym.kind === "let" && sym.decl.span.start > offset) continue;
+      if (sym.kind === "let" && !letInScope(a.file.source.text, sym.decl.span.end, offset)) continue;
       out.set(sym.name, sym);
     }
   }
   return [...out.values()];
+}
+
+/**
+ * A `let` is in scope once its statement has ended: a line break or `;` lies between its end and
+ * the cursor (inside its own initializer, `let x = x…`, it is not yet declared).
+ */
+function letInScope(text: string, declEnd: number, offset: number): boolean {
+  if (declEnd > offset) return false;
+  for (let i = declEnd; i < offset; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 59) return true;
+  }
+  return false;
 }
 
 function memberItems(a: Analysis, obj: string, offset: number): CompletionItem[] {
@@ -500,14 +528,20 @@ export function definition(a: Analysis, pos: Position): Location | null {
   return declLocation(a, hit.sym) ?? null;
 }
 
-/** Every occurrence (declaration and references) of the symbol with this key, in the given analyses. */
-export function occurrences(analyses: readonly Analysis[], key: string): Location[] {
+/**
+ * Every occurrence (declaration and references) of the symbol declared at `start` of the file
+ * with absolute path `path`, in the given analyses (each location once, even when several
+ * programs hold the file).
+ */
+export function occurrences(analyses: readonly Analysis[], path: string, start: number): Location[] {
   const seen = new Set<string>();
   const out: Location[] = [];
   for (const a of analyses) {
+    const paths = a.program.files.map((f) => resolve(f.path));
     for (const [node, sym] of a.program.symbols) {
       if (node.kind !== "Ident" && node.kind !== "Name") continue;
-      if (symbolKey(a.program, sym) !== key) continue;
+      const s = canonical(sym);
+      if (s.nameSpan.start !== start || paths[s.file] !== path) continue;
       const f = a.program.files[node.span.file];
       if (!f) continue;
       const uri = pathToUri(f.path);
@@ -516,18 +550,23 @@ export function occurrences(analyses: readonly Analysis[], key: string): Locatio
       seen.add(id);
       out.push({ uri, range: toRange(f.source, node.span) });
     }
-    // The declared name itself (some declarations record only the declaring node).
   }
   return out;
 }
 
-/** Find references. */
+/** The name of the symbol at a position (what a file must spell to refer to it), if any. */
+export function symbolNameAt(a: Analysis, pos: Position): string | undefined {
+  const hit = symbolAt(a, toOffset(a.file.source, pos));
+  return hit ? canonical(hit.sym).name : undefined;
+}
+
+/** Find references: in `a` and in `all` (the open documents and the workspace's other files). */
 export function references(a: Analysis, all: readonly Analysis[], pos: Position, includeDeclaration: boolean): Location[] {
   const hit = symbolAt(a, toOffset(a.file.source, pos));
   if (!hit) return [];
-  const key = symbolKey(a.program, hit.sym);
+  const s = canonical(hit.sym);
   const decl = declLocation(a, hit.sym);
-  const locs = occurrences([a, ...all.filter((x) => x !== a)], key);
+  const locs = occurrences([a, ...all.filter((x) => x !== a)], resolve(a.program.files[s.file]!.path), s.nameSpan.start);
   if (decl && !locs.some((l) => l.uri === decl.uri && l.range.start.line === decl.range.start.line && l.range.start.character === decl.range.start.character)) locs.unshift(decl);
   if (includeDeclaration || !decl) return locs;
   return locs.filter((l) => !(l.uri === decl.uri && l.range.start.line === decl.range.start.line && l.range.start.character === decl.range.start.character));
@@ -543,7 +582,7 @@ export function prepareRename(a: Analysis, pos: Position): Range | null {
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-/** Rename: every occurrence in every open document's program; undefined when the name is invalid. */
+/** Rename: every occurrence in `a` and `all` (open documents, workspace files); an error when the name is invalid. */
 export function rename(a: Analysis, all: readonly Analysis[], pos: Position, newName: string): WorkspaceEdit | { error: string } | null {
   if (!IDENT.test(newName) || KEYWORDS.includes(newName)) return { error: `\`${newName}\` is not a valid name (a letter or _ then letters, digits, _; not a keyword)` };
   const locs = references(a, all, pos, true);

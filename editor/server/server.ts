@@ -1,24 +1,49 @@
 /**
  * The `algo` language server: wires the protocol (vscode-languageserver 9, incremental text
- * sync) to the workspace (editor buffers overlaid on the file system, one compiler run per
- * document version) and the features. Diagnostics are published per document version, throttled
- * (a quiet document is checked at once, edits arriving faster are coalesced every `debounceMs`),
- * for the edited file and every open file that imports it. Every handler is guarded: an
- * exception is logged and answered with an empty result, never a crash.
+ * sync) to the workspace (editor buffers overlaid on the file system; per document the
+ * compiler's front end and analyses, cached by version) and the features. Every handler is
+ * guarded: an exception is logged and answered with an empty result, never a crash.
+ *
+ * Diagnostics are published per document version, throttled (a quiet document is checked at once;
+ * edits arriving faster are coalesced every `debounceMs`), for the edited file and every open
+ * file that imports it. A check runs the front end, then the analyses:
+ *   - when the front end reports an error the analyses do not run (as in `algo check`): one publish;
+ *   - when the front end plus the analyses' last duration fits in `diagnosticsBudgetMs`, or the
+ *     document was never analysed: one publish, complete;
+ *   - otherwise the front end's diagnostics are published at once together with the analysis
+ *     diagnostics last published, carried onto the new text (carry.ts), and the analyses run
+ *     in a later turn of the event loop — after any request or edit that arrived meanwhile. If a
+ *     newer version has arrived by then they are skipped (that version's check runs them);
+ *     otherwise their result is published when it differs from what was carried.
+ * So every version that is not superseded ends with exactly `algo check`'s diagnostics.
+ *
+ * Requests read the current version's front end only. Completion right after an edit may be
+ * answered from the previous version's front end when the edit provably cannot change the answer
+ * (completion-reuse.ts).
  */
+import { performance } from "node:perf_hooks";
+import { format } from "node:util";
 import {
+  DidChangeWatchedFilesNotification,
   ErrorCodes,
+  FileChangeType,
   LSPErrorCodes,
   ProposedFeatures,
   ResponseError,
+  StreamMessageReader,
+  StreamMessageWriter,
   TextDocumentSyncKind,
   TextDocuments,
   createConnection,
   type CancellationToken,
   type Connection,
+  type InitializeParams,
   type InitializeResult,
 } from "vscode-languageserver/node.js";
 import { TextDocument } from "vscode-languageserver-textdocument";
+import { compareDiagnostics, hasErrors, type Diagnostic } from "../../compiler/index.js";
+import { carryDiagnostics, sameDiagnostics } from "./carry.js";
+import { reusedCompletionSite } from "./completion-reuse.js";
 import { documentDiagnostics } from "./convert.js";
 import {
   TOKEN_TYPES,
@@ -34,22 +59,61 @@ import {
   rename,
   semanticTokens,
   signatureHelp,
+  symbolNameAt,
 } from "./features.js";
-import { Workspace, type Analysis } from "./workspace.js";
+import { TrackedMessageWriter } from "./tracked-writer.js";
+import { Workspace, allDiagnostics, uriToPath, type Analysis, type BackEnd } from "./workspace.js";
 
 /** Options a client may pass in `initializationOptions`. */
 export interface ServerOptions {
   /** Minimum time between two checks of one document while edits keep arriving (default 150 ms). */
   debounceMs?: number;
+  /**
+   * Time after which the analyses' diagnostics are published separately (default 40 ms): when
+   * the front end plus the analyses are expected to take longer, the front end's go out first.
+   */
+  diagnosticsBudgetMs?: number;
 }
 
-/** Starts the server on a connection (stdio by default) and returns it. */
-export function startServer(connection: Connection = createConnection(ProposedFeatures.all)): Connection {
+/** Callbacks for an embedding process (the benchmark): not part of the protocol. */
+export interface ServerObserver {
+  /** The diagnostics published for this version are now complete (the analyses have run). */
+  diagnosticsComplete?(uri: string, version: number): void;
+  /** A request was answered; `ms`: the time its handler took (queueing not included). */
+  requestHandled?(method: string, ms: number): void;
+}
+
+/** Where the server reads and writes LSP messages. */
+export interface ServerStreams {
+  input: NodeJS.ReadableStream;
+  output: NodeJS.WritableStream;
+}
+
+/** Starts the server on a pair of streams (stdin/stdout by default) and returns its connection. */
+export function startServer(streams: ServerStreams = { input: process.stdin, output: process.stdout }, observer: ServerObserver = {}): Connection {
+  const writer = new TrackedMessageWriter(new StreamMessageWriter(streams.output));
+  const connection = createConnection(ProposedFeatures.all, new StreamMessageReader(streams.input), writer);
+  // On stdout, a stray console.log would corrupt the protocol: send it to the client's log.
+  if (streams.output === process.stdout) {
+    console.log = console.info = console.debug = (...args: unknown[]) => connection.console.log(format(...args));
+    console.warn = (...args: unknown[]) => connection.console.warn(format(...args));
+    console.error = (...args: unknown[]) => connection.console.error(format(...args));
+  }
   const documents = new TextDocuments(TextDocument);
   const workspace = new Workspace();
   let debounceMs = 150;
+  let budgetMs = 40;
   const timers = new Map<string, NodeJS.Timeout>();
+  /** Per document: the front end whose analyses are due, and the timer that runs them. */
+  const pendingAnalyses = new Map<string, { front: Analysis; timer: NodeJS.Timeout }>();
   const lastCheck = new Map<string, number>();
+  /**
+   * Per document: the last analysis diagnostics published (fresh or carried) and the front end
+   * they belong to — what the next version carries, so that each carry moves them across one edit.
+   */
+  const shown = new Map<string, BackEnd>();
+  let folders: string[] = [];
+  let clientCapabilities: InitializeParams["capabilities"] = {};
 
   const log = (where: string, err: unknown): void => {
     const e = err as Error;
@@ -57,34 +121,96 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   };
 
   /** Runs a request handler: cancelled → RequestCancelled; an exception → logged, `fallback`. */
-  function guard<P, R>(where: string, fallback: R, fn: (params: P) => R): (params: P, token: CancellationToken) => R | ResponseError<void> {
-    return (params, token) => {
+  function guard<P, R>(where: string, fallback: R, fn: (params: P) => R | Promise<R>): (params: P, token: CancellationToken) => Promise<R | ResponseError<void>> {
+    return async (params, token) => {
       if (token?.isCancellationRequested) return new ResponseError(LSPErrorCodes.RequestCancelled, "request cancelled");
+      const t0 = performance.now();
       try {
-        return fn(params);
+        return await fn(params);
       } catch (err) {
         log(where, err);
         return fallback;
+      } finally {
+        observer.requestHandled?.(where, performance.now() - t0);
       }
     };
   }
 
+  /** The front end of an open document at its current version. */
   const analysis = (uri: string): Analysis | undefined => {
     const doc = documents.get(uri);
     if (!doc) return undefined;
     if (workspace.get(uri) !== doc) workspace.set(doc);
-    return workspace.analyze(uri);
+    return workspace.front(uri);
   };
 
-  const publish = (uri: string): void => {
+  const publish = (front: Analysis, diagnostics: readonly Diagnostic[]): void => {
+    void connection.sendDiagnostics({ uri: front.uri, version: front.version, diagnostics: documentDiagnostics(front, diagnostics) });
+  };
+
+  const complete = (uri: string, version: number): void => {
+    observer.diagnosticsComplete?.(uri, version);
+  };
+
+  /**
+   * Lets what is already under way go first: messages already sent are written out, and a request
+   * that arrived with the edit (completion after typing) is answered before the check blocks.
+   */
+  const yieldToRequests = async (): Promise<void> => {
+    await writer.flushed();
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    await writer.flushed();
+  };
+
+  /** Checks the current version of a document and publishes its diagnostics (see the file comment). */
+  const check = async (uri: string): Promise<void> => {
+    await yieldToRequests();
     timers.delete(uri);
     lastCheck.set(uri, Date.now());
     try {
       const doc = documents.get(uri);
       if (!doc) return;
-      const a = analysis(uri);
-      if (!a || a.version !== doc.version) return;
-      void connection.sendDiagnostics({ uri, version: a.version, diagnostics: documentDiagnostics(a) });
+      const pending = pendingAnalyses.get(uri);
+      if (pending) clearTimeout(pending.timer);
+      pendingAnalyses.delete(uri);
+      const t0 = performance.now();
+      const previous = workspace.latestBack(uri);
+      const front = analysis(uri);
+      if (!front) return;
+      if (hasErrors(front.program.diagnostics)) {
+        // The analyses do not run (as in `algo check`): the front end's diagnostics are complete.
+        publish(front, front.program.diagnostics);
+        complete(uri, front.version);
+        return;
+      }
+      const done = workspace.currentBack(uri);
+      if (done || !previous || performance.now() - t0 + previous.ms <= budgetMs) {
+        const back = workspace.back(uri)!;
+        publish(front, allDiagnostics(front, back));
+        shown.set(uri, back);
+        complete(uri, front.version);
+        return;
+      }
+      const carried = carryDiagnostics(shown.get(uri) ?? previous, front);
+      publish(front, carried.length === 0 ? front.program.diagnostics : [...front.program.diagnostics, ...carried].sort(compareDiagnostics));
+      shown.set(uri, { front, diagnostics: carried, ms: previous.ms });
+      pendingAnalyses.set(uri, { front, timer: setTimeout(() => void finish(uri, front, carried), 0) });
+    } catch (err) {
+      log("diagnostics", err);
+    }
+  };
+
+  /** Runs the analyses of a version whose front-end diagnostics went out, unless it was superseded. */
+  const finish = async (uri: string, front: Analysis, carried: Diagnostic[]): Promise<void> => {
+    await yieldToRequests();
+    if (pendingAnalyses.get(uri)?.front !== front) return; // cancelled by a newer check or a close
+    pendingAnalyses.delete(uri);
+    try {
+      if (workspace.currentFront(uri) !== front) return; // a newer version or import: its check runs them
+      const back = workspace.back(uri)!;
+      if (!sameDiagnostics(back.diagnostics, carried)) publish(front, allDiagnostics(front, back));
+      shown.set(uri, back);
+      complete(uri, front.version);
     } catch (err) {
       log("diagnostics", err);
     }
@@ -95,22 +221,33 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const since = Date.now() - (lastCheck.get(uri) ?? 0);
     const wait = since >= debounceMs ? 0 : debounceMs - since;
     // Even when idle, wait for the current batch of messages so a burst of changes is one check.
-    timers.set(uri, setTimeout(() => publish(uri), wait));
+    timers.set(uri, setTimeout(() => void check(uri), wait));
+  };
+
+  const recheck = (uris: Iterable<string>): void => {
+    for (const uri of uris) {
+      workspace.invalidate(uri);
+      schedule(uri);
+    }
   };
 
   const changed = (uri: string): void => {
     const doc = documents.get(uri);
     if (doc) workspace.set(doc);
     schedule(uri);
-    for (const dep of workspace.dependents(uri)) {
-      workspace.invalidate(dep);
-      schedule(dep);
-    }
+    recheck(workspace.dependents(uri));
   };
 
   connection.onInitialize((params): InitializeResult => {
     const opts = (params.initializationOptions ?? {}) as ServerOptions;
     if (typeof opts.debounceMs === "number" && opts.debounceMs >= 0) debounceMs = opts.debounceMs;
+    if (typeof opts.diagnosticsBudgetMs === "number" && opts.diagnosticsBudgetMs >= 0) budgetMs = opts.diagnosticsBudgetMs;
+    clientCapabilities = params.capabilities ?? {};
+    if (params.workspaceFolders && params.workspaceFolders.length > 0) folders = params.workspaceFolders.map((f) => uriToPath(f.uri));
+    else if (params.rootUri) folders = [uriToPath(params.rootUri)];
+    else if (params.rootPath) folders = [params.rootPath];
+    // Scanned in the background; references and rename wait for it.
+    void workspace.setFolders(folders).catch((err) => log("workspace scan", err));
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
@@ -125,9 +262,29 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         documentFormattingProvider: true,
         codeActionProvider: { codeActionKinds: ["quickfix"] },
         semanticTokensProvider: { legend: { tokenTypes: [...TOKEN_TYPES], tokenModifiers: [] }, full: true },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: "algo-lsp", version: "0.1.0" },
     };
+  });
+
+  connection.onInitialized(() => {
+    // Ask for `.algo` file events when the client lets servers register watchers (VS Code's
+    // client also sends them unasked: the extension's `synchronize.fileEvents`).
+    if (clientCapabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
+      connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: "**/*.algo" }] }).catch((err) => log("register file watcher", err));
+    }
+    if (clientCapabilities.workspace?.workspaceFolders) {
+      connection.workspace.onDidChangeWorkspaceFolders((e) => {
+        try {
+          const removed = new Set(e.removed.map((f) => uriToPath(f.uri)));
+          folders = [...folders.filter((f) => !removed.has(f)), ...e.added.map((f) => uriToPath(f.uri))];
+          void workspace.setFolders(folders).catch((err) => log("workspace scan", err));
+        } catch (err) {
+          log("didChangeWorkspaceFolders", err);
+        }
+      });
+    }
   });
 
   documents.onDidOpen((e) => {
@@ -146,41 +303,61 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   });
   documents.onDidClose((e) => {
     try {
-      const t = timers.get(e.document.uri);
+      const uri = e.document.uri;
+      const t = timers.get(uri);
       if (t) clearTimeout(t);
-      timers.delete(e.document.uri);
-      lastCheck.delete(e.document.uri);
-      const deps = workspace.dependents(e.document.uri);
-      workspace.close(e.document.uri);
-      void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+      timers.delete(uri);
+      const pending = pendingAnalyses.get(uri);
+      if (pending) clearTimeout(pending.timer);
+      pendingAnalyses.delete(uri);
+      lastCheck.delete(uri);
+      shown.delete(uri);
+      const deps = workspace.dependents(uri);
+      workspace.close(uri);
+      void connection.sendDiagnostics({ uri, diagnostics: [] });
       // Importers now read the file from disk again.
-      for (const dep of deps) {
-        workspace.invalidate(dep);
-        schedule(dep);
-      }
+      recheck(deps);
     } catch (err) {
       log("didClose", err);
     }
   });
-  connection.onDidChangeWatchedFiles(() => {
+  connection.onDidChangeWatchedFiles((p) => {
     try {
-      for (const doc of documents.all()) {
-        workspace.invalidate(doc.uri);
-        schedule(doc.uri);
+      const affected = new Set<string>();
+      for (const c of p.changes) {
+        const path = uriToPath(c.uri);
+        const kind = c.type === FileChangeType.Created ? "created" : c.type === FileChangeType.Deleted ? "deleted" : "changed";
+        workspace.fileChanged(path, kind);
+        if (kind === "changed") {
+          // An open file's buffer is what the server reads: saving it changes nothing.
+          if (documents.all().some((d) => uriToPath(d.uri) === path)) continue;
+          for (const uri of workspace.readersOf(path)) affected.add(uri);
+        } else {
+          // A created or deleted file may be what an import names.
+          for (const d of documents.all()) affected.add(d.uri);
+        }
       }
+      recheck(affected);
     } catch (err) {
       log("didChangeWatchedFiles", err);
     }
   });
-
-  const openAnalyses = (): Analysis[] => documents.all().map((d) => analysis(d.uri)).filter((a): a is Analysis => a !== undefined);
 
   connection.onHover(guard("hover", null, (p) => {
     const a = analysis(p.textDocument.uri);
     return a ? hover(a, p.position) : null;
   }));
   connection.onCompletion(guard("completion", [], (p) => {
-    const a = analysis(p.textDocument.uri);
+    const uri = p.textDocument.uri;
+    const doc = documents.get(uri);
+    if (!doc) return [];
+    if (workspace.get(uri) !== doc) workspace.set(doc);
+    const current = workspace.currentFront(uri);
+    if (current) return completion(current, p.position);
+    const older = workspace.latestFront(uri);
+    const site = older ? reusedCompletionSite(older, doc.getText(), p.position) : undefined;
+    if (site) return completion(site.a, p.position, site);
+    const a = workspace.front(uri);
     return a ? completion(a, p.position) : [];
   }));
   connection.onSignatureHelp(guard("signatureHelp", null, (p) => {
@@ -191,20 +368,32 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const a = analysis(p.textDocument.uri);
     return a ? definition(a, p.position) : null;
   }));
-  connection.onReferences(guard("references", [], (p) => {
+
+  /** The analyses that may refer to the symbol at a position: open documents and workspace files. */
+  const candidates = async (a: Analysis, position: { line: number; character: number }): Promise<Analysis[]> => {
+    const name = symbolNameAt(a, position);
+    if (name === undefined) return [];
+    await workspace.scanned();
+    return [...workspace.openAnalyses(), ...workspace.workspaceAnalyses(name)];
+  };
+  connection.onReferences(guard("references", [], async (p) => {
     const a = analysis(p.textDocument.uri);
-    return a ? references(a, openAnalyses(), p.position, p.context.includeDeclaration) : [];
+    return a ? references(a, await candidates(a, p.position), p.position, p.context.includeDeclaration) : [];
   }));
   connection.onPrepareRename(guard("prepareRename", null, (p) => {
     const a = analysis(p.textDocument.uri);
     return a ? prepareRename(a, p.position) : null;
   }));
-  connection.onRenameRequest((p, token) => {
+  connection.onRenameRequest(async (p, token) => {
     if (token.isCancellationRequested) return new ResponseError(LSPErrorCodes.RequestCancelled, "request cancelled");
     try {
       const a = analysis(p.textDocument.uri);
       if (!a) return null;
-      const r = rename(a, openAnalyses(), p.position, p.newName);
+      const all = await candidates(a, p.position);
+      // The document may have changed while the workspace was being scanned.
+      const now = analysis(p.textDocument.uri);
+      if (now !== a) return new ResponseError(LSPErrorCodes.ContentModified, "the document changed; rename again");
+      const r = rename(a, all, p.position, p.newName);
       if (r && "error" in r) return new ResponseError(ErrorCodes.InvalidParams, r.error);
       return r;
     } catch (err) {
@@ -234,7 +423,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   }));
   connection.onShutdown(() => {
     for (const t of timers.values()) clearTimeout(t);
+    for (const p of pendingAnalyses.values()) clearTimeout(p.timer);
     timers.clear();
+    pendingAnalyses.clear();
   });
 
   documents.listen(connection);

@@ -17,6 +17,9 @@ import {
   ExitNotification,
   type ProtocolConnection,
   type PublishDiagnosticsParams,
+  RegistrationRequest,
+  type InitializeParams,
+  type Registration,
   type TextDocumentContentChangeEvent,
 } from "vscode-languageserver-protocol/node.js";
 
@@ -28,6 +31,8 @@ export interface Session {
   child: ChildProcess;
   /** Every publishDiagnostics received, in order. */
   published: PublishDiagnosticsParams[];
+  /** Every capability the server registered (client/registerCapability), in order. */
+  registrations: Registration[];
   /** Resolves with the first publish for `uri` matching `pred` received after the call (or the last one already received, with includePast). */
   waitDiagnostics(uri: string, pred?: (p: PublishDiagnosticsParams) => boolean, includePast?: boolean): Promise<PublishDiagnosticsParams>;
   open(uri: string, text: string, version?: number): void;
@@ -36,13 +41,20 @@ export interface Session {
   close(): Promise<number | null>;
 }
 
-/** Starts `node bin/algo.js lsp --stdio` and initializes it. */
-export async function startSession(initializationOptions: object = { debounceMs: 20 }): Promise<Session> {
+/**
+ * Starts `node bin/algo.js lsp --stdio` and initializes it. The default options make every check
+ * publish once, complete (a budget no check exceeds); tests of the two-step publish set their own.
+ */
+export async function startSession(initializationOptions: object = { debounceMs: 20, diagnosticsBudgetMs: 600_000 }, init: Partial<InitializeParams> = {}): Promise<Session> {
   const child = spawn(process.execPath, [join(ROOT, "bin", "algo.js"), "lsp", "--stdio"], { cwd: ROOT, stdio: ["pipe", "pipe", "pipe"] });
   let err = "";
   child.stderr!.on("data", (d: Buffer) => (err += d.toString()));
   const conn = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   const published: PublishDiagnosticsParams[] = [];
+  const registrations: Registration[] = [];
+  conn.onRequest(RegistrationRequest.type, (p) => {
+    registrations.push(...p.registrations);
+  });
   const waiters: Array<{ uri: string; pred: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }> = [];
   conn.onNotification(PublishDiagnosticsNotification.type, (p) => {
     published.push(p);
@@ -60,12 +72,14 @@ export async function startSession(initializationOptions: object = { debounceMs:
     rootUri: null,
     capabilities: { textDocument: { publishDiagnostics: { relatedInformation: true, versionSupport: true } } },
     initializationOptions,
+    ...init,
   });
   await conn.sendNotification(InitializedNotification.type, {});
   return {
     conn,
     child,
     published,
+    registrations,
     waitDiagnostics(uri, pred = () => true, includePast = false) {
       const past = includePast ? published.filter((p) => p.uri === uri && pred(p)).at(-1) : undefined;
       if (past) return Promise.resolve(past);

@@ -34,6 +34,7 @@ import {
 import { checkProgram } from "../../compiler/index.js";
 import { findOperator } from "../../stdlib/catalog.js";
 import { startSession, type Session } from "./lsp-client.js";
+import { RISKY } from "./strategies.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const dir = mkdtempSync(join(tmpdir(), "algo-lsp-"));
@@ -54,32 +55,6 @@ function write(name: string, text: string): { path: string; uri: string; text: s
   return { path, uri: pathToFileURL(path).href, text };
 }
 
-const RISKY = `strategy R "risk probe"
-
-instrument es = "ESZ4"
-
-param size: qty = 2 in [1, 8]
-
-risk {
-  max_position    = 4
-  max_order_qty   = 4
-  max_open_orders = 2
-  max_order_rate  = 5 per 1s
-  max_loss        = 20_000
-  price_band      = 6 ticks
-}
-
-features {
-  mid = book.mid(es)
-  e   = ema(mid, 20)
-}
-
-on book(es) when ready(book.best_ask(es)) {
-  if e > mid and exposure(es, buy) + size <= 4 {
-    buy(es, size, limit: book.best_ask(es), tif: ioc)
-  }
-}
-`;
 
 const MICRO = readFileSync(join(ROOT, "examples", "micro.algo"), "utf8");
 const USES_MICRO = `strategy U "uses micro"

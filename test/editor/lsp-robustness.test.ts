@@ -23,7 +23,7 @@ const FRAGMENTS = ["(", ")", "{", "}", "[", "]", "\"", "/*", "*/", "//", "\n", "
 
 describe("algo lsp robustness", () => {
   it("survives 300 random edits and still agrees with the compiler", async () => {
-    const s = await startSession({ debounceMs: 0 });
+    const s = await startSession({ debounceMs: 0, diagnosticsBudgetMs: 600_000 });
     const path = join(ROOT, "examples", "bollinger_breakout.algo");
     const uri = "file://" + path.replace(/\\/g, "/").replace(/^([A-Za-z]):/, "/$1:");
     let doc = TextDocument.create(uri, "algo", 1, readFileSync(path, "utf8"));
