@@ -3,6 +3,7 @@
  * Writes are atomic (temp file in the same folder, then rename) and happen only when every file
  * was read and parsed: a missing, unreadable, directory or binary input is one line on stderr and
  * exit 2; syntax errors are printed as `file:line:col: error[E0101]: message` and exit 1. With
+ * A file's line endings are kept (CRLF stays CRLF; grammar/line-endings.ts). With
  * --check nothing is written: the files that would change are listed and the exit code is 1.
  */
 import { statSync } from "node:fs";
@@ -11,6 +12,7 @@ import type { Command } from "commander";
 import type { SourceFile, SyntaxDiagnostic } from "../../grammar/index.js";
 import { ExitCode, UserError } from "../errors.js";
 import { readSourceFile } from "../source-file.js";
+import { keepLineEndings } from "../../grammar/line-endings.js";
 
 /** Registers `algo fmt`. */
 export function register(program: Command): void {
@@ -50,7 +52,7 @@ export async function runFmt(files: readonly string[], check: boolean): Promise<
       for (const e of r.errors) process.stderr.write(`${renderSyntaxError(source, e)}\n`);
       continue;
     }
-    formatted.push({ path, before: text, after: r.text });
+    formatted.push({ path, before: text, after: keepLineEndings(text, r.text) });
   }
   if (syntaxErrors) return ExitCode.Failure;
 

@@ -47,6 +47,7 @@ import {
 } from "../../compiler/index.js";
 import { analyzeRisk, type OrderProof } from "../../compiler/analysis/risk.js";
 import { Lowering, directNode } from "../../compiler/graph/lower.js";
+import { keepLineEndings } from "../../grammar/line-endings.js";
 import { KEYWORDS, formatSource, parse, type CallExpr, type Expr, type Handler, type Node, type Program, type SourceFile } from "../../grammar/index.js";
 import { tokenize } from "../../grammar/lexer.js";
 import { OPERATORS, findOperator, qualifiedName } from "../../stdlib/catalog.js";
@@ -748,8 +749,10 @@ export function semanticTokens(a: Analysis): SemanticTokens {
 export function formatting(a: Analysis): TextEdit[] {
   const text = a.file.source.text;
   const r = formatSource(text);
-  if (!r.ok || r.text === text) return [];
-  return [{ range: toRange(a.file.source, { start: 0, end: text.length }), newText: r.text }];
+  if (!r.ok) return [];
+  const formatted = keepLineEndings(text, r.text);
+  if (formatted === text) return [];
+  return [{ range: toRange(a.file.source, { start: 0, end: text.length }), newText: formatted }];
 }
 
 // ---------------------------------------------------------------------------------------------

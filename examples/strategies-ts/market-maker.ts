@@ -8,7 +8,7 @@
  * imbalance (3 levels), order-flow imbalance, cumulative volume delta, log return of the mid, its
  * rolling stdev, and a fast/slow EMA trend.
  *
- * Run: algo backtest examples/strategies-ts/market-maker.ts --data examples/data/synth.mbo.dbn
+ * Run: algo backtest examples/strategies-ts/market-maker.ts --data examples/data/esz4-synthetic.mbo.dbn
  */
 import type { FillView, Strategy, StrategyContext, StrategyInit, Subscriptions, TradeView } from "../../runtime/engine/strategy.js";
 import {

@@ -290,6 +290,17 @@ describe("algo lsp --stdio", () => {
     expect(edits).toHaveLength(1);
     expect(edits[0]!.newText).toBe(formatOf("strategy X\ninstrument es   =   \"ES\"\n"));
     expect(edits[0]!.newText).toContain('instrument es = "ES"');
+    // A CRLF buffer keeps its line endings: the edit is the formatted text with CRLF, and an
+    // already formatted CRLF buffer gets no edit at all.
+    const crlfText = "strategy X\r\ninstrument es   =   \"ES\"\r\n";
+    const crlfUri = write("crlf.algo", crlfText).uri;
+    s.open(crlfUri, crlfText);
+    const crlfEdits = (await s.conn.sendRequest(DocumentFormattingRequest.type, { textDocument: { uri: crlfUri }, options: { tabSize: 2, insertSpaces: true } })) as TextEdit[];
+    expect(crlfEdits).toHaveLength(1);
+    expect(crlfEdits[0]!.newText).toBe('strategy X\r\ninstrument es = "ES"\r\n');
+    const cleanCrlfUri = write("crlf-clean.algo", crlfEdits[0]!.newText).uri;
+    s.open(cleanCrlfUri, crlfEdits[0]!.newText);
+    expect(await s.conn.sendRequest(DocumentFormattingRequest.type, { textDocument: { uri: cleanCrlfUri }, options: { tabSize: 2, insertSpaces: true } })).toEqual([]);
     expect(await s.conn.sendRequest(DocumentFormattingRequest.type, { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } })).toEqual(
       f.text === formatOf(f.text) ? [] : [{ range: { start: { line: 0, character: 0 }, end: posOf(f.text + "\u0000", "\u0000") }, newText: formatOf(f.text) }],
     );
