@@ -1,7 +1,9 @@
 /**
  * The formatter: AST (+ comments + the source text, for blank lines and comment positions) →
  * canonical text. Two-space indentation, one statement per line, single spaces around binary
- * operators and `=`, `name: value` arguments, at most one blank line kept between elements of a
+ * operators and `=` (the `=` of consecutive risk limits and features aligned in a column, and
+ * so are the comments at the ends of consecutive lines),
+ * `name: value` arguments, at most one blank line kept between elements of a
  * list, comments kept: own-line comments stay before the element they precede, a comment at the
  * end of a line stays at the end of that line (two spaces before it). Comments inside an
  * expression move to their own line before the element. Lines are not wrapped.
@@ -37,6 +39,12 @@ export function formatExpr(e: A.Expr): string {
 
 const INDENT = "  ";
 
+function indentOf(line: string): number {
+  let i = 0;
+  while (i < line.length && line.charCodeAt(i) === 32) i++;
+  return i;
+}
+
 class Printer {
   private out: string[] = [];
   private indent = 0;
@@ -44,6 +52,8 @@ class Printer {
   private next = 0;
   /** Source offset just past the last element or comment printed (for blank-line detection). */
   private lastEnd = -1;
+  /** Output line index → length of its code part, for lines that end with a comment. */
+  private readonly trailing = new Map<number, number>();
 
   constructor(
     private readonly comments: readonly A.Comment[],
@@ -92,13 +102,43 @@ class Printer {
     }
   }
 
+  /** Appends a comment at the end of the last line, remembering where the code part ends. */
+  private appendTrailing(c: A.Comment): void {
+    const at = this.out.length - 1;
+    if (!this.trailing.has(at)) this.trailing.set(at, this.out[at]!.length);
+    this.append(`  ${c.text.trimEnd()}`);
+  }
+
+  /**
+   * Lines up the comments at the ends of consecutive lines of the same indentation in one column
+   * (two spaces after the longest code part of the run), as gofmt does.
+   */
+  private alignTrailingComments(): void {
+    const lines = [...this.trailing.keys()].sort((a, b) => a - b);
+    for (let i = 0; i < lines.length; ) {
+      let j = i;
+      while (j + 1 < lines.length && lines[j + 1] === lines[j]! + 1 && indentOf(this.out[lines[j + 1]!]!) === indentOf(this.out[lines[i]!]!)) j++;
+      if (j > i) {
+        let width = 0;
+        for (let k = i; k <= j; k++) width = Math.max(width, this.trailing.get(lines[k]!)!);
+        for (let k = i; k <= j; k++) {
+          const at = lines[k]!;
+          const code = this.trailing.get(at)!;
+          const text = this.out[at]!;
+          this.out[at] = text.slice(0, code).padEnd(width) + text.slice(code);
+        }
+      }
+      i = j + 1;
+    }
+  }
+
   /** Appends the comments that sit on the same source line right after offset `end`. */
   private trailingComments(end: number): void {
     while (this.next < this.comments.length) {
       const c = this.comments[this.next]!;
       if (c.span.start < end || this.hasNewline(end, c.span.start)) return;
       this.next++;
-      this.append(`  ${c.text.trimEnd()}`);
+      this.appendTrailing(c);
       this.lastEnd = c.span.end;
       end = c.span.end;
     }
@@ -157,6 +197,7 @@ class Printer {
   program(p: A.Program): string {
     this.list(p.items, (i) => this.item(i), (i) => this.headerEnd(i));
     this.flushCommentsBefore(Infinity);
+    this.alignTrailingComments();
     while (this.out.length > 0 && this.out[this.out.length - 1] === "") this.out.pop();
     return this.out.length === 0 ? "" : `${this.out.join("\n")}\n`;
   }
@@ -176,16 +217,18 @@ class Printer {
       }
       case "Risk":
         this.line("risk {");
-        this.bracedList(i.entries, (e) => this.line(`${e.key.name} = ${this.expr(e.value)}${e.per ? ` per ${this.expr(e.per)}` : ""}`), this.openBrace(i.span.start), i.span.end);
+        {
+          const width = this.alignWidths(i.entries, (e) => e.key.name.length);
+          this.bracedList(i.entries, (e) => this.line(`${e.key.name.padEnd(width.get(e)!)} = ${this.expr(e.value)}${e.per ? ` per ${this.expr(e.per)}` : ""}`), this.openBrace(i.span.start), i.span.end);
+        }
         return;
       case "Features":
-        this.line("features {");
-        this.bracedList(i.body, (s) => this.featureStmt(s), this.openBrace(i.span.start), i.span.end);
+      case "FeatureUnit": {
+        this.line(i.kind === "Features" ? "features {" : `features ${i.name.name}(${i.params.map((p) => this.parameter(p)).join(", ")}) {`);
+        const width = this.alignWidths(i.body, (s) => (s.kind === "Export" ? -1 : s.name.name.length));
+        this.bracedList(i.body, (s) => this.featureStmt(s, width.get(s) ?? 0), this.openBrace(i.span.start), i.span.end);
         return;
-      case "FeatureUnit":
-        this.line(`features ${i.name.name}(${i.params.map((p) => this.parameter(p)).join(", ")}) {`);
-        this.bracedList(i.body, (s) => this.featureStmt(s), this.openBrace(i.span.start), i.span.end);
-        return;
+      }
       case "Import":
         this.line(`import ${i.names.map((n) => n.name).join(", ")} from ${this.str(i.from)}`);
         return;
@@ -209,9 +252,48 @@ class Printer {
     }
   }
 
-  private featureStmt(s: A.FeatureStmt): void {
+  private featureStmt(s: A.FeatureStmt, width: number): void {
     if (s.kind === "Export") this.line(`export ${s.names.map((n) => n.name).join(", ")}`);
-    else this.line(`${s.name.name} = ${this.expr(s.value)}`);
+    else this.line(`${s.name.name.padEnd(width)} = ${this.expr(s.value)}`);
+  }
+
+  /**
+   * Column alignment of `name = value` entries (risk limits, features), as gofmt aligns a struct:
+   * within a run of consecutive entries the `=` signs line up. A run ends at a blank line, at an
+   * own-line comment, and at an entry without a name (`export`, whose `nameLength` is -1).
+   * Returns, per element, the width its name is padded to.
+   */
+  private alignWidths<T extends { span: A.Span }>(elements: readonly T[], nameLength: (e: T) => number): Map<T, number> {
+    const widths = new Map<T, number>();
+    let run: T[] = [];
+    let max = 0;
+    const close = (): void => {
+      for (const e of run) widths.set(e, max);
+      run = [];
+      max = 0;
+    };
+    let prevEnd = -1;
+    for (const e of elements) {
+      const n = nameLength(e);
+      if (n < 0 || (prevEnd >= 0 && this.breaksRun(prevEnd, e.span.start))) close();
+      if (n >= 0) {
+        run.push(e);
+        if (n > max) max = n;
+      }
+      prevEnd = e.span.end;
+    }
+    close();
+    return widths;
+  }
+
+  /** True when the source between two entries has a blank line or a comment on its own line. */
+  private breaksRun(a: number, b: number): boolean {
+    if (this.blankBetween(a, b)) return true;
+    for (const c of this.comments) {
+      if (c.span.start >= b) break;
+      if (c.span.start >= a && this.hasNewline(a, c.span.start)) return true;
+    }
+    return false;
   }
 
   private parameter(p: A.Parameter): string {
@@ -248,7 +330,7 @@ class Printer {
     const c = this.comments[this.next]!;
     if (c.span.start <= open || this.hasNewline(open, c.span.start)) return false;
     this.next++;
-    this.append(`  ${c.text.trimEnd()}`);
+    this.append(`  ${c.text.trimEnd()}`); // not aligned with the lines around it
     return true;
   }
 
