@@ -86,7 +86,28 @@ interface SweepDocument {
   rows: SweepRow[];
 }
 
+/**
+ * Runs `algo sweep`. Ctrl-C is caught from the start: during the compile or the runs it stops the
+ * sweep, and the runs finished so far are ranked and written, marked partial (exit 130).
+ */
 export async function sweepCommand(file: string, flags: SweepFlags): Promise<number> {
+  const abortFlag = new SharedArrayBuffer(4);
+  let interrupts = 0;
+  const onSigint = (): void => {
+    interrupts++;
+    Atomics.store(new Int32Array(abortFlag), 0, 1);
+    if (interrupts > 1) process.exit(ExitCode.Interrupted);
+    process.stderr.write("\nalgo: interrupted — stopping the runs in progress and writing the finished ones (Ctrl-C again to quit now)\n");
+  };
+  process.on("SIGINT", onSigint);
+  try {
+    return await runSweep(file, flags, abortFlag);
+  } finally {
+    process.off("SIGINT", onSigint);
+  }
+}
+
+async function runSweep(file: string, flags: SweepFlags, abortFlag: SharedArrayBuffer): Promise<number> {
   // Flags that need neither the strategy nor the data are checked first.
   let axes: GridAxis[];
   try {
@@ -146,7 +167,6 @@ export async function sweepCommand(file: string, flags: SweepFlags): Promise<num
 
   const { WORKER_URL } = await import("./sweep-worker.js");
   const { merged: _merged, sources: _sources, ...plainConfig } = config;
-  const abortFlag = new SharedArrayBuffer(4);
   const data: SweepWorkerData = {
     kind: "algo-sweep",
     cjs: output.cjs,
@@ -158,23 +178,17 @@ export async function sweepCommand(file: string, flags: SweepFlags): Promise<num
     abortFlag,
   };
 
-  let interrupts = 0;
-  const onSigint = (): void => {
-    interrupts++;
-    Atomics.store(new Int32Array(abortFlag), 0, 1);
-    if (interrupts > 1) process.exit(ExitCode.Interrupted);
-    process.stderr.write("\nalgo: interrupted — stopping the runs in progress and writing the finished ones (Ctrl-C again to quit now)\n");
-  };
-  process.on("SIGINT", onSigint);
   const progress = process.stderr.isTTY && !flags.json ? await makeProgress(runs) : null;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   let outcome: PoolOutcome;
   try {
-    outcome = await runPool(new URL(WORKER_URL), data, jobs, workers, abortFlag, (done, events) => progress?.update(done, events));
+    outcome =
+      Atomics.load(new Int32Array(abortFlag), 0) !== 0
+        ? { results: [], interrupted: true, error: null }
+        : await runPool(new URL(WORKER_URL), data, jobs, workers, abortFlag, (done, events) => progress?.update(done, events));
   } finally {
     progress?.stop();
-    process.off("SIGINT", onSigint);
   }
   const wall = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
@@ -237,7 +251,7 @@ function validateAxis(file: string, axis: GridAxis, params: Parameters<typeof va
     }
   }
   if (errors.length > 0) {
-    const more = errors.length > 1 ? ` (and ${errors.length - 1} more of its ${axis.values.length} values)` : "";
+    const more = errors.length > 1 ? `; ${errors.length} of the grid's ${axis.values.length} values are invalid` : "";
     throw new UserError(`${file}: --grid ${axis.name}=${axis.spec}: ${errors[0]}${more}`);
   }
   return out;
@@ -256,8 +270,8 @@ function sortSpec(text: string | undefined): SortSpec {
   if (!(METRIC_NAMES as readonly string[]).includes(metric)) {
     const lower = metric.toLowerCase().replace(/[_-]/g, "");
     const near = METRIC_NAMES.find((m) => m.toLowerCase() === lower);
-    const hint = near ? `did you mean ${near}? ` : "";
-    throw new UserError(`--sort ${metric}: not a metric; ${hint}use one of netPnl, returnPct, sharpe, sortino, maxDrawdown, profitFactor, hitRatePct, ... (every metric of report.json, see docs/sweep.md)`);
+    const hint = near ? ` (did you mean ${near}?)` : "";
+    throw new UserError(`--sort ${metric}: not a metric${hint}; use one of netPnl, returnPct, sharpe, sortino, maxDrawdown, profitFactor, hitRatePct, ... (every metric of report.json, see docs/sweep.md)`);
   }
   return { metric: metric as keyof BacktestMetrics, order: LOWER_IS_BETTER.has(metric) ? "asc" : "desc" };
 }
