@@ -18,8 +18,8 @@ import { loadBacktestConfig, type BacktestConfig } from "../config/index.js";
 import { ExitCode, UserError } from "../errors.js";
 import { VERSION } from "../version.js";
 import { readSourceFile } from "../source-file.js";
-import { compileStrategy, validateParams, type CompiledOutput } from "../../compiler/build.js";
-import { hasErrors, renderPrettyAll, summaryLine } from "../../compiler/index.js";
+// The compiler is loaded only once the flags are known to be good (usage errors answer at once).
+import type { CompiledOutput } from "../../compiler/build.js";
 import { writeFileAtomic } from "../../runtime/analytics/atomic.js";
 import { csvField, num } from "../../runtime/analytics/write.js";
 import { formatCount, formatMoney, formatPct, formatRatio } from "../../runtime/analytics/summary.js";
@@ -146,11 +146,13 @@ async function runSweep(file: string, flags: SweepFlags, abortFlag: SharedArrayB
   if (extname(strategyPath).toLowerCase() !== ".algo") {
     throw new UserError(`${file}: algo sweep runs .algo strategies (their params declare the ranges a sweep may use); backtest a .ts/.js strategy with algo backtest --set`);
   }
-  const output = compile(file, strategyPath);
+  const compiler = await loadCompiler();
+  const validateParams = compiler.validateParams;
+  const output = compile(compiler, file, strategyPath);
   const params = output.emitted.params;
   const fixed = validateParams(params, Object.fromEntries(Object.entries(config.params).filter(([k]) => !axes.some((a) => a.name === k))));
   if (!fixed.ok) throw new UserError(fixed.errors.map((e) => `${file}: ${e}`).join("\nalgo: "));
-  const typed = axes.map((axis) => validateAxis(file, axis, params));
+  const typed = axes.map((axis) => validateAxis(validateParams, file, axis, params));
   // Open (and close) every data file once here: a missing or unreadable file is one clear error
   // before any worker starts.
   for (const path of config.data) openSource(path).close();
@@ -210,14 +212,22 @@ async function runSweep(file: string, flags: SweepFlags, abortFlag: SharedArrayB
   else process.stdout.write(renderSweepTable(doc, axes, top, outDir === null ? null : flags.out!));
   const cpuSec = (cpu.user + cpu.system) / 1e6;
   process.stderr.write(
-    `algo: ${formatCount(finished.length)} runs, ${formatCount(events)} events in ${wall.toFixed(2)} s on ${workers} worker${workers === 1 ? "" : "s"} ` +
+    `algo: ${formatCount(finished.length)} run${finished.length === 1 ? "" : "s"}, ${formatCount(events)} events in ${wall.toFixed(2)} s on ${workers} worker${workers === 1 ? "" : "s"} ` +
       `(${(finished.length / wall).toFixed(2)} runs/s, ${formatCount(events / wall)} events/s; process CPU ${cpuSec.toFixed(2)} s)\n`,
   );
   return outcome.interrupted ? ExitCode.Interrupted : ExitCode.Ok;
 }
 
 /** Compiles the strategy once, printing its diagnostics as `algo check` does; errors stop here. */
-function compile(file: string, strategyPath: string): CompiledOutput {
+type Compiler = Awaited<ReturnType<typeof loadCompiler>>;
+
+async function loadCompiler() {
+  const [build, front] = await Promise.all([import("../../compiler/build.js"), import("../../compiler/index.js")]);
+  return { compileStrategy: build.compileStrategy, validateParams: build.validateParams, hasErrors: front.hasErrors, renderPrettyAll: front.renderPrettyAll, summaryLine: front.summaryLine };
+}
+
+function compile(compiler: Compiler, file: string, strategyPath: string): CompiledOutput {
+  const { compileStrategy, hasErrors, renderPrettyAll, summaryLine } = compiler;
   const read = readSourceFile(strategyPath);
   if ("problem" in read) throw new UserError(read.problem.replace(strategyPath, file));
   const result = compileStrategy(strategyPath, read.text);
@@ -238,7 +248,7 @@ function compile(file: string, strategyPath: string): CompiledOutput {
  * risk proof covers); returns value text → typed value. The first problem is the error, with a
  * count of the axis's other bad values.
  */
-function validateAxis(file: string, axis: GridAxis, params: Parameters<typeof validateParams>[0]): Map<string, ParamValue> {
+function validateAxis(validateParams: Compiler["validateParams"], file: string, axis: GridAxis, params: Parameters<Compiler["validateParams"]>[0]): Map<string, ParamValue> {
   const out = new Map<string, ParamValue>();
   const errors: string[] = [];
   for (const text of axis.values) {
