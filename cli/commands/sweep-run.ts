@@ -204,9 +204,15 @@ async function runSweep(file: string, flags: SweepFlags, abortFlag: SharedArrayB
   const events = finished.reduce((s, r) => s + r.eventsProcessed, 0);
   const doc = sweepDocument(file, output, config, fixed.values, axes, typed, sort, finished, runs, outcome.interrupted);
   if (outDir !== null) {
-    mkdirSync(outDir, { recursive: true });
-    writeFileAtomic(join(outDir, "sweep.csv"), sweepCsv(doc, axes));
-    writeFileAtomic(join(outDir, "sweep.json"), `${JSON.stringify(doc, null, 2)}\n`);
+    try {
+      mkdirSync(outDir, { recursive: true });
+      writeFileAtomic(join(outDir, "sweep.csv"), sweepCsv(doc, axes));
+      writeFileAtomic(join(outDir, "sweep.json"), `${JSON.stringify(doc, null, 2)}\n`);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === undefined) throw err;
+      throw new UserError(`${flags.out}: cannot write the sweep results (${code})`);
+    }
   }
   if (flags.json) process.stdout.write(`${JSON.stringify(doc)}\n`);
   else process.stdout.write(renderSweepTable(doc, axes, top, outDir === null ? null : flags.out!));

@@ -7,7 +7,7 @@
  * partial.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
@@ -189,6 +189,16 @@ describe.skipIf(!built)("algo sweep: end to end on the example data", () => {
     const firstRow = t.out.split("\n").find((l) => /^\s+1\s/.test(l))!;
     expect(firstRow.trim().split(/\s+/).slice(1, 3)).toEqual([String(best.params.threshold), String(best.params.size)]);
     expect(t.out).not.toContain("Results:");
+  }, 300_000);
+});
+
+describe.skipIf(!built)("algo sweep: an --out that cannot be written", () => {
+  it("is one line and exit 2", () => {
+    const file = join(dir, "a-file");
+    writeFileSync(file, "x");
+    const r = algo(["sweep", STRATEGY, "--data", DATA, "--grid", "size=1", "--out", file]);
+    expect(r.code).toBe(2);
+    expect(r.err.split("\n")[0]).toBe(`algo: ${file}: cannot write the sweep results (EEXIST)`);
   }, 300_000);
 });
 
