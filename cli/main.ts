@@ -11,6 +11,7 @@ import * as dataCommand from "./commands/data.js";
 import * as checkCommand from "./commands/check.js";
 import * as explainCommand from "./commands/explain.js";
 import * as backtestCommand from "./commands/backtest.js";
+import * as sweepCommand from "./commands/sweep.js";
 import * as fmtCommand from "./commands/fmt.js";
 import * as buildCommand from "./commands/build.js";
 import * as featuresCommand from "./commands/features.js";
@@ -26,6 +27,7 @@ const commandModules: Array<{ register(program: Command): void }> = [
   bookCommand,
   dataCommand,
   backtestCommand,
+  sweepCommand,
   lspCommand,
 ];
 

@@ -3,22 +3,18 @@
  * that other commands start without the engine, the compiler back end and the report writers.
  */
 import type { BacktestFlags } from "./backtest.js";
-import { mkdtempSync, rmSync, existsSync, statSync } from "node:fs";
+import { mkdtempSync, rmSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, extname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { loadBacktestConfig, type BacktestConfig, type FeeSchedule as ConfigFees, type LatencySpec as ConfigLatency } from "../config/index.js";
+import { loadBacktestConfig, type BacktestConfig } from "../config/index.js";
 import { ExitCode, UserError } from "../errors.js";
-import { BacktestEngine, LookupError, type BacktestResult, type EngineOptions, type InstrumentOverride } from "../../runtime/engine/engine.js";
+import { BacktestEngine, LookupError, type BacktestResult } from "../../runtime/engine/engine.js";
 import type { Strategy } from "../../runtime/engine/strategy.js";
-import type { EventSource } from "../../runtime/events.js";
-import type { FeeSchedule } from "../../runtime/execution/fees.js";
-import type { LatencySpec } from "../../runtime/execution/latency.js";
-import { QueueModel } from "../../runtime/execution/simulator.js";
-import { asUserError, openDataSource } from "../../runtime/data/index.js";
+import { asUserError } from "../../runtime/data/index.js";
 import { writeBacktestOutputs } from "../../runtime/analytics/write.js";
 import { renderMetricsJson, renderSummary } from "../../runtime/analytics/summary.js";
-import { VERSION } from "../version.js";
+import { engineOptions, openSource } from "./engine-options.js";
 import { compileStrategy, loadStrategy as loadCompiledStrategy, validateParams, type LoadedStrategy } from "../../compiler/build.js";
 import { hasErrors, renderPrettyAll, summaryLine } from "../../compiler/index.js";
 import { readSourceFile } from "../source-file.js";
@@ -122,79 +118,6 @@ async function runWithProgress(engine: BacktestEngine, progress: Progress | null
     await new Promise<void>((r) => setImmediate(r));
   }
   return engine.finish();
-}
-
-function engineOptions(
-  config: BacktestConfig,
-  strategy: { strategy: Strategy; name: string },
-  sources: EventSource[],
-  strategyPath: string,
-  abort: { aborted: boolean },
-): EngineOptions {
-  const instruments: Record<string, InstrumentOverride> = {};
-  const fees: Record<string, FeeSchedule> = { "*": feesOf(config.fees) };
-  const symbolMap: Record<string, string> = {};
-  for (const [symbol, o] of Object.entries(config.instruments)) {
-    const ov: InstrumentOverride = {};
-    if (o.tickSize !== null) ov.tickSize = o.tickSize;
-    if (o.multiplier !== null) ov.multiplier = o.multiplier;
-    instruments[symbol] = ov;
-    if (o.fees !== null) fees[symbol] = feesOf(o.fees);
-    const mapped = (o as { symbol?: unknown }).symbol;
-    if (typeof mapped === "string") symbolMap[symbol] = mapped;
-  }
-  return {
-    sources,
-    sourceNames: config.data,
-    strategy: strategy.strategy,
-    strategyName: strategy.name,
-    params: config.params,
-    latency: { feed: latencyOf(config.latency.feed), orderEntry: latencyOf(config.latency.orderEntry), response: latencyOf(config.latency.response) },
-    seed: config.seed,
-    queueModel: config.queueModel === "worst" ? QueueModel.Worst : config.queueModel === "best" ? QueueModel.Best : QueueModel.ProRata,
-    fees,
-    instruments,
-    symbolMap,
-    fromEpochNs: config.fromNs,
-    toEpochNs: config.toNs,
-    sampleIntervalNs: config.sampling.equityIntervalNs,
-    initialCapital: config.initialCapital,
-    abort,
-    recorder: {
-      generatorVersion: VERSION,
-      ...(config.sampling.periodsPerYear !== null ? { periodsPerYear: config.sampling.periodsPerYear } : {}),
-      strategy: strategyPath,
-    },
-  };
-}
-
-function feesOf(f: ConfigFees): FeeSchedule {
-  return f.unit === "bps"
-    ? { makerPerContract: 0, takerPerContract: 0, makerBps: f.maker, takerBps: f.taker }
-    : { makerPerContract: f.maker, takerPerContract: f.taker, makerBps: 0, takerBps: 0 };
-}
-
-function latencyOf(l: ConfigLatency): LatencySpec {
-  switch (l.kind) {
-    case "fixed":
-      return { kind: "fixed", ns: l.ns };
-    case "uniform":
-      return { kind: "uniform", minNs: l.minNs, maxNs: l.maxNs };
-    case "normal":
-      return { kind: "normal", meanNs: l.meanNs, sdNs: l.stddevNs, minNs: l.minNs, maxNs: l.maxNs };
-    case "lognormal":
-      return { kind: "lognormal", medianNs: l.medianNs, sigma: l.sigma, minNs: l.minNs, maxNs: l.maxNs };
-  }
-}
-
-/** Opens one data file in whatever format runtime/data recognises (DBN, DBZ, LOBSTER, CSV). */
-function openSource(path: string): EventSource {
-  if (!existsSync(path) || !statSync(path).isFile()) throw new UserError(`${path}: no such data file`);
-  try {
-    return openDataSource(path, { selfContained: true }).source;
-  } catch (err) {
-    throw asUserError(err);
-  }
 }
 
 /** Loads a strategy: .algo through the compiler, TS/JS modules through esbuild. */
