@@ -53,7 +53,9 @@
  *                                    undefined), action = update_action, flags = stat_flags
  *   symbol mapping (0x16)          → no event; updates the InstrumentTable
  *   error (0x15), system (0x17)    → no event (counted)
- *   unknown rtype                  → skipped by length and counted in `unknownRecords`.
+ *   unknown rtype                  → skipped by length and counted in `unknownRecords`; the rtype
+ *                                    and (decompressed) byte offset of the first one are kept, and
+ *                                    `notes()` turns them into a warning for reports.
  */
 import { UserError } from "../../../cli/errors.js";
 import { EventKind, MarketEvent, Side, type EventSource, type InstrumentInfo } from "../../events.js";
@@ -115,8 +117,15 @@ export class DbnReader implements EventSource {
   readonly rtypeCounts = new Float64Array(256);
   /** Records of an rtype this reader does not know (skipped by length). */
   unknownRecords = 0;
+  /** rtype of the first record of an unknown rtype, or -1. */
+  firstUnknownRtype = -1;
+  /** Stream byte offset (of the decompressed stream for .zst) of that record, or -1. */
+  firstUnknownOffset = -1;
   /** MBO records with an action char outside A/C/M/R/T/F/N (emitted as NoAction). */
   unknownActions = 0;
+  /** Action char code and stream byte offset of the first such MBO record, or -1. */
+  firstUnknownAction = -1;
+  firstUnknownActionOffset = -1;
   /** Records read so far. */
   recordCount = 0;
 
@@ -292,7 +301,7 @@ export class DbnReader implements EventSource {
       case RType.Mbo: {
         const action = u8[p + 38];
         const kind = MBO_KIND[action];
-        if (KNOWN_ACTION[action] === 0) this.unknownActions++;
+        if (KNOWN_ACTION[action] === 0) this.noteUnknownAction(p, action);
         if ((want & (1 << kind)) === 0) return false;
         ev.kind = kind;
         ev.action = action;
@@ -417,9 +426,47 @@ export class DbnReader implements EventSource {
       case RType.System:
         return false;
       default:
+        if (this.unknownRecords === 0) {
+          this.firstUnknownRtype = rtype;
+          this.firstUnknownOffset = this.streamBase + p;
+        }
         this.unknownRecords++;
         return false;
     }
+  }
+
+  private noteUnknownAction(p: number, action: number): void {
+    if (this.unknownActions === 0) {
+      this.firstUnknownAction = action;
+      this.firstUnknownActionOffset = this.streamBase + p;
+    }
+    this.unknownActions++;
+  }
+
+  /**
+   * Warnings about what was read so far (records skipped or read approximately), one sentence
+   * each, for `algo data info`, `algo book --stats` and the backtest report's notes. Empty when
+   * nothing was unusual. Call at the end of the stream (allocates).
+   */
+  notes(): string[] {
+    const out: string[] = [];
+    const where = this.compressedLabel === "byte" ? "byte" : "decompressed byte";
+    if (this.unknownRecords > 0) {
+      const r = this.firstUnknownRtype;
+      out.push(
+        `${this.name}: ${this.unknownRecords} record${this.unknownRecords === 1 ? "" : "s"} of unknown rtype skipped (by length); ` +
+          `the first has rtype 0x${r.toString(16).padStart(2, "0")} at ${where} ${this.firstUnknownOffset}`,
+      );
+    }
+    if (this.unknownActions > 0) {
+      const a = this.firstUnknownAction;
+      const shown = a >= 33 && a < 127 ? `'${String.fromCharCode(a)}'` : `0x${a.toString(16).padStart(2, "0")}`;
+      out.push(
+        `${this.name}: ${this.unknownActions} MBO record${this.unknownActions === 1 ? "" : "s"} with an unknown action read as no-action (no book change); ` +
+          `the first has action ${shown} at ${where} ${this.firstUnknownActionOffset}`,
+      );
+    }
+    return out;
   }
 
   /** Instrument and ts_event. */
