@@ -755,14 +755,11 @@ export class L3Book implements BookView {
     const keys = bid ? this.bidKeys : this.askKeys;
     const slots = bid ? this.bidSlots : this.askSlots;
     pos = -pos - 1;
-    if (n - pos > 16) {
-      keys.copyWithin(pos + 1, pos, n);
-      slots.copyWithin(pos + 1, pos, n);
-    } else {
-      for (let i = n; i > pos; i--) {
-        keys[i] = keys[i - 1];
-        slots[i] = slots[i - 1];
-      }
+    // A plain loop, not copyWithin: deep inserts are rare, and a rare call site is one whose type
+    // feedback a forced GC may flush — its first use then deoptimises the whole apply path.
+    for (let i = n; i > pos; i--) {
+      keys[i] = keys[i - 1];
+      slots[i] = slots[i - 1];
     }
     keys[pos] = this.reg[R_KEY];
     slots[pos] = lv;
@@ -786,14 +783,9 @@ export class L3Book implements BookView {
     this.reg[R_KEY] = bid ? price : -price;
     const pos = this.search(keys, n);
     if (pos >= 0) {
-      if (n - pos > 16) {
-        keys.copyWithin(pos, pos + 1, n);
-        slots.copyWithin(pos, pos + 1, n);
-      } else {
-        for (let i = pos + 1; i < n; i++) {
-          keys[i - 1] = keys[i];
-          slots[i - 1] = slots[i];
-        }
+      for (let i = pos + 1; i < n; i++) {
+        keys[i - 1] = keys[i];
+        slots[i - 1] = slots[i];
       }
       if (bid) this.bidN = n - 1;
       else this.askN = n - 1;
