@@ -221,6 +221,8 @@ async function benchDbn(): Promise<void> {
     while (src.next()) w.write(src.event, src.instruments);
     const records = w.finish();
     console.log(`decode+book: wrote ${records} DBN MBO records to ${path}`);
+    // Warm-up (JIT), untimed, as for book-only: one full pass.
+    decodeAndBook(path, new Market({ l3: { orderCapacity: ORDER_CAP, levelCapacity: 1 << 10, crossCheckOnLastOnly: true } }));
     for (let rep = 0; rep < RUNS; rep++) {
       if (rep === 0 || FORCE_GC) fullGc?.();
       await settle();
