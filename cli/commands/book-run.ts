@@ -25,6 +25,8 @@ import {
   isLobsterMessageFile,
 } from "../../runtime/data/lobster/index.js";
 import { openDataSource } from "../../runtime/data/open.js";
+import { DbnReader } from "../../runtime/data/dbn/reader.js";
+import { schemaName } from "../../runtime/data/dbn/metadata.js";
 import { ExitCode, UserError } from "../errors.js";
 
 /** Output formats of `algo book`. */
@@ -284,11 +286,35 @@ function describeError(err: unknown): never {
   throw err;
 }
 
-function parseLevels(s: string | undefined, dflt: number): number {
-  if (s === undefined) return dflt;
+/** `--levels N` checked (1..1000), or undefined when not given. */
+function parseLevels(s: string | undefined): number | undefined {
+  if (s === undefined) return undefined;
   const n = Number(s);
   if (!Number.isInteger(n) || n < 1 || n > 1000) throw new UserError(`--levels: expected an integer from 1 to 1000, got '${s}'`);
   return n;
+}
+
+/**
+ * Levels to print: the requested count, default min(10, what the data has). `depth` is the number
+ * of levels per side the data carries (Infinity for order-by-order data); asking for more prints
+ * what the data has, with a note on stderr saying so.
+ */
+function levelsToPrint(requested: number | undefined, depth: number, what: string): number {
+  if (requested === undefined) return Math.min(10, depth);
+  if (requested > depth) {
+    process.stderr.write(`note: --levels ${requested}: ${what} has ${depth} level${depth === 1 ? "" : "s"} per side; printing ${depth}\n`);
+    return depth;
+  }
+  return requested;
+}
+
+/** Levels per side a DBN file's schema carries (Infinity for MBO, mixed or unknown). */
+function dbnDepth(src: EventSource): number {
+  if (!(src instanceof DbnReader) || !src.metadata) return Number.POSITIVE_INFINITY;
+  const name = schemaName(src.metadata.schema);
+  if (name === "mbp-10") return 10;
+  if (name === "mbp-1" || name === "tbbo" || name === "cmbp-1" || name === "tcbbo" || /^c?bbo-1[sm]$/.test(name)) return 1;
+  return Number.POSITIVE_INFINITY;
 }
 
 function parseFormat(s: string | undefined): BookFormat {
@@ -310,6 +336,7 @@ function printAnomalies(out: OutputBuffer, a: AnomalyCounters): void {
 /** Runs `algo book`; returns the exit code. */
 export async function runBook(path: string, opts: BookCommandOptions): Promise<number> {
   const format = parseFormat(opts.format);
+  const requested = parseLevels(opts.levels);
   const out = new OutputBuffer(1);
   const gc = new GcCounter();
   const forceLobster = isLobsterMessageFile(path) || opts.lobsterBook !== undefined;
@@ -325,8 +352,8 @@ export async function runBook(path: string, opts: BookCommandOptions): Promise<n
       if (opts.instrument !== undefined && opts.instrument !== src.instruments[0].symbol) {
         throw new UserError(`--instrument ${opts.instrument}: ${path} holds only ${src.instruments[0].symbol}`);
       }
-      const levels = parseLevels(opts.levels, src.levels > 0 ? src.levels : 10);
-      const replay = new LobsterReplay(src);
+      const replay = new LobsterReplay(src); // refuses a day without its orderbook file
+      const levels = levelsToPrint(requested, src.levels, `the LOBSTER data (level-${src.levels} files)`);
       const info = src.instruments[0];
       const printer = new BookPrinter(out, format, levels, Number(src.timeBase / 1_000_000_000n), Number(src.timeBase % 1_000_000_000n));
       const t0 = performance.now();
@@ -353,7 +380,8 @@ export async function runBook(path: string, opts: BookCommandOptions): Promise<n
     }
     // DBN (MBO into L3 books, MBP/BBO into L2 books) and CSV (trades/bars: no book events).
     const src = opened.source;
-    const levels = parseLevels(opts.levels, 10);
+    const depth = dbnDepth(src);
+    const levels = levelsToPrint(requested, depth, `the data (${src instanceof DbnReader && src.metadata ? schemaName(src.metadata.schema) : ""} schema)`);
     const market = new Market({ l3: { crossCheckOnLastOnly: true, orderCapacity: 1 << 16 } });
     const printer = new BookPrinter(out, format, levels, Number(src.timeBase / 1_000_000_000n), Number(src.timeBase % 1_000_000_000n));
     let want = -1;
@@ -388,6 +416,8 @@ export async function runBook(path: string, opts: BookCommandOptions): Promise<n
     if (opts.stats) {
       printStats(out, events, secs, await gc.stop());
       printAnomalies(out, market.anomalies());
+      const f = (src as { notes?: () => string[] }).notes;
+      if (typeof f === "function") for (const n of f.call(src)) out.text(`warning: ${n}\n`);
     }
     out.flush();
     return ExitCode.Ok;

@@ -11,7 +11,7 @@ export function register(program: Command): void {
     .command("book")
     .description("Replay a market data file through the exact order book and print the book after every event")
     .argument("<path>", "market data file: LOBSTER message file (.csv[.gz]), DBN (.dbn[.zst], .dbz) or CSV trades/bars")
-    .option("--levels <n>", "levels per side to print (default: the LOBSTER file's level, else 10)")
+    .option("--levels <n>", "levels per side to print (default: what the data has, at most 10: the LOBSTER file's level, 1 for MBP-1/BBO, 10 for MBP-10 and MBO)")
     .option("--format <format>", "lobster (LOBSTER orderbook row layout), csv or json (one object per line)", "csv")
     .option("--instrument <symbol>", "only this instrument")
     .option("--lobster-book <path>", "the LOBSTER orderbook file paired with the message file (default: found by name)")

@@ -65,6 +65,8 @@ interface InfoReport {
   recordsByType?: Record<string, number>;
   eventsByKind: Record<string, number>;
   unknownRecords?: number;
+  /** Warnings from the reader (records skipped, fields read approximately). */
+  notes: string[];
   symbols: Array<{ symbol: string; instrumentId: number; tickSize?: number; multiplier?: number }>;
 }
 
@@ -94,6 +96,7 @@ export function dataInfo(path: string, opts: { lobsterBook?: string }): InfoRepo
     events,
     eventsByKind: Object.fromEntries([...byKind].sort((a, b) => a[0] - b[0]).map(([k, n]) => [KIND_NAMES[k] ?? String(k), n])),
     symbols: source.instruments.map((i) => ({ symbol: i.symbol, instrumentId: i.sourceId, tickSize: i.tickSize || undefined, multiplier: i.multiplier })),
+    notes: readerNotes(source),
   };
   if (Number.isFinite(minTs)) {
     report.firstEvent = isoNs(source.timeBase + BigInt(minTs));
@@ -130,6 +133,12 @@ export function dataInfo(path: string, opts: { lobsterBook?: string }): InfoRepo
   return report;
 }
 
+/** A reader's warnings (`notes()`, when the reader has them). */
+export function readerNotes(source: EventSource): string[] {
+  const f = (source as { notes?: () => string[] }).notes;
+  return typeof f === "function" ? f.call(source) : [];
+}
+
 export function printInfo(r: InfoReport): void {
   const lines: string[] = [];
   const kv = (k: string, v: string | number | undefined): void => {
@@ -154,6 +163,7 @@ export function printInfo(r: InfoReport): void {
     const extra = [s.tickSize ? `tick ${s.tickSize}` : "", s.multiplier && s.multiplier !== 1 ? `x${s.multiplier}` : ""].filter(Boolean).join(", ");
     lines.push(`  ${s.symbol.padEnd(22)}  id ${s.instrumentId}${extra ? `  (${extra})` : ""}`);
   }
+  for (const n of r.notes) lines.push(`warning: ${n}`);
   process.stdout.write(`${lines.join("\n")}\n`);
 }
 

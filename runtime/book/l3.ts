@@ -76,6 +76,7 @@ export class L3Book implements BookView {
   private oSize: Float64Array;
   private oLevel: Int32Array;
   private oHash: Int32Array; // the order's position in the id table (kept through shifts)
+  private oHome: Int32Array; // the order's home bucket (its id's hash), so deletions need not rehash
   private oPrev: Int32Array;
   private oNext: Int32Array;
   private oFree = EMPTY;
@@ -84,6 +85,8 @@ export class L3Book implements BookView {
 
   // ---- id → slot hash table ----
   private hMask: number;
+  private hShift: number; // 32 - log2(table size)
+  private home = 0; // home bucket of the id last probed (saves rehashing it on insert)
   // Entry i = the order's slot, or -1 (the id is read from oIdHi/oIdLo[slot]).
   private hTab: Int32Array;
   private hCount = 0;
@@ -122,10 +125,12 @@ export class L3Book implements BookView {
     this.oSize = new Float64Array(oc);
     this.oLevel = new Int32Array(oc);
     this.oHash = new Int32Array(oc);
+    this.oHome = new Int32Array(oc);
     this.oPrev = new Int32Array(oc);
     this.oNext = new Int32Array(oc);
     const hc = nextPow2(oc * 2);
     this.hMask = hc - 1;
+    this.hShift = 32 - Math.log2(hc);
     this.hTab = L3Book.emptyTable(hc);
     const lc = Math.max(16, options.levelCapacity ?? 1024);
     this.lCap = lc;
@@ -306,8 +311,7 @@ export class L3Book implements BookView {
         this.note(AnomalyKind.BadField);
         return;
       }
-      this.removeSlot(slot);
-      this.insertOrder(hi, lo, newSide as Side, false, this.probe(hi, lo));
+      this.moveSlot(slot, newSide as Side, size);
       return;
     }
     const old = this.oSize[slot];
@@ -385,6 +389,32 @@ export class L3Book implements BookView {
   /** Best ask price, NaN when empty. */
   bestAsk(): number {
     return this.askN === 0 ? Number.NaN : this.lPrice[this.askSlots[this.askN - 1]];
+  }
+
+  /**
+   * Writes the touch into the caller's registers at index h: best bid / ask (NaN when a side is
+   * empty) and the sizes there (0 when empty). One call instead of four getters, and no price
+   * crosses a call boundary as a return value (a non-inlined double return is a heap number).
+   */
+  touchInto(h: number, bids: Float64Array, asks: Float64Array, bidSizes: Float64Array, askSizes: Float64Array): void {
+    const nb = this.bidN;
+    if (nb === 0) {
+      bids[h] = Number.NaN;
+      bidSizes[h] = 0;
+    } else {
+      const lv = this.bidSlots[nb - 1];
+      bids[h] = this.lPrice[lv];
+      bidSizes[h] = this.lSize[lv];
+    }
+    const na = this.askN;
+    if (na === 0) {
+      asks[h] = Number.NaN;
+      askSizes[h] = 0;
+    } else {
+      const lv = this.askSlots[na - 1];
+      asks[h] = this.lPrice[lv];
+      askSizes[h] = this.lSize[lv];
+    }
   }
 
   /** Number of non-empty levels on a side. */
@@ -504,12 +534,9 @@ export class L3Book implements BookView {
 
   // ======================= internals =======================
 
+  /** Home bucket of an id: Fibonacci hashing (multiply, keep the top bits), spreads sequential ids. */
   private hashOf(hi: number, lo: number): number {
-    let h = Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b);
-    h ^= h >>> 15;
-    h = Math.imul(h, 0xc2b2ae35);
-    h ^= h >>> 13;
-    return h & this.hMask;
+    return Math.imul(lo ^ Math.imul(hi, 0x85ebca6b), 0x9e3779b1) >>> this.hShift;
   }
 
   private static emptyTable(entries: number): Int32Array {
@@ -538,6 +565,7 @@ export class L3Book implements BookView {
     const idLo = this.oIdLo;
     const idHi = this.oIdHi;
     let i = this.hashOf(hi, lo);
+    this.home = i;
     for (;;) {
       const s = t[i];
       if (s === EMPTY) return -(i + 1);
@@ -558,6 +586,7 @@ export class L3Book implements BookView {
     }
     this.hTab[i] = slot;
     this.oHash[slot] = i;
+    this.oHome[slot] = this.home;
     this.hCount++;
   }
 
@@ -570,7 +599,7 @@ export class L3Book implements BookView {
       j = (j + 1) & mask;
       const sj = t[j];
       if (sj === EMPTY) break;
-      const k = this.hashOf(this.oIdHi[sj], this.oIdLo[sj]);
+      const k = this.oHome[sj];
       // Move j's entry into the hole at i when its home k is not cyclically in (i, j].
       if (i <= j ? k <= i || k > j : k <= i && k > j) {
         t[i] = sj;
@@ -585,6 +614,7 @@ export class L3Book implements BookView {
   private rehash(cap: number): void {
     const old = this.hTab;
     this.hMask = cap - 1;
+    this.hShift = 32 - Math.log2(cap);
     this.hTab = L3Book.emptyTable(cap);
     this.hCount = 0;
     const t = this.hTab;
@@ -592,6 +622,7 @@ export class L3Book implements BookView {
       const s = old[b];
       if (s === EMPTY) continue;
       let j = this.hashOf(this.oIdHi[s], this.oIdLo[s]);
+      this.oHome[s] = j;
       while (t[j] !== EMPTY) j = (j + 1) & this.hMask;
       t[j] = s;
       this.oHash[s] = j;
@@ -630,6 +661,7 @@ export class L3Book implements BookView {
     this.oSize = gf(this.oSize);
     this.oLevel = gi32(this.oLevel);
     this.oHash = gi32(this.oHash);
+    this.oHome = gi32(this.oHome);
     this.oPrev = gi32(this.oPrev);
     this.oNext = gi32(this.oNext);
     this.oCap = cap;
@@ -723,14 +755,11 @@ export class L3Book implements BookView {
     const keys = bid ? this.bidKeys : this.askKeys;
     const slots = bid ? this.bidSlots : this.askSlots;
     pos = -pos - 1;
-    if (n - pos > 16) {
-      keys.copyWithin(pos + 1, pos, n);
-      slots.copyWithin(pos + 1, pos, n);
-    } else {
-      for (let i = n; i > pos; i--) {
-        keys[i] = keys[i - 1];
-        slots[i] = slots[i - 1];
-      }
+    // A plain loop, not copyWithin: deep inserts are rare, and a rare call site is one whose type
+    // feedback a forced GC may flush — its first use then deoptimises the whole apply path.
+    for (let i = n; i > pos; i--) {
+      keys[i] = keys[i - 1];
+      slots[i] = slots[i - 1];
     }
     keys[pos] = this.reg[R_KEY];
     slots[pos] = lv;
@@ -754,14 +783,9 @@ export class L3Book implements BookView {
     this.reg[R_KEY] = bid ? price : -price;
     const pos = this.search(keys, n);
     if (pos >= 0) {
-      if (n - pos > 16) {
-        keys.copyWithin(pos, pos + 1, n);
-        slots.copyWithin(pos, pos + 1, n);
-      } else {
-        for (let i = pos + 1; i < n; i++) {
-          keys[i - 1] = keys[i];
-          slots[i - 1] = slots[i];
-        }
+      for (let i = pos + 1; i < n; i++) {
+        keys[i - 1] = keys[i];
+        slots[i - 1] = slots[i];
       }
       if (bid) this.bidN = n - 1;
       else this.askN = n - 1;
@@ -834,6 +858,25 @@ export class L3Book implements BookView {
     }
     if (size > old) this.note(AnomalyKind.NegativeSize);
     this.removeSlot(slot);
+  }
+
+  /**
+   * Moves a resting order to (side, reg[R_PRICE]) with `size`, at the back of its new level's queue.
+   * The order keeps its pool slot and its id-table entry: one id lookup for the whole modify.
+   */
+  private moveSlot(slot: number, side: Side, size: number): void {
+    const lv = this.oLevel[slot];
+    this.unlinkFromLevel(slot, lv);
+    this.lSize[lv] -= this.oSize[slot];
+    if (--this.lCount[lv] === 0) this.dropLevel(lv, this.oSide[slot]);
+    this.oSide[slot] = side;
+    this.oPrice[slot] = this.reg[R_PRICE];
+    this.oSize[slot] = size;
+    const nl = this.levelFor(side);
+    this.oLevel[slot] = nl;
+    this.linkBack(slot, nl);
+    this.lSize[nl] += size;
+    this.lCount[nl]++;
   }
 
   private removeSlot(slot: number): void {

@@ -34,26 +34,37 @@ export class Market {
   /** Applies one event to the book of its instrument (other kinds are ignored). */
   apply(ev: MarketEvent): void {
     const k = ev.kind;
+    const i = ev.instrument;
+    // Every read below stays in bounds (an out-of-bounds read would throw away the optimised code
+    // at each new Market's first event, and re-warming it allocates).
+    if (i >= this.adopted.length) this.reserve(i);
     if (k <= EventKind.Execute) {
-      if (this.adopted[ev.instrument] === 1) return;
-      let b = this.l3[ev.instrument];
-      if (b === undefined) b = this.l3Book(ev.instrument);
+      if (this.adopted[i] === 1) return;
+      let b = this.l3[i];
+      if (b === undefined) b = this.l3Book(i);
       b.apply(ev);
     } else if (k === EventKind.Clear) {
       // Clears the instrument's books that exist; creates none.
-      const b3 = this.l3[ev.instrument];
-      if (b3 !== undefined && this.adopted[ev.instrument] !== 1) b3.apply(ev);
-      const b2 = this.l2[ev.instrument];
+      const b3 = this.l3[i];
+      if (b3 !== undefined && this.adopted[i] !== 1) b3.apply(ev);
+      const b2 = this.l2[i];
       if (b2 !== undefined) b2.apply(ev);
     } else if (k === EventKind.Trade || k === EventKind.Fill || k === EventKind.NoAction) {
       // No book change; an existing L3 book still sees it (F_LAST closes an exchange event).
-      const b3 = this.l3[ev.instrument];
-      if (b3 !== undefined && this.adopted[ev.instrument] !== 1) b3.apply(ev);
+      const b3 = this.l3[i];
+      if (b3 !== undefined && this.adopted[i] !== 1) b3.apply(ev);
     } else if (k === EventKind.LevelUpdate || k === EventKind.LevelSnapshot) {
-      let b = this.l2[ev.instrument];
-      if (b === undefined) b = this.l2Book(ev.instrument);
+      let b = this.l2[i];
+      if (b === undefined) b = this.l2Book(i);
       b.apply(ev);
     }
+  }
+
+  /** Extends the per-instrument arrays to hold instrument index i (empty slots). */
+  private reserve(i: number): void {
+    while (this.l3.length <= i) this.l3.push(undefined);
+    while (this.l2.length <= i) this.l2.push(undefined);
+    while (this.adopted.length <= i) this.adopted.push(0);
   }
 
   /**
@@ -62,8 +73,7 @@ export class Market {
    * applies order events of that instrument (the owner already did).
    */
   adopt(instrument: number, book: L3Book): void {
-    while (this.l3.length <= instrument) this.l3.push(undefined);
-    while (this.adopted.length <= instrument) this.adopted.push(0);
+    this.reserve(instrument);
     this.l3[instrument] = book;
     this.adopted[instrument] = 1;
   }
@@ -72,8 +82,7 @@ export class Market {
   l3Book(instrument: number): L3Book {
     let b = this.l3[instrument];
     if (b === undefined) {
-      while (this.l3.length <= instrument) this.l3.push(undefined);
-      while (this.adopted.length <= instrument) this.adopted.push(0);
+      this.reserve(instrument);
       b = new L3Book(instrument, this.options.l3);
       this.l3[instrument] = b;
     }
@@ -84,8 +93,7 @@ export class Market {
   l2Book(instrument: number): L2Book {
     let b = this.l2[instrument];
     if (b === undefined) {
-      while (this.l2.length <= instrument) this.l2.push(undefined);
-      while (this.adopted.length <= instrument) this.adopted.push(0);
+      this.reserve(instrument);
       b = new L2Book(instrument, this.options.l2);
       this.l2[instrument] = b;
     }

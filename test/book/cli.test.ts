@@ -61,7 +61,9 @@ describe.skipIf(goog5 === undefined || aapl1 === undefined)("algo book on real L
   it("csv and json rows: header, absolute UTC ns times, prices in dollars", () => {
     const csv = spawnSync("sh", ["-c", `"${process.execPath}" "${ALGO}" book "${aapl1}" --levels 2 | head -2`], { encoding: "utf8" });
     const [header, first] = csv.stdout.trim().split("\n");
-    expect(header).toBe("ts,symbol,bid_px_1,bid_sz_1,bid_ct_1,ask_px_1,ask_sz_1,ask_ct_1,bid_px_2,bid_sz_2,bid_ct_2,ask_px_2,ask_sz_2,ask_ct_2");
+    // A level-1 day has one level per side: --levels 2 prints that one, with a note.
+    expect(csv.stderr).toBe("note: --levels 2: the LOBSTER data (level-1 files) has 1 level per side; printing 1\n");
+    expect(header).toBe("ts,symbol,bid_px_1,bid_sz_1,bid_ct_1,ask_px_1,ask_sz_1,ask_ct_1");
     // Message 1 at 34200.004241176 s after midnight EDT on 2012-06-21 = 13:30:00.004241176 UTC.
     expect(first.startsWith(`${BigInt(Date.UTC(2012, 5, 21, 13, 30)) * 1_000_000n + 4_241_176n},AAPL,585.33,18,`)).toBe(true);
     const json = spawnSync("sh", ["-c", `"${process.execPath}" "${ALGO}" book "${aapl1}" --format json | head -1`], { encoding: "utf8" });
@@ -117,6 +119,7 @@ describe("algo book: bad input", () => {
   it("malformed LOBSTER row: file:line:column and what was expected", () => {
     const p = join(dir, "X_2012-01-03_34200000_57600000_message_1.csv");
     writeFileSync(p, "34200.1,1,5,10,1000000,1\n34200.2,1,6,ten,1000000,1\n");
+    writeFileSync(join(dir, "X_2012-01-03_34200000_57600000_orderbook_1.csv"), "9999999999,0,1000000,10\n9999999999,0,1000000,10\n");
     const r = algo(["book", p, "--format", "lobster"]);
     expect(r.code).toBe(2);
     expect(r.err).toBe(`algo: ${p}:2:13: expected size (an integer)\n`);
@@ -134,11 +137,53 @@ describe("algo book: bad input", () => {
     expect(algo(["book", q, "--format", "xml"]).err).toMatch(/--format: expected lobster, csv or json/);
   });
 
-  it("a LOBSTER file without its orderbook file still replays (the book starts empty)", () => {
+  it("a LOBSTER file without its orderbook file is refused with a clear error (never an empty, wrong book)", () => {
     const p = join(dir, "Z_2012-01-03_34200000_57600000_message_1.csv");
     writeFileSync(p, "34200.1,1,5,10,1000000,1\n34200.2,1,6,7,1000100,-1\n34200.3,4,5,4,1000000,1\n");
-    const r = algo(["book", p, "--format", "lobster", "--levels", "1"]);
+    const r = algo(["book", p, "--format", "lobster"]);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe("");
+    expect(r.err).toBe(
+      `algo: ${p}:1:1: expected its paired orderbook file Z_2012-01-03_34200000_57600000_orderbook_1.csv[.gz] in the same folder (or given explicitly, \`--lobster-book PATH\`): a LOBSTER day starts mid-state, so the book cannot be rebuilt from the messages alone\n`,
+    );
+  });
+
+  it("LOBSTER time going backwards: file:line and both times", () => {
+    const p = join(dir, "T_2012-01-03_34200000_57600000_message_1.csv");
+    writeFileSync(p, "34200.1,1,5,10,1000000,1\n34200.05,1,6,7,1000100,-1\n");
+    writeFileSync(join(dir, "T_2012-01-03_34200000_57600000_orderbook_1.csv"), "9999999999,0,1000000,10\n1000100,7,1000000,10\n");
+    const r = algo(["book", p, "--format", "lobster"]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^algo: .*T_2012-01-03_34200000_57600000_message_1\.csv:2:1: expected a time at or after the previous row's 34200\.100000000 s .*found 34200\.050000000 s, which goes backwards\n$/);
+  });
+
+  it("level-1 LOBSTER prints 1 level; --levels beyond the data prints what it has, with a note", () => {
+    const p = join(dir, "L_2012-01-03_34200000_57600000_message_1.csv");
+    writeFileSync(p, "34200.1,1,5,10,1000000,1\n34200.2,1,6,7,1000100,-1\n");
+    writeFileSync(join(dir, "L_2012-01-03_34200000_57600000_orderbook_1.csv"), "9999999999,0,1000000,10\n1000100,7,1000000,10\n");
+    const d = algo(["book", p, "--format", "lobster"]);
+    expect(d.code).toBe(0);
+    expect(d.err).toBe("");
+    expect(d.out).toBe("9999999999,0,1000000,10\n1000100,7,1000000,10\n");
+    const csv = algo(["book", p]);
+    expect(csv.out.split("\n")[0]).toBe("ts,symbol,bid_px_1,bid_sz_1,bid_ct_1,ask_px_1,ask_sz_1,ask_ct_1");
+    const r = algo(["book", p, "--format", "lobster", "--levels", "5"]);
     expect(r.code).toBe(0);
-    expect(r.out).toBe("9999999999,0,1000000,10\n1000100,7,1000000,10\n1000100,7,1000000,6\n");
+    expect(r.out).toBe(d.out);
+    expect(r.err).toBe("note: --levels 5: the LOBSTER data (level-1 files) has 1 level per side; printing 1\n");
+  });
+});
+
+const mbp1 = sharedData("dbn/test_data.mbp-1.v3.dbn.zst");
+
+describe.skipIf(mbp1 === undefined)("algo book levels on DBN MBP-1", () => {
+  it("prints the one level MBP-1 has by default; --levels 3 notes it", () => {
+    const d = algo(["book", mbp1!]);
+    expect(d.code, d.err).toBe(0);
+    expect(d.out.split("\n")[0]).toBe("ts,symbol,bid_px_1,bid_sz_1,bid_ct_1,ask_px_1,ask_sz_1,ask_ct_1");
+    const r = algo(["book", mbp1!, "--levels", "3"]);
+    expect(r.code).toBe(0);
+    expect(r.out).toBe(d.out);
+    expect(r.err).toBe("note: --levels 3: the data (mbp-1 schema) has 1 level per side; printing 1\n");
   });
 });

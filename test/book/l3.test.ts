@@ -7,6 +7,8 @@ import { describe, expect, it } from "vitest";
 import { EventKind, MarketEvent, Side } from "../../runtime/events.js";
 import { AnomalyKind } from "../../runtime/book/anomalies.js";
 import { L3Book } from "../../runtime/book/l3.js";
+import { L2Book } from "../../runtime/book/l2.js";
+import { Market } from "../../runtime/book/market.js";
 
 function ev(kind: EventKind, id: number, side: Side, price: number, size: number, sequence = 0): MarketEvent {
   const e = new MarketEvent();
@@ -181,6 +183,91 @@ describe("L3 book priority rules (hand-computed)", () => {
     expect(b.hasOrder(1, 1)).toBe(true);
     expect(b.levels(Side.Bid)).toBe(0);
     expect(b.anomalies.total()).toBe(0);
+  });
+
+  it("ids that differ only in high bits or by large strides stay distinct through adds, modifies and deletes", () => {
+    const b = new L3Book(0, { orderCapacity: 16 });
+    const n = 4000;
+    // Strides of 2^12 in the low half and ids that share the low half: the hash must spread both.
+    for (let i = 0; i < n; i++) b.add(i & 3, (i * 4096) >>> 0, Side.Bid, 1000 + (i % 10), 1 + (i % 3));
+    for (let i = 0; i < n; i += 3) b.modify(i & 3, (i * 4096) >>> 0, Side.Ask, 2000 + (i % 10), 7); // moves side and price
+    for (let i = 1; i < n; i += 3) b.delete(i & 3, (i * 4096) >>> 0);
+    let resting = 0;
+    for (let i = 0; i < n; i++) {
+      const id = (i * 4096) >>> 0;
+      if (i % 3 === 1) expect(b.hasOrder(i & 3, id)).toBe(false);
+      else {
+        resting++;
+        expect(b.orderSide(i & 3, id)).toBe(i % 3 === 0 ? Side.Ask : Side.Bid);
+        expect(b.orderSize(i & 3, id)).toBe(i % 3 === 0 ? 7 : 1 + (i % 3));
+      }
+    }
+    expect(b.orders()).toBe(resting);
+    let askTotal = 0;
+    for (let i = 0; i < b.levels(Side.Ask); i++) askTotal += b.levelSize(Side.Ask, i);
+    expect(askTotal).toBe(7 * Math.ceil(n / 3));
+    expect(b.anomalies.total()).toBe(0);
+  });
+
+  it("a price-changing modify keeps the order findable (one id entry) and puts it at the back of its new level", () => {
+    const b = new L3Book(0);
+    b.add(0, 1, Side.Bid, 100, 5);
+    b.add(0, 2, Side.Bid, 101, 3);
+    b.modify(0, 1, Side.Bid, 101, 4); // 100 empties and goes; 1 joins 101 behind 2
+    expect(b.levels(Side.Bid)).toBe(1);
+    expect(b.queueAhead(0, 1)).toBe(3);
+    expect(b.levelCount(Side.Bid, 0)).toBe(2);
+    expect(b.levelSize(Side.Bid, 0)).toBe(7);
+    b.delete(0, 1);
+    expect(b.hasOrder(0, 1)).toBe(false);
+    expect(b.orders()).toBe(1);
+    expect(b.levelSize(Side.Bid, 0)).toBe(3);
+  });
+
+  it("touchInto writes best bid/ask and the sizes there into the caller's registers (NaN / 0 when empty)", () => {
+    const b = new L3Book(0);
+    const bids = new Float64Array(3);
+    const asks = new Float64Array(3);
+    const bs = new Float64Array(3);
+    const as = new Float64Array(3);
+    b.touchInto(1, bids, asks, bs, as);
+    expect([bids[1], asks[1], bs[1], as[1]]).toEqual([Number.NaN, Number.NaN, 0, 0]);
+    b.add(0, 1, Side.Bid, 100, 5);
+    b.add(0, 2, Side.Bid, 100, 2);
+    b.add(0, 3, Side.Bid, 99, 9);
+    b.add(0, 4, Side.Ask, 103, 4);
+    b.touchInto(2, bids, asks, bs, as);
+    expect([bids[2], asks[2], bs[2], as[2]]).toEqual([b.bestBid(), b.bestAsk(), b.levelSize(Side.Bid, 0), b.levelSize(Side.Ask, 0)]);
+    expect([bids[2], asks[2], bs[2], as[2]]).toEqual([100, 103, 7, 4]);
+    expect(bids[0]).toBe(0); // other registers untouched
+    const l2 = new L2Book(0);
+    l2.copyFrom(b, 5);
+    l2.touchInto(0, bids, asks, bs, as);
+    expect([bids[0], asks[0], bs[0], as[0]]).toEqual([100, 103, 7, 4]);
+    l2.clear();
+    l2.touchInto(0, bids, asks, bs, as);
+    expect([bids[0], asks[0], bs[0], as[0]]).toEqual([Number.NaN, Number.NaN, 0, 0]);
+  });
+
+  it("Market: events of an unseen instrument index create only the book their kind needs", () => {
+    const m = new Market();
+    const t = ev(EventKind.Trade, 0, Side.Bid, 100, 1);
+    t.instrument = 4;
+    m.apply(t); // no book for a trade alone
+    expect(m.view(4)).toBeUndefined();
+    expect(m.instruments()).toEqual([]);
+    const a = ev(EventKind.Add, 9, Side.Ask, 105, 2);
+    a.instrument = 4;
+    m.apply(a);
+    expect(m.view(4)?.bestAsk()).toBe(105);
+    const c = ev(EventKind.Clear, 0, Side.None, 0, 0);
+    c.instrument = 7;
+    m.apply(c); // clears nothing, creates nothing
+    expect(m.instruments()).toEqual([4]);
+    m.apply(c);
+    c.instrument = 4;
+    m.apply(c);
+    expect(m.view(4)?.levels(Side.Ask)).toBe(0);
   });
 
   it("levelOrders lists a level's queue in order; reduceAtPrice draws from the front", () => {

@@ -3,7 +3,7 @@
  * runs before the tests): outputs, JSON, exit codes and one-line errors.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -51,6 +51,26 @@ describe.skipIf(!built)("algo data", () => {
     }
     expect(b.next()).toBe(false);
     expect(n).toBe(info.records);
+  });
+
+  it("info warns about records of an unknown rtype (count, rtype, byte offset of the first)", () => {
+    const f = sharedData("dbn/test_data.mbo.v3.dbn");
+    if (!f) return;
+    const b = new Uint8Array(readFileSync(f));
+    const at = b.length - 112;
+    b[at + 1] = 0x7e;
+    const p = join(dir, "unk.dbn");
+    writeFileSync(p, b);
+    const r = algo("data", "info", p);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain(`warning: ${p}: 1 record of unknown rtype skipped (by length); the first has rtype 0x7e at byte ${at}`);
+    const j = JSON.parse(algo("data", "info", p, "--json").out);
+    expect(j.notes).toEqual([`${p}: 1 record of unknown rtype skipped (by length); the first has rtype 0x7e at byte ${at}`]);
+    const clean = JSON.parse(algo("data", "info", f, "--json").out);
+    expect(clean.notes).toEqual([]);
+    const s = algo("book", p, "--stats");
+    expect(s.code, s.err).toBe(0);
+    expect(s.out).toContain(`warning: ${p}: 1 record of unknown rtype skipped`);
   });
 
   it("info prints a readable summary of a real DBN file", () => {

@@ -315,6 +315,28 @@ describe.skipIf(!dbnDir || !manifestPath)("DBN conformance on ../shared/data/dbn
     const r = openDbn(put("unknown-rtype.dbn", b));
     expect(drain(r)).toBe(1);
     expect(r.unknownRecords).toBe(1);
+    expect(r.firstUnknownRtype).toBe(0x7e);
+    expect(r.firstUnknownOffset).toBe(b.length - 112);
+    expect(r.notes()).toEqual([
+      `${join(tmp, "unknown-rtype.dbn")}: 1 record of unknown rtype skipped (by length); the first has rtype 0x7e at byte ${b.length - 112}`,
+    ]);
+  });
+
+  it("notes an MBO record with an unknown action (read as no-action)", () => {
+    const b = plain();
+    b[b.length - 112 + 38] = 0x5a; // 'Z'
+    const r = openDbn(put("unknown-action.dbn", b));
+    expect(drain(r)).toBe(2);
+    expect(r.unknownActions).toBe(1);
+    expect(r.notes()).toEqual([
+      `${join(tmp, "unknown-action.dbn")}: 1 MBO record with an unknown action read as no-action (no book change); the first has action 'Z' at byte ${b.length - 112}`,
+    ]);
+  });
+
+  it("a clean file has no notes", () => {
+    const r = openDbn(put("clean.dbn", plain()));
+    drain(r);
+    expect(r.notes()).toEqual([]);
   });
 
   it("reports offsets in the decompressed stream for .zst input", () => {

@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { EventKind, Side } from "../../runtime/events.js";
 import { DataFormatError, LobsterReplay, openLobster } from "../../runtime/data/lobster/index.js";
 import { Market } from "../../runtime/book/market.js";
+import { LobsterMboSource } from "../../runtime/data/lobster-mbo.js";
 
 const dir = mkdtempSync(join(tmpdir(), "algo-lobster-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -112,17 +113,26 @@ describe("LOBSTER reader on hand-written days", () => {
     src.close();
   });
 
-  it("works without an orderbook file (unknown ids are anomalies)", () => {
+  it("refuses to replay without the orderbook file: a clear error naming the file it expected", () => {
     const src = openLobster(day("NOBOOK", MSG, undefined));
     expect(src.levels).toBe(0);
-    const r = new LobsterReplay(src);
-    while (r.step()) {
-      /* replay */
+    expect(src.dataLevels).toBe(2);
+    let err: unknown;
+    try {
+      new LobsterReplay(src);
+    } catch (e) {
+      err = e;
     }
     src.close();
-    expect(r.messages).toBe(7);
-    expect(r.anonymousDraws).toBe(2);
-    expect(r.unexplainedDraws).toBe(2);
+    expect(err).toBeInstanceOf(DataFormatError);
+    const msg = (err as Error).message;
+    expect(msg).toContain("NOBOOK_2012-01-03_34200000_57600000_message_2.csv:1:1: expected its paired orderbook file");
+    expect(msg).toContain("NOBOOK_2012-01-03_34200000_57600000_orderbook_2.csv[.gz]");
+    expect(msg).toContain("--lobster-book");
+  });
+
+  it("the self-contained MBO source (backtest, features, convert) refuses a missing orderbook file too", () => {
+    expect(() => new LobsterMboSource(day("NOBOOK2", MSG, undefined))).toThrow(DataFormatError);
   });
 });
 
@@ -155,6 +165,35 @@ describe("LOBSTER bad input: clear errors", () => {
     });
   }
 
+  it("time going backwards is an error naming the row and both times", () => {
+    const back = MSG.split("\n");
+    back[3] = "34200.9,5,0,30,1000500,1"; // row 4 is earlier than row 3 (34201.000000001)
+    const src = openLobster(day("BACK", back.join("\n"), ROWS));
+    let n = 0;
+    let err: unknown;
+    try {
+      while (src.next()) n++;
+    } catch (e) {
+      err = e;
+    }
+    src.close();
+    expect(n).toBe(3);
+    expect(err).toBeInstanceOf(DataFormatError);
+    expect((err as Error).message).toMatch(
+      /BACK_2012-01-03_34200000_57600000_message_2\.csv:4:1: expected a time at or after the previous row's 34201\.000000001 s .*found 34200\.900000000 s, which goes backwards/,
+    );
+  });
+
+  it("equal times are fine (several messages in one nanosecond)", () => {
+    const same = MSG.split("\n");
+    same[1] = "34200.5,2,11,40,1001000,-1";
+    const src = openLobster(day("SAME", same.join("\n"), ROWS));
+    let n = 0;
+    while (src.next()) n++;
+    src.close();
+    expect(n).toBe(7);
+  });
+
   it("orderbook file shorter than the message file", () => {
     const src = openLobster(day("SHORT", MSG, ROWS.split("\n").slice(0, 3).join("\n")));
     expect(() => {
@@ -173,7 +212,8 @@ describe("LOBSTER bad input: clear errors", () => {
 
   it("truncated gzip", () => {
     const mp = join(dir, "TRUNC_2012-01-03_34200000_57600000_message_2.csv.gz");
-    const full = gzipSync(Buffer.from((MSG + "\n").repeat(2000)));
+    const rows = Array.from({ length: 14000 }, (_, i) => `${34200 + i / 1000},1,${i + 1},100,1000000,1`).join("\n");
+    const full = gzipSync(Buffer.from(rows));
     writeFileSync(mp, full.subarray(0, full.length >> 1));
     const src = openLobster(mp, { orderbook: false });
     expect(() => {

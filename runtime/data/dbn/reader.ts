@@ -53,7 +53,9 @@
  *                                    undefined), action = update_action, flags = stat_flags
  *   symbol mapping (0x16)          → no event; updates the InstrumentTable
  *   error (0x15), system (0x17)    → no event (counted)
- *   unknown rtype                  → skipped by length and counted in `unknownRecords`.
+ *   unknown rtype                  → skipped by length and counted in `unknownRecords`; the rtype
+ *                                    and (decompressed) byte offset of the first one are kept, and
+ *                                    `notes()` turns them into a warning for reports.
  */
 import { UserError } from "../../../cli/errors.js";
 import { EventKind, MarketEvent, Side, type EventSource, type InstrumentInfo } from "../../events.js";
@@ -82,6 +84,14 @@ const TWO32 = 4294967296;
 /** Largest metadata header accepted (a full OPRA symbol map is a few MB). */
 const MAX_METADATA = 256 << 20;
 const ALL_KINDS = 0x7fffffff;
+// DbnReader.st registers
+const S_BASE = 0;
+const S_PEND_PRICE = 1;
+const S_PEND_SIZE = 2;
+const S_FIRST_HI = 3;
+const S_FIRST_LO = 4;
+const S_LAST_HI = 5;
+const S_LAST_LO = 6;
 
 /** DBN side char → Side. */
 const SIDE_OF = new Int8Array(256);
@@ -115,8 +125,15 @@ export class DbnReader implements EventSource {
   readonly rtypeCounts = new Float64Array(256);
   /** Records of an rtype this reader does not know (skipped by length). */
   unknownRecords = 0;
+  /** rtype of the first record of an unknown rtype, or -1. */
+  firstUnknownRtype = -1;
+  /** Stream byte offset (of the decompressed stream for .zst) of that record, or -1. */
+  firstUnknownOffset = -1;
   /** MBO records with an action char outside A/C/M/R/T/F/N (emitted as NoAction). */
   unknownActions = 0;
+  /** Action char code and stream byte offset of the first such MBO record, or -1. */
+  firstUnknownAction = -1;
+  firstUnknownActionOffset = -1;
   /** Records read so far. */
   recordCount = 0;
 
@@ -128,7 +145,14 @@ export class DbnReader implements EventSource {
   private pos = 0;
   private end = 0;
   /** Stream offset of buf[0]. */
-  private streamBase = 0;
+  /**
+   * Number registers: stream offset of buf[0], pending trade price/size, first/last ts_event
+   * halves. Kept in a typed array, not fields: a field that starts as a small integer and later
+   * holds a double (a u32 above 2^30, a price) changes the object's shape mid-run, which throws
+   * away the optimised code of every method here — at every new reader, with allocation (and GCs)
+   * while it re-warms.
+   */
+  private readonly st = DbnReader.registers();
   private exhausted = false;
   private readonly compressedLabel: string;
   private readonly want: number;
@@ -136,14 +160,14 @@ export class DbnReader implements EventSource {
   private readonly baseLo: number;
   private readonly tsOutExtra: number;
   private pendingTrade = false;
-  private pendPrice = 0;
-  private pendSize = 0;
   private pendSide: Side = Side.None;
-  // first / last ts_event of any record, as u32 halves (absolute ns)
-  private firstHi = -1;
-  private firstLo = 0;
-  private lastHi = -1;
-  private lastLo = 0;
+
+  private static registers(): Float64Array {
+    const st = new Float64Array(8);
+    st[S_FIRST_HI] = -1;
+    st[S_LAST_HI] = -1;
+    return st;
+  }
 
   /** Use `openDbn`; `src` yields the decompressed stream. */
   constructor(src: ByteSource, name: string, compressed: boolean, opts: DbnReadOptions = {}) {
@@ -228,10 +252,12 @@ export class DbnReader implements EventSource {
 
   /** Absolute ts_event (ns since the epoch) of the first / last record read, or undefined. */
   firstTsEvent(): bigint | undefined {
-    return this.firstHi < 0 ? undefined : (BigInt(this.firstHi) << 32n) | BigInt(this.firstLo);
+    const st = this.st;
+    return st[S_FIRST_HI] < 0 ? undefined : (BigInt(st[S_FIRST_HI]) << 32n) | BigInt(st[S_FIRST_LO]);
   }
   lastTsEvent(): bigint | undefined {
-    return this.lastHi < 0 ? undefined : (BigInt(this.lastHi) << 32n) | BigInt(this.lastLo);
+    const st = this.st;
+    return st[S_LAST_HI] < 0 ? undefined : (BigInt(st[S_LAST_HI]) << 32n) | BigInt(st[S_LAST_LO]);
   }
 
   /** Decodes the next wanted record into `event`; false at the end of the stream. */
@@ -240,8 +266,8 @@ export class DbnReader implements EventSource {
     if (this.pendingTrade) {
       this.pendingTrade = false;
       ev.kind = EventKind.Trade;
-      ev.price = this.pendPrice;
-      ev.size = this.pendSize;
+      ev.price = this.st[S_PEND_PRICE];
+      ev.size = this.st[S_PEND_SIZE];
       ev.side = this.pendSide;
       ev.aggressor = this.pendSide;
       return true;
@@ -266,12 +292,13 @@ export class DbnReader implements EventSource {
       this.rtypeCounts[rtype]++;
       const tsHi = this.u32[w + 3];
       const tsLo = this.u32[w + 2];
-      if (this.firstHi < 0) {
-        this.firstHi = tsHi;
-        this.firstLo = tsLo;
+      const st = this.st;
+      if (st[S_FIRST_HI] < 0) {
+        st[S_FIRST_HI] = tsHi;
+        st[S_FIRST_LO] = tsLo;
       }
-      this.lastHi = tsHi;
-      this.lastLo = tsLo;
+      st[S_LAST_HI] = tsHi;
+      st[S_LAST_LO] = tsLo;
       if (this.decode(p, w, len, rtype)) return true;
     }
   }
@@ -292,7 +319,7 @@ export class DbnReader implements EventSource {
       case RType.Mbo: {
         const action = u8[p + 38];
         const kind = MBO_KIND[action];
-        if (KNOWN_ACTION[action] === 0) this.unknownActions++;
+        if (KNOWN_ACTION[action] === 0) this.noteUnknownAction(p, action);
         if ((want & (1 << kind)) === 0) return false;
         ev.kind = kind;
         ev.action = action;
@@ -417,9 +444,47 @@ export class DbnReader implements EventSource {
       case RType.System:
         return false;
       default:
+        if (this.unknownRecords === 0) {
+          this.firstUnknownRtype = rtype;
+          this.firstUnknownOffset = this.st[S_BASE] + p;
+        }
         this.unknownRecords++;
         return false;
     }
+  }
+
+  private noteUnknownAction(p: number, action: number): void {
+    if (this.unknownActions === 0) {
+      this.firstUnknownAction = action;
+      this.firstUnknownActionOffset = this.st[S_BASE] + p;
+    }
+    this.unknownActions++;
+  }
+
+  /**
+   * Warnings about what was read so far (records skipped or read approximately), one sentence
+   * each, for `algo data info`, `algo book --stats` and the backtest report's notes. Empty when
+   * nothing was unusual. Call at the end of the stream (allocates).
+   */
+  notes(): string[] {
+    const out: string[] = [];
+    const where = this.compressedLabel === "byte" ? "byte" : "decompressed byte";
+    if (this.unknownRecords > 0) {
+      const r = this.firstUnknownRtype;
+      out.push(
+        `${this.name}: ${this.unknownRecords} record${this.unknownRecords === 1 ? "" : "s"} of unknown rtype skipped (by length); ` +
+          `the first has rtype 0x${r.toString(16).padStart(2, "0")} at ${where} ${this.firstUnknownOffset}`,
+      );
+    }
+    if (this.unknownActions > 0) {
+      const a = this.firstUnknownAction;
+      const shown = a >= 33 && a < 127 ? `'${String.fromCharCode(a)}'` : `0x${a.toString(16).padStart(2, "0")}`;
+      out.push(
+        `${this.name}: ${this.unknownActions} MBO record${this.unknownActions === 1 ? "" : "s"} with an unknown action read as no-action (no book change); ` +
+          `the first has action ${shown} at ${where} ${this.firstUnknownActionOffset}`,
+      );
+    }
+    return out;
   }
 
   /** Instrument and ts_event. */
@@ -489,8 +554,8 @@ export class DbnReader implements EventSource {
     }
     if (wantTrade) {
       this.pendingTrade = true;
-      this.pendPrice = ev.price;
-      this.pendSize = ev.size;
+      this.st[S_PEND_PRICE] = ev.price;
+      this.st[S_PEND_SIZE] = ev.size;
       this.pendSide = ev.side;
     }
     return true;
@@ -563,7 +628,7 @@ export class DbnReader implements EventSource {
   private compact(): void {
     if (this.pos === 0) return;
     this.buf.copyWithin(0, this.pos, this.end);
-    this.streamBase += this.pos;
+    this.st[S_BASE] += this.pos;
     this.end -= this.pos;
     this.pos = 0;
   }
@@ -595,7 +660,7 @@ export class DbnReader implements EventSource {
       }
       got += r;
     }
-    this.streamBase += off + len;
+    this.st[S_BASE] += off + len;
     this.pos = 0;
     this.end = 0;
     return out;
@@ -610,7 +675,7 @@ export class DbnReader implements EventSource {
   }
 
   private fail(bufOffset: number, what: string): never {
-    throw new UserError(`${this.name}: ${this.compressedLabel} ${this.streamBase + bufOffset}: ${what}`);
+    throw new UserError(`${this.name}: ${this.compressedLabel} ${this.st[S_BASE] + bufOffset}: ${what}`);
   }
 
   /** The symbology names of the metadata, for display. */

@@ -104,6 +104,12 @@ export function localMidnightUtcNs(date: string, timeZone: string): bigint {
   return BigInt(utcMidnight) * 1_000_000n;
 }
 
+/** ns after midnight → seconds with 9 decimals (for error messages). */
+function secondsText(ns: number): string {
+  const s = Math.floor(ns / 1e9);
+  return `${s}.${String(ns - s * 1e9).padStart(9, "0")}`;
+}
+
 /** A LOBSTER message file (with its orderbook file when present) as an EventSource. */
 export class LobsterSource implements EventSource {
   /** The reused event record. */
@@ -125,6 +131,11 @@ export class LobsterSource implements EventSource {
   messageType = 0;
   /** 1-based row number of the current message. */
   row = 0;
+  /**
+   * Levels per side the data holds: the orderbook file's level count, else the file name's `_N`
+   * (a level-N message file only carries events touching the top N levels), else 0 (unknown).
+   */
+  readonly dataLevels: number;
 
   private readonly msgBytes: ByteSource;
   private readonly msg: CsvLineScanner;
@@ -132,6 +143,8 @@ export class LobsterSource implements EventSource {
   private readonly book: CsvLineScanner | undefined;
   private closed = false;
   private readonly fields = new Float64Array(6);
+  /** Time of the previous message (ns after midnight), -1 before the first. */
+  private prevTs = -1;
 
   constructor(
     readonly messagePath: string,
@@ -144,6 +157,7 @@ export class LobsterSource implements EventSource {
       throw new DataFormatError(this.orderbookPath, 1, 1, "a level count: name the file TICKER_DATE_START_END_orderbook_N.csv or pass levels");
     }
     this.levels = this.orderbookPath !== undefined ? levels : 0;
+    this.dataLevels = levels > 0 ? levels : 0;
     this.bookRow = new Float64Array(this.levels * 4);
     const symbol = options.symbol ?? name?.ticker ?? basename(messagePath).replace(/\..*$/, "");
     this.instruments = [
@@ -179,8 +193,18 @@ export class LobsterSource implements EventSource {
     ev.sequence = m.line;
     const f = this.fields;
     m.decimalNsInto(f, 0, false, "time");
-    ev.ts = f[0];
-    ev.tsRecv = f[0];
+    const t = f[0];
+    if (t < this.prevTs) {
+      throw new DataFormatError(
+        this.messagePath,
+        m.line,
+        1,
+        `a time at or after the previous row's ${secondsText(this.prevTs)} s (messages must be in time order); found ${secondsText(t)} s, which goes backwards`,
+      );
+    }
+    this.prevTs = t;
+    ev.ts = t;
+    ev.tsRecv = t;
     m.intInto(f, 1, false, "message type");
     const type = f[1];
     if (type < 1 || type > 7) throw new DataFormatError(this.messagePath, m.line, 1, "message type 1..7");

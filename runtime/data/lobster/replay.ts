@@ -21,7 +21,9 @@
  */
 import { EventKind, type EventSource, type InstrumentInfo, type MarketEvent, Side } from "../../events.js";
 import { L3Book } from "../../book/l3.js";
+import { basename } from "node:path";
 import { LOBSTER_EMPTY_ASK_PRICE, LOBSTER_EMPTY_BID_PRICE, type LobsterSource } from "./reader.js";
+import { DataFormatError } from "./lines.js";
 
 /** High-half marker of the synthetic ids of anonymous (pre-open or unseen) depth. */
 export const ANON_ID_HI = 0xfff00000;
@@ -66,6 +68,20 @@ export class LobsterReplay implements EventSource {
     readonly source: LobsterSource,
     book?: L3Book,
   ) {
+    if (source.levels === 0) {
+      // Without the orderbook rows there is no seed (the day starts mid-state), no window entry and
+      // no check: the "book" would be silently wrong. Refuse.
+      const name = basename(source.messagePath);
+      const i = name.lastIndexOf("_message_");
+      const want = i >= 0 ? `${name.slice(0, i)}_orderbook_${name.slice(i + 9)}` : "TICKER_DATE_START_END_orderbook_N.csv";
+      throw new DataFormatError(
+        source.messagePath,
+        1,
+        1,
+        `its paired orderbook file ${want.replace(/\.gz$/, "")}[.gz] in the same folder (or given explicitly, \`--lobster-book PATH\`): ` +
+          "a LOBSTER day starts mid-state, so the book cannot be rebuilt from the messages alone",
+      );
+    }
     this.levels = source.levels;
     this.book = book ?? new L3Book(source.event.instrument, { orderCapacity: 1 << 16, levelCapacity: 4096 });
   }
