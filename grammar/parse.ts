@@ -1,11 +1,11 @@
 /**
- * Entry point of the parser: text → tokens (grammar/lexer.ts) → CST (grammar/parser.ts) → AST
- * (grammar/cst-to-ast.ts), plus comments and syntax diagnostics. Never throws: every input, however
+ * Entry point of the parser: text → tokens (grammar/lexer.ts) → parse nodes (grammar/parser.ts)
+ * → AST (grammar/build-ast.ts), plus comments and syntax diagnostics. Never throws: every input, however
  * malformed, yields a Program and a list of diagnostics.
  */
 import type { IRecognitionException, IToken } from "chevrotain";
 import type { Comment, Item, Program, Span } from "./ast.js";
-import { AstBuilder } from "./cst-to-ast.js";
+import { AstBuilder } from "./build-ast.js";
 import * as T from "./lexer.js";
 import { runParser, type ParserErrorPayload } from "./parser.js";
 import type { SyntaxDiagnostic } from "./syntax-codes.js";
@@ -72,7 +72,7 @@ function parseUnguarded(text: string, file: number): ParseResult {
   let lastErrorStart = -1;
   for (let c = 0; c < chunks.length; c++) {
     const [from, to] = chunks[c]!;
-    const { cst, errors: parseErrors } = runParser(from === 0 && to === lexed.tokens.length ? lexed.tokens : lexed.tokens.slice(from, to));
+    const { root, errors: parseErrors } = runParser(from === 0 && to === lexed.tokens.length ? lexed.tokens : lexed.tokens.slice(from, to));
     const next = c + 1 < chunks.length ? lexed.tokens[chunks[c + 1]![0]] : undefined;
     const found: SyntaxDiagnostic[] = [];
     for (const e of parseErrors) {
@@ -84,7 +84,7 @@ function parseUnguarded(text: string, file: number): ParseResult {
     }
     for (const d of found) errors.push(d);
     builder.noteErrors(found);
-    builder.addItems(cst, items);
+    builder.addItems(root, items);
   }
   const ast = builder.finishProgram(items);
   errors.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
