@@ -22,6 +22,7 @@ interface OperandInfo {
   next: number;
   atom: A.Expr;
   depth: number;
+  height: number;
 }
 
 /** State of one precedence-climbing pass over an expression's flat list. */
@@ -35,8 +36,17 @@ interface Climb {
 /** A postfix suffix of an operand, in the order the builder applies them. */
 type Suffix = N.CallN | N.MemberN | N.IndexN | IToken;
 
-/** Deepest expression tree (and `else if` chain) the AST builder produces. */
+/**
+ * Deepest expression nesting (and `else if` chain) the AST builder accepts: brackets, calls,
+ * indexing, prefix operators and operands of a higher-precedence operator nest; the operands of a
+ * left-associative chain (`a + b + c`) do not.
+ */
 export const MAX_EXPR_DEPTH = 256;
+/**
+ * Tallest expression tree the AST builder produces (a chain of n operators is a tree n levels
+ * tall), so that every recursive walk over the AST in later phases stays within the stack.
+ */
+export const MAX_EXPR_HEIGHT = 1024;
 
 const NO_TOKENS: IToken[] = [];
 
@@ -63,8 +73,10 @@ function realTokens(list: IToken[] | undefined): IToken[] {
 
 /** Builds the AST of one file from its parse nodes. */
 export class AstBuilder {
-  /** Depth of the expression most recently returned by an expression builder. */
+  /** Nesting depth of the expression most recently returned by an expression builder. */
   private lastDepth = 0;
+  /** Tree height of the expression most recently returned by an expression builder. */
+  private lastHeight = 0;
   private reportedDeep = false;
   /** Start offsets of lines that already carry an error (junk is reported once per line). */
   private readonly errorLines = new Set<number>();
@@ -156,6 +168,7 @@ export class AstBuilder {
 
   private errorExpr(at: number, end = at): A.ErrorExpr {
     this.lastDepth = 1;
+    this.lastHeight = 1;
     return { kind: "Error", span: this.span(at, end) };
   }
 
@@ -176,6 +189,23 @@ export class AstBuilder {
       });
     }
     this.lastDepth = 1;
+    this.lastHeight = 1;
+    return { kind: "Error", span: sp };
+  }
+
+  /** E0110 for an expression tree taller than MAX_EXPR_HEIGHT (a very long operator chain). */
+  private tooTall(sp: A.Span): A.ErrorExpr {
+    if (!this.reportedDeep) {
+      this.reportedDeep = true;
+      this.errors.push({
+        code: "E0110",
+        message: `expression too long (a tree more than ${MAX_EXPR_HEIGHT} levels tall)`,
+        span: sp,
+        hint: "split the expression with `let` or helper features",
+      });
+    }
+    this.lastDepth = 1;
+    this.lastHeight = 1;
     return { kind: "Error", span: sp };
   }
 
@@ -538,10 +568,11 @@ export class AstBuilder {
       const on = operandNodes[i]!;
       const prefixes = realTokens(on.prefixes);
       const atom = this.operand(on);
-      operands.push({ prefixes, next: 0, atom, depth: this.lastDepth });
+      operands.push({ prefixes, next: 0, atom, depth: this.lastDepth, height: this.lastHeight });
     }
     if (count === 1 && operands[0]!.prefixes.length === 0) {
       this.lastDepth = operands[0]!.depth;
+      this.lastHeight = operands[0]!.height;
       return operands[0]!.atom;
     }
     const saved = this.climb;
@@ -558,6 +589,7 @@ export class AstBuilder {
     const st = this.climb!;
     let left = this.climbOperand();
     let depth = this.lastDepth;
+    let height = this.lastHeight;
     let lastWasComparison = false;
     while (st.opIndex < st.ops.length && st.operandIndex < st.operands.length) {
       const op = st.ops[st.opIndex]!;
@@ -566,7 +598,9 @@ export class AstBuilder {
       if (prec < minPrec) break;
       st.opIndex++;
       const right = this.climbBinary(prec + 1);
-      depth = Math.max(depth, this.lastDepth) + 1;
+      // The left operand continues this chain (no deeper nesting); the right one nests.
+      depth = Math.max(depth, this.lastDepth + 1);
+      height = Math.max(height, this.lastHeight) + 1;
       const isComparison = prec === COMPARISON_PRECEDENCE;
       if (isComparison && lastWasComparison) {
         this.errors.push({
@@ -583,9 +617,14 @@ export class AstBuilder {
         st.opIndex = st.ops.length;
         return this.tooDeep(this.span(left.span.start, right.span.end));
       }
+      if (height > MAX_EXPR_HEIGHT) {
+        st.opIndex = st.ops.length;
+        return this.tooTall(this.span(left.span.start, right.span.end));
+      }
       left = { kind: "Binary", op: bop, left, right, span: this.span(left.span.start, right.span.end) };
     }
     this.lastDepth = depth;
+    this.lastHeight = height;
     return left;
   }
 
@@ -602,10 +641,12 @@ export class AstBuilder {
       const p = info.prefixes[info.next++]!;
       const inner = p.tokenType === T.Not ? this.climbBinary(NOT_PRECEDENCE + 1) : this.climbOperand();
       this.lastDepth += 1;
+      this.lastHeight += 1;
       return { kind: "Unary", op: p.tokenType === T.Not ? "not" : "-", operand: inner, span: this.span(p.startOffset, inner.span.end) };
     }
     st.operandIndex++;
     this.lastDepth = info.depth;
+    this.lastHeight = info.height;
     return info.atom;
   }
 
@@ -613,6 +654,7 @@ export class AstBuilder {
   private operand(n: N.OperandN): A.Expr {
     let e = this.atom(n);
     let depth = this.lastDepth;
+    let height = this.lastHeight;
     if (n.calls === undefined && n.members === undefined && n.indexes === undefined && n.ticks === undefined) return e;
     const suffixes: Suffix[] = [];
     if (n.calls !== undefined) for (const s of n.calls) suffixes.push(s);
@@ -626,47 +668,57 @@ export class AstBuilder {
         if (!realToken(s)) continue;
         e = { kind: "Ticks", value: e, span: this.span(e.span.start, s.startOffset + s.image.length) };
         depth += 1;
+        height += 1;
       } else {
         const ss = this.nodeSpan(s);
         const end = Math.max(ss.end, e.span.end);
         if (s.rule === "callSuffix") {
           const args = s.args !== undefined ? this.argumentList(s.args) : [];
           depth = Math.max(depth, this.lastDepth) + 1;
+          height = Math.max(height, this.lastHeight) + 1;
           e = { kind: "Call", callee: e, args, span: this.span(e.span.start, end) };
         } else if (s.rule === "memberSuffix") {
           const dot = real(s.dot);
           e = { kind: "Member", object: e, member: this.ident(real(s.name), ss.end), span: this.span(e.span.start, end) };
           if (dot === undefined) continue;
           depth += 1;
+          height += 1;
         } else {
           const index = this.exprOr(s.expr, ss.end);
           depth = Math.max(depth, this.lastDepth) + 1;
+          height = Math.max(height, this.lastHeight) + 1;
           e = { kind: "Index", object: e, index, span: this.span(e.span.start, end) };
         }
       }
       if (depth > MAX_EXPR_DEPTH) return this.tooDeep(this.nodeSpan(n));
+      if (height > MAX_EXPR_HEIGHT) return this.tooTall(this.nodeSpan(n));
     }
     this.lastDepth = depth;
+    this.lastHeight = height;
     return e;
   }
 
   private argumentList(n: N.ArgListN): A.Arg[] {
     const out: A.Arg[] = [];
     let depth = 0;
+    let height = 0;
     for (const a of n.args) {
       const as = this.nodeSpan(a);
       const arg: A.Arg = { kind: "Arg", value: this.exprOr(a.expr, as.end), span: as };
       depth = Math.max(depth, this.lastDepth);
+      height = Math.max(height, this.lastHeight);
       if (a.colon !== undefined) arg.name = this.ident(real(a.name), as.start);
       out.push(arg);
     }
     this.lastDepth = depth;
+    this.lastHeight = height;
     return out;
   }
 
   /** The atom of an operand: a literal, a name or a parenthesised expression. */
   private atom(n: N.OperandN): A.Expr {
     this.lastDepth = 1;
+    this.lastHeight = 1;
     const paren = n.paren;
     if (paren !== undefined) {
       const sp = this.nodeSpan(paren);
@@ -674,8 +726,11 @@ export class AstBuilder {
       if (inner === undefined) return this.errorExpr(sp.start, sp.end);
       const e = this.expression(inner);
       const depth = this.lastDepth + 1;
+      const height = this.lastHeight + 1;
       if (depth > MAX_EXPR_DEPTH) return this.tooDeep(sp);
+      if (height > MAX_EXPR_HEIGHT) return this.tooTall(sp);
       this.lastDepth = depth;
+      this.lastHeight = height;
       return { kind: "Paren", expr: e, span: sp };
     }
     const t = real(n.atom);
