@@ -661,8 +661,10 @@ export class AstBuilder {
     if (n.members !== undefined) for (const s of n.members) suffixes.push(s);
     if (n.indexes !== undefined) for (const s of n.indexes) suffixes.push(s);
     if (n.ticks !== undefined) for (const s of n.ticks) suffixes.push(s);
-    const startOf = (s: Suffix): number => (isToken(s) ? s.startOffset : this.nodeSpan(s).start);
-    if (suffixes.length > 1) suffixes.sort((a, b) => startOf(a) - startOf(b));
+    if (suffixes.length > 1) {
+      const startOf = (s: Suffix): number => (isToken(s) ? s.startOffset : this.nodeSpan(s).start);
+      suffixes.sort((a, b) => startOf(a) - startOf(b));
+    }
     for (const s of suffixes) {
       if (isToken(s)) {
         if (!realToken(s)) continue;

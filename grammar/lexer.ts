@@ -315,9 +315,9 @@ function durationUnitEnd(text: string, k: number): number {
   return -1;
 }
 
-/** A token in the shape Chevrotain's "onlyOffset" lexer makes (endOffset is added by tokenize). */
+/** A token in the shape Chevrotain's "onlyOffset" lexer makes, plus the end offset (inclusive) the parser's node locations need. */
 function makeToken(type: TokenType, text: string, start: number, end: number): IToken {
-  return { image: text.slice(start, end), startOffset: start, tokenTypeIdx: type.tokenTypeIdx!, tokenType: type } as IToken;
+  return { image: text.slice(start, end), startOffset: start, tokenTypeIdx: type.tokenTypeIdx!, tokenType: type, endOffset: end - 1 } as IToken;
 }
 
 /** What the scanner found: tokens (no whitespace), comments, and runs of invalid characters. */
@@ -581,8 +581,6 @@ export function tokenize(text: string, file: number): TokenizeResult {
   for (let i = 0; i < raw.length; i++) {
     const tok = raw[i]!;
     const type = tok.tokenType;
-    // The "onlyOffset" lexer mode leaves endOffset out; the parser's node locations need it.
-    tok.endOffset = tok.startOffset + tok.image.length - 1;
     if (skipDepth > 0) {
       if (type === LParen || type === LBracket || type === LCurly) skipDepth++;
       else if (type === RParen || type === RBracket || type === RCurly) skipDepth--;

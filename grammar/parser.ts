@@ -117,7 +117,7 @@ export interface ForN extends PNode { rule: "forStmt"; name: IToken | undefined;
 export interface ReturnN extends PNode { rule: "returnStmt"; expr: ExprN | undefined }
 export interface ExprStmtN extends PNode { rule: "exprStmt"; exprs: ExprN[]; op: IToken | undefined }
 /** A flat operand (operator operand)* list; precedence is applied by the AST builder. */
-export interface ExprN extends PNode { operands: OperandN[]; ops: IToken[] }
+export interface ExprN extends PNode { operands: OperandN[]; ops: IToken[] | undefined }
 export interface OperandN extends PNode {
   prefixes: IToken[] | undefined;
   atom: IToken | undefined;
@@ -668,10 +668,11 @@ class AlgoParser extends EmbeddedActionsParser {
   // precedence (grammar/build-ast.ts). This keeps the parse small (one node per operand instead
   // of one per precedence level) and long operator chains iterative.
   readonly expression = this.RULE("expression", (): ExprN => {
-    const n = this.open<ExprN>({ start: NaN, end: NaN, operands: [], ops: [] });
+    const n = this.open<ExprN>({ start: NaN, end: NaN, operands: [], ops: undefined });
     this.sub(0, this.operand, Slot.Operands);
     this.MANY((this.fns[27] ??= () => {
-      this.cur<ExprN>().ops.push(this.tk(0, T.BinaryOperator));
+      const op = this.tk(0, T.BinaryOperator);
+      (this.cur<ExprN>().ops ??= []).push(op);
       this.sub(2, this.operand, Slot.Operands);
     }));
     return n;
