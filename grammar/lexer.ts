@@ -568,11 +568,13 @@ export function tokenize(text: string, file: number): TokenizeResult {
     comments.push({ kind: c.tokenType === LineComment ? "LineComment" : "BlockComment", text: c.image, span: span(file, c.startOffset, end) });
   }
 
-  const out: IToken[] = [];
   const stack: IToken[] = [];
   let skipDepth = 0;
   let reportedDeep = false;
   const raw = lexed.tokens;
+  // The kept tokens are compacted into `raw` itself (written at `kept`, which never passes the
+  // read position), so no second array of the whole stream is built.
+  let kept = 0;
   // nextIndex[i]: index of the first non-newline token at or after i (raw.length if none).
   const nextIndex = new Int32Array(raw.length + 1);
   nextIndex[raw.length] = raw.length;
@@ -618,15 +620,15 @@ export function tokenize(text: string, file: number): TokenizeResult {
         if (next === undefined || !STATEMENT_KEYWORDS.has(next.tokenType)) continue;
         while (stack.length > 0 && stack[stack.length - 1]!.tokenType !== LCurly) stack.pop();
       }
-      const prev = out.length > 0 ? out[out.length - 1]!.tokenType : undefined;
+      const prev = kept > 0 ? raw[kept - 1]!.tokenType : undefined;
       if (prev === undefined || prev === Newline || prev === Semicolon) {
         if (type === Newline) continue;
-        if (prev === Newline) out.pop();
+        if (prev === Newline) kept--;
       }
       const next = nextSignificant(i + 1);
       if (type === Newline && prev !== undefined && CONTINUES_AFTER.has(prev) && (next === undefined || !STATEMENT_KEYWORDS.has(next.tokenType))) continue;
       if (type === Newline && next !== undefined && CONTINUES_BEFORE.has(next.tokenType)) continue;
-      out.push(tok);
+      raw[kept++] = tok;
       continue;
     } else if (type === UnterminatedString) {
       errors.push({
@@ -640,11 +642,12 @@ export function tokenize(text: string, file: number): TokenizeResult {
     } else if (type === BadNumber) {
       errors.push(badNumberDiagnostic(tok, file));
     }
-    out.push(tok);
+    raw[kept++] = tok;
   }
+  raw.length = kept;
   const unclosedCurlies: number[] = [];
   for (const t of stack) if (t.tokenType === LCurly) unclosedCurlies.push(t.startOffset);
-  return { tokens: out, comments, errors, unclosedCurlies };
+  return { tokens: raw, comments, errors, unclosedCurlies };
 }
 
 function checkEscapes(tok: IToken, file: number, errors: SyntaxDiagnostic[]): void {
