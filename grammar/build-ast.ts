@@ -346,26 +346,53 @@ export class AstBuilder {
     const body: A.FeatureStmt[] = [];
     this.reportJunk(n.junk, n.blocks, "a feature `name = expression` or `export`");
     for (const s of n.stmts) {
-      const def = s.def;
-      const exp = s.exp;
-      if (def !== undefined) {
-        const ds = this.nodeSpan(def);
-        body.push({
-          kind: "FeatureDef",
-          name: this.ident(real(def.name), ds.start),
-          value: this.exprOr(def.expr, ds.end),
-          span: ds,
-        });
-      } else if (exp !== undefined) {
-        const names = realTokens(exp.names).map((t) => this.ident(t, 0));
-        body.push({ kind: "Export", names, span: this.nodeSpan(exp) });
-      }
+      const st = s.built ?? this.featureStmt(s);
+      if (st !== undefined) body.push(st);
     }
     this.checkSeparators(body);
     const nameTok = n.name;
     if (nameTok === undefined) return { kind: "Features", body, span: sp };
     const params = n.params !== undefined ? this.parameterList(n.params) : [];
     return { kind: "FeatureUnit", name: this.ident(real(nameTok), sp.start), params, body, span: sp };
+  }
+
+  private featureStmt(s: N.FeatureStmtN): A.FeatureStmt | undefined {
+    const def = s.def;
+    const exp = s.exp;
+    if (def !== undefined) {
+      const ds = this.nodeSpan(def);
+      return {
+        kind: "FeatureDef",
+        name: this.ident(real(def.name), ds.start),
+        value: this.exprOr(def.expr, ds.end),
+        span: ds,
+      };
+    }
+    if (exp !== undefined) {
+      const names = realTokens(exp.names).map((t) => this.ident(t, 0));
+      return { kind: "Export", names, span: this.nodeSpan(exp) };
+    }
+    return undefined;
+  }
+
+  /**
+   * Builds a features-block statement as soon as the parser has read it, when that is sure to
+   * give what the whole-chunk build would: building a statement reads nothing but its own nodes,
+   * so only its diagnostics could differ in order or deduplication. A statement whose build
+   * reports anything is left for the normal build (this builder's diagnostics are dropped).
+   */
+  buildFeatureStmtEarly(s: N.FeatureStmtN): void {
+    const before = this.errors.length;
+    const st = this.featureStmt(s);
+    if (this.errors.length !== before || this.reportedDeep) {
+      this.errors.length = before;
+      this.reportedDeep = false;
+      return;
+    }
+    if (st === undefined) return;
+    s.built = st;
+    s.def = undefined;
+    s.exp = undefined;
   }
 
   private parameterList(n: N.ParamListN): A.Parameter[] {

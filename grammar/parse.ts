@@ -7,7 +7,7 @@ import type { IRecognitionException, IToken } from "chevrotain";
 import type { Comment, Item, Program, Span } from "./ast.js";
 import { AstBuilder } from "./build-ast.js";
 import * as T from "./lexer.js";
-import { runParser, type ParserErrorPayload } from "./parser.js";
+import { runParser, type FeatureStmtN, type ParserErrorPayload } from "./parser.js";
 import type { SyntaxDiagnostic } from "./syntax-codes.js";
 
 /** What `parse` returns: always a tree, plus the comments (in source order) and syntax errors. */
@@ -67,12 +67,16 @@ function parseUnguarded(text: string, file: number): ParseResult {
   const lexed = T.tokenize(text, file);
   const errors = lexed.errors;
   const builder = new AstBuilder(file, text, errors);
+  // Builds features-block statements while the parser reads them (see buildFeatureStmtEarly); its
+  // own diagnostics list stays empty by construction.
+  const early = new AstBuilder(file, text, []);
+  const featureHook = (n: FeatureStmtN): void => early.buildFeatureStmtEarly(n);
   const items: Item[] = [];
   const chunks = splitAtDeclarations(lexed.tokens);
   let lastErrorStart = -1;
   for (let c = 0; c < chunks.length; c++) {
     const [from, to] = chunks[c]!;
-    const { root, errors: parseErrors } = runParser(from === 0 && to === lexed.tokens.length ? lexed.tokens : lexed.tokens.slice(from, to));
+    const { root, errors: parseErrors } = runParser(from === 0 && to === lexed.tokens.length ? lexed.tokens : lexed.tokens.slice(from, to), featureHook);
     const next = c + 1 < chunks.length ? lexed.tokens[chunks[c + 1]![0]] : undefined;
     const found: SyntaxDiagnostic[] = [];
     for (const e of parseErrors) {

@@ -15,6 +15,7 @@
  * knows the token labels and the context.
  */
 import { EmbeddedActionsParser, EOF, isRecognitionException, tokenMatcher, type IOrAlt, type IParserErrorMessageProvider, type IToken, type TokenType } from "chevrotain";
+import type { FeatureStmt } from "./ast.js";
 import * as T from "./lexer.js";
 
 /** The machine-readable payload carried in a Chevrotain error message. */
@@ -80,7 +81,12 @@ export interface FeaturesN extends PNode {
   junk: IToken[];
   blocks: BlockN[];
 }
-export interface FeatureStmtN extends PNode { def: FeatureDefN | undefined; exp: ExportN | undefined }
+/**
+ * One statement of a features block. `built` is its AST when the parse's feature hook built it as
+ * soon as the statement was read (then `def`/`exp` are dropped, so the nodes of a long block do not
+ * all stay alive until its end).
+ */
+export interface FeatureStmtN extends PNode { def: FeatureDefN | undefined; exp: ExportN | undefined; built: FeatureStmt | undefined }
 export interface ExportN extends PNode { names: IToken[] }
 export interface FeatureDefN extends PNode { name: IToken | undefined; expr: ExprN | undefined }
 export interface ImportN extends PNode { rule: "importDecl"; names: IToken[]; from: IToken | undefined }
@@ -221,6 +227,9 @@ class AlgoParser extends EmbeddedActionsParser {
   override canTokenTypeBeInsertedInRecovery(tokType: TokenType): boolean {
     return tokType === T.RParen || tokType === T.RBracket || tokType === T.RCurly;
   }
+
+  /** Called with each features-block statement as soon as it has been read (see FeatureStmtN.built). */
+  featureHook: ((n: FeatureStmtN) => void) | undefined = undefined;
 
   // ---- parse-node bookkeeping ----------------------------------------------------------------
 
@@ -424,7 +433,16 @@ class AlgoParser extends EmbeddedActionsParser {
     this.MANY((this.fns[8] ??= () => {
       this.OR((this.alts[4] ??= [
         { ALT: () => this.tk(0, T.Separator) },
-        { ALT: () => this.sub(0, this.featureStmt, Slot.Stmts) },
+        {
+          ALT: () => {
+            this.sub(0, this.featureStmt, Slot.Stmts);
+            const hook = this.featureHook;
+            if (hook !== undefined) {
+              const stmts = this.cur<FeaturesN>().stmts;
+              hook(stmts[stmts.length - 1]!);
+            }
+          },
+        },
         { ALT: () => this.cur<FeaturesN>().junk.push(this.tk(0, T.EntryJunk)) },
         { ALT: () => this.sub(0, this.block, Slot.Blocks) },
       ]));
@@ -434,7 +452,7 @@ class AlgoParser extends EmbeddedActionsParser {
   }, this.partial);
 
   readonly featureStmt = this.RULE("featureStmt", (): FeatureStmtN => {
-    const n = this.open<FeatureStmtN>({ start: NaN, end: NaN, def: undefined, exp: undefined });
+    const n = this.open<FeatureStmtN>({ start: NaN, end: NaN, def: undefined, exp: undefined, built: undefined });
     this.OR((this.alts[5] ??= [
       { ALT: () => this.sub(0, this.exportDecl, Slot.Exp) },
       { ALT: () => this.sub(0, this.featureDef, Slot.Def) },
@@ -779,9 +797,15 @@ export function validateGrammar(): void {
 export const PARSER = new AlgoParser();
 
 /** Runs the grammar on a token stream; returns the parse nodes (possibly partial) and Chevrotain's errors. */
-export function runParser(tokens: IToken[]): { root: ProgramN; errors: typeof PARSER.errors } {
+export function runParser(tokens: IToken[], featureHook?: (n: FeatureStmtN) => void): { root: ProgramN; errors: typeof PARSER.errors } {
   PARSER.input = tokens;
-  const root = PARSER.program();
+  PARSER.featureHook = featureHook;
+  let root: ProgramN;
+  try {
+    root = PARSER.program();
+  } finally {
+    PARSER.featureHook = undefined;
+  }
   const errors = PARSER.errors;
   // Let the tokens of this input be collected; the next call sets its own.
   PARSER.input = [];
