@@ -39,9 +39,9 @@ const ITEM_KEYWORDS = new Set([T.Strategy, T.Instrument, T.Param, T.Risk, T.Feat
 
 /**
  * Splits the token stream before each declaration that starts a line at bracket depth 0. Each
- * chunk is parsed and turned into AST on its own, so its CST is short-lived (a whole-file CST of a
- * large strategy is what made garbage collection dominate), and an error cannot spill into the
- * next declaration. Inside an unclosed `{` nothing is split: the parser then sees the whole rest.
+ * chunk is parsed and turned into AST on its own, so its parse nodes are short-lived (a
+ * whole-file tree of a large strategy is what made garbage collection dominate), and an error
+ * cannot spill into the next declaration. Inside an unclosed `{` nothing is split: the parser then sees the whole rest.
  */
 function splitAtDeclarations(tokens: IToken[]): Array<[number, number]> {
   const chunks: Array<[number, number]> = [];
