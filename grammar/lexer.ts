@@ -321,7 +321,7 @@ function makeToken(type: TokenType, text: string, start: number, end: number): I
 }
 
 /** What the scanner found: tokens (no whitespace), comments, and runs of invalid characters. */
-interface ScanResult {
+export interface ScanResult {
   tokens: IToken[];
   comments: IToken[];
   errors: Array<{ offset: number; length: number }>;
@@ -482,8 +482,8 @@ function canStart(text: string, i: number): boolean {
   return isSpace(c) || scanOne(text, i) >= 0;
 }
 
-/** Splits `text` into tokens, comments and invalid-character runs. */
-function scan(text: string): ScanResult {
+/** Splits `text` into tokens, comments and invalid-character runs (what a Chevrotain Lexer over ALL_TOKENS gives; test/grammar/scanner.test.ts checks it). */
+export function scan(text: string): ScanResult {
   const tokens: IToken[] = [];
   const comments: IToken[] = [];
   const errors: Array<{ offset: number; length: number }> = [];
