@@ -1,14 +1,16 @@
 /**
  * Check benchmark: parse + check (names, types, units, lints; the back end's analyses excluded)
  * of generated strategies of about 1k / 10k / 100k lines, timed after warm-up. Reports wall and
- * CPU time (process.cpuUsage; the machine is shared, CPU is the steadier figure), the parse share,
- * and the growth between sizes. Every generated file must check without errors (unused-feature
+ * CPU time (process.cpuUsage; the machine is shared, CPU is the steadier figure), the lexer and
+ * parse shares (parse = lex + parse nodes + AST), the GCs per parse + check, and the growth between
+ * sizes. Every generated file must check without errors (unused-feature
  * warnings are expected: most generated features are never read).
  *
  *   node --import tsx bench/check.ts [--sizes 1000,10000,100000] [--runs 5]
  */
 import { PerformanceObserver } from "node:perf_hooks";
 import { parse } from "../grammar/index.js";
+import { tokenize } from "../grammar/lexer.js";
 import { checkProgram } from "../compiler/index.js";
 
 /** A strategy of about `lines` lines mixing features, fns, params and handlers; checks clean. */
@@ -94,8 +96,8 @@ new PerformanceObserver((list) => {
 const sizes = arg("--sizes", "1000,10000,100000").split(",").map(Number);
 const runs = Number(arg("--runs", "5"));
 console.log(`node ${process.version}, ${new Date().toISOString()}`);
-console.log("| lines | parse CPU ms | parse + check wall ms | parse + check CPU ms | lines/s (CPU) | GCs per parse + check (minor / major) |");
-console.log("|---|---|---|---|---|---|");
+console.log("| lines | lex CPU ms | parse CPU ms | parse + check wall ms | parse + check CPU ms | lines/s (CPU) | GCs per parse + check (minor / major) |");
+console.log("|---|---|---|---|---|---|---|");
 let prev: { lines: number; cpu: number } | undefined;
 for (const lines of sizes) {
   const text = strategyOfLines(lines);
@@ -105,11 +107,13 @@ for (const lines of sizes) {
   const firstError = first.diagnostics.find((d) => d.severity === "error");
   if (firstError) throw new Error(`generated file has an error: ${firstError.code} ${firstError.message}`);
   for (let i = 0; i < Math.max(2, Math.min(10, Math.floor(100_000 / lines))); i++) run();
+  const lexCpu: number[] = [];
   const parseCpu: number[] = [];
   const wall: number[] = [];
   const cpu: number[] = [];
   const windows: Array<[number, number]> = [];
   for (let i = 0; i < runs; i++) {
+    lexCpu.push(cpuMs(() => tokenize(text, 0)).cpu);
     parseCpu.push(cpuMs(() => parse(text, 0)).cpu);
     const from = performance.now();
     const t = cpuMs(run);
@@ -128,7 +132,7 @@ for (const lines of sizes) {
     else major++;
   }
   const c = median(cpu);
-  console.log(`| ${actual} | ${median(parseCpu).toFixed(1)} | ${median(wall).toFixed(1)} | ${c.toFixed(1)} | ${Math.round((actual / c) * 1000).toLocaleString("en-US")} | ${(minor / runs).toFixed(1)} / ${(major / runs).toFixed(1)} |`);
+  console.log(`| ${actual} | ${median(lexCpu).toFixed(1)} | ${median(parseCpu).toFixed(1)} | ${median(wall).toFixed(1)} | ${c.toFixed(1)} | ${Math.round((actual / c) * 1000).toLocaleString("en-US")} | ${(minor / runs).toFixed(1)} / ${(major / runs).toFixed(1)} |`);
   if (prev) console.log(`growth ${prev.lines}→${actual} lines: CPU ×${(c / prev.cpu).toFixed(2)} for ×${(actual / prev.lines).toFixed(1)} lines`);
   prev = { lines: actual, cpu: c };
 }

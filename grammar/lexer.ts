@@ -1,6 +1,10 @@
 /**
- * The lexer: token definitions (Chevrotain) and `tokenize`, which turns text into the token
- * stream the parser reads, the comments, and lexical diagnostics.
+ * The lexer: token definitions (Chevrotain token types, which the parser matches on) and
+ * `tokenize`, which turns text into the token stream the parser reads, the comments, and lexical
+ * diagnostics. The scanner itself is hand-written (`scan`): it produces exactly the tokens a
+ * Chevrotain Lexer over ALL_TOKENS would (first matching pattern in ALL_TOKENS order, keywords
+ * only as whole words, the same error runs), several times faster and without building the
+ * Chevrotain lexer at start-up. The patterns on the token types document the language.
  *
  * Statements end at line breaks, so line breaks are tokens (`Newline`). `tokenize` keeps only the
  * ones that can end a statement: none inside `(...)` or `[...]`, none after a token that cannot
@@ -255,7 +259,259 @@ ALL_TOKENS.push(TopJunk, StmtJunk, EntryJunk, BinaryOperator, PrefixOperator);
 /** Reserved words that can never appear inside an expression: a line starting with one is a new statement. */
 const STATEMENT_KEYWORDS = new Set<TokenType>([Strategy, Instrument, Param, Risk, Features, Export, Import, Var, Let, If, For, Fn, Return, On]);
 
-const lexer = new Lexer(ALL_TOKENS, { positionTracking: "onlyOffset", ensureOptimizations: true, skipValidations: true });
+
+// ---------------------------------------------------------------------------------------------
+// The scanner
+
+const enum Ch {
+  Tab = 9, Newline = 10, VTab = 11, FormFeed = 12, Return = 13, Space = 32, Bang = 33, Quote = 34,
+  Percent = 37, LParen = 40, RParen = 41, Star = 42, Plus = 43, Comma = 44, Minus = 45, Dot = 46,
+  Slash = 47, D0 = 48, D9 = 57, Colon = 58, Semicolon = 59, Less = 60, Equals = 61, Greater = 62,
+  A = 65, E = 69, Z = 90, LBracket = 91, Backslash = 92, RBracket = 93, Underscore = 95, a = 97,
+  d = 100, e = 101, h = 104, m = 109, n = 110, s = 115, u = 117, z = 122, LCurly = 123,
+  RCurly = 125, Nbsp = 0xa0, Bom = 0xfeff,
+}
+
+function isDigit(c: number): boolean {
+  return c >= Ch.D0 && c <= Ch.D9;
+}
+
+function isIdentStart(c: number): boolean {
+  return (c >= Ch.a && c <= Ch.z) || (c >= Ch.A && c <= Ch.Z) || c === Ch.Underscore;
+}
+
+function isIdentPart(c: number): boolean {
+  return isIdentStart(c) || isDigit(c);
+}
+
+function isSpace(c: number): boolean {
+  return c === Ch.Space || c === Ch.Tab || c === Ch.Return || c === Ch.FormFeed || c === Ch.VTab || c === Ch.Bom || c === Ch.Nbsp;
+}
+
+const KEYWORD_TYPES = new Map<string, TokenType>([
+  ["strategy", Strategy], ["instrument", Instrument], ["param", Param], ["risk", Risk], ["features", Features],
+  ["export", Export], ["import", Import], ["from", From], ["var", Var], ["let", Let], ["if", If], ["else", Else],
+  ["for", For], ["in", In], ["fn", Fn], ["return", Return], ["on", On], ["when", When], ["as", As], ["and", And],
+  ["or", Or], ["not", Not], ["true", True], ["false", False], ["ticks", Ticks], ["per", Per],
+]);
+
+/** `(?:_?\d)*` from `from`: the end of a digit run with single `_` between digits. */
+function digitRun(text: string, from: number): number {
+  let j = from;
+  for (;;) {
+    const c = text.charCodeAt(j);
+    if (isDigit(c)) j++;
+    else if (c === Ch.Underscore && isDigit(text.charCodeAt(j + 1))) j += 2;
+    else return j;
+  }
+}
+
+/** End of a duration unit (ns|us|ms|s|m|h|d, tried in that order) at `k` that is not followed by a name character, or -1. */
+function durationUnitEnd(text: string, k: number): number {
+  const c = text.charCodeAt(k);
+  const c2 = text.charCodeAt(k + 1);
+  if (c2 === Ch.s && (c === Ch.n || c === Ch.u || c === Ch.m) && !isIdentPart(text.charCodeAt(k + 2))) return k + 2;
+  if ((c === Ch.s || c === Ch.m || c === Ch.h || c === Ch.d) && !isIdentPart(c2)) return k + 1;
+  return -1;
+}
+
+/** A token in the shape Chevrotain's "onlyOffset" lexer makes, plus the end offset (inclusive) the parser's node locations need. */
+function makeToken(type: TokenType, text: string, start: number, end: number): IToken {
+  return { image: text.slice(start, end), startOffset: start, tokenTypeIdx: type.tokenTypeIdx!, tokenType: type, endOffset: end - 1 } as IToken;
+}
+
+/** What the scanner found: tokens (no whitespace), comments, and runs of invalid characters. */
+export interface ScanResult {
+  tokens: IToken[];
+  comments: IToken[];
+  errors: Array<{ offset: number; length: number }>;
+}
+
+/** The token type and end of the token at `i`, or undefined when no token starts there. */
+let scannedType: TokenType | undefined;
+
+/** Scans one token at `i` (not whitespace); sets `scannedType` and returns its end, or -1 if none starts there. */
+function scanOne(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  const next = text.charCodeAt(i + 1);
+  if (isIdentStart(c)) {
+    let j = i + 1;
+    while (isIdentPart(text.charCodeAt(j))) j++;
+    scannedType = j - i <= 10 ? KEYWORD_TYPES.get(text.slice(i, j)) ?? Identifier : Identifier;
+    return j;
+  }
+  if (isDigit(c)) return scanNumber(text, i);
+  switch (c) {
+    case Ch.Newline: scannedType = Newline; return i + 1;
+    case Ch.Semicolon: scannedType = Semicolon; return i + 1;
+    case Ch.Quote: return scanString(text, i);
+    case Ch.Slash:
+      if (next === Ch.Slash) {
+        const nl = text.indexOf("\n", i + 2);
+        scannedType = LineComment;
+        return nl < 0 ? text.length : nl;
+      }
+      if (next === Ch.Star) {
+        const close = text.indexOf("*/", i + 2);
+        scannedType = close < 0 ? UnterminatedComment : BlockComment;
+        return close < 0 ? text.length : close + 2;
+      }
+      if (next === Ch.Equals) { scannedType = SlashEq; return i + 2; }
+      scannedType = Slash;
+      return i + 1;
+    case Ch.Minus:
+      if (next === Ch.Greater) { scannedType = Arrow; return i + 2; }
+      if (next === Ch.Equals) { scannedType = MinusEq; return i + 2; }
+      scannedType = Minus;
+      return i + 1;
+    case Ch.Dot:
+      if (next === Ch.Dot) { scannedType = DotDot; return i + 2; }
+      scannedType = Dot;
+      return i + 1;
+    case Ch.Equals:
+      if (next === Ch.Equals) { scannedType = EqEq; return i + 2; }
+      scannedType = Equals;
+      return i + 1;
+    case Ch.Bang:
+      if (next === Ch.Equals) { scannedType = NotEq; return i + 2; }
+      return -1;
+    case Ch.Less:
+      if (next === Ch.Equals) { scannedType = LessEq; return i + 2; }
+      scannedType = Less;
+      return i + 1;
+    case Ch.Greater:
+      if (next === Ch.Equals) { scannedType = GreaterEq; return i + 2; }
+      scannedType = Greater;
+      return i + 1;
+    case Ch.Plus:
+      if (next === Ch.Equals) { scannedType = PlusEq; return i + 2; }
+      scannedType = Plus;
+      return i + 1;
+    case Ch.Star:
+      if (next === Ch.Equals) { scannedType = StarEq; return i + 2; }
+      scannedType = Star;
+      return i + 1;
+    case Ch.Percent: scannedType = Percent; return i + 1;
+    case Ch.LParen: scannedType = LParen; return i + 1;
+    case Ch.RParen: scannedType = RParen; return i + 1;
+    case Ch.LBracket: scannedType = LBracket; return i + 1;
+    case Ch.RBracket: scannedType = RBracket; return i + 1;
+    case Ch.LCurly: scannedType = LCurly; return i + 1;
+    case Ch.RCurly: scannedType = RCurly; return i + 1;
+    case Ch.Comma: scannedType = Comma; return i + 1;
+    case Ch.Colon: scannedType = Colon; return i + 1;
+    default: return -1;
+  }
+}
+
+/**
+ * A number at `i` (a digit): DurationLiteral, else NumberLiteral, else BadNumber, as their
+ * patterns match (including the regular-expression backtracking: `1.5x` is the number `1`).
+ */
+function scanNumber(text: string, i: number): number {
+  const intEnd = digitRun(text, i + 1);
+  let bodyEnd = intEnd;
+  const hasFraction = text.charCodeAt(intEnd) === Ch.Dot && isDigit(text.charCodeAt(intEnd + 1));
+  if (hasFraction) bodyEnd = digitRun(text, intEnd + 2);
+  const unitEnd = durationUnitEnd(text, bodyEnd);
+  if (unitEnd >= 0) {
+    scannedType = DurationLiteral;
+    return unitEnd;
+  }
+  const c = text.charCodeAt(bodyEnd);
+  if (c === Ch.e || c === Ch.E) {
+    let k = bodyEnd + 1;
+    const sign = text.charCodeAt(k);
+    if (sign === Ch.Plus || sign === Ch.Minus) k++;
+    if (isDigit(text.charCodeAt(k))) {
+      while (isDigit(text.charCodeAt(k))) k++;
+      if (!isIdentPart(text.charCodeAt(k))) {
+        scannedType = NumberLiteral;
+        return k;
+      }
+    }
+  }
+  if (!isIdentPart(c)) {
+    scannedType = NumberLiteral;
+    return bodyEnd;
+  }
+  if (hasFraction) {
+    // Backtracking drops the fraction: the number ends before the `.`.
+    scannedType = NumberLiteral;
+    return intEnd;
+  }
+  let j = i + 1;
+  while (isIdentPart(text.charCodeAt(j))) j++;
+  if (text.charCodeAt(j) === Ch.Dot && isDigit(text.charCodeAt(j + 1))) {
+    j += 2;
+    while (isIdentPart(text.charCodeAt(j))) j++;
+  }
+  scannedType = BadNumber;
+  return j;
+}
+
+/** A string at `i` (a `"`): StringLiteral if it closes on its line, else UnterminatedString (with a trailing `\\`). */
+function scanString(text: string, i: number): number {
+  let j = i + 1;
+  for (;;) {
+    const c = text.charCodeAt(j);
+    if (c === Ch.Quote) {
+      scannedType = StringLiteral;
+      return j + 1;
+    }
+    if (c === Ch.Backslash) {
+      const n = text.charCodeAt(j + 1);
+      if (j + 1 < text.length && n !== Ch.Newline && n !== Ch.Return) {
+        j += 2;
+        continue;
+      }
+      scannedType = UnterminatedString;
+      return j + 1;
+    }
+    if (j >= text.length || c === Ch.Newline || c === Ch.Return) {
+      scannedType = UnterminatedString;
+      return j;
+    }
+    j++;
+  }
+}
+
+/** Whether some token (or whitespace) can start at `i`: where the scanner resumes after invalid characters. */
+function canStart(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  return isSpace(c) || scanOne(text, i) >= 0;
+}
+
+/** Splits `text` into tokens, comments and invalid-character runs (what a Chevrotain Lexer over ALL_TOKENS gives; test/grammar/scanner.test.ts checks it). */
+export function scan(text: string): ScanResult {
+  const tokens: IToken[] = [];
+  const comments: IToken[] = [];
+  const errors: Array<{ offset: number; length: number }> = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (isSpace(c)) {
+      i++;
+      while (i < n && isSpace(text.charCodeAt(i))) i++;
+      continue;
+    }
+    const end = scanOne(text, i);
+    if (end < 0) {
+      const start = i;
+      i++;
+      while (i < n && !canStart(text, i)) i++;
+      errors.push({ offset: start, length: i - start });
+      continue;
+    }
+    const type = scannedType!;
+    const tok = makeToken(type, text, i, end);
+    if (type === LineComment || type === BlockComment || type === UnterminatedComment) comments.push(tok);
+    else tokens.push(tok);
+    i = end;
+  }
+  return { tokens, comments, errors };
+}
 
 /** Tokens after which a line break continues the expression. */
 const CONTINUES_AFTER = new Set<TokenType>([
@@ -292,7 +548,7 @@ const VALID_ESCAPES = new Set(["\\", '"', "n", "t", "r"]);
 
 /** Lexes `text`; never throws. */
 export function tokenize(text: string, file: number): TokenizeResult {
-  const lexed = lexer.tokenize(text);
+  const lexed = scan(text);
   const errors: SyntaxDiagnostic[] = [];
   for (const e of lexed.errors) {
     const ch = text.slice(e.offset, e.offset + 2);
@@ -304,7 +560,7 @@ export function tokenize(text: string, file: number): TokenizeResult {
     });
   }
   const comments: Comment[] = [];
-  for (const c of (lexed.groups["comments"] ?? []) as IToken[]) {
+  for (const c of lexed.comments) {
     const end = c.startOffset + c.image.length;
     if (c.tokenType === UnterminatedComment) {
       errors.push({ code: "E0108", message: "unterminated block comment", span: span(file, c.startOffset, c.startOffset + 2), hint: "close it with `*/`" });
@@ -312,11 +568,13 @@ export function tokenize(text: string, file: number): TokenizeResult {
     comments.push({ kind: c.tokenType === LineComment ? "LineComment" : "BlockComment", text: c.image, span: span(file, c.startOffset, end) });
   }
 
-  const out: IToken[] = [];
   const stack: IToken[] = [];
   let skipDepth = 0;
   let reportedDeep = false;
   const raw = lexed.tokens;
+  // The kept tokens are compacted into `raw` itself (written at `kept`, which never passes the
+  // read position), so no second array of the whole stream is built.
+  let kept = 0;
   // nextIndex[i]: index of the first non-newline token at or after i (raw.length if none).
   const nextIndex = new Int32Array(raw.length + 1);
   nextIndex[raw.length] = raw.length;
@@ -325,8 +583,6 @@ export function tokenize(text: string, file: number): TokenizeResult {
   for (let i = 0; i < raw.length; i++) {
     const tok = raw[i]!;
     const type = tok.tokenType;
-    // The "onlyOffset" lexer mode leaves endOffset out; the parser's node locations need it.
-    tok.endOffset = tok.startOffset + tok.image.length - 1;
     if (skipDepth > 0) {
       if (type === LParen || type === LBracket || type === LCurly) skipDepth++;
       else if (type === RParen || type === RBracket || type === RCurly) skipDepth--;
@@ -364,15 +620,15 @@ export function tokenize(text: string, file: number): TokenizeResult {
         if (next === undefined || !STATEMENT_KEYWORDS.has(next.tokenType)) continue;
         while (stack.length > 0 && stack[stack.length - 1]!.tokenType !== LCurly) stack.pop();
       }
-      const prev = out.length > 0 ? out[out.length - 1]!.tokenType : undefined;
+      const prev = kept > 0 ? raw[kept - 1]!.tokenType : undefined;
       if (prev === undefined || prev === Newline || prev === Semicolon) {
         if (type === Newline) continue;
-        if (prev === Newline) out.pop();
+        if (prev === Newline) kept--;
       }
       const next = nextSignificant(i + 1);
       if (type === Newline && prev !== undefined && CONTINUES_AFTER.has(prev) && (next === undefined || !STATEMENT_KEYWORDS.has(next.tokenType))) continue;
       if (type === Newline && next !== undefined && CONTINUES_BEFORE.has(next.tokenType)) continue;
-      out.push(tok);
+      raw[kept++] = tok;
       continue;
     } else if (type === UnterminatedString) {
       errors.push({
@@ -386,11 +642,12 @@ export function tokenize(text: string, file: number): TokenizeResult {
     } else if (type === BadNumber) {
       errors.push(badNumberDiagnostic(tok, file));
     }
-    out.push(tok);
+    raw[kept++] = tok;
   }
+  raw.length = kept;
   const unclosedCurlies: number[] = [];
   for (const t of stack) if (t.tokenType === LCurly) unclosedCurlies.push(t.startOffset);
-  return { tokens: out, comments, errors, unclosedCurlies };
+  return { tokens: raw, comments, errors, unclosedCurlies };
 }
 
 function checkEscapes(tok: IToken, file: number, errors: SyntaxDiagnostic[]): void {

@@ -1,13 +1,13 @@
 /**
- * Entry point of the parser: text → tokens (grammar/lexer.ts) → CST (grammar/parser.ts) → AST
- * (grammar/cst-to-ast.ts), plus comments and syntax diagnostics. Never throws: every input, however
+ * Entry point of the parser: text → tokens (grammar/lexer.ts) → parse nodes (grammar/parser.ts)
+ * → AST (grammar/build-ast.ts), plus comments and syntax diagnostics. Never throws: every input, however
  * malformed, yields a Program and a list of diagnostics.
  */
 import type { IRecognitionException, IToken } from "chevrotain";
 import type { Comment, Item, Program, Span } from "./ast.js";
-import { AstBuilder } from "./cst-to-ast.js";
+import { AstBuilder } from "./build-ast.js";
 import * as T from "./lexer.js";
-import { runParser, type ParserErrorPayload } from "./parser.js";
+import { runParser, type FeatureStmtN, type ParserErrorPayload } from "./parser.js";
 import type { SyntaxDiagnostic } from "./syntax-codes.js";
 
 /** What `parse` returns: always a tree, plus the comments (in source order) and syntax errors. */
@@ -39,9 +39,9 @@ const ITEM_KEYWORDS = new Set([T.Strategy, T.Instrument, T.Param, T.Risk, T.Feat
 
 /**
  * Splits the token stream before each declaration that starts a line at bracket depth 0. Each
- * chunk is parsed and turned into AST on its own, so its CST is short-lived (a whole-file CST of a
- * large strategy is what made garbage collection dominate), and an error cannot spill into the
- * next declaration. Inside an unclosed `{` nothing is split: the parser then sees the whole rest.
+ * chunk is parsed and turned into AST on its own, so its parse nodes are short-lived (a
+ * whole-file tree of a large strategy is what made garbage collection dominate), and an error
+ * cannot spill into the next declaration. Inside an unclosed `{` nothing is split: the parser then sees the whole rest.
  */
 function splitAtDeclarations(tokens: IToken[]): Array<[number, number]> {
   const chunks: Array<[number, number]> = [];
@@ -67,12 +67,16 @@ function parseUnguarded(text: string, file: number): ParseResult {
   const lexed = T.tokenize(text, file);
   const errors = lexed.errors;
   const builder = new AstBuilder(file, text, errors);
+  // Builds features-block statements while the parser reads them (see buildFeatureStmtEarly); its
+  // own diagnostics list stays empty by construction.
+  const early = new AstBuilder(file, text, []);
+  const featureHook = (n: FeatureStmtN): void => early.buildFeatureStmtEarly(n);
   const items: Item[] = [];
   const chunks = splitAtDeclarations(lexed.tokens);
   let lastErrorStart = -1;
   for (let c = 0; c < chunks.length; c++) {
     const [from, to] = chunks[c]!;
-    const { cst, errors: parseErrors } = runParser(from === 0 && to === lexed.tokens.length ? lexed.tokens : lexed.tokens.slice(from, to));
+    const { root, errors: parseErrors } = runParser(from === 0 && to === lexed.tokens.length ? lexed.tokens : lexed.tokens.slice(from, to), featureHook);
     const next = c + 1 < chunks.length ? lexed.tokens[chunks[c + 1]![0]] : undefined;
     const found: SyntaxDiagnostic[] = [];
     for (const e of parseErrors) {
@@ -84,7 +88,7 @@ function parseUnguarded(text: string, file: number): ParseResult {
     }
     for (const d of found) errors.push(d);
     builder.noteErrors(found);
-    builder.addItems(cst, items);
+    builder.addItems(root, items);
   }
   const ast = builder.finishProgram(items);
   errors.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);

@@ -1,10 +1,21 @@
 /**
- * The Chevrotain grammar (CstParser with error recovery). One instance is built at module load
- * and reused by every `parse` call. Rules produce a CST that grammar/cst-to-ast.ts turns into
- * the AST. Error messages are produced as JSON by ERROR_MESSAGES and rendered by grammar/parse.ts,
- * which knows the token labels and the context.
+ * The Chevrotain grammar (EmbeddedActionsParser with error recovery). One instance is built at
+ * module load and reused by every `parse` call. Each rule fills a small typed record — a "parse
+ * node": the tokens and sub-nodes the rule consumed plus the offsets of its first and last real
+ * token — and grammar/build-ast.ts turns those into the AST.
+ *
+ * Why not Chevrotain's CST: its nodes keep children in per-key dictionaries of arrays with a
+ * location object each, which made CST building ~85% of parsing time (mostly garbage
+ * collection). The parse nodes hold the same information in fixed-shape objects, so the AST
+ * builder stays a top-down walk with exactly the CST builder's behaviour (including what a rule
+ * keeps after error recovery: `recoveryValueFunc` returns the rule's partial node, as a CstParser
+ * returns its partial CST node).
+ *
+ * Error messages are produced as JSON by ERROR_MESSAGES and rendered by grammar/parse.ts, which
+ * knows the token labels and the context.
  */
-import { CstParser, EOF, tokenMatcher, type IOrAlt, type IParserErrorMessageProvider, type IToken, type TokenType } from "chevrotain";
+import { EmbeddedActionsParser, EOF, isRecognitionException, tokenMatcher, type IOrAlt, type IParserErrorMessageProvider, type IToken, type TokenType } from "chevrotain";
+import type { FeatureStmt } from "./ast.js";
 import * as T from "./lexer.js";
 
 /** The machine-readable payload carried in a Chevrotain error message. */
@@ -37,15 +48,157 @@ const ERROR_MESSAGES: IParserErrorMessageProvider = {
   },
 };
 
+// ---------------------------------------------------------------------------------------------
+// Parse nodes. `start`/`end` are the offsets of the first character of the first real token and
+// of the last character of the last real token the rule consumed (NaN while it consumed none),
+// the same location a CST node with "onlyOffset" tracking has. Token fields hold what CONSUME
+// returned (possibly a token inserted by recovery: see realToken in build-ast.ts).
+
+/** What every parse node has: the extent of its real tokens (inclusive end; NaN when empty). */
+export interface PNode {
+  start: number;
+  end: number;
+}
+/** A whole input (a file or one chunk of it). */
+export interface ProgramN extends PNode { items: ItemN[]; junk: IToken[]; blocks: BlockN[] }
+/** One declaration; `decl` is undefined when recovery left nothing. */
+export interface ItemN extends PNode { decl: DeclN | undefined }
+/** The declarations. */
+export type DeclN = StrategyN | InstrumentN | ParamN | RiskN | FeaturesN | ImportN | VarN | FnN | HandlerN;
+export interface StrategyN extends PNode { rule: "strategyDecl"; name: IToken | undefined; desc: IToken | undefined }
+export interface InstrumentN extends PNode { rule: "instrumentDecl"; name: IToken | undefined; expr: ExprN | undefined }
+export interface ParamN extends PNode { rule: "paramDecl"; name: IToken | undefined; type: TypeAnnN | undefined; expr: ExprN | undefined; range: RangeN | undefined }
+export interface RangeN extends PNode { exprs: ExprN[] }
+export interface TypeAnnN extends PNode { typeName: TypeNameN | undefined }
+export interface TypeNameN extends PNode { tok: IToken | undefined }
+export interface RiskN extends PNode { rule: "riskBlock"; entries: RiskEntryN[]; junk: IToken[]; blocks: BlockN[] }
+export interface RiskEntryN extends PNode { key: IToken | undefined; exprs: ExprN[]; per: IToken | undefined }
+export interface FeaturesN extends PNode {
+  rule: "featuresDecl";
+  name: IToken | undefined;
+  params: ParamListN | undefined;
+  stmts: FeatureStmtN[];
+  junk: IToken[];
+  blocks: BlockN[];
+}
+/**
+ * One statement of a features block. `built` is its AST when the parse's feature hook built it as
+ * soon as the statement was read (then `def`/`exp` are dropped, so the nodes of a long block do not
+ * all stay alive until its end).
+ */
+export interface FeatureStmtN extends PNode { def: FeatureDefN | undefined; exp: ExportN | undefined; built: FeatureStmt | undefined }
+export interface ExportN extends PNode { names: IToken[] }
+export interface FeatureDefN extends PNode { name: IToken | undefined; expr: ExprN | undefined }
+export interface ImportN extends PNode { rule: "importDecl"; names: IToken[]; from: IToken | undefined }
+export interface VarN extends PNode { rule: "varDecl"; name: IToken | undefined; type: TypeAnnN | undefined; expr: ExprN | undefined }
+export interface FnN extends PNode {
+  rule: "fnDecl";
+  name: IToken | undefined;
+  params: ParamListN | undefined;
+  arrow: IToken | undefined;
+  returnType: TypeNameN | undefined;
+  block: BlockN | undefined;
+  expr: ExprN | undefined;
+}
+export interface ParamListN extends PNode { params: ParameterN[] }
+export interface ParameterN extends PNode { name: IToken | undefined; type: TypeAnnN | undefined; equals: IToken | undefined; expr: ExprN | undefined }
+export interface HandlerN extends PNode {
+  rule: "handler";
+  /** The identifiers in order: the event kind, then the `as` binding. */
+  names: IToken[];
+  lparen: IToken | undefined;
+  args: ArgListN | undefined;
+  as: IToken | undefined;
+  when: IToken | undefined;
+  guard: ExprN | undefined;
+  block: BlockN | undefined;
+}
+export interface BlockN extends PNode { stmts: StmtN[]; junk: IToken[]; blocks: BlockN[] }
+/** One statement; `stmt` is undefined when recovery left nothing. */
+export interface StmtN extends PNode { stmt: LetN | VarN | IfN | ForN | ReturnN | ExprStmtN | undefined }
+export interface LetN extends PNode { rule: "letStmt"; name: IToken | undefined; type: TypeAnnN | undefined; expr: ExprN | undefined }
+export interface IfN extends PNode { rule: "ifStmt"; expr: ExprN | undefined; blocks: BlockN[]; clauses: ElseIfN[]; else: IToken | undefined }
+export interface ElseIfN extends PNode { if: IToken | undefined; expr: ExprN | undefined; block: BlockN | undefined }
+export interface ForN extends PNode { rule: "forStmt"; name: IToken | undefined; exprs: ExprN[]; block: BlockN | undefined }
+export interface ReturnN extends PNode { rule: "returnStmt"; expr: ExprN | undefined }
+export interface ExprStmtN extends PNode { rule: "exprStmt"; exprs: ExprN[]; op: IToken | undefined }
+/** A flat operand (operator operand)* list; precedence is applied by the AST builder. */
+export interface ExprN extends PNode { operands: OperandN[]; ops: IToken[] | undefined }
+export interface OperandN extends PNode {
+  prefixes: IToken[] | undefined;
+  atom: IToken | undefined;
+  paren: ParenN | undefined;
+  calls: CallN[] | undefined;
+  members: MemberN[] | undefined;
+  indexes: IndexN[] | undefined;
+  ticks: IToken[] | undefined;
+}
+export interface ParenN extends PNode { expr: ExprN | undefined }
+export interface CallN extends PNode { rule: "callSuffix"; args: ArgListN | undefined }
+export interface MemberN extends PNode { rule: "memberSuffix"; dot: IToken | undefined; name: IToken | undefined }
+export interface IndexN extends PNode { rule: "indexSuffix"; expr: ExprN | undefined }
+export interface ArgListN extends PNode { args: ArgN[] }
+export interface ArgN extends PNode { name: IToken | undefined; colon: IToken | undefined; expr: ExprN | undefined }
+
+/** Where `sub` stores a sub-node in its parent. */
+const enum Slot {
+  Items, Blocks, Decl, Type, Expr, Exprs, Range, TypeName, Entries, Params, PushParams, Stmts, Exp, Def,
+  ReturnType, Block, Guard, Args, PushArgs, Stmt, Clauses, Operands, Paren, Calls, Members, Indexes,
+}
+
+/** Stores sub-node `c` in parent `p` (the parent's type is fixed by the slot). */
+function store(p: PNode, slot: Slot, c: PNode): void {
+  switch (slot) {
+    case Slot.Items: (p as ProgramN).items.push(c as ItemN); break;
+    case Slot.Blocks: (p as BlockN).blocks.push(c as BlockN); break;
+    case Slot.Decl: (p as ItemN).decl = c as DeclN; break;
+    case Slot.Type: (p as ParamN).type = c as TypeAnnN; break;
+    case Slot.Expr: (p as ParamN).expr = c as ExprN; break;
+    case Slot.Exprs: (p as RangeN).exprs.push(c as ExprN); break;
+    case Slot.Range: (p as ParamN).range = c as RangeN; break;
+    case Slot.TypeName: (p as TypeAnnN).typeName = c as TypeNameN; break;
+    case Slot.Entries: (p as RiskN).entries.push(c as RiskEntryN); break;
+    case Slot.Params: (p as FnN).params = c as ParamListN; break;
+    case Slot.PushParams: (p as ParamListN).params.push(c as ParameterN); break;
+    case Slot.Stmts: (p as BlockN).stmts.push(c as StmtN); break;
+    case Slot.Exp: (p as FeatureStmtN).exp = c as ExportN; break;
+    case Slot.Def: (p as FeatureStmtN).def = c as FeatureDefN; break;
+    case Slot.ReturnType: (p as FnN).returnType = c as TypeNameN; break;
+    case Slot.Block: (p as FnN).block = c as BlockN; break;
+    case Slot.Guard: (p as HandlerN).guard = c as ExprN; break;
+    case Slot.Args: (p as HandlerN).args = c as ArgListN; break;
+    case Slot.PushArgs: (p as ArgListN).args.push(c as ArgN); break;
+    case Slot.Stmt: (p as StmtN).stmt = c as StmtN["stmt"]; break;
+    case Slot.Clauses: (p as IfN).clauses.push(c as ElseIfN); break;
+    case Slot.Operands: (p as ExprN).operands.push(c as OperandN); break;
+    case Slot.Paren: (p as OperandN).paren = c as ParenN; break;
+    case Slot.Calls: ((p as OperandN).calls ??= []).push(c as CallN); break;
+    case Slot.Members: ((p as OperandN).members ??= []).push(c as MemberN); break;
+    case Slot.Indexes: ((p as OperandN).indexes ??= []).push(c as IndexN); break;
+  }
+}
+
+/** Extends a node's extent by a token's or a sub-node's (Chevrotain's setNodeLocationOnlyOffset). */
+function mark(n: PNode, start: number, end: number): void {
+  if (Number.isNaN(n.start)) {
+    n.start = start;
+    n.end = end;
+  } else if (n.end < end) {
+    n.end = end;
+  }
+}
+
 /** The grammar of `.algo` files. */
-class AlgoParser extends CstParser {
-  constructor() {
+class AlgoParser extends EmbeddedActionsParser {
+  constructor(validate = false) {
     super(T.ALL_TOKENS, {
       recoveryEnabled: true,
       maxLookahead: 3,
       errorMessageProvider: ERROR_MESSAGES,
-      nodeLocationTracking: "onlyOffset",
-      skipValidations: false,
+      // Chevrotain's grammar checks (ambiguities, left recursion, duplicate occurrence indices...)
+      // cost most of the start-up time; the grammar is fixed, so test/grammar/validation.test.ts
+      // runs them (through validateGrammar) instead of every start of the program.
+      skipValidations: !validate,
     });
     this.performSelfAnalysis();
   }
@@ -75,6 +228,68 @@ class AlgoParser extends CstParser {
     return tokType === T.RParen || tokType === T.RBracket || tokType === T.RCurly;
   }
 
+  /** Called with each features-block statement as soon as it has been read (see FeatureStmtN.built). */
+  featureHook: ((n: FeatureStmtN) => void) | undefined = undefined;
+
+  // ---- parse-node bookkeeping ----------------------------------------------------------------
+
+  /** The node of each active rule, by rule-stack depth (+1, so the recording phase's -1 fits). */
+  private readonly nodes: PNode[] = [];
+
+  private get depth(): number {
+    return (this as unknown as { RULE_STACK_IDX: number }).RULE_STACK_IDX + 1;
+  }
+
+  /** Registers `n` as the node of the rule being entered. */
+  private open<N extends PNode>(n: N): N {
+    this.nodes[this.depth] = n;
+    return n;
+  }
+
+  /** The node of the rule running now (inside OR / MANY bodies). */
+  private cur<N extends PNode>(): N {
+    return this.nodes[this.depth] as N;
+  }
+
+  /** After a recovered error, a rule returns the node it had built so far (as a CST would). */
+  private readonly partial = { recoveryValueFunc: (): never => this.nodes[this.depth] as never };
+
+  /** CONSUME that also extends the current node. */
+  private tk(idx: number, type: TokenType): IToken {
+    const t = this.consume(idx, type);
+    const n = this.nodes[this.depth];
+    if (n !== undefined) mark(n, t.startOffset, t.endOffset ?? NaN);
+    return t;
+  }
+
+  /**
+   * SUBRULE that stores the sub-node in the current node (`slot` says where) and extends the
+   * current node by it. A sub-rule that fails without recovering still leaves its partial node in
+   * its parent before the error travels up, as Chevrotain does with partial CST nodes.
+   */
+  private sub(idx: number, rule: (...args: never[]) => PNode, slot: Slot): void {
+    let r: PNode;
+    try {
+      r = this.subrule(idx, rule as never) as PNode;
+    } catch (e) {
+      if (isRecognitionException(e as Error)) {
+        const d = this.depth;
+        const child = this.nodes[d + 1];
+        const n = this.nodes[d];
+        if (n !== undefined && child !== undefined) {
+          store(n, slot, child);
+          mark(n, child.start, child.end);
+        }
+      }
+      throw e;
+    }
+    const n = this.nodes[this.depth];
+    if (n !== undefined && r !== undefined && r !== null) {
+      store(n, slot, r);
+      mark(n, r.start, r.end);
+    }
+  }
+
   /**
    * The alternatives of each OR, built once: an array literal of closures in a rule body would be
    * allocated on every invocation (Chevrotain's performance guide: cache arrays of alternatives).
@@ -86,384 +301,513 @@ class AlgoParser extends CstParser {
 
   // Every list loop also consumes junk (tokens that cannot start an element, and stray blocks) so
   // that an unexpected token never ends the list early; the AST builder reports junk per line.
-  readonly program = this.RULE("program", () => {
+  readonly program = this.RULE("program", (): ProgramN => {
+    const n = this.open<ProgramN>({ start: NaN, end: NaN, items: [], junk: [], blocks: [] });
     this.MANY((this.fns[0] ??= () => {
       this.OR((this.alts[0] ??= [
-        { ALT: () => this.CONSUME(T.Separator) },
-        { ALT: () => this.SUBRULE(this.item) },
-        { ALT: () => this.CONSUME(T.TopJunk) },
-        { ALT: () => this.SUBRULE(this.block) },
+        { ALT: () => this.tk(0, T.Separator) },
+        { ALT: () => this.sub(0, this.item, Slot.Items) },
+        { ALT: () => this.cur<ProgramN>().junk.push(this.tk(0, T.TopJunk)) },
+        { ALT: () => this.sub(0, this.block, Slot.Blocks) },
       ]));
     }));
-  });
+    return n;
+  }, this.partial);
 
-  readonly item = this.RULE("item", () => {
+  readonly item = this.RULE("item", (): ItemN => {
+    const n = this.open<ItemN>({ start: NaN, end: NaN, decl: undefined });
     this.OR((this.alts[1] ??= [
-      { ALT: () => this.SUBRULE(this.strategyDecl) },
-      { ALT: () => this.SUBRULE(this.instrumentDecl) },
-      { ALT: () => this.SUBRULE(this.paramDecl) },
-      { ALT: () => this.SUBRULE(this.riskBlock) },
-      { ALT: () => this.SUBRULE(this.featuresDecl) },
-      { ALT: () => this.SUBRULE(this.importDecl) },
-      { ALT: () => this.SUBRULE(this.varDecl) },
-      { ALT: () => this.SUBRULE(this.fnDecl) },
-      { ALT: () => this.SUBRULE(this.handler) },
+      { ALT: () => this.sub(0, this.strategyDecl, Slot.Decl) },
+      { ALT: () => this.sub(0, this.instrumentDecl, Slot.Decl) },
+      { ALT: () => this.sub(0, this.paramDecl, Slot.Decl) },
+      { ALT: () => this.sub(0, this.riskBlock, Slot.Decl) },
+      { ALT: () => this.sub(0, this.featuresDecl, Slot.Decl) },
+      { ALT: () => this.sub(0, this.importDecl, Slot.Decl) },
+      { ALT: () => this.sub(0, this.varDecl, Slot.Decl) },
+      { ALT: () => this.sub(0, this.fnDecl, Slot.Decl) },
+      { ALT: () => this.sub(0, this.handler, Slot.Decl) },
     ]));
-  });
+    return n;
+  }, this.partial);
 
-  readonly strategyDecl = this.RULE("strategyDecl", () => {
-    this.CONSUME(T.Strategy);
-    this.CONSUME(T.Identifier);
-    this.OPTION((this.fns[1] ??= () => this.CONSUME(T.StringLiteral)));
-  });
+  readonly strategyDecl = this.RULE("strategyDecl", (): StrategyN => {
+    const n = this.open<StrategyN>({ start: NaN, end: NaN, rule: "strategyDecl", name: undefined, desc: undefined });
+    this.tk(0, T.Strategy);
+    n.name = this.tk(0, T.Identifier);
+    this.OPTION((this.fns[1] ??= () => {
+      this.cur<StrategyN>().desc = this.tk(0, T.StringLiteral);
+    }));
+    return n;
+  }, this.partial);
 
-  readonly instrumentDecl = this.RULE("instrumentDecl", () => {
-    this.CONSUME(T.Instrument);
-    this.CONSUME(T.Identifier);
-    this.CONSUME(T.Equals);
-    this.SUBRULE(this.expression);
-  });
+  readonly instrumentDecl = this.RULE("instrumentDecl", (): InstrumentN => {
+    const n = this.open<InstrumentN>({ start: NaN, end: NaN, rule: "instrumentDecl", name: undefined, expr: undefined });
+    this.tk(0, T.Instrument);
+    n.name = this.tk(0, T.Identifier);
+    this.tk(0, T.Equals);
+    this.sub(0, this.expression, Slot.Expr);
+    return n;
+  }, this.partial);
 
-  readonly paramDecl = this.RULE("paramDecl", () => {
-    this.CONSUME(T.Param);
-    this.CONSUME(T.Identifier);
-    this.OPTION((this.fns[2] ??= () => this.SUBRULE(this.typeAnnotation)));
-    this.CONSUME(T.Equals);
-    this.SUBRULE(this.expression);
-    this.OPTION2((this.fns[3] ??= () => this.SUBRULE(this.paramRange)));
-  });
+  readonly paramDecl = this.RULE("paramDecl", (): ParamN => {
+    const n = this.open<ParamN>({ start: NaN, end: NaN, rule: "paramDecl", name: undefined, type: undefined, expr: undefined, range: undefined });
+    this.tk(0, T.Param);
+    n.name = this.tk(0, T.Identifier);
+    this.OPTION((this.fns[2] ??= () => {
+      this.sub(0, this.typeAnnotation, Slot.Type);
+    }));
+    this.tk(0, T.Equals);
+    this.sub(0, this.expression, Slot.Expr);
+    this.OPTION2((this.fns[3] ??= () => {
+      this.sub(0, this.paramRange, Slot.Range);
+    }));
+    return n;
+  }, this.partial);
 
-  readonly paramRange = this.RULE("paramRange", () => {
-    this.CONSUME(T.In);
-    this.CONSUME(T.LBracket);
-    this.SUBRULE(this.expression);
-    this.CONSUME(T.Comma);
-    this.SUBRULE2(this.expression);
-    this.CONSUME(T.RBracket);
-  });
+  readonly paramRange = this.RULE("paramRange", (): RangeN => {
+    const n = this.open<RangeN>({ start: NaN, end: NaN, exprs: [] });
+    this.tk(0, T.In);
+    this.tk(0, T.LBracket);
+    this.sub(0, this.expression, Slot.Exprs);
+    this.tk(0, T.Comma);
+    this.sub(2, this.expression, Slot.Exprs);
+    this.tk(0, T.RBracket);
+    return n;
+  }, this.partial);
 
-  readonly typeAnnotation = this.RULE("typeAnnotation", () => {
-    this.CONSUME(T.Colon);
-    this.SUBRULE(this.typeName);
-  });
+  readonly typeAnnotation = this.RULE("typeAnnotation", (): TypeAnnN => {
+    const n = this.open<TypeAnnN>({ start: NaN, end: NaN, typeName: undefined });
+    this.tk(0, T.Colon);
+    this.sub(0, this.typeName, Slot.TypeName);
+    return n;
+  }, this.partial);
 
   /** A type: an identifier, or the keyword `instrument` (which is also a type). */
-  readonly typeName = this.RULE("typeName", () => {
-    this.OR((this.alts[2] ??= [{ ALT: () => this.CONSUME(T.Identifier) }, { ALT: () => this.CONSUME(T.Instrument) }]));
-  });
+  readonly typeName = this.RULE("typeName", (): TypeNameN => {
+    const n = this.open<TypeNameN>({ start: NaN, end: NaN, tok: undefined });
+    n.tok = this.OR((this.alts[2] ??= [{ ALT: () => this.tk(0, T.Identifier) }, { ALT: () => this.tk(0, T.Instrument) }]) as IOrAlt<IToken>[]);
+    return n;
+  }, this.partial);
 
-  readonly riskBlock = this.RULE("riskBlock", () => {
-    this.CONSUME(T.Risk);
-    this.CONSUME(T.LCurly);
+  readonly riskBlock = this.RULE("riskBlock", (): RiskN => {
+    const n = this.open<RiskN>({ start: NaN, end: NaN, rule: "riskBlock", entries: [], junk: [], blocks: [] });
+    this.tk(0, T.Risk);
+    this.tk(0, T.LCurly);
     this.MANY((this.fns[4] ??= () => {
       this.OR((this.alts[3] ??= [
-        { ALT: () => this.CONSUME(T.Separator) },
-        { ALT: () => this.SUBRULE(this.riskEntry) },
-        { ALT: () => this.CONSUME(T.EntryJunk) },
-        { ALT: () => this.SUBRULE(this.block) },
+        { ALT: () => this.tk(0, T.Separator) },
+        { ALT: () => this.sub(0, this.riskEntry, Slot.Entries) },
+        { ALT: () => this.cur<RiskN>().junk.push(this.tk(0, T.EntryJunk)) },
+        { ALT: () => this.sub(0, this.block, Slot.Blocks) },
       ]));
     }));
-    this.CONSUME(T.RCurly);
-  });
+    this.tk(0, T.RCurly);
+    return n;
+  }, this.partial);
 
-  readonly riskEntry = this.RULE("riskEntry", () => {
-    this.CONSUME(T.Identifier);
-    this.CONSUME(T.Equals);
-    this.SUBRULE(this.expression);
+  readonly riskEntry = this.RULE("riskEntry", (): RiskEntryN => {
+    const n = this.open<RiskEntryN>({ start: NaN, end: NaN, key: undefined, exprs: [], per: undefined });
+    n.key = this.tk(0, T.Identifier);
+    this.tk(0, T.Equals);
+    this.sub(0, this.expression, Slot.Exprs);
     this.OPTION((this.fns[5] ??= () => {
-      this.CONSUME(T.Per);
-      this.SUBRULE2(this.expression);
+      const m = this.cur<RiskEntryN>();
+      m.per = this.tk(0, T.Per);
+      this.sub(2, this.expression, Slot.Exprs);
     }));
-  });
+    return n;
+  }, this.partial);
 
-  readonly featuresDecl = this.RULE("featuresDecl", () => {
-    this.CONSUME(T.Features);
+  readonly featuresDecl = this.RULE("featuresDecl", (): FeaturesN => {
+    const n = this.open<FeaturesN>({ start: NaN, end: NaN, rule: "featuresDecl", name: undefined, params: undefined, stmts: [], junk: [], blocks: [] });
+    this.tk(0, T.Features);
     this.OPTION((this.fns[6] ??= () => {
-      this.CONSUME(T.Identifier);
+      this.cur<FeaturesN>().name = this.tk(0, T.Identifier);
       this.OPTION2((this.fns[7] ??= () => {
-        this.CONSUME(T.LParen);
-        this.SUBRULE(this.parameterList);
-        this.CONSUME(T.RParen);
+        this.tk(0, T.LParen);
+        this.sub(0, this.parameterList, Slot.Params);
+        this.tk(0, T.RParen);
       }));
     }));
-    this.CONSUME(T.LCurly);
+    this.tk(0, T.LCurly);
     this.MANY((this.fns[8] ??= () => {
       this.OR((this.alts[4] ??= [
-        { ALT: () => this.CONSUME(T.Separator) },
-        { ALT: () => this.SUBRULE(this.featureStmt) },
-        { ALT: () => this.CONSUME(T.EntryJunk) },
-        { ALT: () => this.SUBRULE(this.block) },
+        { ALT: () => this.tk(0, T.Separator) },
+        {
+          ALT: () => {
+            this.sub(0, this.featureStmt, Slot.Stmts);
+            const hook = this.featureHook;
+            if (hook !== undefined) {
+              const stmts = this.cur<FeaturesN>().stmts;
+              hook(stmts[stmts.length - 1]!);
+            }
+          },
+        },
+        { ALT: () => this.cur<FeaturesN>().junk.push(this.tk(0, T.EntryJunk)) },
+        { ALT: () => this.sub(0, this.block, Slot.Blocks) },
       ]));
     }));
-    this.CONSUME(T.RCurly);
-  });
+    this.tk(0, T.RCurly);
+    return n;
+  }, this.partial);
 
-  readonly featureStmt = this.RULE("featureStmt", () => {
+  readonly featureStmt = this.RULE("featureStmt", (): FeatureStmtN => {
+    const n = this.open<FeatureStmtN>({ start: NaN, end: NaN, def: undefined, exp: undefined, built: undefined });
     this.OR((this.alts[5] ??= [
-      { ALT: () => this.SUBRULE(this.exportDecl) },
-      { ALT: () => this.SUBRULE(this.featureDef) },
+      { ALT: () => this.sub(0, this.exportDecl, Slot.Exp) },
+      { ALT: () => this.sub(0, this.featureDef, Slot.Def) },
     ]));
-  });
+    return n;
+  }, this.partial);
 
-  readonly exportDecl = this.RULE("exportDecl", () => {
-    this.CONSUME(T.Export);
-    this.CONSUME(T.Identifier);
+  readonly exportDecl = this.RULE("exportDecl", (): ExportN => {
+    const n = this.open<ExportN>({ start: NaN, end: NaN, names: [] });
+    this.tk(0, T.Export);
+    n.names.push(this.tk(0, T.Identifier));
     this.MANY((this.fns[9] ??= () => {
-      this.CONSUME(T.Comma);
-      this.CONSUME2(T.Identifier);
+      this.tk(0, T.Comma);
+      this.cur<ExportN>().names.push(this.tk(2, T.Identifier));
     }));
-  });
+    return n;
+  }, this.partial);
 
-  readonly featureDef = this.RULE("featureDef", () => {
-    this.CONSUME(T.Identifier);
-    this.CONSUME(T.Equals);
-    this.SUBRULE(this.expression);
-  });
+  readonly featureDef = this.RULE("featureDef", (): FeatureDefN => {
+    const n = this.open<FeatureDefN>({ start: NaN, end: NaN, name: undefined, expr: undefined });
+    n.name = this.tk(0, T.Identifier);
+    this.tk(0, T.Equals);
+    this.sub(0, this.expression, Slot.Expr);
+    return n;
+  }, this.partial);
 
-  readonly importDecl = this.RULE("importDecl", () => {
-    this.CONSUME(T.Import);
-    this.CONSUME(T.Identifier);
+  readonly importDecl = this.RULE("importDecl", (): ImportN => {
+    const n = this.open<ImportN>({ start: NaN, end: NaN, rule: "importDecl", names: [], from: undefined });
+    this.tk(0, T.Import);
+    n.names.push(this.tk(0, T.Identifier));
     this.MANY((this.fns[10] ??= () => {
-      this.CONSUME(T.Comma);
-      this.CONSUME2(T.Identifier);
+      this.tk(0, T.Comma);
+      this.cur<ImportN>().names.push(this.tk(2, T.Identifier));
     }));
-    this.CONSUME(T.From);
-    this.CONSUME(T.StringLiteral);
-  });
+    this.tk(0, T.From);
+    n.from = this.tk(0, T.StringLiteral);
+    return n;
+  }, this.partial);
 
-  readonly varDecl = this.RULE("varDecl", () => {
-    this.CONSUME(T.Var);
-    this.CONSUME(T.Identifier);
-    this.OPTION((this.fns[11] ??= () => this.SUBRULE(this.typeAnnotation)));
-    this.CONSUME(T.Equals);
-    this.SUBRULE(this.expression);
-  });
+  readonly varDecl = this.RULE("varDecl", (): VarN => {
+    const n = this.open<VarN>({ start: NaN, end: NaN, rule: "varDecl", name: undefined, type: undefined, expr: undefined });
+    this.tk(0, T.Var);
+    n.name = this.tk(0, T.Identifier);
+    this.OPTION((this.fns[11] ??= () => {
+      this.sub(0, this.typeAnnotation, Slot.Type);
+    }));
+    this.tk(0, T.Equals);
+    this.sub(0, this.expression, Slot.Expr);
+    return n;
+  }, this.partial);
 
-  readonly fnDecl = this.RULE("fnDecl", () => {
-    this.CONSUME(T.Fn);
-    this.CONSUME(T.Identifier);
-    this.CONSUME(T.LParen);
-    this.SUBRULE(this.parameterList);
-    this.CONSUME(T.RParen);
+  readonly fnDecl = this.RULE("fnDecl", (): FnN => {
+    const n = this.open<FnN>({ start: NaN, end: NaN, rule: "fnDecl", name: undefined, params: undefined, arrow: undefined, returnType: undefined, block: undefined, expr: undefined });
+    this.tk(0, T.Fn);
+    n.name = this.tk(0, T.Identifier);
+    this.tk(0, T.LParen);
+    this.sub(0, this.parameterList, Slot.Params);
+    this.tk(0, T.RParen);
     this.OPTION((this.fns[12] ??= () => {
-      this.CONSUME(T.Arrow);
-      this.SUBRULE(this.typeName);
+      const m = this.cur<FnN>();
+      m.arrow = this.tk(0, T.Arrow);
+      this.sub(0, this.typeName, Slot.ReturnType);
     }));
     this.OR((this.alts[6] ??= [
-      { ALT: () => this.SUBRULE(this.block) },
+      { ALT: () => this.sub(0, this.block, Slot.Block) },
       {
         ALT: () => {
-          this.CONSUME(T.Equals);
-          this.SUBRULE(this.expression);
+          this.tk(0, T.Equals);
+          this.sub(0, this.expression, Slot.Expr);
         },
       },
     ]));
-  });
+    return n;
+  }, this.partial);
 
-  readonly parameterList = this.RULE("parameterList", () => {
+  readonly parameterList = this.RULE("parameterList", (): ParamListN => {
+    const n = this.open<ParamListN>({ start: NaN, end: NaN, params: [] });
     this.OPTION((this.fns[13] ??= () => {
-      this.SUBRULE(this.parameter);
+      this.sub(0, this.parameter, Slot.PushParams);
       this.MANY((this.fns[14] ??= () => {
-        this.CONSUME(T.Comma);
-        this.SUBRULE2(this.parameter);
+        this.tk(0, T.Comma);
+        this.sub(2, this.parameter, Slot.PushParams);
       }));
-      this.OPTION2((this.fns[15] ??= () => this.CONSUME2(T.Comma)));
+      this.OPTION2((this.fns[15] ??= () => this.tk(2, T.Comma)));
     }));
-  });
+    return n;
+  }, this.partial);
 
-  readonly parameter = this.RULE("parameter", () => {
-    this.CONSUME(T.Identifier);
-    this.OPTION((this.fns[16] ??= () => this.SUBRULE(this.typeAnnotation)));
+  readonly parameter = this.RULE("parameter", (): ParameterN => {
+    const n = this.open<ParameterN>({ start: NaN, end: NaN, name: undefined, type: undefined, equals: undefined, expr: undefined });
+    n.name = this.tk(0, T.Identifier);
+    this.OPTION((this.fns[16] ??= () => {
+      this.sub(0, this.typeAnnotation, Slot.Type);
+    }));
     this.OPTION2((this.fns[17] ??= () => {
-      this.CONSUME(T.Equals);
-      this.SUBRULE(this.expression);
+      const m = this.cur<ParameterN>();
+      m.equals = this.tk(0, T.Equals);
+      this.sub(0, this.expression, Slot.Expr);
     }));
-  });
+    return n;
+  }, this.partial);
 
-  readonly handler = this.RULE("handler", () => {
-    this.CONSUME(T.On);
-    this.CONSUME(T.Identifier);
+  readonly handler = this.RULE("handler", (): HandlerN => {
+    const n = this.open<HandlerN>({ start: NaN, end: NaN, rule: "handler", names: [], lparen: undefined, args: undefined, as: undefined, when: undefined, guard: undefined, block: undefined });
+    this.tk(0, T.On);
+    n.names.push(this.tk(0, T.Identifier));
     this.OPTION((this.fns[18] ??= () => {
-      this.CONSUME(T.LParen);
-      this.SUBRULE(this.argumentList);
-      this.CONSUME(T.RParen);
+      const m = this.cur<HandlerN>();
+      m.lparen = this.tk(0, T.LParen);
+      this.sub(0, this.argumentList, Slot.Args);
+      this.tk(0, T.RParen);
     }));
     this.OPTION2((this.fns[19] ??= () => {
-      this.CONSUME(T.As);
-      this.CONSUME2(T.Identifier);
+      const m = this.cur<HandlerN>();
+      m.as = this.tk(0, T.As);
+      m.names.push(this.tk(2, T.Identifier));
     }));
     this.OPTION3((this.fns[20] ??= () => {
-      this.CONSUME(T.When);
-      this.SUBRULE(this.expression);
+      const m = this.cur<HandlerN>();
+      m.when = this.tk(0, T.When);
+      this.sub(0, this.expression, Slot.Guard);
     }));
-    this.SUBRULE(this.block);
-  });
+    this.sub(0, this.block, Slot.Block);
+    return n;
+  }, this.partial);
 
-  readonly block = this.RULE("block", () => {
-    this.CONSUME(T.LCurly);
+  readonly block = this.RULE("block", (): BlockN => {
+    const n = this.open<BlockN>({ start: NaN, end: NaN, stmts: [], junk: [], blocks: [] });
+    this.tk(0, T.LCurly);
     this.MANY((this.fns[21] ??= () => {
       this.OR((this.alts[7] ??= [
-        { ALT: () => this.CONSUME(T.Separator) },
-        { ALT: () => this.SUBRULE(this.statement) },
-        { ALT: () => this.CONSUME(T.StmtJunk) },
-        { ALT: () => this.SUBRULE2(this.block) },
+        { ALT: () => this.tk(0, T.Separator) },
+        { ALT: () => this.sub(0, this.statement, Slot.Stmts) },
+        { ALT: () => this.cur<BlockN>().junk.push(this.tk(0, T.StmtJunk)) },
+        { ALT: () => this.sub(2, this.block, Slot.Blocks) },
       ]));
     }));
-    this.CONSUME(T.RCurly);
-  });
+    this.tk(0, T.RCurly);
+    return n;
+  }, this.partial);
 
-  readonly statement = this.RULE("statement", () => {
+  readonly statement = this.RULE("statement", (): StmtN => {
+    const n = this.open<StmtN>({ start: NaN, end: NaN, stmt: undefined });
     this.OR((this.alts[8] ??= [
-      { ALT: () => this.SUBRULE(this.letStmt) },
-      { ALT: () => this.SUBRULE(this.varDecl) },
-      { ALT: () => this.SUBRULE(this.ifStmt) },
-      { ALT: () => this.SUBRULE(this.forStmt) },
-      { ALT: () => this.SUBRULE(this.returnStmt) },
-      { ALT: () => this.SUBRULE(this.exprStmt) },
+      { ALT: () => this.sub(0, this.letStmt, Slot.Stmt) },
+      { ALT: () => this.sub(0, this.varDecl, Slot.Stmt) },
+      { ALT: () => this.sub(0, this.ifStmt, Slot.Stmt) },
+      { ALT: () => this.sub(0, this.forStmt, Slot.Stmt) },
+      { ALT: () => this.sub(0, this.returnStmt, Slot.Stmt) },
+      { ALT: () => this.sub(0, this.exprStmt, Slot.Stmt) },
     ]));
-  });
+    return n;
+  }, this.partial);
 
-  readonly letStmt = this.RULE("letStmt", () => {
-    this.CONSUME(T.Let);
-    this.CONSUME(T.Identifier);
-    this.OPTION((this.fns[22] ??= () => this.SUBRULE(this.typeAnnotation)));
-    this.CONSUME(T.Equals);
-    this.SUBRULE(this.expression);
-  });
+  readonly letStmt = this.RULE("letStmt", (): LetN => {
+    const n = this.open<LetN>({ start: NaN, end: NaN, rule: "letStmt", name: undefined, type: undefined, expr: undefined });
+    this.tk(0, T.Let);
+    n.name = this.tk(0, T.Identifier);
+    this.OPTION((this.fns[22] ??= () => {
+      this.sub(0, this.typeAnnotation, Slot.Type);
+    }));
+    this.tk(0, T.Equals);
+    this.sub(0, this.expression, Slot.Expr);
+    return n;
+  }, this.partial);
 
   // `else if` chains are a loop, not recursion, so a long chain cannot overflow the stack.
-  readonly ifStmt = this.RULE("ifStmt", () => {
-    this.CONSUME(T.If);
-    this.SUBRULE(this.expression);
-    this.SUBRULE(this.block);
-    this.MANY((this.fns[23] ??= () => this.SUBRULE(this.elseIfClause)));
+  readonly ifStmt = this.RULE("ifStmt", (): IfN => {
+    const n = this.open<IfN>({ start: NaN, end: NaN, rule: "ifStmt", expr: undefined, blocks: [], clauses: [], else: undefined });
+    this.tk(0, T.If);
+    this.sub(0, this.expression, Slot.Expr);
+    this.sub(0, this.block, Slot.Blocks);
+    this.MANY((this.fns[23] ??= () => {
+      this.sub(0, this.elseIfClause, Slot.Clauses);
+    }));
     this.OPTION((this.fns[24] ??= () => {
-      this.CONSUME(T.Else);
-      this.SUBRULE2(this.block);
+      const m = this.cur<IfN>();
+      m.else = this.tk(0, T.Else);
+      this.sub(2, this.block, Slot.Blocks);
     }));
-  });
+    return n;
+  }, this.partial);
 
-  readonly elseIfClause = this.RULE("elseIfClause", () => {
-    this.CONSUME(T.Else);
-    this.CONSUME(T.If);
-    this.SUBRULE(this.expression);
-    this.SUBRULE(this.block);
-  });
+  readonly elseIfClause = this.RULE("elseIfClause", (): ElseIfN => {
+    const n = this.open<ElseIfN>({ start: NaN, end: NaN, if: undefined, expr: undefined, block: undefined });
+    this.tk(0, T.Else);
+    n.if = this.tk(0, T.If);
+    this.sub(0, this.expression, Slot.Expr);
+    this.sub(0, this.block, Slot.Block);
+    return n;
+  }, this.partial);
 
-  readonly forStmt = this.RULE("forStmt", () => {
-    this.CONSUME(T.For);
-    this.CONSUME(T.Identifier);
-    this.CONSUME(T.In);
-    this.SUBRULE(this.expression);
-    this.CONSUME(T.DotDot);
-    this.SUBRULE2(this.expression);
-    this.SUBRULE(this.block);
-  });
+  readonly forStmt = this.RULE("forStmt", (): ForN => {
+    const n = this.open<ForN>({ start: NaN, end: NaN, rule: "forStmt", name: undefined, exprs: [], block: undefined });
+    this.tk(0, T.For);
+    n.name = this.tk(0, T.Identifier);
+    this.tk(0, T.In);
+    this.sub(0, this.expression, Slot.Exprs);
+    this.tk(0, T.DotDot);
+    this.sub(2, this.expression, Slot.Exprs);
+    this.sub(0, this.block, Slot.Block);
+    return n;
+  }, this.partial);
 
-  readonly returnStmt = this.RULE("returnStmt", () => {
-    this.CONSUME(T.Return);
-    this.OPTION((this.fns[25] ??= () => this.SUBRULE(this.expression)));
-  });
+  readonly returnStmt = this.RULE("returnStmt", (): ReturnN => {
+    const n = this.open<ReturnN>({ start: NaN, end: NaN, rule: "returnStmt", expr: undefined });
+    this.tk(0, T.Return);
+    this.OPTION((this.fns[25] ??= () => {
+      this.sub(0, this.expression, Slot.Expr);
+    }));
+    return n;
+  }, this.partial);
 
-  readonly exprStmt = this.RULE("exprStmt", () => {
-    this.SUBRULE(this.expression);
+  readonly exprStmt = this.RULE("exprStmt", (): ExprStmtN => {
+    const n = this.open<ExprStmtN>({ start: NaN, end: NaN, rule: "exprStmt", exprs: [], op: undefined });
+    this.sub(0, this.expression, Slot.Exprs);
     this.OPTION((this.fns[26] ??= () => {
-      this.OR((this.alts[9] ??= [
-        { ALT: () => this.CONSUME(T.Equals) },
-        { ALT: () => this.CONSUME(T.PlusEq) },
-        { ALT: () => this.CONSUME(T.MinusEq) },
-        { ALT: () => this.CONSUME(T.StarEq) },
-        { ALT: () => this.CONSUME(T.SlashEq) },
-      ]));
-      this.SUBRULE2(this.expression);
+      this.cur<ExprStmtN>().op = this.OR((this.alts[9] ??= [
+        { ALT: () => this.tk(0, T.Equals) },
+        { ALT: () => this.tk(0, T.PlusEq) },
+        { ALT: () => this.tk(0, T.MinusEq) },
+        { ALT: () => this.tk(0, T.StarEq) },
+        { ALT: () => this.tk(0, T.SlashEq) },
+      ]) as IOrAlt<IToken>[]);
+      this.sub(2, this.expression, Slot.Exprs);
     }));
-  });
+    return n;
+  }, this.partial);
 
   // Expressions are read flat — operand (binary-operator operand)* — and the AST builder applies
-  // precedence (grammar/cst-to-ast.ts). This keeps the CST small (one node per operand instead of
-  // one per precedence level) and long operator chains iterative.
-  readonly expression = this.RULE("expression", () => {
-    this.SUBRULE(this.operand);
+  // precedence (grammar/build-ast.ts). This keeps the parse small (one node per operand instead
+  // of one per precedence level) and long operator chains iterative.
+  readonly expression = this.RULE("expression", (): ExprN => {
+    const n = this.open<ExprN>({ start: NaN, end: NaN, operands: [], ops: undefined });
+    this.sub(0, this.operand, Slot.Operands);
     this.MANY((this.fns[27] ??= () => {
-      this.CONSUME(T.BinaryOperator);
-      this.SUBRULE2(this.operand);
+      const op = this.tk(0, T.BinaryOperator);
+      (this.cur<ExprN>().ops ??= []).push(op);
+      this.sub(2, this.operand, Slot.Operands);
     }));
-  });
+    return n;
+  }, this.partial);
 
   /** Prefix operators, an atom, then postfix suffixes (call, member, index, `ticks`). */
-  readonly operand = this.RULE("operand", () => {
-    this.MANY((this.fns[28] ??= () => this.CONSUME(T.PrefixOperator)));
+  readonly operand = this.RULE("operand", (): OperandN => {
+    const n = this.open<OperandN>({ start: NaN, end: NaN, prefixes: undefined, atom: undefined, paren: undefined, calls: undefined, members: undefined, indexes: undefined, ticks: undefined });
+    this.MANY((this.fns[28] ??= () => {
+      const t = this.tk(0, T.PrefixOperator);
+      const m = this.cur<OperandN>();
+      (m.prefixes ??= []).push(t);
+    }));
     this.OR((this.alts[10] ??= [
-      { ALT: () => this.CONSUME(T.DurationLiteral) },
-      { ALT: () => this.CONSUME(T.NumberLiteral) },
-      { ALT: () => this.CONSUME(T.StringLiteral) },
-      { ALT: () => this.CONSUME(T.True) },
-      { ALT: () => this.CONSUME(T.False) },
-      { ALT: () => this.CONSUME(T.Identifier) },
-      { ALT: () => this.SUBRULE(this.parenExpr) },
+      { ALT: () => (this.cur<OperandN>().atom = this.tk(0, T.DurationLiteral)) },
+      { ALT: () => (this.cur<OperandN>().atom = this.tk(0, T.NumberLiteral)) },
+      { ALT: () => (this.cur<OperandN>().atom = this.tk(0, T.StringLiteral)) },
+      { ALT: () => (this.cur<OperandN>().atom = this.tk(0, T.True)) },
+      { ALT: () => (this.cur<OperandN>().atom = this.tk(0, T.False)) },
+      { ALT: () => (this.cur<OperandN>().atom = this.tk(0, T.Identifier)) },
+      { ALT: () => this.sub(0, this.parenExpr, Slot.Paren) },
     ]));
     this.MANY2((this.fns[29] ??= () => {
       this.OR2((this.alts[11] ??= [
-        { ALT: () => this.SUBRULE(this.callSuffix) },
-        { ALT: () => this.SUBRULE(this.memberSuffix) },
-        { ALT: () => this.SUBRULE(this.indexSuffix) },
-        { ALT: () => this.CONSUME(T.Ticks) },
+        { ALT: () => this.sub(0, this.callSuffix, Slot.Calls) },
+        { ALT: () => this.sub(0, this.memberSuffix, Slot.Members) },
+        { ALT: () => this.sub(0, this.indexSuffix, Slot.Indexes) },
+        {
+          ALT: () => {
+            const t = this.tk(0, T.Ticks);
+            (this.cur<OperandN>().ticks ??= []).push(t);
+          },
+        },
       ]));
     }));
-  });
+    return n;
+  }, this.partial);
 
-  readonly parenExpr = this.RULE("parenExpr", () => {
-    this.CONSUME(T.LParen);
-    this.SUBRULE(this.expression);
-    this.CONSUME(T.RParen);
-  });
+  readonly parenExpr = this.RULE("parenExpr", (): ParenN => {
+    const n = this.open<ParenN>({ start: NaN, end: NaN, expr: undefined });
+    this.tk(0, T.LParen);
+    this.sub(0, this.expression, Slot.Expr);
+    this.tk(0, T.RParen);
+    return n;
+  }, this.partial);
 
-  readonly callSuffix = this.RULE("callSuffix", () => {
-    this.CONSUME(T.LParen);
-    this.SUBRULE(this.argumentList);
-    this.CONSUME(T.RParen);
-  });
+  readonly callSuffix = this.RULE("callSuffix", (): CallN => {
+    const n = this.open<CallN>({ start: NaN, end: NaN, rule: "callSuffix", args: undefined });
+    this.tk(0, T.LParen);
+    this.sub(0, this.argumentList, Slot.Args);
+    this.tk(0, T.RParen);
+    return n;
+  }, this.partial);
 
-  readonly memberSuffix = this.RULE("memberSuffix", () => {
-    this.CONSUME(T.Dot);
-    this.CONSUME(T.Identifier);
-  });
+  readonly memberSuffix = this.RULE("memberSuffix", (): MemberN => {
+    const n = this.open<MemberN>({ start: NaN, end: NaN, rule: "memberSuffix", dot: undefined, name: undefined });
+    n.dot = this.tk(0, T.Dot);
+    n.name = this.tk(0, T.Identifier);
+    return n;
+  }, this.partial);
 
-  readonly indexSuffix = this.RULE("indexSuffix", () => {
-    this.CONSUME(T.LBracket);
-    this.SUBRULE(this.expression);
-    this.CONSUME(T.RBracket);
-  });
+  readonly indexSuffix = this.RULE("indexSuffix", (): IndexN => {
+    const n = this.open<IndexN>({ start: NaN, end: NaN, rule: "indexSuffix", expr: undefined });
+    this.tk(0, T.LBracket);
+    this.sub(0, this.expression, Slot.Expr);
+    this.tk(0, T.RBracket);
+    return n;
+  }, this.partial);
 
-  readonly argumentList = this.RULE("argumentList", () => {
+  readonly argumentList = this.RULE("argumentList", (): ArgListN => {
+    const n = this.open<ArgListN>({ start: NaN, end: NaN, args: [] });
     this.OPTION((this.fns[30] ??= () => {
-      this.SUBRULE(this.argument);
+      this.sub(0, this.argument, Slot.PushArgs);
       this.MANY((this.fns[31] ??= () => {
-        this.CONSUME(T.Comma);
-        this.SUBRULE2(this.argument);
+        this.tk(0, T.Comma);
+        this.sub(2, this.argument, Slot.PushArgs);
       }));
-      this.OPTION2((this.fns[32] ??= () => this.CONSUME2(T.Comma)));
+      this.OPTION2((this.fns[32] ??= () => this.tk(2, T.Comma)));
     }));
-  });
+    return n;
+  }, this.partial);
 
-  readonly argument = this.RULE("argument", () => {
+  readonly argument = this.RULE("argument", (): ArgN => {
+    const n = this.open<ArgN>({ start: NaN, end: NaN, name: undefined, colon: undefined, expr: undefined });
     this.OPTION((this.fns[33] ??= () => {
-      this.CONSUME(T.Identifier);
-      this.CONSUME(T.Colon);
+      const m = this.cur<ArgN>();
+      m.name = this.tk(0, T.Identifier);
+      m.colon = this.tk(0, T.Colon);
     }));
-    this.SUBRULE(this.expression);
-  });
+    this.sub(0, this.expression, Slot.Expr);
+    return n;
+  }, this.partial);
+}
+
+/**
+ * Builds a second instance with Chevrotain's grammar validations on: throws ("Parser Definition
+ * Errors detected") when the grammar is ambiguous, left-recursive or otherwise ill-formed.
+ */
+export function validateGrammar(): void {
+  new AlgoParser(true);
 }
 
 /** The one parser instance (building one is expensive; it is reset per input). */
 export const PARSER = new AlgoParser();
 
-/** Runs the grammar on a token stream; returns the CST (possibly partial) and Chevrotain's errors. */
-export function runParser(tokens: IToken[]) {
+/** Runs the grammar on a token stream; returns the parse nodes (possibly partial) and Chevrotain's errors. */
+export function runParser(tokens: IToken[], featureHook?: (n: FeatureStmtN) => void): { root: ProgramN; errors: typeof PARSER.errors } {
   PARSER.input = tokens;
-  const cst = PARSER.program();
+  PARSER.featureHook = featureHook;
+  let root: ProgramN;
+  try {
+    root = PARSER.program();
+  } finally {
+    PARSER.featureHook = undefined;
+  }
   const errors = PARSER.errors;
   // Let the tokens of this input be collected; the next call sets its own.
   PARSER.input = [];
-  return { cst, errors };
+  return { root, errors };
 }

@@ -142,9 +142,11 @@ export const SYNTAX_CODES: readonly SyntaxCodeInfo[] = [
     template: "nesting too deep (more than {limit} levels)",
     args: ["limit"],
     explanation:
-      "Brackets, blocks and operator chains nest deeper than the compiler supports. Real " +
-      "strategies never come close to the limit; split the expression with `let` or helper " +
-      "features.",
+      "Brackets, blocks or an expression nest deeper than the compiler supports (64 brackets; " +
+      "256 levels of prefix operators, calls, indexing and operands of operators — a flat chain " +
+      "such as `a + b + c` is one level), or one expression is longer than 1024 operators in a " +
+      "row. Real strategies never come close to these limits; split the expression with `let` " +
+      "or helper features.",
   },
 ];
 

@@ -1,18 +1,18 @@
 /**
- * CST → AST. Walks the (possibly partial, after error recovery) Chevrotain CST and builds the
- * typed AST of grammar/ast.ts with a span on every node. Missing names become `Ident`s with an
- * empty name, missing expressions become `Error` expressions. Operator chains are folded in
- * loops; the resulting expression depth is capped at MAX_EXPR_DEPTH (E0110) so that every
- * recursive walk over the tree is bounded.
+ * Parse nodes → AST. Walks the (possibly partial, after error recovery) parse nodes of
+ * grammar/parser.ts top-down and builds the typed AST of grammar/ast.ts with a span on every node.
+ * Missing names become `Ident`s with an empty name, missing expressions become `Error`
+ * expressions. Operator chains are folded in loops; the expression depth is capped at
+ * MAX_EXPR_DEPTH (E0110) so that every recursive walk over the tree is bounded.
  */
-import type { CstElement, CstNode, IToken } from "chevrotain";
+import type { IToken } from "chevrotain";
 import type * as A from "./ast.js";
 import { BINARY_PRECEDENCE, DURATION_NANOS, NOT_PRECEDENCE } from "./ast.js";
 import * as T from "./lexer.js";
+import type * as N from "./parser.js";
 import { computeLineStarts } from "./source.js";
 import type { SyntaxDiagnostic } from "./syntax-codes.js";
 
-const ATOM_KEYS = ["Identifier", "NumberLiteral", "DurationLiteral", "StringLiteral", "True", "False"];
 const COMPARISON_PRECEDENCE = BINARY_PRECEDENCE["<"];
 
 /** One operand of a flat operator list, during precedence climbing. */
@@ -22,6 +22,7 @@ interface OperandInfo {
   next: number;
   atom: A.Expr;
   depth: number;
+  height: number;
 }
 
 /** State of one precedence-climbing pass over an expression's flat list. */
@@ -32,12 +33,24 @@ interface Climb {
   opIndex: number;
 }
 
-/** Deepest expression tree (and `else if` chain) the AST builder produces. */
+/** A postfix suffix of an operand, in the order the builder applies them. */
+type Suffix = N.CallN | N.MemberN | N.IndexN | IToken;
+
+/**
+ * Deepest expression nesting (and `else if` chain) the AST builder accepts: brackets, calls,
+ * indexing, prefix operators and operands of a higher-precedence operator nest; the operands of a
+ * left-associative chain (`a + b + c`) do not.
+ */
 export const MAX_EXPR_DEPTH = 256;
+/**
+ * Tallest expression tree the AST builder produces (a chain of n operators is a tree n levels
+ * tall), so that every recursive walk over the AST in later phases stays within the stack.
+ */
+export const MAX_EXPR_HEIGHT = 1024;
 
-type Children = Record<string, CstElement[] | undefined>;
+const NO_TOKENS: IToken[] = [];
 
-function isToken(e: CstElement): e is IToken {
+function isToken(e: Suffix): e is IToken {
   return (e as IToken).tokenType !== undefined;
 }
 
@@ -45,10 +58,25 @@ function realToken(t: IToken | undefined): t is IToken {
   return t !== undefined && t.isInsertedInRecovery !== true && Number.isFinite(t.startOffset);
 }
 
-/** Builds the AST of one file from its CST. */
+function real(t: IToken | undefined): IToken | undefined {
+  return realToken(t) ? t : undefined;
+}
+
+/** The real tokens of a list (the list itself when all are real, which is the usual case). */
+function realTokens(list: IToken[] | undefined): IToken[] {
+  if (list === undefined) return NO_TOKENS;
+  for (let i = 0; i < list.length; i++) {
+    if (!realToken(list[i])) return list.filter(realToken);
+  }
+  return list;
+}
+
+/** Builds the AST of one file from its parse nodes. */
 export class AstBuilder {
-  /** Depth of the expression most recently returned by an expression builder. */
+  /** Nesting depth of the expression most recently returned by an expression builder. */
   private lastDepth = 0;
+  /** Tree height of the expression most recently returned by an expression builder. */
+  private lastHeight = 0;
   private reportedDeep = false;
   /** Start offsets of lines that already carry an error (junk is reported once per line). */
   private readonly errorLines = new Set<number>();
@@ -77,14 +105,14 @@ export class AstBuilder {
   }
 
   /** Reports the junk a list loop consumed: one E0101 per line that has no error yet. */
-  private reportJunk(c: Children, junkKey: string, expected: string): void {
+  private reportJunk(tokens: IToken[], blocks: N.BlockN[], expected: string): void {
+    if (tokens.length === 0 && blocks.length === 0) return;
     const junk: Array<{ start: number; end: number; what: string }> = [];
-    for (const e of c[junkKey] ?? []) {
-      const t = e as IToken;
+    for (const t of tokens) {
       if (!realToken(t)) continue;
       junk.push({ start: t.startOffset, end: t.startOffset + t.image.length, what: describeJunk(t) });
     }
-    for (const b of this.nodes(c, "block")) {
+    for (const b of blocks) {
       const sp = this.nodeSpan(b);
       junk.push({ start: sp.start, end: sp.start + 1, what: "`{`" });
     }
@@ -110,58 +138,11 @@ export class AstBuilder {
     return { file: this.file, start, end: Math.max(start, end) };
   }
 
-  private tok(c: Children, name: string, i = 0): IToken | undefined {
-    const arr = c[name];
-    if (arr === undefined) return undefined;
-    const t = arr[i] as IToken | undefined;
-    return realToken(t) ? t : undefined;
-  }
-
-  private tokens(c: Children, ...names: string[]): IToken[] {
-    const out: IToken[] = [];
-    for (const n of names) {
-      const arr = c[n];
-      if (arr !== undefined) for (const t of arr) if (realToken(t as IToken)) out.push(t as IToken);
-    }
-    return out;
-  }
-
-  private node(c: Children, name: string, i = 0): CstNode | undefined {
-    return c[name]?.[i] as CstNode | undefined;
-  }
-
-  private nodes(c: Children, name: string): CstNode[] {
-    return (c[name] ?? []) as CstNode[];
-  }
-
-  /** Span of a CST node: its tracked location, or the extent of its real tokens. */
-  private nodeSpan(n: CstNode): A.Span {
-    const loc = n.location;
-    if (loc !== undefined && Number.isFinite(loc.startOffset) && Number.isFinite(loc.endOffset ?? NaN)) {
-      return this.span(loc.startOffset, (loc.endOffset as number) + 1);
-    }
-    let start = Infinity;
-    let end = -Infinity;
-    const visit = (node: CstNode, depth: number): void => {
-      if (depth > 512) return;
-      for (const key in node.children) {
-        for (const e of node.children[key]!) {
-          if (isToken(e)) {
-            if (realToken(e)) {
-              if (e.startOffset < start) start = e.startOffset;
-              const te = e.startOffset + e.image.length;
-              if (te > end) end = te;
-            }
-          } else visit(e, depth + 1);
-        }
-      }
-    };
-    visit(n, 0);
-    if (start === Infinity) {
-      const at = loc !== undefined && Number.isFinite(loc.startOffset) ? loc.startOffset : this.text.length;
-      return this.span(at, at);
-    }
-    return this.span(start, end);
+  /** Span of a parse node: from its first real token to its last; empty at the end of the text if it has none. */
+  private nodeSpan(n: N.PNode): A.Span {
+    if (Number.isFinite(n.start) && Number.isFinite(n.end)) return this.span(n.start, n.end + 1);
+    const at = Number.isFinite(n.start) ? n.start : this.text.length;
+    return this.span(at, at);
   }
 
   private tokenSpan(t: IToken): A.Span {
@@ -173,25 +154,26 @@ export class AstBuilder {
     return { kind: "Ident", name: t.image, span: this.tokenSpan(t) };
   }
 
-  private typeAnnotation(n: CstNode | undefined): A.TypeRef | undefined {
+  private typeAnnotation(n: N.TypeAnnN | undefined): A.TypeRef | undefined {
     if (n === undefined) return undefined;
-    return this.typeName(this.node(n.children, "typeName"), this.nodeSpan(n).end);
+    return this.typeName(n.typeName, this.nodeSpan(n).end);
   }
 
   /** A `typeName` node; a missing one is a TypeRef with an empty name at `at`. */
-  private typeName(n: CstNode | undefined, at: number): A.TypeRef {
-    const t = n === undefined ? undefined : this.tok(n.children, "Identifier") ?? this.tok(n.children, "Instrument");
+  private typeName(n: N.TypeNameN | undefined, at: number): A.TypeRef {
+    const t = n === undefined ? undefined : real(n.tok);
     if (t === undefined) return { kind: "TypeRef", name: "", span: this.span(at, at) };
     return { kind: "TypeRef", name: t.image, span: this.tokenSpan(t) };
   }
 
   private errorExpr(at: number, end = at): A.ErrorExpr {
     this.lastDepth = 1;
+    this.lastHeight = 1;
     return { kind: "Error", span: this.span(at, end) };
   }
 
   /** Builds an optional expression node; a missing one is an Error at `at`. */
-  private exprOr(n: CstNode | undefined, at: number): A.Expr {
+  private exprOr(n: N.ExprN | undefined, at: number): A.Expr {
     if (n === undefined) return this.errorExpr(at);
     return this.expression(n);
   }
@@ -207,23 +189,40 @@ export class AstBuilder {
       });
     }
     this.lastDepth = 1;
+    this.lastHeight = 1;
+    return { kind: "Error", span: sp };
+  }
+
+  /** E0110 for an expression tree taller than MAX_EXPR_HEIGHT (a very long operator chain). */
+  private tooTall(sp: A.Span): A.ErrorExpr {
+    if (!this.reportedDeep) {
+      this.reportedDeep = true;
+      this.errors.push({
+        code: "E0110",
+        message: `expression too long (a tree more than ${MAX_EXPR_HEIGHT} levels tall)`,
+        span: sp,
+        hint: "split the expression with `let` or helper features",
+      });
+    }
+    this.lastDepth = 1;
+    this.lastHeight = 1;
     return { kind: "Error", span: sp };
   }
 
   // -------------------------------------------------------------------------------------------
   // Top level
 
-  /** Builds the Program from the `program` CST node. */
-  program(n: CstNode): A.Program {
+  /** Builds the Program of one whole input's parse. */
+  program(n: N.ProgramN): A.Program {
     const items: A.Item[] = [];
     this.addItems(n, items);
     return this.finishProgram(items);
   }
 
-  /** Appends the items of one `program` CST (the whole file or one chunk of it) to `items`. */
-  addItems(n: CstNode, items: A.Item[]): void {
-    this.reportJunk(n.children, "TopJunk", "a declaration (strategy, instrument, param, risk, features, import, var, fn, on)");
-    for (const itemNode of this.nodes(n.children, "item")) {
+  /** Appends the items of one `program` parse (the whole file or one chunk of it) to `items`. */
+  addItems(n: N.ProgramN, items: A.Item[]): void {
+    this.reportJunk(n.junk, n.blocks, "a declaration (strategy, instrument, param, risk, features, import, var, fn, on)");
+    for (const itemNode of n.items) {
       const item = this.item(itemNode);
       if (item !== undefined) items.push(item);
     }
@@ -266,137 +265,154 @@ export class AstBuilder {
     }
   }
 
-  private item(n: CstNode): A.Item | undefined {
-    const c = n.children;
-    for (const key in c) {
-      const child = c[key]![0] as CstNode;
-      switch (key) {
-        case "strategyDecl": return this.strategyDecl(child);
-        case "instrumentDecl": return this.instrumentDecl(child);
-        case "paramDecl": return this.paramDecl(child);
-        case "riskBlock": return this.riskBlock(child);
-        case "featuresDecl": return this.featuresDecl(child);
-        case "importDecl": return this.importDecl(child);
-        case "varDecl": return this.varDecl(child);
-        case "fnDecl": return this.fnDecl(child);
-        case "handler": return this.handler(child);
-      }
+  private item(n: N.ItemN): A.Item | undefined {
+    const d = n.decl;
+    if (d === undefined) return undefined;
+    switch (d.rule) {
+      case "strategyDecl": return this.strategyDecl(d);
+      case "instrumentDecl": return this.instrumentDecl(d);
+      case "paramDecl": return this.paramDecl(d);
+      case "riskBlock": return this.riskBlock(d);
+      case "featuresDecl": return this.featuresDecl(d);
+      case "importDecl": return this.importDecl(d);
+      case "varDecl": return this.varDecl(d);
+      case "fnDecl": return this.fnDecl(d);
+      case "handler": return this.handler(d);
     }
-    return undefined;
   }
 
-  private strategyDecl(n: CstNode): A.StrategyDecl {
+  private strategyDecl(n: N.StrategyN): A.StrategyDecl {
     const sp = this.nodeSpan(n);
-    const c = n.children;
-    const desc = this.tok(c, "StringLiteral");
-    const out: A.StrategyDecl = { kind: "Strategy", name: this.ident(this.tok(c, "Identifier"), sp.end), span: sp };
+    const desc = real(n.desc);
+    const out: A.StrategyDecl = { kind: "Strategy", name: this.ident(real(n.name), sp.end), span: sp };
     if (desc !== undefined) out.description = this.stringLit(desc);
     return out;
   }
 
-  private instrumentDecl(n: CstNode): A.InstrumentDecl {
+  private instrumentDecl(n: N.InstrumentN): A.InstrumentDecl {
     const sp = this.nodeSpan(n);
-    const c = n.children;
     return {
       kind: "Instrument",
-      name: this.ident(this.tok(c, "Identifier"), sp.end),
-      symbol: this.exprOr(this.node(c, "expression"), sp.end),
+      name: this.ident(real(n.name), sp.end),
+      symbol: this.exprOr(n.expr, sp.end),
       span: sp,
     };
   }
 
-  private paramDecl(n: CstNode): A.ParamDecl {
+  private paramDecl(n: N.ParamN): A.ParamDecl {
     const sp = this.nodeSpan(n);
-    const c = n.children;
     const out: A.ParamDecl = {
       kind: "Param",
-      name: this.ident(this.tok(c, "Identifier"), sp.end),
-      value: this.exprOr(this.node(c, "expression"), sp.end),
+      name: this.ident(real(n.name), sp.end),
+      value: this.exprOr(n.expr, sp.end),
       span: sp,
     };
-    const type = this.typeAnnotation(this.node(c, "typeAnnotation"));
+    const type = this.typeAnnotation(n.type);
     if (type !== undefined) out.type = type;
-    const r = this.node(c, "paramRange");
+    const r = n.range;
     if (r !== undefined) {
       const rs = this.nodeSpan(r);
       out.range = {
         kind: "Range",
-        lo: this.exprOr(this.node(r.children, "expression", 0), rs.end),
-        hi: this.exprOr(this.node(r.children, "expression", 1), rs.end),
+        lo: this.exprOr(r.exprs[0], rs.end),
+        hi: this.exprOr(r.exprs[1], rs.end),
         span: rs,
       };
     }
     return out;
   }
 
-  private riskBlock(n: CstNode): A.RiskBlock {
+  private riskBlock(n: N.RiskN): A.RiskBlock {
     const sp = this.nodeSpan(n);
     const entries: A.RiskEntry[] = [];
-    this.reportJunk(n.children, "EntryJunk", "a risk limit `name = value`");
-    for (const e of this.nodes(n.children, "riskEntry")) {
+    this.reportJunk(n.junk, n.blocks, "a risk limit `name = value`");
+    for (const e of n.entries) {
       const es = this.nodeSpan(e);
-      const c = e.children;
       const entry: A.RiskEntry = {
         kind: "RiskEntry",
-        key: this.ident(this.tok(c, "Identifier"), es.start),
-        value: this.exprOr(this.node(c, "expression", 0), es.end),
+        key: this.ident(real(e.key), es.start),
+        value: this.exprOr(e.exprs[0], es.end),
         span: es,
       };
-      if (c["Per"] !== undefined) entry.per = this.exprOr(this.node(c, "expression", 1), es.end);
+      if (e.per !== undefined) entry.per = this.exprOr(e.exprs[1], es.end);
       entries.push(entry);
     }
     this.checkSeparators(entries);
     return { kind: "Risk", entries, span: sp };
   }
 
-  private featuresDecl(n: CstNode): A.FeaturesBlock | A.FeatureUnit {
+  private featuresDecl(n: N.FeaturesN): A.FeaturesBlock | A.FeatureUnit {
     const sp = this.nodeSpan(n);
-    const c = n.children;
     const body: A.FeatureStmt[] = [];
-    this.reportJunk(c, "EntryJunk", "a feature `name = expression` or `export`");
-    for (const s of this.nodes(c, "featureStmt")) {
-      const def = this.node(s.children, "featureDef");
-      const exp = this.node(s.children, "exportDecl");
-      if (def !== undefined) {
-        const ds = this.nodeSpan(def);
-        body.push({
-          kind: "FeatureDef",
-          name: this.ident(this.tok(def.children, "Identifier"), ds.start),
-          value: this.exprOr(this.node(def.children, "expression"), ds.end),
-          span: ds,
-        });
-      } else if (exp !== undefined) {
-        const names = this.tokens(exp.children, "Identifier").map((t) => this.ident(t, 0));
-        body.push({ kind: "Export", names, span: this.nodeSpan(exp) });
-      }
+    this.reportJunk(n.junk, n.blocks, "a feature `name = expression` or `export`");
+    for (const s of n.stmts) {
+      const st = s.built ?? this.featureStmt(s);
+      if (st !== undefined) body.push(st);
     }
     this.checkSeparators(body);
-    const nameTok = c["Identifier"] !== undefined ? c["Identifier"][0] as IToken : undefined;
+    const nameTok = n.name;
     if (nameTok === undefined) return { kind: "Features", body, span: sp };
-    const params = c["parameterList"] !== undefined ? this.parameterList(this.node(c, "parameterList")!) : [];
-    return { kind: "FeatureUnit", name: this.ident(realToken(nameTok) ? nameTok : undefined, sp.start), params, body, span: sp };
+    const params = n.params !== undefined ? this.parameterList(n.params) : [];
+    return { kind: "FeatureUnit", name: this.ident(real(nameTok), sp.start), params, body, span: sp };
   }
 
-  private parameterList(n: CstNode): A.Parameter[] {
+  private featureStmt(s: N.FeatureStmtN): A.FeatureStmt | undefined {
+    const def = s.def;
+    const exp = s.exp;
+    if (def !== undefined) {
+      const ds = this.nodeSpan(def);
+      return {
+        kind: "FeatureDef",
+        name: this.ident(real(def.name), ds.start),
+        value: this.exprOr(def.expr, ds.end),
+        span: ds,
+      };
+    }
+    if (exp !== undefined) {
+      const names = realTokens(exp.names).map((t) => this.ident(t, 0));
+      return { kind: "Export", names, span: this.nodeSpan(exp) };
+    }
+    return undefined;
+  }
+
+  /**
+   * Builds a features-block statement as soon as the parser has read it, when that is sure to
+   * give what the whole-chunk build would: building a statement reads nothing but its own nodes,
+   * so only its diagnostics could differ in order or deduplication. A statement whose build
+   * reports anything is left for the normal build (this builder's diagnostics are dropped).
+   */
+  buildFeatureStmtEarly(s: N.FeatureStmtN): void {
+    const before = this.errors.length;
+    const st = this.featureStmt(s);
+    if (this.errors.length !== before || this.reportedDeep) {
+      this.errors.length = before;
+      this.reportedDeep = false;
+      return;
+    }
+    if (st === undefined) return;
+    s.built = st;
+    s.def = undefined;
+    s.exp = undefined;
+  }
+
+  private parameterList(n: N.ParamListN): A.Parameter[] {
     const out: A.Parameter[] = [];
-    for (const p of this.nodes(n.children, "parameter")) {
+    for (const p of n.params) {
       const ps = this.nodeSpan(p);
-      const c = p.children;
-      const param: A.Parameter = { kind: "Parameter", name: this.ident(this.tok(c, "Identifier"), ps.start), span: ps };
-      const type = this.typeAnnotation(this.node(c, "typeAnnotation"));
+      const param: A.Parameter = { kind: "Parameter", name: this.ident(real(p.name), ps.start), span: ps };
+      const type = this.typeAnnotation(p.type);
       if (type !== undefined) param.type = type;
-      if (c["Equals"] !== undefined) param.default = this.exprOr(this.node(c, "expression"), ps.end);
+      if (p.equals !== undefined) param.default = this.exprOr(p.expr, ps.end);
       out.push(param);
     }
     return out;
   }
 
-  private importDecl(n: CstNode): A.ImportDecl {
+  private importDecl(n: N.ImportN): A.ImportDecl {
     const sp = this.nodeSpan(n);
-    const c = n.children;
-    const names = this.tokens(c, "Identifier").map((t) => this.ident(t, 0));
+    const names = realTokens(n.names).map((t) => this.ident(t, 0));
     if (names.length === 0) names.push(this.ident(undefined, sp.end));
-    const from = this.tok(c, "StringLiteral");
+    const from = real(n.from);
     return {
       kind: "Import",
       names,
@@ -405,66 +421,61 @@ export class AstBuilder {
     };
   }
 
-  private varDecl(n: CstNode): A.VarDecl {
+  private varDecl(n: N.VarN): A.VarDecl {
     const sp = this.nodeSpan(n);
-    const c = n.children;
     const out: A.VarDecl = {
       kind: "Var",
-      name: this.ident(this.tok(c, "Identifier"), sp.end),
-      init: this.exprOr(this.node(c, "expression"), sp.end),
+      name: this.ident(real(n.name), sp.end),
+      init: this.exprOr(n.expr, sp.end),
       span: sp,
     };
-    const type = this.typeAnnotation(this.node(c, "typeAnnotation"));
+    const type = this.typeAnnotation(n.type);
     if (type !== undefined) out.type = type;
     return out;
   }
 
-  private fnDecl(n: CstNode): A.FnDecl {
+  private fnDecl(n: N.FnN): A.FnDecl {
     const sp = this.nodeSpan(n);
-    const c = n.children;
-    const name = (c["Identifier"] ?? [])[0] as IToken | undefined;
-    const blockNode = this.node(c, "block");
-    const body: A.Block | A.Expr = blockNode !== undefined ? this.block(blockNode) : this.exprOr(this.node(c, "expression"), sp.end);
+    const name = n.name;
+    const body: A.Block | A.Expr = n.block !== undefined ? this.block(n.block) : this.exprOr(n.expr, sp.end);
     const out: A.FnDecl = {
       kind: "Fn",
-      name: this.ident(realToken(name) ? name : undefined, sp.start),
-      params: c["parameterList"] !== undefined ? this.parameterList(this.node(c, "parameterList")!) : [],
+      name: this.ident(real(name), sp.start),
+      params: n.params !== undefined ? this.parameterList(n.params) : [],
       body,
       span: sp,
     };
-    if (c["Arrow"] !== undefined) {
-      const arrow = c["Arrow"][0] as IToken;
+    if (n.arrow !== undefined) {
+      const arrow = n.arrow;
       const at = realToken(arrow) ? arrow.startOffset + 2 : sp.end;
-      out.returnType = this.typeName(this.node(c, "typeName"), at);
+      out.returnType = this.typeName(n.returnType, at);
     }
     return out;
   }
 
-  private handler(n: CstNode): A.Handler {
+  private handler(n: N.HandlerN): A.Handler {
     const sp = this.nodeSpan(n);
-    const c = n.children;
-    const idents = (c["Identifier"] ?? []) as IToken[];
-    const blockNode = this.node(c, "block");
+    const idents = n.names;
     const out: A.Handler = {
       kind: "Handler",
-      event: this.ident(realToken(idents[0]) ? idents[0] : undefined, sp.start),
-      args: c["argumentList"] !== undefined ? this.argumentList(this.node(c, "argumentList")!) : [],
-      hasParens: c["LParen"] !== undefined,
-      body: blockNode !== undefined ? this.block(blockNode) : { kind: "Block", stmts: [], span: this.span(sp.end, sp.end) },
+      event: this.ident(real(idents[0]), sp.start),
+      args: n.args !== undefined ? this.argumentList(n.args) : [],
+      hasParens: n.lparen !== undefined,
+      body: n.block !== undefined ? this.block(n.block) : { kind: "Block", stmts: [], span: this.span(sp.end, sp.end) },
       span: sp,
     };
-    if (c["As"] !== undefined) out.binding = this.ident(realToken(idents[1]) ? idents[1] : undefined, sp.end);
-    if (c["When"] !== undefined) out.guard = this.exprOr(this.node(c, "expression"), sp.end);
+    if (n.as !== undefined) out.binding = this.ident(real(idents[1]), sp.end);
+    if (n.when !== undefined) out.guard = this.exprOr(n.guard, sp.end);
     return out;
   }
 
   // -------------------------------------------------------------------------------------------
   // Statements
 
-  private block(n: CstNode): A.Block {
+  private block(n: N.BlockN): A.Block {
     const stmts: A.Stmt[] = [];
-    this.reportJunk(n.children, "StmtJunk", "a statement");
-    for (const s of this.nodes(n.children, "statement")) {
+    this.reportJunk(n.junk, n.blocks, "a statement");
+    for (const s of n.stmts) {
       const st = this.statement(s);
       if (st !== undefined) stmts.push(st);
     }
@@ -472,65 +483,59 @@ export class AstBuilder {
     return { kind: "Block", stmts, span: this.nodeSpan(n) };
   }
 
-  private statement(n: CstNode): A.Stmt | undefined {
-    const c = n.children;
-    for (const key in c) {
-      const child = c[key]![0] as CstNode;
-      switch (key) {
-        case "letStmt": return this.letStmt(child);
-        case "varDecl": return this.varDecl(child);
-        case "ifStmt": return this.ifStmt(child);
-        case "forStmt": return this.forStmt(child);
-        case "returnStmt": return this.returnStmt(child);
-        case "exprStmt": return this.exprStmt(child);
-      }
+  private statement(n: N.StmtN): A.Stmt | undefined {
+    const s = n.stmt;
+    if (s === undefined) return undefined;
+    switch (s.rule) {
+      case "letStmt": return this.letStmt(s);
+      case "varDecl": return this.varDecl(s);
+      case "ifStmt": return this.ifStmt(s);
+      case "forStmt": return this.forStmt(s);
+      case "returnStmt": return this.returnStmt(s);
+      case "exprStmt": return this.exprStmt(s);
     }
-    return undefined;
   }
 
-  private letStmt(n: CstNode): A.LetStmt {
+  private letStmt(n: N.LetN): A.LetStmt {
     const sp = this.nodeSpan(n);
-    const c = n.children;
     const out: A.LetStmt = {
       kind: "Let",
-      name: this.ident(this.tok(c, "Identifier"), sp.end),
-      value: this.exprOr(this.node(c, "expression"), sp.end),
+      name: this.ident(real(n.name), sp.end),
+      value: this.exprOr(n.expr, sp.end),
       span: sp,
     };
-    const type = this.typeAnnotation(this.node(c, "typeAnnotation"));
+    const type = this.typeAnnotation(n.type);
     if (type !== undefined) out.type = type;
     return out;
   }
 
-  private ifStmt(n: CstNode): A.IfStmt {
+  private ifStmt(n: N.IfN): A.IfStmt {
     const sp = this.nodeSpan(n);
-    const c = n.children;
-    const blocks = this.nodes(c, "block");
-    const clauses = this.nodes(c, "elseIfClause");
+    const blocks = n.blocks;
+    const clauses = n.clauses;
     // The final `else { }` is the block that follows the `else` keyword not part of a clause.
-    let tail: A.Block | A.IfStmt | undefined = c["Else"] !== undefined && blocks[1] !== undefined ? this.block(blocks[1]) : undefined;
+    let tail: A.Block | A.IfStmt | undefined = n.else !== undefined && blocks[1] !== undefined ? this.block(blocks[1]) : undefined;
     const limit = Math.min(clauses.length, MAX_EXPR_DEPTH);
     if (clauses.length > MAX_EXPR_DEPTH) this.tooDeep(this.nodeSpan(clauses[MAX_EXPR_DEPTH]!));
     for (let i = limit - 1; i >= 0; i--) {
       const cl = clauses[i]!;
       const cs = this.nodeSpan(cl);
-      const cc = cl.children;
-      const thenNode = this.node(cc, "block");
+      const thenNode = cl.block;
       const clause: A.IfStmt = {
         kind: "If",
-        cond: this.exprOr(this.node(cc, "expression"), cs.end),
+        cond: this.exprOr(cl.expr, cs.end),
         then: thenNode !== undefined ? this.block(thenNode) : { kind: "Block", stmts: [], span: this.span(cs.end, cs.end) },
         span: this.span(cs.start, tail !== undefined ? tail.span.end : cs.end),
       };
       if (tail !== undefined) clause.else = tail;
       // The clause's span starts at `if`, after its `else`.
-      const ifTok = this.tok(cc, "If");
+      const ifTok = real(cl.if);
       if (ifTok !== undefined) clause.span = this.span(ifTok.startOffset, clause.span.end);
       tail = clause;
     }
     const out: A.IfStmt = {
       kind: "If",
-      cond: this.exprOr(this.node(c, "expression"), sp.end),
+      cond: this.exprOr(n.expr, sp.end),
       then: blocks[0] !== undefined ? this.block(blocks[0]) : { kind: "Block", stmts: [], span: this.span(sp.end, sp.end) },
       span: sp,
     };
@@ -538,39 +543,36 @@ export class AstBuilder {
     return out;
   }
 
-  private forStmt(n: CstNode): A.ForStmt {
+  private forStmt(n: N.ForN): A.ForStmt {
     const sp = this.nodeSpan(n);
-    const c = n.children;
-    const body = this.node(c, "block");
+    const body = n.block;
     return {
       kind: "For",
-      variable: this.ident(this.tok(c, "Identifier"), sp.end),
-      from: this.exprOr(this.node(c, "expression", 0), sp.end),
-      to: this.exprOr(this.node(c, "expression", 1), sp.end),
+      variable: this.ident(real(n.name), sp.end),
+      from: this.exprOr(n.exprs[0], sp.end),
+      to: this.exprOr(n.exprs[1], sp.end),
       body: body !== undefined ? this.block(body) : { kind: "Block", stmts: [], span: this.span(sp.end, sp.end) },
       span: sp,
     };
   }
 
-  private returnStmt(n: CstNode): A.ReturnStmt {
+  private returnStmt(n: N.ReturnN): A.ReturnStmt {
     const sp = this.nodeSpan(n);
-    const e = this.node(n.children, "expression");
     const out: A.ReturnStmt = { kind: "Return", span: sp };
-    if (e !== undefined) out.value = this.expression(e);
+    if (n.expr !== undefined) out.value = this.expression(n.expr);
     return out;
   }
 
-  private exprStmt(n: CstNode): A.AssignStmt | A.ExprStmt {
+  private exprStmt(n: N.ExprStmtN): A.AssignStmt | A.ExprStmt {
     const sp = this.nodeSpan(n);
-    const c = n.children;
-    const first = this.exprOr(this.node(c, "expression", 0), sp.start);
-    const op = this.tokens(c, "Equals", "PlusEq", "MinusEq", "StarEq", "SlashEq")[0];
+    const first = this.exprOr(n.exprs[0], sp.start);
+    const op = real(n.op);
     if (op === undefined) return { kind: "ExprStmt", expr: first, span: sp };
     return {
       kind: "Assign",
       target: first,
       op: op.image as A.AssignOp,
-      value: this.exprOr(this.node(c, "expression", 1), sp.end),
+      value: this.exprOr(n.exprs[1], sp.end),
       span: sp,
     };
   }
@@ -578,25 +580,26 @@ export class AstBuilder {
   // -------------------------------------------------------------------------------------------
   // Expressions
 
-  /** Builds an `expression` CST node: a flat operand/operator list, folded by precedence. */
-  expression(n: CstNode): A.Expr {
-    const c = n.children;
-    const operandNodes = this.nodes(c, "operand");
+  /** Builds an `expression` node: a flat operand/operator list, folded by precedence. */
+  expression(n: N.ExprN): A.Expr {
+    const operandNodes = n.operands;
     if (operandNodes.length === 0) {
       const sp = this.nodeSpan(n);
       return this.errorExpr(sp.start, sp.end);
     }
-    const ops = this.tokens(c, "BinaryOperator");
+    if (operandNodes.length === 1 && operandNodes[0]!.prefixes === undefined) return this.operand(operandNodes[0]!);
+    const ops = realTokens(n.ops);
     const count = Math.min(operandNodes.length, ops.length + 1);
     const operands: OperandInfo[] = [];
     for (let i = 0; i < count; i++) {
       const on = operandNodes[i]!;
-      const prefixes = this.tokens(on.children, "PrefixOperator");
+      const prefixes = realTokens(on.prefixes);
       const atom = this.operand(on);
-      operands.push({ prefixes, next: 0, atom, depth: this.lastDepth });
+      operands.push({ prefixes, next: 0, atom, depth: this.lastDepth, height: this.lastHeight });
     }
     if (count === 1 && operands[0]!.prefixes.length === 0) {
       this.lastDepth = operands[0]!.depth;
+      this.lastHeight = operands[0]!.height;
       return operands[0]!.atom;
     }
     const saved = this.climb;
@@ -613,6 +616,7 @@ export class AstBuilder {
     const st = this.climb!;
     let left = this.climbOperand();
     let depth = this.lastDepth;
+    let height = this.lastHeight;
     let lastWasComparison = false;
     while (st.opIndex < st.ops.length && st.operandIndex < st.operands.length) {
       const op = st.ops[st.opIndex]!;
@@ -621,7 +625,9 @@ export class AstBuilder {
       if (prec < minPrec) break;
       st.opIndex++;
       const right = this.climbBinary(prec + 1);
-      depth = Math.max(depth, this.lastDepth) + 1;
+      // The left operand continues this chain (no deeper nesting); the right one nests.
+      depth = Math.max(depth, this.lastDepth + 1);
+      height = Math.max(height, this.lastHeight) + 1;
       const isComparison = prec === COMPARISON_PRECEDENCE;
       if (isComparison && lastWasComparison) {
         this.errors.push({
@@ -638,9 +644,14 @@ export class AstBuilder {
         st.opIndex = st.ops.length;
         return this.tooDeep(this.span(left.span.start, right.span.end));
       }
+      if (height > MAX_EXPR_HEIGHT) {
+        st.opIndex = st.ops.length;
+        return this.tooTall(this.span(left.span.start, right.span.end));
+      }
       left = { kind: "Binary", op: bop, left, right, span: this.span(left.span.start, right.span.end) };
     }
     this.lastDepth = depth;
+    this.lastHeight = height;
     return left;
   }
 
@@ -657,89 +668,102 @@ export class AstBuilder {
       const p = info.prefixes[info.next++]!;
       const inner = p.tokenType === T.Not ? this.climbBinary(NOT_PRECEDENCE + 1) : this.climbOperand();
       this.lastDepth += 1;
+      this.lastHeight += 1;
       return { kind: "Unary", op: p.tokenType === T.Not ? "not" : "-", operand: inner, span: this.span(p.startOffset, inner.span.end) };
     }
     st.operandIndex++;
     this.lastDepth = info.depth;
+    this.lastHeight = info.height;
     return info.atom;
   }
 
   /** One operand without its prefixes: the atom, then its suffixes in source order. */
-  private operand(n: CstNode): A.Expr {
-    const c = n.children;
+  private operand(n: N.OperandN): A.Expr {
     let e = this.atom(n);
     let depth = this.lastDepth;
-    const suffixes: CstElement[] = [];
-    for (const key of ["callSuffix", "memberSuffix", "indexSuffix", "Ticks"]) {
-      const arr = c[key];
-      if (arr !== undefined) for (const s of arr) suffixes.push(s);
+    let height = this.lastHeight;
+    if (n.calls === undefined && n.members === undefined && n.indexes === undefined && n.ticks === undefined) return e;
+    const suffixes: Suffix[] = [];
+    if (n.calls !== undefined) for (const s of n.calls) suffixes.push(s);
+    if (n.members !== undefined) for (const s of n.members) suffixes.push(s);
+    if (n.indexes !== undefined) for (const s of n.indexes) suffixes.push(s);
+    if (n.ticks !== undefined) for (const s of n.ticks) suffixes.push(s);
+    if (suffixes.length > 1) {
+      const startOf = (s: Suffix): number => (isToken(s) ? s.startOffset : this.nodeSpan(s).start);
+      suffixes.sort((a, b) => startOf(a) - startOf(b));
     }
-    if (suffixes.length === 0) return e;
-    const startOf = (s: CstElement): number => (isToken(s) ? s.startOffset : this.nodeSpan(s).start);
-    if (suffixes.length > 1) suffixes.sort((a, b) => startOf(a) - startOf(b));
     for (const s of suffixes) {
       if (isToken(s)) {
         if (!realToken(s)) continue;
         e = { kind: "Ticks", value: e, span: this.span(e.span.start, s.startOffset + s.image.length) };
         depth += 1;
+        height += 1;
       } else {
         const ss = this.nodeSpan(s);
         const end = Math.max(ss.end, e.span.end);
-        if (s.name === "callSuffix") {
-          const al = this.node(s.children, "argumentList");
-          const args = al !== undefined ? this.argumentList(al) : [];
+        if (s.rule === "callSuffix") {
+          const args = s.args !== undefined ? this.argumentList(s.args) : [];
           depth = Math.max(depth, this.lastDepth) + 1;
+          height = Math.max(height, this.lastHeight) + 1;
           e = { kind: "Call", callee: e, args, span: this.span(e.span.start, end) };
-        } else if (s.name === "memberSuffix") {
-          const dot = this.tok(s.children, "Dot");
-          e = { kind: "Member", object: e, member: this.ident(this.tok(s.children, "Identifier"), ss.end), span: this.span(e.span.start, end) };
+        } else if (s.rule === "memberSuffix") {
+          const dot = real(s.dot);
+          e = { kind: "Member", object: e, member: this.ident(real(s.name), ss.end), span: this.span(e.span.start, end) };
           if (dot === undefined) continue;
           depth += 1;
+          height += 1;
         } else {
-          const index = this.exprOr(this.node(s.children, "expression"), ss.end);
+          const index = this.exprOr(s.expr, ss.end);
           depth = Math.max(depth, this.lastDepth) + 1;
+          height = Math.max(height, this.lastHeight) + 1;
           e = { kind: "Index", object: e, index, span: this.span(e.span.start, end) };
         }
       }
       if (depth > MAX_EXPR_DEPTH) return this.tooDeep(this.nodeSpan(n));
+      if (height > MAX_EXPR_HEIGHT) return this.tooTall(this.nodeSpan(n));
     }
     this.lastDepth = depth;
+    this.lastHeight = height;
     return e;
   }
 
-  private argumentList(n: CstNode): A.Arg[] {
+  private argumentList(n: N.ArgListN): A.Arg[] {
     const out: A.Arg[] = [];
     let depth = 0;
-    for (const a of this.nodes(n.children, "argument")) {
+    let height = 0;
+    for (const a of n.args) {
       const as = this.nodeSpan(a);
-      const c = a.children;
-      const arg: A.Arg = { kind: "Arg", value: this.exprOr(this.node(c, "expression"), as.end), span: as };
+      const arg: A.Arg = { kind: "Arg", value: this.exprOr(a.expr, as.end), span: as };
       depth = Math.max(depth, this.lastDepth);
-      if (c["Colon"] !== undefined) arg.name = this.ident(this.tok(c, "Identifier"), as.start);
+      height = Math.max(height, this.lastHeight);
+      if (a.colon !== undefined) arg.name = this.ident(real(a.name), as.start);
       out.push(arg);
     }
     this.lastDepth = depth;
+    this.lastHeight = height;
     return out;
   }
 
   /** The atom of an operand: a literal, a name or a parenthesised expression. */
-  private atom(n: CstNode): A.Expr {
-    const c = n.children;
+  private atom(n: N.OperandN): A.Expr {
     this.lastDepth = 1;
-    const paren = this.node(c, "parenExpr");
+    this.lastHeight = 1;
+    const paren = n.paren;
     if (paren !== undefined) {
       const sp = this.nodeSpan(paren);
-      const inner = this.node(paren.children, "expression");
+      const inner = paren.expr;
       if (inner === undefined) return this.errorExpr(sp.start, sp.end);
       const e = this.expression(inner);
       const depth = this.lastDepth + 1;
+      const height = this.lastHeight + 1;
       if (depth > MAX_EXPR_DEPTH) return this.tooDeep(sp);
+      if (height > MAX_EXPR_HEIGHT) return this.tooTall(sp);
       this.lastDepth = depth;
+      this.lastHeight = height;
       return { kind: "Paren", expr: e, span: sp };
     }
-    for (const key of ATOM_KEYS) {
-      const t = this.tok(c, key);
-      if (t === undefined) continue;
+    const t = real(n.atom);
+    if (t !== undefined) {
       const sp = this.tokenSpan(t);
       switch (t.tokenType) {
         case T.DurationLiteral: return this.durationLit(t);
@@ -758,7 +782,7 @@ export class AstBuilder {
 
   private numberLit(t: IToken): A.NumberLit {
     const raw = t.image;
-    const clean = raw.replace(/_/g, "");
+    const clean = raw.indexOf("_") < 0 ? raw : raw.replace(/_/g, "");
     let value = Number(clean);
     if (!Number.isFinite(value)) value = Number.parseFloat(clean) || 0;
     const isInteger = !/[.eE]/.test(raw) || t.tokenType === T.BadNumber && !/\./.test(raw);

@@ -1,0 +1,91 @@
+/**
+ * The hand-written scanner (grammar/lexer.ts `scan`) against its oracle: a Chevrotain Lexer built
+ * from the same token definitions (ALL_TOKENS, first matching pattern wins). Tokens, comments and
+ * invalid-character runs must be identical on every fixture and on random text; the features
+ * block built while parsing (FeatureStmtN.built) must equal the one built afterwards.
+ */
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { Lexer, type IToken } from "chevrotain";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { AstBuilder } from "../../grammar/build-ast.js";
+import { parse } from "../../grammar/index.js";
+import { ALL_TOKENS, scan, tokenize } from "../../grammar/lexer.js";
+import { runParser } from "../../grammar/parser.js";
+
+const ORACLE = new Lexer(ALL_TOKENS, { positionTracking: "onlyOffset", ensureOptimizations: false, skipValidations: true });
+
+function simple(t: IToken): [string, string, number] {
+  return [t.tokenType.name, t.image, t.startOffset];
+}
+
+function expectSameAsOracle(text: string): void {
+  const want = ORACLE.tokenize(text);
+  const got = scan(text);
+  expect(got.tokens.map(simple)).toEqual(want.tokens.map(simple));
+  expect(got.comments.map(simple)).toEqual(((want.groups["comments"] ?? []) as IToken[]).map(simple));
+  expect(got.errors).toEqual(want.errors.map((e) => ({ offset: e.offset, length: e.length })));
+}
+
+function algoFiles(dir: string, out: string[] = []): string[] {
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) algoFiles(p, out);
+    else if (name.endsWith(".algo")) out.push(p);
+  }
+  return out;
+}
+
+const ROOT = new URL("../..", import.meta.url).pathname;
+const FILES = [...algoFiles(join(ROOT, "test")), ...algoFiles(join(ROOT, "examples"))];
+
+const PIECES = [
+  ..."abxyzEe_09.+-*/%=<>!;:,()[]{}\"\\\n\r\t $#@`~^&|?'".split(""),
+  "\u00a0", "\ufeff", "\u00e9", "\u2028", "\u{1F600}", "//", "/*", "*/", "->", "..", "==", "!=", "<=", ">=", "+=", "-=", "*=", "/=",
+  "ms", "ns", "us", "s", "m", "h", "d", "e5", "e-3", "1.5", "1_000", "1__0", "12abc", "in", "instrument", "if", "iffy", "per",
+  "ticks", "not", "true", "false_", "on", "features", "\"a\\\"b\"", "\"\\q\"",
+];
+
+describe("scanner = Chevrotain Lexer over the same token definitions", () => {
+  it(`on every .algo file of the repository (${FILES.length})`, () => {
+    expect(FILES.length).toBeGreaterThan(100);
+    for (const f of FILES) expectSameAsOracle(readFileSync(f, "utf8"));
+  });
+
+  it("on random text over the language's characters and tricky pieces", () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...PIECES), { maxLength: 40 }), (parts) => expectSameAsOracle(parts.join(""))),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("on arbitrary strings", () => {
+    fc.assert(fc.property(fc.string({ maxLength: 60 }), (text) => expectSameAsOracle(text)), { numRuns: 2000 });
+  });
+});
+
+describe("features blocks built while parsing", () => {
+  // One chunk only (no other declaration starts a line), so the whole input is one parse.
+  const block = (body: string) => `features {\n${body}\n}\n`;
+  const BODY = [
+    "  a = ema(mid, 10) - sma(mid, 20) * 0.5",
+    "  b = a[3] + (a - a[1]) / max(a, 1)",
+    "  c = a < b < a",
+    "  d = " + "-".repeat(300) + "a",
+    "  export a, b",
+    "  e = ) junk",
+    "  f = zscore(a, 50",
+    "  g = not a or b and c",
+  ];
+  it("give the same tree as building after the parse", () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...BODY), { maxLength: 12 }), (lines) => {
+        const text = block(lines.join("\n"));
+        const late = new AstBuilder(0, text, []).program(runParser(tokenize(text, 0).tokens).root);
+        expect(parse(text, 0).ast).toEqual(late);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
