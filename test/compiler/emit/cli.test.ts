@@ -45,11 +45,14 @@ describe("algo features", () => {
     return parquetReadObjects({ file: buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer }).then((pq) => {
       expect(pq.length).toBe(rows.length);
       const names = ["mid", "spread", "imb", "ofi", "cvd", "vol1m", "z"];
+      // The same column names in every format: the time as `ts_ns` (CSV adds the ISO `ts`).
+      expect(arrow.schema.fields.map((f) => f.name)).toEqual(["ts_ns", ...names]);
+      expect(Object.keys(pq[0]!)).toEqual(["ts_ns", ...names]);
       for (const i of [0, 1, Math.floor(rows.length / 2), rows.length - 1]) {
         const row = rows[i]!;
         expect(String(pq[i]!.ts_ns)).toBe(row[1]);
         // Arrow JS reads a nanosecond timestamp back as fractional milliseconds.
-        expect(Math.floor(Number(arrow.getChild("ts")!.get(i)))).toBe(Number(BigInt(row[1]!) / 1_000_000n));
+        expect(Math.floor(Number(arrow.getChild("ts_ns")!.get(i)))).toBe(Number(BigInt(row[1]!) / 1_000_000n));
         names.forEach((n, c) => {
           const csv = row[c + 2] === "" ? NaN : Number(row[c + 2]);
           expect(pq[i]![n]).toEqual(csv);
