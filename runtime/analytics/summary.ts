@@ -141,7 +141,7 @@ export function renderSummary(report: BacktestReport, options: { outDir?: string
   lines.push("", `  Latency: ${report.assumptions.latency}`, `  Queue:   ${report.assumptions.queueModel}`, `  Fees:    ${report.assumptions.fees}`);
   // The notes are assumptions too (an instrument bound to another symbol, unknown tick size, book
   // start, orders settled after the end): never only in report.json.
-  const notes = report.assumptions.notes;
+  const notes = report.assumptions.notes ?? [];
   if (notes.length > 0) {
     lines.push("", "  Notes:");
     for (const n of notes) lines.push(`    - ${n}`);
