@@ -177,6 +177,12 @@ export interface ReportSampling {
   periods: number;
   /** Plain-words statement of the method. */
   method: string;
+  /**
+   * Which annualised metrics the returns' span allows: `spanNs` = periods × intervalNs; `ratios`:
+   * Sharpe and Sortino are meaningful (span of at least 30 days), `returns`: the annualised
+   * return and Calmar are (at least a year). A metric not allowed is null.
+   */
+  annualization: { spanNs: number; ratios: boolean; returns: boolean };
 }
 
 /** The warm-up span (stated, and excluded from every metric). */
