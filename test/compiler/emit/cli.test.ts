@@ -62,6 +62,16 @@ describe("algo features", () => {
     });
   });
 
+  it("bar features of bar data are rows at each bar's close, not its open (no look-ahead)", () => {
+    writeFileSync(join(dir, "bars.csv"), "ts,symbol,open,high,low,close,volume\n2024-01-02T14:30:00Z,ESZ4,1,2,0.5,1.5,10\n2024-01-02T14:31:00Z,ESZ4,1.5,2,1,1,5\n");
+    writeFileSync(join(dir, "bars.algo"), "features B(inst: instrument) {\n  c = bar.close(inst)\n  export c\n}\n");
+    const r = algo("features", "bars.algo", "--data", "bars.csv", "--out", "bars-out.csv");
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(dir, "bars-out.csv"), "utf8")).toBe(
+      "ts,ts_ns,c\n2024-01-02T14:31:00.000000000Z,1704205860000000000,1.5\n2024-01-02T14:32:00.000000000Z,1704205920000000000,1\n",
+    );
+  });
+
   it("samples on a clock with --every", () => {
     const r = algo("features", join(REPO, "examples/micro.algo"), "--data", "day.dbn", "--out", "s.csv", "--every", "100ms");
     expect(r.code).toBe(0);
