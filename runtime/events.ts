@@ -33,7 +33,12 @@ export const enum EventKind {
   LevelUpdate = 8,
   /** L2/L1 snapshot: `levels` holds the top `levelCount` levels of both sides (MBP-1/10, BBO). */
   LevelSnapshot = 9,
-  /** An OHLCV bar: open/high/low/close (fixed-point prices) and volume, bar start = ts. */
+  /**
+   * An OHLCV bar: open/high/low/close (fixed-point prices) and volume; `aux` = bar length (ns).
+   * Readers stamp it with its START (ts = open time, as DBN and CSV bars carry it); a bar is only
+   * known at its close, so the engine delivers it (handlers, features, recorder, `algo features`
+   * rows) at ts + aux — consumers other than the engine must do the same (no look-ahead).
+   */
   Bar = 10,
   /** Trading status change (halt, resume); `status` holds the code. */
   Status = 11,

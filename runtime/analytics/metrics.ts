@@ -503,6 +503,7 @@ export function computeReport(rec: RunRecorder, info: FinishInfo): BacktestRepor
       periodsPerYear: rec.periodsPerYear,
       periods: grid.periods,
       method: samplingText,
+      annualization: { spanNs: ann.spanNs, ratios: ann.ratios, returns: ann.returns },
     },
     instruments,
     metrics,

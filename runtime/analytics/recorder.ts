@@ -337,10 +337,41 @@ export class RunRecorder {
     this.pushSample();
   }
 
-  /** The strategy became ready at `ts` with `equity`: the warm-up ends here and metrics start. */
+  // Orders sent during the warm-up at the latest order time (pendTs), kept until the next order time.
+  private pendTs = Number.NaN;
+  private pendFirstRef = 0;
+  private pendOrders = 0;
+  private pendQty = 0;
+  private readonly pendByType = new Float64Array(8);
+
+  private holdWarmOrder(o: OrderRecord): void {
+    if (o.ts !== this.pendTs) {
+      this.pendTs = o.ts;
+      this.pendFirstRef = o.orderRef;
+      this.pendOrders = 0;
+      this.pendQty = 0;
+      this.pendByType.fill(0);
+    }
+    this.pendOrders++;
+    this.pendQty += o.qty;
+    this.pendByType[o.orderType & 7]++;
+  }
+
+  /**
+   * The strategy became ready at `ts` with `equity`: the warm-up ends here and metrics start.
+   * Orders sent at or after `ts` before this call (by the handlers of the event that made the
+   * strategy ready) are counted, as their fills are.
+   */
   onReady(ts: number, equity: number): void {
     if (this.readyTs !== Infinity) return;
     this.readyTs = ts;
+    if (this.pendOrders > 0 && this.pendTs >= ts) {
+      this.firstCountedRef = this.pendFirstRef;
+      this.orders += this.pendOrders;
+      this.orderedQty += this.pendQty;
+      for (let k = 0; k < 8; k++) this.ordersByType[k] += this.pendByType[k];
+    }
+    this.pendOrders = 0;
     this.readyEquity = equity;
     this.curTs = ts;
     this.curPrice = equity;
@@ -384,7 +415,13 @@ export class RunRecorder {
   /** onOrder from a reused record (allocation-free even where the JIT does not inline the call). */
   onOrderRecord(o: OrderRecord): void {
     this.lastTs = o.ts;
-    if (o.ts < this.readyTs) return;
+    if (o.ts < this.readyTs) {
+      // Still warming up — unless the strategy turns ready at the end of this very event (the
+      // engine learns it after the handlers): keep the orders sent at this time, onReady counts
+      // them when it comes at or before it.
+      if (this.readyTs === Infinity) this.holdWarmOrder(o);
+      return;
+    }
     // Refs increase in send order and time never goes back: the orders sent after the warm-up are
     // exactly those from the first one counted on.
     if (this.firstCountedRef === Infinity) this.firstCountedRef = o.orderRef;

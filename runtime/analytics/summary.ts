@@ -88,7 +88,7 @@ export function metricRows(report: BacktestReport): MetricRow[] {
   add(T, "Winning / losing", `${formatCount(m.winningTrades)} / ${formatCount(m.losingTrades)}`);
   add(T, "Hit rate", formatPct(m.hitRatePct, 1));
   add(T, "Profit factor", formatRatio(m.profitFactor), m.profitFactor === null ? 0 : m.profitFactor >= 1 ? 1 : -1);
-  add(T, "Gross profit / loss", `${formatMoney(m.grossProfit)} / ${formatMoney(m.grossLoss)}`);
+  add(T, "Winning / losing trades (net of fees)", `${formatMoney(m.grossProfit)} / ${formatMoney(m.grossLoss)}`);
   add(T, "Average trade", formatMoney(m.avgTrade), tone(m.avgTrade));
   add(T, "Average win / loss", `${formatMoney(m.avgWin)} / ${formatMoney(m.avgLoss)}`);
   add(T, "Largest win / loss", `${formatMoney(m.largestWin)} / ${formatMoney(m.largestLoss)}`);
@@ -139,6 +139,13 @@ export function renderSummary(report: BacktestReport, options: { outDir?: string
     lines.push(`    ${r.label.padEnd(labelWidth)}  ${r.value.padStart(valueWidth)}`);
   }
   lines.push("", `  Latency: ${report.assumptions.latency}`, `  Queue:   ${report.assumptions.queueModel}`, `  Fees:    ${report.assumptions.fees}`);
+  // The notes are assumptions too (an instrument bound to another symbol, unknown tick size, book
+  // start, orders settled after the end): never only in report.json.
+  const notes = report.assumptions.notes ?? [];
+  if (notes.length > 0) {
+    lines.push("", "  Notes:");
+    for (const n of notes) lines.push(`    - ${n}`);
+  }
   if (options.outDir) lines.push("", `  Report: ${options.outDir}/report.html`);
   return `${lines.join("\n")}\n`;
 }

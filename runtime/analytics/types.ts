@@ -73,9 +73,13 @@ export interface BacktestMetrics {
   returnPct: number | null;
   /** Return scaled linearly to a year on the metrics grid (returnPct * periodsPerYear / periods). */
   annualizedReturnPct: number | null;
-  /** Sum of net P&L of winning round trips. */
+  /**
+   * Sum of net P&L (after fees) of winning round trips — the total of winning trades, as Pine
+   * Script's and MetaTrader's "gross profit" (gross of the losing trades, not of fees); shown as
+   * "Winning / losing trades (net of fees)". P&L before fees is `grossPnl`.
+   */
   grossProfit: number;
-  /** Sum of net P&L of losing round trips (a negative number or 0). */
+  /** Sum of net P&L (after fees) of losing round trips (a negative number or 0); see grossProfit. */
   grossLoss: number;
   /** Annualised Sharpe ratio of grid returns (risk-free rate 0); see `sampling`. */
   sharpe: number | null;
@@ -173,6 +177,12 @@ export interface ReportSampling {
   periods: number;
   /** Plain-words statement of the method. */
   method: string;
+  /**
+   * Which annualised metrics the returns' span allows: `spanNs` = periods × intervalNs; `ratios`:
+   * Sharpe and Sortino are meaningful (span of at least 30 days), `returns`: the annualised
+   * return and Calmar are (at least a year). A metric not allowed is null.
+   */
+  annualization: { spanNs: number; ratios: boolean; returns: boolean };
 }
 
 /** The warm-up span (stated, and excluded from every metric). */

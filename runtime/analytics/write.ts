@@ -75,10 +75,14 @@ export function csvField(text: string): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** A number without binary-float noise (15 significant digits), "" for NaN. */
+/**
+ * A number without binary-float noise (15 significant digits), "" for NaN, "Infinity" /
+ * "-Infinity" for infinities (as the feature CSV; JavaScript's Number(), pandas, Python and polars
+ * read them back).
+ */
 export function num(x: number): string {
   if (x !== x) return "";
-  if (!Number.isFinite(x)) return x > 0 ? "inf" : "-inf";
+  if (!Number.isFinite(x)) return x > 0 ? "Infinity" : "-Infinity";
   return String(Number(x.toPrecision(15)));
 }
 

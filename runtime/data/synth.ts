@@ -47,6 +47,8 @@ const MAX_LIVE = 3000;
 const F_LAST = 128;
 const NONE = -1;
 const INV30 = 1 / (1 << 30);
+/** 2^30: `rnd() < p * TWO30` is exactly `rnd() * INV30 < p` (scaling by a power of two is exact), without a double. */
+const TWO30 = 1 << 30;
 
 /** Deterministic synthetic MBO EventSource (in memory; `algo data synth` writes it as DBN). */
 export class SynthMboSource implements EventSource {
@@ -55,16 +57,21 @@ export class SynthMboSource implements EventSource {
   readonly timeBase: bigint;
   private readonly total: number;
   private emitted = 0;
-  private state: number;
+  /**
+   * xorshift32 state in a typed slot: an int32 outside V8's small-integer range (31 bits) stored
+   * in an object field is a heap number — one allocation per draw.
+   */
+  private readonly state = new Int32Array(1);
   private readonly tick: number;
   private readonly meanGap: number;
   /** [0] = current time (ns since the base), [1] = latent fair price (ticks): doubles kept in a
    * typed array so updating them never boxes a number. */
   private readonly clock = new Float64Array(2);
-  private nextId: number;
+  /** [0] = next order id (beyond 2^32: a double, kept in a typed slot so incrementing it never boxes). */
+  private readonly nextId = new Float64Array(1);
   // order pool
   private readonly oTick = new Int32Array(POOL);
-  private readonly oSize = new Float64Array(POOL);
+  private readonly oSize = new Int32Array(POOL);
   private readonly oSide = new Int8Array(POOL);
   private readonly oId = new Float64Array(POOL);
   private readonly oPrev = new Int32Array(POOL);
@@ -93,7 +100,7 @@ export class SynthMboSource implements EventSource {
 
   constructor(opts: SynthOptions) {
     this.total = Math.max(0, Math.floor(opts.events));
-    this.state = (opts.seed | 0) ^ 0x9e3779b9;
+    this.state[0] = (opts.seed | 0) ^ 0x9e3779b9;
     const start = opts.start ?? 1_704_205_800_000_000_000n; // 2024-01-02T14:30:00Z
     this.timeBase = utcMidnight(start);
     this.clock[0] = Number(start - this.timeBase);
@@ -101,7 +108,7 @@ export class SynthMboSource implements EventSource {
     this.meanGap = opts.meanGapNs ?? 50_000;
     this.clock[1] = Math.round((opts.startPrice ?? 5_000_000_000_000) / this.tick);
     if (!(this.clock[1] > 100 && this.clock[1] < TICKS - 100)) this.clock[1] = TICKS >> 2;
-    this.nextId = 4_294_967_296 * 1500 + ((opts.seed >>> 0) % 1000) * 1_000_000;
+    this.nextId[0] = 4_294_967_296 * 1500 + ((opts.seed >>> 0) % 1000) * 1_000_000;
     for (let i = 0; i < POOL; i++) this.free[i] = POOL - 1 - i;
     this.instruments = [
       { index: 0, symbol: opts.symbol ?? "SYNTH", sourceId: 1, priceScale: 1e-9, tickSize: this.tick, multiplier: 1 },
@@ -138,28 +145,28 @@ export class SynthMboSource implements EventSource {
   /** xorshift32, top 30 bits: always a small integer (a returned double would be boxed when the
    * call is not inlined); callers scale by INV30 to get [0, 1). */
   private rnd(): number {
-    let x = this.state;
+    let x = this.state[0];
     x ^= x << 13;
     x ^= x >>> 17;
     x ^= x << 5;
-    this.state = x;
+    this.state[0] = x;
     return x >>> 2;
   }
 
   private step(): void {
     this.clock[0] += 1 + Math.floor(-Math.log(1 - (this.rnd() * INV30)) * this.meanGap);
-    if ((this.rnd() * INV30) < 0.05) this.clock[1] += (this.rnd() * INV30) < 0.5 ? -0.5 : 0.5;
+    if (this.rnd() < 0.05 * TWO30) this.clock[1] += this.rnd() < 0.5 * TWO30 ? -0.5 : 0.5;
     if (this.clock[1] < 64) this.clock[1] = 64;
     if (this.clock[1] > TICKS - 64) this.clock[1] = TICKS - 64;
     const start = this.qTail;
-    const r = (this.rnd() * INV30);
+    const r = this.rnd();
     if (this.liveN < MIN_LIVE || this.freeN < 64) {
       if (this.liveN < MIN_LIVE) this.addLimit();
       else this.cancelOne();
     } else if (this.liveN > MAX_LIVE) this.cancelOne();
-    else if (r < 0.46) this.addLimit();
-    else if (r < 0.86) this.cancelOne();
-    else if (r < 0.9) this.modifyOne();
+    else if (r < 0.46 * TWO30) this.addLimit();
+    else if (r < 0.86 * TWO30) this.cancelOne();
+    else if (r < 0.9 * TWO30) this.modifyOne();
     else this.marketOrder(this.rnd() < this.buyThreshold() ? Side.Bid : Side.Ask, this.sizeDraw(4));
     if (this.qTail !== start) this.qFlags[(this.qTail - 1) & (QUEUE - 1)] |= F_LAST;
   }
@@ -185,7 +192,7 @@ export class SynthMboSource implements EventSource {
   }
 
   private addLimit(): void {
-    const side = (this.rnd() * INV30) < 0.5 ? Side.Bid : Side.Ask;
+    const side = this.rnd() < 0.5 * TWO30 ? Side.Bid : Side.Ask;
     const d = this.geometric(375809638); // p = 0.35
     const size = this.sizeDraw(3);
     let t: number;
@@ -207,7 +214,7 @@ export class SynthMboSource implements EventSource {
     this.oTick[slot] = t;
     this.oSize[slot] = size;
     this.oSide[slot] = side;
-    this.oId[slot] = this.nextId++;
+    this.oId[slot] = this.nextId[0]++;
     this.oLive[slot] = this.liveN;
     this.live[this.liveN++] = slot;
     this.linkTail(slot);
@@ -216,12 +223,15 @@ export class SynthMboSource implements EventSource {
 
   private cancelOne(): void {
     if (this.liveN === 0) return;
-    const a = this.live[Math.floor((this.rnd() * INV30) * this.liveN)];
-    const b = this.live[Math.floor((this.rnd() * INV30) * this.liveN)];
-    const slot = Math.abs(this.oTick[a] - this.clock[1]) >= Math.abs(this.oTick[b] - this.clock[1]) ? a : b;
+    const a = this.live[((this.rnd() * this.liveN) / TWO30) | 0];
+    const b = this.live[((this.rnd() * this.liveN) / TWO30) | 0];
+    // |tick - fair| by hand: Math.abs of a double may run as a builtin returning a heap number.
+    const da = this.oTick[a] - this.clock[1];
+    const db = this.oTick[b] - this.clock[1];
+    const slot = (da < 0 ? -da : da) >= (db < 0 ? -db : db) ? a : b;
     const size = this.oSize[slot];
-    if (size > 1 && (this.rnd() * INV30) < 0.15) {
-      const cut = 1 + Math.floor((this.rnd() * INV30) * (size - 1));
+    if (size > 1 && this.rnd() < 0.15 * TWO30) {
+      const cut = 1 + ((this.rnd() * (size - 1)) / TWO30) | 0;
       this.oSize[slot] = size - cut;
       this.lvSize[this.level(slot)] -= cut;
       this.push(EventKind.Cancel, this.oSide[slot], Side.None, this.oTick[slot], cut, slot);
@@ -233,11 +243,11 @@ export class SynthMboSource implements EventSource {
 
   private modifyOne(): void {
     if (this.liveN === 0) return;
-    const slot = this.live[Math.floor((this.rnd() * INV30) * this.liveN)];
+    const slot = this.live[((this.rnd() * this.liveN) / TWO30) | 0];
     const size = this.oSize[slot];
     const side = this.oSide[slot];
-    if (size > 1 && (this.rnd() * INV30) < 0.6) {
-      const ns = 1 + Math.floor((this.rnd() * INV30) * (size - 1));
+    if (size > 1 && this.rnd() < 0.6 * TWO30) {
+      const ns = 1 + ((this.rnd() * (size - 1)) / TWO30) | 0;
       this.oSize[slot] = ns;
       this.lvSize[this.level(slot)] -= size - ns;
       this.push(EventKind.Modify, side, Side.None, this.oTick[slot], ns, slot);

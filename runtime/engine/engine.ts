@@ -141,6 +141,8 @@ const REP_DONE = 2;
 const UNMAPPED = -1;
 const IGNORED = -2;
 const F_SNAPSHOT = 32;
+/** Rounds of fills answered by new orders the end of a run settles before refusing new orders. */
+const END_ROUNDS = 16;
 // Slots of ExecutionSimulator.msg (the message being sent).
 const MSG_ARRIVE = 0;
 const MSG_PRICE = 1;
@@ -257,11 +259,17 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
   private bidSizes: Float64Array = new Float64Array(0);
   private askSizes: Float64Array = new Float64Array(0);
   private accepting = false;
+  /** In onEnd: only risk-reducing orders are accepted (endRun). */
+  private endOnly = false;
+  /** onEnd has run: reports are booked but no longer shown to the strategy. */
+  private strategyEnded = false;
+  /** Events replayed after the strategy's last one to settle messages in flight (endRun). */
+  private afterEvents = 0;
   private strategyHalted = false;
   private ready = false;
   private hasReady = false;
   private started = false;
-  private readonly fromTs: number;
+  private fromTs: number;
   private readonly toTs: number;
   private readonly maxOrderQty: number;
   private lastMark: Float64Array = new Float64Array(0);
@@ -615,12 +623,22 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     this.checkReadyAt(ts);
   }
 
+  /**
+   * Brings the source's current event onto the run's clock: the time-base offset, and a bar read
+   * from data (stamped with its OPEN time, events.ts) moves to its close, open + length — a bar is
+   * known only once it has closed (no look-ahead), so it is merged and delivered at that time.
+   */
   private rebase(s: number): void {
+    const ev = this.sources[s].event;
     const off = this.srcOffset[s];
     if (off !== 0) {
-      const ev = this.sources[s].event;
       ev.ts += off;
       ev.tsRecv += off;
+    }
+    if (ev.kind === EventKind.Bar) {
+      const len = ev.aux > 0 ? ev.aux : 0;
+      ev.ts += len;
+      ev.tsRecv += len;
     }
   }
 
@@ -709,7 +727,7 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
       b.low = ev.low;
       b.close = ev.close;
       b.volume = ev.volume;
-      b.start = ts;
+      b.start = ts - (ev.aux > 0 ? ev.aux : 0);
       this.strategy.onBar(this, h, ev.aux, b);
     }
     if (isBookEvent && this.strategy.onBook !== undefined) this.strategy.onBook(this, h);
@@ -917,13 +935,28 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     for (let h = 0; h < this.instrumentCount; h++) this.flattenKnown(h, this.portfolio.position[h]);
   }
 
+  /**
+   * The end of the run (end of the data, `--to`, Ctrl-C or after a kill switch):
+   * 1. settle: messages in flight reach the exchange and their reports reach the strategy, which may
+   *    still react as during the run (bounded: END_ROUNDS rounds);
+   * 2. `onEnd`, in which only risk-reducing actions are accepted: `flatten`, cancels, and market
+   *    orders that reduce the position without flipping it (exempt from every limit, like flatten);
+   *    anything else is refused (`halted`);
+   * 3. settle again: those orders reach the exchange after the order-entry latency; their fills
+   *    are booked (portfolio, report) but no longer shown to the strategy.
+   * A message meets the book as the data has it at its arrival time when the data goes on past the
+   * last event the strategy saw (a `--to` cut, Ctrl-C): the book keeps replaying, unseen by the
+   * strategy, until nothing is in flight. When the data is exhausted it meets the last book state.
+   */
   private endRun(): void {
-    // Messages still in flight reach the exchange against the last book; then every report.
-    this.sim.drain();
-    this.sim.tidy();
-    while (this.reports.size > 0) this.deliverReport();
+    this.settle();
+    if (this.started) {
+      this.endOnly = true;
+      this.strategy.onEnd?.(this);
+      this.strategyEnded = true;
+      this.settle();
+    }
     this.accepting = false;
-    if (this.started) this.strategy.onEnd?.(this);
     for (let h = 0; h < this.instrumentCount; h++) {
       const sym = this.infos[h].symbol;
       if (this.bookSeen[h] === 0) this.notes.push(`instrument "${sym}" had no book events in the data`);
@@ -952,6 +985,65 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     this.assumptions.queueModel = `${parts.join("; ")}; our orders consume the liquidity they take until the level shrinks below it; no market impact, no self-matching`;
     if (this.portfolio.inexact) this.notes.push("P&L left the exact integer range (or a fill price was off the tick grid): amounts are approximate");
     if (this.sim.inFlight > 0) this.notes.push(`${this.sim.inFlight} order messages were still in flight at the end`);
+    if (this.afterEvents > 0) {
+      this.notes.push(
+        `orders in flight at the end of the run (and those of \`on end\`) met the book as the data had it at their arrival: ${this.afterEvents} events after the strategy's last one were replayed to the book, unseen by the strategy`,
+      );
+    }
+  }
+
+  /**
+   * Runs every in-flight message and delivers every report (see endRun). Market data after the
+   * strategy's last event keeps feeding the books while messages are in flight; the strategy does
+   * not see it and no equity sample is taken from it.
+   */
+  private settle(): void {
+    this.fromTs = Number.POSITIVE_INFINITY;
+    this.nextSampleTs = Number.POSITIVE_INFINITY;
+    for (let round = 0; round < END_ROUNDS; round++) {
+      while (this.arrivalHead[0] !== Number.POSITIVE_INFINITY) {
+        const s = this.pickSource();
+        if (s < 0) break;
+        const src = this.sources[s];
+        this.onEvent(s, src.event);
+        this.afterEvents++;
+        if (src.next()) this.rebase(s);
+        else this.srcLive[s] = 0;
+      }
+      this.sim.drain();
+      this.sim.tidy();
+      if (this.reports.size === 0) return;
+      while (this.reports.size > 0) this.deliverReport();
+    }
+    // The strategy kept answering its own reports with new orders: stop accepting them.
+    this.accepting = false;
+    this.notes.push(`the strategy kept sending orders in answer to fills after the end of the data; new orders were refused after ${END_ROUNDS} rounds`);
+    this.sim.drain();
+    this.sim.tidy();
+    while (this.reports.size > 0) this.deliverReport();
+  }
+
+  /** The live source with the earliest event (ties: lower index), or -1. */
+  private pickSource(): number {
+    let s = -1;
+    let best = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < this.sources.length; i++) {
+      if (this.srcLive[i] === 1 && (s < 0 || this.sources[i].event.ts < best)) {
+        best = this.sources[i].event.ts;
+        s = i;
+      }
+    }
+    return s;
+  }
+
+  /**
+   * In `onEnd`: whether a market order on `side` for `qty` only reduces the position the strategy
+   * knows (counting the open orders on that side), without flipping it.
+   */
+  private reducesAtEnd(inst: number, side: Side, qty: number): boolean {
+    const pos = this.posSeen[inst];
+    if (side === Side.Ask) return pos > 0 && pos - this.openSell[inst] - qty >= 0;
+    return pos < 0 && pos + this.openBuy[inst] + qty <= 0;
   }
 
   // ================================================================== exchange → engine
@@ -1048,7 +1140,7 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
       f.liquidity = this.repLiq[r] as Liquidity;
       f.ts = this.repTs[r];
       f.remaining = o.cQty - o.seenFilled > 0 ? o.cQty - o.seenFilled : 0;
-      this.strategy.onFill?.(this, f);
+      if (!this.strategyEnded) this.strategy.onFill?.(this, f);
     } else if (!o.seenDone) {
       o.seenDone = true;
       const rem = o.cQty - o.seenFilled;
@@ -1219,7 +1311,7 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
   private modifyOrder(o: SimOrder, qty: number): number {
     const h = o.inst;
     const price = this.inPrice;
-    if (!this.accepting) return this.refuse(RefusalReason.Halted);
+    if (!this.accepting || this.endOnly) return this.refuse(RefusalReason.Halted);
     if (!(qty > 0) || qty !== Math.floor(qty) || !(price === price) || !this.onTick(h, true) || o.kind === OrderKind.Market) {
       return this.refuse(RefusalReason.BadOrder);
     }
@@ -1374,6 +1466,10 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     exempt: boolean,
   ): number {
     if (!this.accepting) return this.refuse(RefusalReason.Halted);
+    if (this.endOnly && !exempt) {
+      if (kind !== OrderKind.Market || !(inst >= 0 && inst < this.instrumentCount) || !this.reducesAtEnd(inst, side, qty)) return this.refuse(RefusalReason.Halted);
+      exempt = true;
+    }
     if (!(inst >= 0 && inst < this.instrumentCount) || !(qty > 0) || qty !== Math.floor(qty) || (side !== Side.Bid && side !== Side.Ask)) {
       return this.refuse(RefusalReason.BadOrder);
     }

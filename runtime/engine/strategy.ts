@@ -25,8 +25,14 @@
  *      - then `onTrade(ctx, inst, trade)` for a trade print (before the book handler),
  *      - then `onBook(ctx, inst)` when the instrument's book changed.
  *    Events of instruments the strategy did not declare are applied to nothing and never reach it.
- * 6. `onEnd(ctx)` — once, after the last event (also after Ctrl-C and after a kill switch); orders
- *    sent here are refused (the market is gone), so it is for `record`/`log`.
+ * 6. `onEnd(ctx)` — once, after the last event (also after Ctrl-C, `--to` and after a kill switch),
+ *    once the messages still in flight have reached the exchange and their fills the strategy.
+ *    Only risk-reducing actions are accepted here: `flatten`, cancels, and market orders that
+ *    reduce the position without flipping it (exempt from the risk limits, like `flatten`); any
+ *    other order is refused (`halted`). They reach the exchange after the order-entry latency and
+ *    meet the book as the data has it then (the book keeps replaying, unseen, when the data goes on
+ *    past the strategy's last event), or the last book when the data is exhausted. Their fills are
+ *    booked (portfolio, report) but not shown to the strategy (no handler runs after `onEnd`).
  *
  * Every handler is optional. Handlers are called with the SAME context object every time.
  *

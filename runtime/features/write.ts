@@ -1,7 +1,9 @@
 /**
  * Writes a FeatureTable as CSV, Apache Arrow IPC (file format) or Parquet, chosen by the output
- * file's extension. Every format carries the event time as nanoseconds since the Unix epoch
- * (`ts_ns`; a nanosecond timestamp column in Arrow and Parquet) and CSV also as ISO-8601 (`ts`).
+ * file's extension. Every format carries the event time as nanoseconds since the Unix epoch in a
+ * column named `ts_ns` (Arrow: a nanosecond timestamp; Parquet: INT64; CSV: the integer), and CSV
+ * also as ISO-8601 (`ts`). Infinities are written `Infinity` / `-Infinity` in CSV (read back by
+ * JavaScript's Number(), pandas, Python's float() and polars); NaN (no value) as an empty field.
  * Files are written atomically: the previous file stays intact if anything fails.
  */
 import { extname } from "node:path";
@@ -29,10 +31,10 @@ export function writeFeatureTable(table: FeatureTable, path: string, format: Fea
   else writeFileAtomic(path, new Uint8Array(parquetBuffer(table)));
 }
 
-/** The Arrow table: `ts` (timestamp, ns) then one Float64 column per feature. */
+/** The Arrow table: `ts_ns` (timestamp, ns) then one Float64 column per feature. */
 export function arrowTable(table: FeatureTable): Table {
   const cols: Record<string, ReturnType<typeof makeVector>> = {
-    ts: makeVector({ type: new TimestampNanosecond(), data: table.epochNanos() }),
+    ts_ns: makeVector({ type: new TimestampNanosecond(), data: table.epochNanos() }),
   };
   table.names.forEach((n, i) => {
     cols[n] = makeVector(table.columns[i]!.slice(0, table.length));
@@ -54,7 +56,7 @@ function* csvChunks(table: FeatureTable): Generator<string> {
     let line = `${isoNanos(ns[i]!)},${ns[i]!}`;
     for (const col of table.columns) {
       const v = col[i]!;
-      line += "," + (Number.isNaN(v) ? "" : String(v));
+      line += "," + (v !== v ? "" : String(v)); // String(±Infinity) = "Infinity" / "-Infinity"
     }
     chunk += line + "\n";
     if (chunk.length > 1 << 20) {

@@ -41,11 +41,24 @@ describe("console summary", () => {
     expect(row("Recovery factor")).toBe("0.49");
     expect(row("Max consecutive wins / losses")).toBe("2 / 0");
     // Values end in the same column (right-aligned), except over-long ones.
-    const ends = lines.filter((l) => l.startsWith("    ") && !l.includes("Refusals")).map((l) => l.length);
+    const ends = lines.filter((l) => l.startsWith("    ") && !l.startsWith("    - ") && !l.includes("Refusals")).map((l) => l.length);
     expect(new Set(ends).size).toBe(1);
     expect(text).toContain("  Latency: feed 0ns fixed");
     expect(text).toContain("  Report: out/report.html");
     expect(text).not.toContain("PARTIAL");
+  });
+
+  it("prints the assumptions' notes (an instrument bound to another symbol is never silent)", () => {
+    const r = report();
+    r.assumptions.notes = ['strategy instrument "NQZ4" is not in the data; bound to the data\'s only instrument "ESZ4"', "risk limits: max_order_rate 10 per 1s"];
+    const text = renderSummary(r);
+    expect(text).toContain('\n  Notes:\n    - strategy instrument "NQZ4" is not in the data; bound to the data\'s only instrument "ESZ4"\n    - risk limits: max_order_rate 10 per 1s\n');
+  });
+
+  it("labels the totals of winning / losing trades as net of fees", () => {
+    const text = renderSummary(report());
+    expect(text).toContain("Winning / losing trades (net of fees)");
+    expect(text).not.toContain("Gross profit");
   });
 
   it("states PARTIAL", () => {

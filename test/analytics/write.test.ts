@@ -37,6 +37,19 @@ describe("output files", () => {
     expect(json.files).toEqual(["report.json", "report.html", "equity.csv", "trades.csv", "fills.csv", "records.csv"]);
   });
 
+  it("report.json states sampling.annualization, and the schema requires it", () => {
+    const { report } = hand();
+    // 4 periods of 1us: far too short for any annualised metric.
+    expect(report.sampling.annualization).toEqual({ spanNs: 4000, ratios: false, returns: false });
+    expect(reportProblems(JSON.parse(JSON.stringify(report)))).toEqual([]);
+    const missing = JSON.parse(JSON.stringify(report));
+    delete missing.sampling.annualization;
+    expect(reportProblems(missing)).toContain("/sampling: must have required property 'annualization'");
+    const bad = JSON.parse(JSON.stringify(report));
+    bad.sampling.annualization.ratios = "no";
+    expect(reportProblems(bad)).toContain("/sampling/annualization/ratios: must be boolean");
+  });
+
   it("CSV contents match the hand ledger", () => {
     const out = mkdtempSync(join(tmpdir(), "algo-write-"));
     const { rec, report } = hand();

@@ -104,4 +104,12 @@ describe.skipIf(es === undefined)("algo backtest on real CME ES MBO data", () =>
     expect(report.instruments.length).toBeGreaterThan(0);
     expect(report.run.eventsProcessed).toBeGreaterThan(60000);
   }, 300_000);
+  it("a strategy instrument missing from single-instrument data is bound to it with a note the summary prints", () => {
+    const r = algo(["backtest", join(REPO_ROOT, "examples/ema_cross.algo"), "--data", join(REPO_ROOT, "examples/data/esz4-synthetic.mbo.dbn"), "--out", join(dir, "ema")]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("\n  Notes:\n");
+    expect(r.out).toContain('strategy instrument "NQZ4" is not in the data; bound to the data\'s only instrument "ESZ4"');
+    expect(r.out).toContain("max_order_rate 10 per 1s");
+    expect(r.out).not.toMatch(/per \d+ns/);
+  });
 });

@@ -65,6 +65,8 @@ export class ScriptStrategy implements Strategy {
   readonly timerCalls: Array<{ id: number; time: number }> = [];
   readonly bars: Array<{ len: number; open: number; high: number; low: number; close: number; volume: number; start: number; time: number }> = [];
   ctx: StrategyContext | null = null;
+  /** Set by a test to act at the end of the run. */
+  onEnd?: (ctx: StrategyContext) => void;
   private readonly pending: Array<[number, (ctx: StrategyContext) => void]>;
 
   constructor(

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { Side } from "../../runtime/events.js";
 import { RefusalReason, TimeInForce } from "../../runtime/engine/strategy.js";
 import { RiskManager } from "../../runtime/risk/manager.js";
+import { describeLimits, exactDuration } from "../../runtime/risk/limits.js";
 import { add, baseBook, runScript, trade } from "../engine/helpers.js";
 
 const state = (pos: number, openBuy: number, openSell: number, open: number) => ({
@@ -105,5 +106,17 @@ describe("risk in the engine", () => {
     expect(result.portfolio.position[0]).toBe(0);
     expect(result.notes.some((n) => n.includes("kill switch"))).toBe(true);
     expect(strategy.ctx!.openOrders(-1)).toBe(0);
+  });
+});
+
+describe("describeLimits", () => {
+  it("prints the order-rate window as a duration a trader reads, exactly", () => {
+    expect(describeLimits({ maxOrderRate: { count: 10, windowNs: 1e9 } })).toBe("max_order_rate 10 per 1s");
+    expect(exactDuration(250e6)).toBe("250ms");
+    expect(exactDuration(90e9)).toBe("90s");
+    expect(exactDuration(60e9)).toBe("1m");
+    expect(exactDuration(3_600e9)).toBe("1h");
+    expect(exactDuration(1500)).toBe("1500ns");
+    expect(exactDuration(2e3)).toBe("2us");
   });
 });

@@ -45,11 +45,14 @@ describe("algo features", () => {
     return parquetReadObjects({ file: buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer }).then((pq) => {
       expect(pq.length).toBe(rows.length);
       const names = ["mid", "spread", "imb", "ofi", "cvd", "vol1m", "z"];
+      // The same column names in every format: the time as `ts_ns` (CSV adds the ISO `ts`).
+      expect(arrow.schema.fields.map((f) => f.name)).toEqual(["ts_ns", ...names]);
+      expect(Object.keys(pq[0]!)).toEqual(["ts_ns", ...names]);
       for (const i of [0, 1, Math.floor(rows.length / 2), rows.length - 1]) {
         const row = rows[i]!;
         expect(String(pq[i]!.ts_ns)).toBe(row[1]);
         // Arrow JS reads a nanosecond timestamp back as fractional milliseconds.
-        expect(Math.floor(Number(arrow.getChild("ts")!.get(i)))).toBe(Number(BigInt(row[1]!) / 1_000_000n));
+        expect(Math.floor(Number(arrow.getChild("ts_ns")!.get(i)))).toBe(Number(BigInt(row[1]!) / 1_000_000n));
         names.forEach((n, c) => {
           const csv = row[c + 2] === "" ? NaN : Number(row[c + 2]);
           expect(pq[i]![n]).toEqual(csv);
@@ -57,6 +60,16 @@ describe("algo features", () => {
         });
       }
     });
+  });
+
+  it("bar features of bar data are rows at each bar's close, not its open (no look-ahead)", () => {
+    writeFileSync(join(dir, "bars.csv"), "ts,symbol,open,high,low,close,volume\n2024-01-02T14:30:00Z,ESZ4,1,2,0.5,1.5,10\n2024-01-02T14:31:00Z,ESZ4,1.5,2,1,1,5\n");
+    writeFileSync(join(dir, "bars.algo"), "features B(inst: instrument) {\n  c = bar.close(inst)\n  export c\n}\n");
+    const r = algo("features", "bars.algo", "--data", "bars.csv", "--out", "bars-out.csv");
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(dir, "bars-out.csv"), "utf8")).toBe(
+      "ts,ts_ns,c\n2024-01-02T14:31:00.000000000Z,1704205860000000000,1.5\n2024-01-02T14:32:00.000000000Z,1704205920000000000,1\n",
+    );
   });
 
   it("samples on a clock with --every", () => {
