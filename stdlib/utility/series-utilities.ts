@@ -2,7 +2,8 @@
  * PER-EVENT CODE: every `update` runs once per input. No allocation, closures or iterators after
  * the constructor. Lag, diff (stateful: a NaN input is ignored) and the stateless point-wise
  * utilities clamp, sign, abs, min, max, iff (a NaN input gives NaN), plus time_of_day and
- * clock sampling.
+ * clock sampling. A stateful `update` only stores its arguments and calls `step()`
+ * (stdlib/core/index.ts, "Doubles and V8").
  */
 import { DelayLine } from "../core/delay-line.js";
 import { checkCount, checkDuration } from "../core/capacity.js";
@@ -13,12 +14,13 @@ export const DAY_NS = 86_400 * 1e9;
 /** x as it was k updates ago (x[k]). */
 export class Lag {
   /** x[k]; NaN before ready. */
-  value = NaN;
+  value = Number.NaN;
   /** True after k + 1 updates. */
   ready = false;
   /** Updates needed before ready. */
   readonly warmup: number;
   private readonly line: DelayLine;
+  private inX = Number.NaN;
 
   constructor(k = 1) {
     this.line = new DelayLine(checkCount("k", k));
@@ -26,19 +28,25 @@ export class Lag {
   }
 
   /** Adds x (ts is ignored). */
-  update(x: number, _ts = 0): void {
+  update(x: number, _ts?: number): void {
+    this.inX = x;
+    this.step();
+  }
+
+  private step(): void {
+    const x = this.inX;
     if (x !== x) return;
     const d = this.line;
     d.push(x);
     if (d.pushed <= d.k) return;
     this.ready = true;
-    this.value = d.ago(d.k);
+    this.value = d.delayed;
   }
 
   /** Back to the freshly constructed state. */
   reset(): void {
     this.line.reset();
-    this.value = NaN;
+    this.value = Number.NaN;
     this.ready = false;
   }
 }
@@ -46,12 +54,13 @@ export class Lag {
 /** x - x[k]. */
 export class Diff {
   /** x - x[k]; NaN before ready. */
-  value = NaN;
+  value = Number.NaN;
   /** True after k + 1 updates. */
   ready = false;
   /** Updates needed before ready. */
   readonly warmup: number;
   private readonly line: DelayLine;
+  private inX = Number.NaN;
 
   constructor(k = 1) {
     this.line = new DelayLine(checkCount("k", k));
@@ -59,19 +68,25 @@ export class Diff {
   }
 
   /** Adds x (ts is ignored). */
-  update(x: number, _ts = 0): void {
+  update(x: number, _ts?: number): void {
+    this.inX = x;
+    this.step();
+  }
+
+  private step(): void {
+    const x = this.inX;
     if (x !== x) return;
     const d = this.line;
     d.push(x);
     if (d.pushed <= d.k) return;
     this.ready = true;
-    this.value = x - d.ago(d.k);
+    this.value = x - d.delayed;
   }
 
   /** Back to the freshly constructed state. */
   reset(): void {
     this.line.reset();
-    this.value = NaN;
+    this.value = Number.NaN;
     this.ready = false;
   }
 }
@@ -79,21 +94,21 @@ export class Diff {
 /** min(max(x, lo), hi). */
 export class Clamp {
   /** The clamped value; NaN before the first update. */
-  value = NaN;
+  value = Number.NaN;
   /** True after the first update. */
   ready = false;
   /** Updates needed before ready. */
   readonly warmup = 1;
 
   /** Computes the value from this update's inputs (ts is ignored). */
-  update(x: number, lo: number, hi: number, _ts = 0): void {
+  update(x: number, lo: number, hi: number, _ts?: number): void {
     this.ready = true;
     this.value = Math.min(Math.max(x, lo), hi);
   }
 
   /** Back to the freshly constructed state. */
   reset(): void {
-    this.value = NaN;
+    this.value = Number.NaN;
     this.ready = false;
   }
 }
@@ -101,21 +116,29 @@ export class Clamp {
 /** Sign of x: -1, 0 or 1 (NaN for NaN). */
 export class Sign {
   /** -1, 0, 1 or NaN; NaN before the first update. */
-  value = NaN;
+  value = Number.NaN;
   /** True after the first update. */
   ready = false;
   /** Updates needed before ready. */
   readonly warmup = 1;
 
+  private inX = Number.NaN;
+
   /** Computes the value from this update's input (ts is ignored). */
-  update(x: number, _ts = 0): void {
+  update(x: number, _ts?: number): void {
+    this.inX = x;
+    this.step();
+  }
+
+  private step(): void {
+    const x = this.inX;
     this.ready = true;
-    this.value = x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : NaN;
+    this.value = x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : Number.NaN;
   }
 
   /** Back to the freshly constructed state. */
   reset(): void {
-    this.value = NaN;
+    this.value = Number.NaN;
     this.ready = false;
   }
 }
@@ -123,21 +146,28 @@ export class Sign {
 /** |x|. */
 export class Abs {
   /** |x|; NaN before the first update. */
-  value = NaN;
+  value = Number.NaN;
   /** True after the first update. */
   ready = false;
   /** Updates needed before ready. */
   readonly warmup = 1;
 
+  private inX = Number.NaN;
+
   /** Computes the value from this update's input (ts is ignored). */
-  update(x: number, _ts = 0): void {
+  update(x: number, _ts?: number): void {
+    this.inX = x;
+    this.step();
+  }
+
+  private step(): void {
     this.ready = true;
-    this.value = Math.abs(x);
+    this.value = Math.abs(this.inX);
   }
 
   /** Back to the freshly constructed state. */
   reset(): void {
-    this.value = NaN;
+    this.value = Number.NaN;
     this.ready = false;
   }
 }
@@ -145,21 +175,30 @@ export class Abs {
 /** The smaller of two series (language name `min`). */
 export class Min2 {
   /** min(a, b); NaN before the first update. */
-  value = NaN;
+  value = Number.NaN;
   /** True after the first update. */
   ready = false;
   /** Updates needed before ready. */
   readonly warmup = 1;
 
+  private inA = Number.NaN;
+  private inB = Number.NaN;
+
   /** Computes the value from this update's inputs (ts is ignored). */
-  update(a: number, b: number, _ts = 0): void {
+  update(a: number, b: number, _ts?: number): void {
+    this.inA = a;
+    this.inB = b;
+    this.step();
+  }
+
+  private step(): void {
     this.ready = true;
-    this.value = Math.min(a, b);
+    this.value = Math.min(this.inA, this.inB);
   }
 
   /** Back to the freshly constructed state. */
   reset(): void {
-    this.value = NaN;
+    this.value = Number.NaN;
     this.ready = false;
   }
 }
@@ -167,21 +206,30 @@ export class Min2 {
 /** The larger of two series (language name `max`). */
 export class Max2 {
   /** max(a, b); NaN before the first update. */
-  value = NaN;
+  value = Number.NaN;
   /** True after the first update. */
   ready = false;
   /** Updates needed before ready. */
   readonly warmup = 1;
 
+  private inA = Number.NaN;
+  private inB = Number.NaN;
+
   /** Computes the value from this update's inputs (ts is ignored). */
-  update(a: number, b: number, _ts = 0): void {
+  update(a: number, b: number, _ts?: number): void {
+    this.inA = a;
+    this.inB = b;
+    this.step();
+  }
+
+  private step(): void {
     this.ready = true;
-    this.value = Math.max(a, b);
+    this.value = Math.max(this.inA, this.inB);
   }
 
   /** Back to the freshly constructed state. */
   reset(): void {
-    this.value = NaN;
+    this.value = Number.NaN;
     this.ready = false;
   }
 }
@@ -189,21 +237,21 @@ export class Max2 {
 /** If-then-else series: `then` when cond is true, else `otherwise`. */
 export class Iff {
   /** The chosen value; NaN before the first update. */
-  value = NaN;
+  value = Number.NaN;
   /** True after the first update. */
   ready = false;
   /** Updates needed before ready. */
   readonly warmup = 1;
 
   /** Computes the value from this update's inputs; cond may be a boolean or 0/1 (ts is ignored). */
-  update(cond: boolean | number, then: number, otherwise: number, _ts = 0): void {
+  update(cond: boolean | number, then: number, otherwise: number, _ts?: number): void {
     this.ready = true;
     this.value = cond ? then : otherwise;
   }
 
   /** Back to the freshly constructed state. */
   reset(): void {
-    this.value = NaN;
+    this.value = Number.NaN;
     this.ready = false;
   }
 }
@@ -211,7 +259,7 @@ export class Iff {
 /** Time of day in ns, ((timeBase + ts + utcOffset) mod 24h). */
 export class TimeOfDay {
   /** Time since midnight in ns, in [0, 24h); NaN before the first update. */
-  value = NaN;
+  value = Number.NaN;
   /** True after the first update. */
   ready = false;
   /** Updates needed before ready. */
@@ -235,7 +283,7 @@ export class TimeOfDay {
 
   /** Back to the freshly constructed state. */
   reset(): void {
-    this.value = NaN;
+    this.value = Number.NaN;
     this.ready = false;
   }
 }
@@ -246,7 +294,7 @@ export class TimeOfDay {
  */
 export class Sample {
   /** x as of the latest tick; NaN before ready. */
-  value = NaN;
+  value = Number.NaN;
   /** True from the first tick preceded by a value. */
   ready = false;
   /** True on the update that crossed a tick (the value may have changed). */
@@ -254,8 +302,10 @@ export class Sample {
   /** Updates needed before ready (time driven: 0). */
   readonly warmup = 0;
   private readonly every: number;
-  private bucket = NaN;
-  private last = NaN;
+  private bucket = Number.NaN;
+  private last = Number.NaN;
+  private inX = Number.NaN;
+  private inTs = Number.NaN;
 
   constructor(everyNs: number) {
     this.every = checkDuration("every", everyNs);
@@ -263,6 +313,14 @@ export class Sample {
 
   /** Observes x at ts (ns since the time base). */
   update(x: number, ts: number): void {
+    this.inX = x;
+    this.inTs = ts;
+    this.step();
+  }
+
+  private step(): void {
+    const x = this.inX;
+    const ts = this.inTs;
     if (x !== x) {
       this.ticked = false;
       return;
@@ -288,10 +346,10 @@ export class Sample {
 
   /** Back to the freshly constructed state. */
   reset(): void {
-    this.value = NaN;
+    this.value = Number.NaN;
     this.ready = false;
     this.ticked = false;
-    this.bucket = NaN;
-    this.last = NaN;
+    this.bucket = Number.NaN;
+    this.last = Number.NaN;
   }
 }
