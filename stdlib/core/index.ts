@@ -31,3 +31,4 @@ export * from "./rolling-quantile.js";
 export * from "./delay-line.js";
 export * from "./compensated-sum.js";
 export * from "./order-statistic-sums.js";
+export * from "./zone-clock.js";

@@ -7,9 +7,8 @@
  */
 import { DelayLine } from "../core/delay-line.js";
 import { checkCount, checkDuration } from "../core/capacity.js";
+import { ZoneClock } from "../core/zone-clock.js";
 
-/** Nanoseconds in a day. */
-export const DAY_NS = 86_400 * 1e9;
 
 /** x as it was k updates ago (x[k]). */
 export class Lag {
@@ -256,29 +255,54 @@ export class Iff {
   }
 }
 
-/** Time of day in ns, ((timeBase + ts + utcOffset) mod 24h). */
+/**
+ * Wall-clock time of day of the event, ns in [0, 24h): in a fixed UTC offset, or — DST-aware — in
+ * an IANA time zone ("America/Chicago"), from the absolute time timeBase + ts. Allocation-free
+ * per update; the zone's offset is looked up (Intl) only at the start and at each transition.
+ */
 export class TimeOfDay {
-  /** Time since midnight in ns, in [0, 24h); NaN before the first update. */
+  /** Time since local midnight in ns, in [0, 24h); NaN before the first update. */
   value = Number.NaN;
   /** True after the first update. */
   ready = false;
   /** Updates needed before ready. */
   readonly warmup = 1;
-  private readonly offset: number;
+  /** The clock (exposed for its `offsetNs`, the UTC offset in force). */
+  clock: ZoneClock;
+  private inTs = Number.NaN;
+  private readonly utcOffsetNs: number;
+  private readonly timeZone: string;
 
   /**
-   * `utcOffsetNs` is added to UTC; `timeBaseModDayNs` is the run's time base (ns since the Unix
-   * epoch) modulo one day, so that ts = 0 maps to the right clock time.
+   * `utcOffsetNs` is added to UTC (e.g. -5h for New York in winter) when no `timeZone` is given;
+   * with a `timeZone` (IANA name) the offset follows the zone's rules and `utcOffsetNs` must be 0.
+   * `timeBase` is the run's time base (absolute time of ts = 0, ns since the Unix epoch).
    */
-  constructor(utcOffsetNs = 0, timeBaseModDayNs = 0) {
-    this.offset = (((utcOffsetNs + timeBaseModDayNs) % DAY_NS) + DAY_NS) % DAY_NS;
+  constructor(utcOffsetNs = 0, timeZone = "", timeBase: bigint | number = 0n) {
+    this.utcOffsetNs = utcOffsetNs;
+    this.timeZone = timeZone;
+    this.clock = new ZoneClock(timeZone, utcOffsetNs, timeBase);
+  }
+
+  /**
+   * Sets the run's time base (ns since the Unix epoch of ts = 0) when it was not known at
+   * construction: generated code calls it in onStart with `ctx.timeBase`. Not per-event code.
+   */
+  attachTimeBase(timeBase: bigint): void {
+    this.clock = new ZoneClock(this.timeZone, this.utcOffsetNs, timeBase);
   }
 
   /** Reads the clock time of ts (ns since the time base). */
   update(ts: number): void {
+    this.inTs = ts;
+    this.step();
+  }
+
+  private step(): void {
+    const c = this.clock;
+    c.push(this.inTs);
     this.ready = true;
-    const t = (ts % DAY_NS) + this.offset;
-    this.value = t >= DAY_NS ? t - DAY_NS : t < 0 ? t + DAY_NS : t;
+    this.value = c.timeOfDay;
   }
 
   /** Back to the freshly constructed state. */
