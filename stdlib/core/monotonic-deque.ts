@@ -1,6 +1,7 @@
 /**
  * PER-EVENT CODE: push() runs on every update. It must not allocate (except the documented
- * capacity doubling of a duration window), use closures or iterators.
+ * capacity doubling of a duration window), use closures or iterators, and no double crosses a call
+ * boundary inside it (stdlib/core/index.ts, "Doubles and V8"): results are fields.
  *
  * RollingExtreme: the maximum (or minimum) of a count or duration window in a monotonic deque —
  * the deque holds the samples that can still become the extreme, in arrival order, with values
@@ -19,9 +20,13 @@ export class RollingExtreme {
   readonly isMax: boolean;
   /** Samples pushed since reset. */
   pushed = 0;
+  /** The extreme of the window after the last push (NaN when empty). */
+  value = Number.NaN;
+  /** True once the window is full (count) or has spanned its duration (time); set by push. */
+  full = false;
   /** Time of the first sample since reset, and of the newest. */
-  firstTs = NaN;
-  lastTs = NaN;
+  firstTs = Number.NaN;
+  lastTs = Number.NaN;
   /** Times a duration window's deque doubled. */
   growths = 0;
   private readonly timed: boolean;
@@ -30,6 +35,9 @@ export class RollingExtreme {
   private mask: number;
   private head = 0;
   private size = 0;
+  /** push() arguments, read by step(). */
+  private inX = Number.NaN;
+  private inTs = Number.NaN;
 
   private constructor(isMax: boolean, windowCount: number, windowNs: number, capacity: number) {
     this.isMax = isMax;
@@ -52,20 +60,16 @@ export class RollingExtreme {
     return new RollingExtreme(isMax, Infinity, checkDuration("window", ns), checkCount("capacity", capacity));
   }
 
-  /** True once the window is full (count) or has spanned its duration (time). */
-  get full(): boolean {
-    return this.timed ? this.lastTs - this.firstTs >= this.windowNs : this.pushed >= this.windowCount;
-  }
-
-  /** The extreme of the window (NaN when empty). */
-  get value(): number {
-    if (this.size === 0) return NaN;
-    const v = this.vals[this.head];
-    return this.isMax ? v : -v;
-  }
-
-  /** Adds a sample (not NaN) and drops what left the window. */
+  /** Adds a sample (not NaN) and drops what left the window; updates `value` and `full`. */
   push(x: number, ts: number): void {
+    this.inX = x;
+    this.inTs = ts;
+    this.step();
+  }
+
+  private step(): void {
+    const x = this.inX;
+    const ts = this.inTs;
     const v = this.isMax ? x : -x;
     const mask = this.mask;
     // Drop from the back every sample that can no longer be the extreme.
@@ -95,6 +99,9 @@ export class RollingExtreme {
         this.size--;
       }
     }
+    const top = this.vals[this.head];
+    this.value = this.isMax ? top : -top;
+    this.full = this.timed ? this.lastTs - this.firstTs >= this.windowNs : this.pushed >= this.windowCount;
   }
 
   /** Empties the window (keeps the capacity reached). */
@@ -102,8 +109,10 @@ export class RollingExtreme {
     this.head = 0;
     this.size = 0;
     this.pushed = 0;
-    this.firstTs = NaN;
-    this.lastTs = NaN;
+    this.value = Number.NaN;
+    this.full = false;
+    this.firstTs = Number.NaN;
+    this.lastTs = Number.NaN;
   }
 
   private grow(): void {

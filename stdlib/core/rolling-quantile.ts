@@ -1,6 +1,7 @@
 /**
  * PER-EVENT CODE: push() runs on every update. It must not allocate (except the documented
- * capacity doubling of a duration window), use closures or iterators.
+ * capacity doubling of a duration window), use closures or iterators, and no double crosses a call
+ * boundary inside it (stdlib/core/index.ts, "Doubles and V8"): results are fields.
  *
  * RollingQuantile: an order-statistic structure over a ring buffer. The window's samples are split
  * between a max-heap `lo` (the smallest floor((count - 1) q) + 1 samples) and a min-heap `hi` (the
@@ -20,9 +21,13 @@ export class RollingQuantile {
   readonly q: number;
   /** Samples currently in the window. */
   count = 0;
+  /** The q-quantile of the window after the last push (NaN when empty). */
+  value = Number.NaN;
+  /** True once the window is full (count) or has spanned its duration (time); set by push. */
+  full = false;
   /** Time of the first sample since reset, and of the newest. */
-  firstTs = NaN;
-  lastTs = NaN;
+  firstTs = Number.NaN;
+  lastTs = Number.NaN;
   /** Times a duration window's ring doubled. */
   growths = 0;
   private readonly timed: boolean;
@@ -35,6 +40,9 @@ export class RollingQuantile {
   private hiSize = 0;
   private mask: number;
   private head = 0;
+  /** push() arguments, read by step(). */
+  private inX = Number.NaN;
+  private inTs = Number.NaN;
 
   private constructor(q: number, windowCount: number, windowNs: number, capacity: number) {
     if (!(q >= 0 && q <= 1)) throw new RangeError(`q must be in [0, 1], got ${q}`);
@@ -61,24 +69,16 @@ export class RollingQuantile {
     return new RollingQuantile(q, Infinity, checkDuration("window", ns), checkCount("capacity", capacity));
   }
 
-  /** True once the window is full (count) or has spanned its duration (time). */
-  get full(): boolean {
-    return this.timed ? this.lastTs - this.firstTs >= this.windowNs : this.count === this.windowCount;
-  }
-
-  /** The q-quantile of the window (NaN when empty). */
-  get value(): number {
-    if (this.count === 0) return NaN;
-    const h = (this.count - 1) * this.q;
-    const frac = h - Math.floor(h);
-    const a = this.xs[this.lo[0]];
-    if (frac === 0 || this.hiSize === 0) return a;
-    const b = this.xs[this.hi[0]];
-    return a + frac * (b - a);
-  }
-
-  /** Adds a sample (not NaN), drops what left the window, and rebalances the heaps. */
+  /** Adds a sample (not NaN), drops what left the window, rebalances the heaps; updates `value` and `full`. */
   push(x: number, ts: number): void {
+    this.inX = x;
+    this.inTs = ts;
+    this.step();
+  }
+
+  private step(): void {
+    const x = this.inX;
+    const ts = this.inTs;
     if (this.timed) {
       if (this.count === this.xs.length) this.grow();
       if (this.firstTs !== this.firstTs) this.firstTs = ts;
@@ -108,6 +108,12 @@ export class RollingQuantile {
     const target = Math.floor((this.count - 1) * this.q) + 1;
     while (this.loSize > target) this.hiInsert(this.loPopTop());
     while (this.loSize < target) this.loInsert(this.hiPopTop());
+    // The q-quantile with linear interpolation between the two heap tops.
+    const h = (this.count - 1) * this.q;
+    const frac = h - Math.floor(h);
+    const a = this.xs[this.lo[0]];
+    this.value = frac === 0 || this.hiSize === 0 ? a : a + frac * (this.xs[this.hi[0]] - a);
+    this.full = this.timed ? this.lastTs - this.firstTs >= this.windowNs : this.count === this.windowCount;
   }
 
   /** Empties the window (keeps the capacity reached). */
@@ -116,8 +122,10 @@ export class RollingQuantile {
     this.head = 0;
     this.loSize = 0;
     this.hiSize = 0;
-    this.firstTs = NaN;
-    this.lastTs = NaN;
+    this.value = Number.NaN;
+    this.full = false;
+    this.firstTs = Number.NaN;
+    this.lastTs = Number.NaN;
   }
 
   private removeOldest(): void {

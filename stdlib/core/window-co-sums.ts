@@ -1,6 +1,8 @@
 /**
  * PER-EVENT CODE: push() runs on every update. It must not allocate (except the documented
- * capacity doubling of a duration window that outgrows its ring), use closures or iterators.
+ * capacity doubling of a duration window that outgrows its ring), use closures or iterators, and
+ * no double crosses a call boundary inside it (stdlib/core/index.ts, "Doubles and V8"): the pair
+ * is handed over in the fields `inX`, `inY`, `inTs`, results are read from fields.
  *
  * WindowCoSums keeps the shifted sums of pairs (x, y) in a count or duration window:
  * sum dx, sum dy, sum dx^2, sum dy^2, sum dx dy with dx = x - Kx, dy = y - Ky. Like WindowSums,
@@ -27,9 +29,19 @@ export class WindowCoSums {
   sxx = 0;
   syy = 0;
   sxy = 0;
+  /** Central co-moment sums after the last push: sum (x - mean x)^2 (>= 0), the same of y, and sum (x - mean x)(y - mean y). */
+  cxx = 0;
+  cyy = 0;
+  cxy = 0;
+  /** The pair push() adds, and its time (ns; ignored by a count window). */
+  inX = Number.NaN;
+  inY = Number.NaN;
+  inTs = Number.NaN;
+  /** True once the window is full (count) or has spanned its duration (time); set by push. */
+  full = false;
   /** Time of the first pair since reset, and of the newest. */
-  firstTs = NaN;
-  lastTs = NaN;
+  firstTs = Number.NaN;
+  lastTs = Number.NaN;
   /** Times a duration window's ring doubled. */
   growths = 0;
   private readonly timed: boolean;
@@ -39,10 +51,13 @@ export class WindowCoSums {
   private mask: number;
   private head = 0;
   private ops = 0;
-  private lastX = NaN;
-  private lastY = NaN;
+  private lastX = Number.NaN;
+  private lastY = Number.NaN;
   private runX = 0;
   private runY = 0;
+  /** The shifts recomputeAround() recomputes with (fields, not arguments). */
+  private recX = Number.NaN;
+  private recY = Number.NaN;
 
   private constructor(windowCount: number, windowNs: number, capacity: number) {
     this.windowCount = windowCount;
@@ -65,13 +80,11 @@ export class WindowCoSums {
     return new WindowCoSums(Infinity, checkDuration("window", ns), checkCount("capacity", capacity));
   }
 
-  /** True once the window is full (count) or has spanned its duration (time). */
-  get full(): boolean {
-    return this.timed ? this.lastTs - this.firstTs >= this.windowNs : this.count === this.windowCount;
-  }
-
-  /** Adds a pair (neither NaN), evicting what leaves the window. */
-  push(x: number, y: number, ts: number): void {
+  /** Adds the pair (inX, inY) observed at inTs (neither NaN), evicting what leaves the window. */
+  push(): void {
+    const x = this.inX;
+    const y = this.inY;
+    const ts = this.inTs;
     if (this.timed) {
       if (this.count === this.xs.length) this.grow();
       if (this.firstTs !== this.firstTs) this.firstTs = ts;
@@ -94,6 +107,9 @@ export class WindowCoSums {
     if (this.timed) {
       const limit = ts - this.windowNs;
       while (this.count > 1 && this.tss[this.head] <= limit) this.evictOldest();
+      this.full = this.lastTs - this.firstTs >= this.windowNs;
+    } else {
+      this.full = this.count === this.windowCount;
     }
     // A side whose window holds one repeated value gets exact zero sums by shifting onto it.
     if (x === this.lastX) this.runX++;
@@ -110,35 +126,18 @@ export class WindowCoSums {
     else {
       const flatX = this.runX >= this.count && (x !== this.shiftX || this.sx !== 0 || this.sxx !== 0 || this.sxy !== 0);
       const flatY = this.runY >= this.count && (y !== this.shiftY || this.sy !== 0 || this.syy !== 0 || this.sxy !== 0);
-      if (flatX || flatY) this.recomputeAround(this.runX >= this.count ? x : this.shiftX, this.runY >= this.count ? y : this.shiftY);
+      if (flatX || flatY) {
+        this.recX = this.runX >= this.count ? x : this.shiftX;
+        this.recY = this.runY >= this.count ? y : this.shiftY;
+        this.recomputeAround();
+      }
     }
-  }
-
-  /** sum (x - mean x)^2 (>= 0). */
-  mxx(): number {
-    const v = this.sxx - (this.sx * this.sx) / this.count;
-    return v > 0 ? v : 0;
-  }
-
-  /** sum (y - mean y)^2 (>= 0). */
-  myy(): number {
-    const v = this.syy - (this.sy * this.sy) / this.count;
-    return v > 0 ? v : 0;
-  }
-
-  /** sum (x - mean x)(y - mean y). */
-  mxy(): number {
-    return this.sxy - (this.sx * this.sy) / this.count;
-  }
-
-  /** Mean of x over the window. */
-  meanX(): number {
-    return this.shiftX + this.sx / this.count;
-  }
-
-  /** Mean of y over the window. */
-  meanY(): number {
-    return this.shiftY + this.sy / this.count;
+    const n = this.count;
+    const vx = this.sxx - (this.sx * this.sx) / n;
+    const vy = this.syy - (this.sy * this.sy) / n;
+    this.cxx = vx > 0 ? vx : 0;
+    this.cyy = vy > 0 ? vy : 0;
+    this.cxy = this.sxy - (this.sx * this.sy) / n;
   }
 
   /** Empties the window (keeps the capacity reached). */
@@ -147,10 +146,12 @@ export class WindowCoSums {
     this.head = 0;
     this.shiftX = this.shiftY = 0;
     this.sx = this.sy = this.sxx = this.syy = this.sxy = 0;
-    this.firstTs = NaN;
-    this.lastTs = NaN;
+    this.cxx = this.cyy = this.cxy = 0;
+    this.firstTs = Number.NaN;
+    this.lastTs = Number.NaN;
+    this.full = false;
     this.ops = 0;
-    this.lastX = this.lastY = NaN;
+    this.lastX = this.lastY = Number.NaN;
     this.runX = this.runY = 0;
   }
 
@@ -164,11 +165,15 @@ export class WindowCoSums {
       my += this.ys[j];
     }
     const n = this.count > 0 ? this.count : 1;
-    this.recomputeAround(this.runX >= this.count ? this.lastX : mx / n, this.runY >= this.count ? this.lastY : my / n);
+    this.recX = this.runX >= this.count ? this.lastX : mx / n;
+    this.recY = this.runY >= this.count ? this.lastY : my / n;
+    this.recomputeAround();
   }
 
-  /** Recomputes the sums exactly from the ring with the shifts (kx, ky). */
-  recomputeAround(kx: number, ky: number): void {
+  /** Recomputes the sums exactly from the ring with the shifts (recX, recY). */
+  private recomputeAround(): void {
+    const kx = this.recX;
+    const ky = this.recY;
     this.ops = 0;
     this.sx = this.sy = this.sxx = this.syy = this.sxy = 0;
     this.shiftX = kx;

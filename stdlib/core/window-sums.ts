@@ -1,6 +1,7 @@
 /**
  * PER-EVENT CODE: push() runs on every update. It must not allocate (except the documented
- * capacity doubling of a duration window that outgrows its ring), use closures or iterators.
+ * capacity doubling of a duration window that outgrows its ring), use closures or iterators, and
+ * (see stdlib/core/index.ts, "Doubles and V8") no double crosses a call boundary inside it.
  *
  * WindowSums keeps the shifted power sums s_p = sum (x_i - K)^p, p = 1..order (order <= 4), of
  * the samples in a count window (the last n) or a duration window (ts > now - D). Subtracting the
@@ -30,9 +31,15 @@ export class WindowSums {
   s2 = 0;
   s3 = 0;
   s4 = 0;
+  /** Central sums, set by centralSums(). */
+  m2 = 0;
+  m3 = 0;
+  m4 = 0;
   /** Time of the first sample since reset, and of the newest (NaN when empty). */
-  firstTs = NaN;
-  lastTs = NaN;
+  firstTs = Number.NaN;
+  lastTs = Number.NaN;
+  /** True once the window is full (count) or has spanned its duration (time); set by push. */
+  full = false;
   /** Times a duration window's ring doubled because it held more samples than its capacity. */
   growths = 0;
   private readonly timed: boolean;
@@ -41,8 +48,13 @@ export class WindowSums {
   private mask: number;
   private head = 0;
   private ops = 0;
-  private lastX = NaN;
+  private lastX = Number.NaN;
   private run = 0;
+  /** push() arguments, read by step() (so that step takes no double argument). */
+  private inX = Number.NaN;
+  private inTs = Number.NaN;
+  /** The shift recomputeAround() recomputes with (a field, not an argument: see the file comment). */
+  private recShift = Number.NaN;
 
   private constructor(windowCount: number, windowNs: number, order: number, capacity: number) {
     if (!Number.isInteger(order) || order < 1 || order > 4) throw new RangeError(`order must be 1..4, got ${order}`);
@@ -66,25 +78,17 @@ export class WindowSums {
     return new WindowSums(Infinity, checkDuration("window", ns), order, checkCount("capacity", capacity));
   }
 
-  /** True once the window is full (count) or has spanned its duration (time). */
-  get full(): boolean {
-    return this.timed ? this.lastTs - this.firstTs >= this.windowNs : this.count === this.windowCount;
-  }
-
-  /** The newest sample (NaN when empty). */
-  get newest(): number {
-    return this.count === 0 ? NaN : this.xs[(this.head + this.count - 1) & this.mask];
-  }
-
-  /** The oldest sample (NaN when empty). */
-  get oldest(): number {
-    return this.count === 0 ? NaN : this.xs[this.head];
-  }
-
-  /** Adds a sample (x must not be NaN), evicting what leaves the window. */
+  /** Adds a sample (x must not be NaN), evicting what leaves the window; updates `full`. */
   push(x: number, ts: number): void {
+    this.inX = x;
+    this.inTs = ts;
+    this.step();
+  }
+
+  private step(): void {
+    const x = this.inX;
     if (this.timed) {
-      this.pushTimed(x, ts);
+      this.stepTimed();
       return;
     }
     const d = x - this.shift;
@@ -109,13 +113,24 @@ export class WindowSums {
       this.xs[(this.head + this.count) & this.mask] = x;
       this.count++;
       this.ops++;
-      this.addTerm(d, 1);
+      this.s1 += d;
+      if (order > 1) {
+        const d2 = d * d;
+        this.s2 += d2;
+        if (order > 2) {
+          this.s3 += d2 * d;
+          this.s4 += d2 * d2;
+        }
+      }
+      this.full = this.count === this.windowCount;
     }
-    if (order > 1) this.trackRun(x);
+    if (order > 1) this.trackRun();
     if (this.ops >= 2 * this.count + 64) this.recompute();
   }
 
-  private pushTimed(x: number, ts: number): void {
+  private stepTimed(): void {
+    const x = this.inX;
+    const ts = this.inTs;
     if (this.count === this.xs.length) this.grow();
     if (this.firstTs !== this.firstTs) this.firstTs = ts;
     this.lastTs = ts;
@@ -124,52 +139,50 @@ export class WindowSums {
     this.tss[idx] = ts;
     this.count++;
     this.ops++;
-    this.addTerm(x - this.shift, 1);
+    const d = x - this.shift;
+    this.s1 += d;
+    if (this.order > 1) {
+      const d2 = d * d;
+      this.s2 += d2;
+      if (this.order > 2) {
+        this.s3 += d2 * d;
+        this.s4 += d2 * d2;
+      }
+    }
     const limit = ts - this.windowNs;
     while (this.count > 1 && this.tss[this.head] <= limit) this.evictOldest();
-    if (this.order > 1) this.trackRun(x);
+    this.full = this.lastTs - this.firstTs >= this.windowNs;
+    if (this.order > 1) this.trackRun();
     if (this.ops >= 2 * this.count + 64) this.recompute();
   }
 
   /** A window made of one repeated value is re-shifted onto it, so its higher sums are exactly 0. */
-  private trackRun(x: number): void {
+  private trackRun(): void {
+    const x = this.inX;
     if (x === this.lastX) this.run++;
     else {
       this.lastX = x;
       this.run = 1;
     }
-    if (this.run >= this.count && (x !== this.shift || this.s1 !== 0 || this.s2 !== 0)) this.recomputeAround(x);
+    if (this.run >= this.count && (x !== this.shift || this.s1 !== 0 || this.s2 !== 0)) {
+      this.recShift = x;
+      this.recomputeAround();
+    }
   }
 
-  /** Mean of the window (NaN when empty). */
-  mean(): number {
-    return this.shift + this.s1 / this.count;
-  }
-
-  /** Sum of the window. */
-  sum(): number {
-    return this.shift * this.count + this.s1;
-  }
-
-  /** Sum of squared deviations from the mean, sum (x - mean)^2 (>= 0). */
-  m2(): number {
-    const v = this.s2 - (this.s1 * this.s1) / this.count;
-    return v > 0 ? v : 0;
-  }
-
-  /** Sum of cubed deviations from the mean (order >= 3). */
-  m3(): number {
-    const n = this.count;
-    const a = this.s1 / n;
-    return this.s3 - 3 * a * this.s2 + 2 * n * a * a * a;
-  }
-
-  /** Sum of fourth-power deviations from the mean (order 4). */
-  m4(): number {
+  /**
+   * Sets `m2`, `m3`, `m4`: the sums of squared, cubed and fourth-power deviations from the mean
+   * (m3 needs order >= 3, m4 order 4; m2 >= 0). Results in fields, not a return value (see the
+   * file comment).
+   */
+  centralSums(): void {
     const n = this.count;
     const a = this.s1 / n;
     const a2 = a * a;
-    return this.s4 - 4 * a * this.s3 + 6 * a2 * this.s2 - 3 * n * a2 * a2;
+    const v = this.s2 - (this.s1 * this.s1) / n;
+    this.m2 = v > 0 ? v : 0;
+    this.m3 = this.s3 - 3 * a * this.s2 + 2 * n * a2 * a;
+    this.m4 = this.s4 - 4 * a * this.s3 + 6 * a2 * this.s2 - 3 * n * a2 * a2;
   }
 
   /** Empties the window (keeps the capacity reached). */
@@ -178,49 +191,61 @@ export class WindowSums {
     this.head = 0;
     this.shift = 0;
     this.s1 = this.s2 = this.s3 = this.s4 = 0;
-    this.firstTs = NaN;
-    this.lastTs = NaN;
+    this.m2 = this.m3 = this.m4 = 0;
+    this.firstTs = Number.NaN;
+    this.lastTs = Number.NaN;
+    this.full = false;
     this.ops = 0;
-    this.lastX = NaN;
+    this.lastX = Number.NaN;
     this.run = 0;
   }
 
   /** Recomputes the sums exactly from the ring, shifting by the window's mean. */
   recompute(): void {
-    if (this.count === 0) {
-      this.recomputeAround(0);
-      return;
-    }
     let m = 0;
     for (let i = 0; i < this.count; i++) m += this.xs[(this.head + i) & this.mask];
-    this.recomputeAround(this.run >= this.count ? this.lastX : m / this.count);
+    this.recShift = this.count === 0 ? 0 : this.run >= this.count ? this.lastX : m / this.count;
+    this.recomputeAround();
   }
 
-  /** Recomputes the sums exactly from the ring with the shift K = k. */
-  recomputeAround(k: number): void {
+  /** Recomputes the sums exactly from the ring with the shift K = recShift. */
+  private recomputeAround(): void {
+    const k = this.recShift;
+    const order = this.order;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    let s4 = 0;
+    for (let i = 0; i < this.count; i++) {
+      const d = this.xs[(this.head + i) & this.mask] - k;
+      const d2 = d * d;
+      s1 += d;
+      s2 += d2;
+      s3 += d2 * d;
+      s4 += d2 * d2;
+    }
     this.ops = 0;
-    this.s1 = this.s2 = this.s3 = this.s4 = 0;
     this.shift = k;
-    for (let i = 0; i < this.count; i++) this.addTerm(this.xs[(this.head + i) & this.mask] - k, 1);
+    this.s1 = s1;
+    this.s2 = order > 1 ? s2 : 0;
+    this.s3 = order > 2 ? s3 : 0;
+    this.s4 = order > 2 ? s4 : 0;
   }
 
   private evictOldest(): void {
-    this.addTerm(this.xs[this.head] - this.shift, -1);
+    const d = this.xs[this.head] - this.shift;
+    this.s1 -= d;
+    if (this.order > 1) {
+      const d2 = d * d;
+      this.s2 -= d2;
+      if (this.order > 2) {
+        this.s3 -= d2 * d;
+        this.s4 -= d2 * d2;
+      }
+    }
     this.head = (this.head + 1) & this.mask;
     this.count--;
     this.ops++;
-  }
-
-  private addTerm(d: number, sign: number): void {
-    this.s1 += sign * d;
-    if (this.order > 1) {
-      const d2 = d * d;
-      this.s2 += sign * d2;
-      if (this.order > 2) {
-        this.s3 += sign * d2 * d;
-        this.s4 += sign * d2 * d2;
-      }
-    }
   }
 
   private grow(): void {

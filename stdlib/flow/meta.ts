@@ -64,10 +64,11 @@ export const FLOW_OPERATORS: readonly OperatorMeta[] = [
     warmupText: "max(1, window)",
     doc:
       "Volume-weighted average price Σ pᵢ·qᵢ / Σ qᵢ over trades. window 0 (the default): the session VWAP over " +
-      "every trade since the start of the run or the last reset() (the engine resets at session boundaries); " +
+      "every trade since the start of the run (or the operator's reset(); nothing resets it at a trading-session " +
+      "boundary: for a daily VWAP run one session per run, or use a duration window); " +
       "ready after the first trade. Count window n: the last n trades, ready after n. Duration T: trades with ts " +
-      "in (now − T, now], ready once T has elapsed since the first trade. Sums are compensated (Kahan) and " +
-      "recomputed from the window at every wrap of the ring, so long runs do not drift. NaN while the windowed " +
+      "in (now − T, now], ready once T has elapsed since the first trade. Sums are compensated (Neumaier: the " +
+      "rounding error of every addition and removal is carried), so long runs do not drift. NaN while the windowed " +
       "volume is 0." +
       RING_NOTE,
     example: "flow.vwap(es, 5m)",
@@ -235,7 +236,7 @@ export const FLOW_OPERATORS: readonly OperatorMeta[] = [
     warmup: (a) => Math.max(1, a.window ?? 0),
     warmupText: "max(1, window)",
     doc:
-      "Volume by price level over a window (window 0: the whole session). Trade prices are bucketed to the " +
+      "Volume by price level over a window (window 0: every trade since the start of the run). Trade prices are bucketed to the " +
       "instrument's tick (tickSize × priceScale; 0.01 when the tick is unknown) in a fixed table of `max_levels` " +
       "consecutive ticks. poc is the level with the most volume (ties: the lower price); poc_volume its volume. " +
       "The value area starts at the poc and repeatedly adds the neighbouring occupied level (above or below) with more " +

@@ -50,18 +50,17 @@ export class ProfileTable {
   private anchored = false;
   private lo = 0;
   private hi = -1;
-  private stale = true;
   /** Slot of the point of control, kept up to date by `add` while `pocDirty` is false. */
   private pocSlot = -1;
-  /** Set when a removal or a move may have changed the point of control: rescan on update(). */
+  /** Set when a removal or a move may have changed the point of control: rescan in add(). */
   private pocDirty = false;
-  /** Point of control price, after update() (NaN when empty). */
+  /** Point of control price, after add() (NaN when empty). */
   pocPrice = Number.NaN;
-  /** Volume at the point of control, after update() (NaN when empty). */
+  /** Volume at the point of control, after add() (NaN when empty). */
   pocVolume = Number.NaN;
-  /** Upper edge of the value area, after update() (NaN when empty). */
+  /** Upper edge of the value area, after add() (NaN when empty). */
   valueAreaHigh = Number.NaN;
-  /** Lower edge of the value area, after update() (NaN when empty). */
+  /** Lower edge of the value area, after add() (NaN when empty). */
   valueAreaLow = Number.NaN;
 
   constructor(inst: InstrumentInfo, maxLevels: number, valueArea: number) {
@@ -109,7 +108,54 @@ export class ProfileTable {
     }
     if (slot < this.lo || this.lo > this.hi) this.lo = slot;
     if (slot > this.hi) this.hi = slot;
-    this.stale = true;
+    // Then point of control and value area over the occupied span, written out here rather than
+    // called: it makes add() larger than V8's inlining limit (460 bytecodes), so it always runs as
+    // a function of its own and the per-trade methods that call it stay small enough to inline
+    // into any caller (stdlib/core/index.ts, "Doubles and V8").
+    this.tighten();
+    const lo = this.lo;
+    const hi = this.hi;
+    if (lo > hi || !(this.total > 0)) {
+      this.pocPrice = Number.NaN;
+      this.pocVolume = Number.NaN;
+      this.valueAreaHigh = Number.NaN;
+      this.valueAreaLow = Number.NaN;
+      this.pocSlot = -1;
+      this.pocDirty = false;
+      return;
+    }
+    let poc = this.pocSlot;
+    if (this.pocDirty || poc < lo || poc > hi || !(v[poc] > 0)) {
+      poc = lo;
+      for (let i = lo + 1; i <= hi; i++) if (v[i] > v[poc]) poc = i;
+      this.pocSlot = poc;
+      this.pocDirty = false;
+    }
+    const target = this.valueArea * this.total;
+    let acc = v[poc];
+    let a = poc;
+    let b = poc;
+    while (acc < target) {
+      let u = b + 1;
+      while (u <= hi && v[u] <= 0) u++;
+      let d = a - 1;
+      while (d >= lo && v[d] <= 0) d--;
+      const up = u <= hi ? v[u] : -1;
+      const down = d >= lo ? v[d] : -1;
+      if (up < 0 && down < 0) break;
+      if (up >= down) {
+        b = u;
+        acc += up;
+      } else {
+        a = d;
+        acc += down;
+      }
+    }
+    const tick = this.tick;
+    this.pocPrice = (this.base + poc) * tick;
+    this.pocVolume = v[poc];
+    this.valueAreaHigh = (this.base + b) * tick;
+    this.valueAreaLow = (this.base + a) * tick;
   }
 
   /** True when an absolute bucket lies inside the table. */
@@ -128,7 +174,6 @@ export class ProfileTable {
     this.vol[slot] -= size;
     this.total -= size;
     if (slot === this.pocSlot) this.pocDirty = true;
-    this.stale = true;
   }
 
   /** Empties the table. */
@@ -146,12 +191,6 @@ export class ProfileTable {
     this.anchored = false;
     this.lo = 0;
     this.hi = -1;
-    this.stale = true;
-  }
-
-  /** Recomputes the statistics below if the table changed since the last call. */
-  update(): void {
-    if (this.stale) this.refresh();
   }
 
   /** Shrinks [lo, hi] to the occupied slots. */
@@ -204,56 +243,6 @@ export class ProfileTable {
       this.hi = -1;
     }
     this.base = newBase;
-  }
-
-  /** Recomputes point of control and value area over the occupied span. */
-  private refresh(): void {
-    this.stale = false;
-    this.tighten();
-    const v = this.vol;
-    const lo = this.lo;
-    const hi = this.hi;
-    if (lo > hi || !(this.total > 0)) {
-      this.pocPrice = Number.NaN;
-      this.pocVolume = Number.NaN;
-      this.valueAreaHigh = Number.NaN;
-      this.valueAreaLow = Number.NaN;
-      this.pocSlot = -1;
-      this.pocDirty = false;
-      return;
-    }
-    let poc = this.pocSlot;
-    if (this.pocDirty || poc < lo || poc > hi || !(v[poc] > 0)) {
-      poc = lo;
-      for (let i = lo + 1; i <= hi; i++) if (v[i] > v[poc]) poc = i;
-      this.pocSlot = poc;
-      this.pocDirty = false;
-    }
-    const target = this.valueArea * this.total;
-    let acc = v[poc];
-    let a = poc;
-    let b = poc;
-    while (acc < target) {
-      let u = b + 1;
-      while (u <= hi && v[u] <= 0) u++;
-      let d = a - 1;
-      while (d >= lo && v[d] <= 0) d--;
-      const up = u <= hi ? v[u] : -1;
-      const down = d >= lo ? v[d] : -1;
-      if (up < 0 && down < 0) break;
-      if (up >= down) {
-        b = u;
-        acc += up;
-      } else {
-        a = d;
-        acc += down;
-      }
-    }
-    const tick = this.tick;
-    this.pocPrice = (this.base + poc) * tick;
-    this.pocVolume = v[poc];
-    this.valueAreaHigh = (this.base + b) * tick;
-    this.valueAreaLow = (this.base + a) * tick;
   }
 }
 
@@ -324,11 +313,7 @@ export class FlowVolumeProfile {
       t.add();
       this.buckets[slot] = bucket;
       this.sizes[slot] = size;
-      if (t.droppedLevels) {
-        const b = this.buckets;
-        const filled = Math.min(n, this.seen + 1);
-        for (let i = 0; i < filled; i++) if (!t.holds(b[i])) b[i] = Number.NaN;
-      }
+      if (t.droppedLevels) this.forgetDropped();
     } else {
       t.argBucket = Math.round(price / t.tick);
       t.argSize = size;
@@ -339,16 +324,31 @@ export class FlowVolumeProfile {
     if (this.ready) this.publish();
   }
 
+  /**
+   * Marks the window's trades whose level the table dropped (rare: a move of more than max_levels
+   * ticks). A method of its own so that the per-trade path stays small enough for V8 to inline.
+   */
+  private forgetDropped(): void {
+    const t = this.table;
+    const b = this.buckets;
+    const filled = Math.min(this.window, this.seen + 1);
+    for (let i = 0; i < filled; i++) {
+      const slot = b[i] - t.base;
+      if (slot >= 0 && slot < t.maxLevels) continue;
+      b[i] = Number.NaN;
+    }
+  }
+
   /** Copies the table's statistics into the output fields. */
   private publish(): void {
     const t = this.table;
-    t.update();
     this.poc = t.pocPrice;
     this.poc_volume = t.pocVolume;
     this.value_area_high = t.valueAreaHigh;
     this.value_area_low = t.valueAreaLow;
   }
-  /** Back to the state before the first trade (the engine calls this at session boundaries). */
+
+  /** Back to the state before the first trade. */
   reset(): void {
     this.ready = false;
     this.poc = Number.NaN;
@@ -427,21 +427,27 @@ export class FlowVolumeProfileTime {
     ring.ts[slot] = ts;
     ring.a[slot] = bucket;
     ring.b[slot] = size;
-    if (t.droppedLevels) {
-      const a = ring.a;
-      for (let k = 0; k < ring.count; k++) {
-        const i = (ring.head + k) & ring.mask;
-        if (!t.holds(a[i])) a[i] = Number.NaN;
-      }
-    }
+    if (t.droppedLevels) this.forgetDropped();
     if (!this.ready && ts - this.firstTs >= this.window) this.ready = true;
     if (this.ready) this.publish();
+  }
+
+  /** Marks the ring's trades whose level the table dropped (rare; see FlowVolumeProfile). */
+  private forgetDropped(): void {
+    const t = this.table;
+    const ring = this.ring;
+    const a = ring.a;
+    for (let k = 0; k < ring.count; k++) {
+      const i = (ring.head + k) & ring.mask;
+      const slot = a[i] - t.base;
+      if (slot >= 0 && slot < t.maxLevels) continue;
+      a[i] = Number.NaN;
+    }
   }
 
   /** Copies the table's statistics into the output fields. */
   private publish(): void {
     const t = this.table;
-    t.update();
     this.poc = t.pocPrice;
     this.poc_volume = t.pocVolume;
     this.value_area_high = t.valueAreaHigh;

@@ -95,7 +95,7 @@ export class FlowVwap {
     }
   }
 
-  /** Back to the state before the first trade (the engine calls this at session boundaries). */
+  /** Back to the state before the first trade. */
   reset(): void {
     this.value = Number.NaN;
     this.ready = false;

@@ -2,7 +2,8 @@
  * PER-EVENT CODE: every `update` runs once per input. No allocation, closures or iterators after
  * the constructor (a duration window's ring may double, counted in `growths`). Rolling covariance,
  * correlation, regression slope, autocorrelation and AR(1) half-life. An update with a NaN input
- * is ignored.
+ * is ignored. A public `update` only stores its arguments (count classes ignore ts) and calls
+ * `step()`; the pair goes to WindowCoSums through its fields (stdlib/core/index.ts, "Doubles and V8").
  */
 import { WindowCoSums } from "../core/window-co-sums.js";
 import { DelayLine } from "../core/delay-line.js";
@@ -11,13 +12,16 @@ import { DEFAULT_TIME_CAPACITY, checkCount, powerOfTwoAtLeast } from "../core/ca
 /** Rolling covariance of pairs (x, y): sum((x - mx)(y - my)) / (count - ddof). */
 export class Cov {
   /** The covariance; NaN before ready (or when count <= ddof). */
-  value = NaN;
+  value = Number.NaN;
   /** True once the window is full (or spans its duration). */
   ready = false;
   /** Updates needed before ready (0 for a duration window). */
   readonly warmup: number;
   protected readonly sums: WindowCoSums;
   private readonly ddof: number;
+  protected inX = Number.NaN;
+  protected inY = Number.NaN;
+  protected inTs = Number.NaN;
 
   constructor(window: number, ddof = 0, sums: WindowCoSums = WindowCoSums.ofCount(window)) {
     if (ddof !== 0 && ddof !== 1) throw new RangeError(`ddof must be 0 or 1, got ${ddof}`);
@@ -26,15 +30,26 @@ export class Cov {
     this.warmup = sums.windowCount === Infinity ? 0 : window;
   }
 
-  /** Adds the pair (x, y) observed at ts (ns; ignored by count windows). */
-  update(x: number, y: number, ts = 0): void {
+  /** Adds the pair (x, y) (ts is ignored by a count window; CovTime overrides this to keep it). */
+  update(x: number, y: number, _ts?: number): void {
+    this.inX = x;
+    this.inY = y;
+    this.step();
+  }
+
+  protected step(): void {
+    const x = this.inX;
+    const y = this.inY;
     if (x !== x || y !== y) return;
     const w = this.sums;
-    w.push(x, y, ts);
+    w.inX = x;
+    w.inY = y;
+    w.inTs = this.inTs;
+    w.push();
     if (!w.full) return;
     this.ready = true;
     const n = w.count;
-    this.value = n > this.ddof ? (w.sxy - (w.sx * w.sy) / n) / (n - this.ddof) : NaN;
+    this.value = n > this.ddof ? w.cxy / (n - this.ddof) : Number.NaN;
   }
 
   /** Times a duration window's ring doubled. */
@@ -45,7 +60,7 @@ export class Cov {
   /** Back to the freshly constructed state. */
   reset(): void {
     this.sums.reset();
-    this.value = NaN;
+    this.value = Number.NaN;
     this.ready = false;
   }
 }
@@ -55,40 +70,55 @@ export class CovTime extends Cov {
   constructor(windowNs: number, ddof = 0, capacity = DEFAULT_TIME_CAPACITY) {
     super(0, ddof, WindowCoSums.ofDuration(windowNs, capacity));
   }
-}
 
-/** Pearson correlation from co-moment sums, clamped to [-1, 1]; 0 when a side is constant. */
-function pearson(w: WindowCoSums): number {
-  const mxx = w.mxx();
-  const myy = w.myy();
-  if (mxx === 0 || myy === 0) return 0;
-  const r = w.mxy() / Math.sqrt(mxx * myy);
-  return r > 1 ? 1 : r < -1 ? -1 : r;
+  /** Adds the pair (x, y) observed at ts (ns since the time base). */
+  override update(x: number, y: number, ts: number): void {
+    this.inX = x;
+    this.inY = y;
+    this.inTs = ts;
+    this.step();
+  }
 }
 
 /** Rolling Pearson correlation of pairs (x, y). */
 export class Corr {
   /** The correlation; NaN before ready. */
-  value = NaN;
+  value = Number.NaN;
   /** True once the window is full (or spans its duration). */
   ready = false;
   /** Updates needed before ready (0 for a duration window). */
   readonly warmup: number;
   protected readonly sums: WindowCoSums;
+  protected inX = Number.NaN;
+  protected inY = Number.NaN;
+  protected inTs = Number.NaN;
 
   constructor(window: number, sums: WindowCoSums = WindowCoSums.ofCount(window)) {
     this.sums = sums;
     this.warmup = sums.windowCount === Infinity ? 0 : window;
   }
 
-  /** Adds the pair (x, y) observed at ts (ns; ignored by count windows). */
-  update(x: number, y: number, ts = 0): void {
+  /** Adds the pair (x, y) (ts is ignored by a count window; CorrTime overrides this to keep it). */
+  update(x: number, y: number, _ts?: number): void {
+    this.inX = x;
+    this.inY = y;
+    this.step();
+  }
+
+  protected step(): void {
+    const x = this.inX;
+    const y = this.inY;
     if (x !== x || y !== y) return;
     const w = this.sums;
-    w.push(x, y, ts);
+    w.inX = x;
+    w.inY = y;
+    w.inTs = this.inTs;
+    w.push();
     if (!w.full) return;
     this.ready = true;
-    this.value = pearson(w);
+    // Pearson correlation, clamped to [-1, 1]; 0 when a side is constant.
+    const r = w.cxx === 0 || w.cyy === 0 ? 0 : w.cxy / Math.sqrt(w.cxx * w.cyy);
+    this.value = r > 1 ? 1 : r < -1 ? -1 : r;
   }
 
   /** Times a duration window's ring doubled. */
@@ -99,7 +129,7 @@ export class Corr {
   /** Back to the freshly constructed state. */
   reset(): void {
     this.sums.reset();
-    this.value = NaN;
+    this.value = Number.NaN;
     this.ready = false;
   }
 }
@@ -109,6 +139,14 @@ export class CorrTime extends Corr {
   constructor(windowNs: number, capacity = DEFAULT_TIME_CAPACITY) {
     super(0, WindowCoSums.ofDuration(windowNs, capacity));
   }
+
+  /** Adds the pair (x, y) observed at ts (ns since the time base). */
+  override update(x: number, y: number, ts: number): void {
+    this.inX = x;
+    this.inY = y;
+    this.inTs = ts;
+    this.step();
+  }
 }
 
 /**
@@ -117,7 +155,7 @@ export class CorrTime extends Corr {
  */
 export class Slope {
   /** The slope, in x's unit per update; NaN before ready. */
-  value = NaN;
+  value = Number.NaN;
   /** True after `window` updates. */
   ready = false;
   /** Updates needed before ready. */
@@ -133,6 +171,7 @@ export class Slope {
   private s = 0;
   private w = 0;
   private sinceRecompute = 0;
+  private inX = Number.NaN;
 
   constructor(window: number) {
     this.n = checkCount("window", window, 2);
@@ -145,7 +184,13 @@ export class Slope {
   }
 
   /** Adds x (ts is ignored). */
-  update(x: number, _ts = 0): void {
+  update(x: number, _ts?: number): void {
+    this.inX = x;
+    this.step();
+  }
+
+  private step(): void {
+    const x = this.inX;
     if (x !== x) return;
     const n = this.n;
     if (this.count < n) {
@@ -170,7 +215,7 @@ export class Slope {
 
   /** Back to the freshly constructed state. */
   reset(): void {
-    this.value = NaN;
+    this.value = Number.NaN;
     this.ready = false;
     this.head = 0;
     this.count = 0;
@@ -198,13 +243,14 @@ export class Slope {
 /** Pearson correlation of the last `window` pairs (x_t, x_{t-lag}). */
 export class Autocorr {
   /** The autocorrelation; NaN before ready. */
-  value = NaN;
+  value = Number.NaN;
   /** True after window + lag updates. */
   ready = false;
   /** Updates needed before ready. */
   readonly warmup: number;
   private readonly delay: DelayLine;
   private readonly sums: WindowCoSums;
+  private inX = Number.NaN;
 
   constructor(window: number, lag = 1) {
     this.delay = new DelayLine(checkCount("lag", lag));
@@ -213,23 +259,33 @@ export class Autocorr {
   }
 
   /** Adds x (ts is ignored). */
-  update(x: number, _ts = 0): void {
+  update(x: number, _ts?: number): void {
+    this.inX = x;
+    this.step();
+  }
+
+  private step(): void {
+    const x = this.inX;
     if (x !== x) return;
     const d = this.delay;
     d.push(x);
     if (d.pushed <= d.k) return;
     const w = this.sums;
-    w.push(x, d.ago(d.k), 0);
+    w.inX = x;
+    w.inY = d.delayed;
+    w.inTs = 0;
+    w.push();
     if (!w.full) return;
     this.ready = true;
-    this.value = pearson(w);
+    const r = w.cxx === 0 || w.cyy === 0 ? 0 : w.cxy / Math.sqrt(w.cxx * w.cyy);
+    this.value = r > 1 ? 1 : r < -1 ? -1 : r;
   }
 
   /** Back to the freshly constructed state. */
   reset(): void {
     this.delay.reset();
     this.sums.reset();
-    this.value = NaN;
+    this.value = Number.NaN;
     this.ready = false;
   }
 }
@@ -237,13 +293,14 @@ export class Autocorr {
 /** Mean-reversion half-life -ln 2 / ln phi from an AR(1) least-squares fit on the last `window` pairs. */
 export class HalfLife {
   /** The half-life in updates (+Infinity when phi >= 1, NaN when phi <= 0); NaN before ready. */
-  value = NaN;
+  value = Number.NaN;
   /** True after window + 1 updates. */
   ready = false;
   /** Updates needed before ready. */
   readonly warmup: number;
   private readonly sums: WindowCoSums;
-  private prev = NaN;
+  private prev = Number.NaN;
+  private inX = Number.NaN;
 
   constructor(window: number) {
     this.sums = WindowCoSums.ofCount(checkCount("window", window, 2));
@@ -251,25 +308,34 @@ export class HalfLife {
   }
 
   /** Adds x (ts is ignored). */
-  update(x: number, _ts = 0): void {
+  update(x: number, _ts?: number): void {
+    this.inX = x;
+    this.step();
+  }
+
+  private step(): void {
+    const x = this.inX;
     if (x !== x) return;
     const prev = this.prev;
     this.prev = x;
     if (prev !== prev) return;
     const w = this.sums;
-    w.push(prev, x, 0);
+    w.inX = prev;
+    w.inY = x;
+    w.inTs = 0;
+    w.push();
     if (!w.full) return;
     this.ready = true;
-    const mxx = w.mxx();
-    const phi = mxx > 0 ? w.mxy() / mxx : NaN;
-    this.value = phi >= 1 ? Infinity : phi > 0 ? -Math.LN2 / Math.log(phi) : NaN;
+    const mxx = w.cxx;
+    const phi = mxx > 0 ? w.cxy / mxx : Number.NaN;
+    this.value = phi >= 1 ? Number.POSITIVE_INFINITY : phi > 0 ? -Math.LN2 / Math.log(phi) : Number.NaN;
   }
 
   /** Back to the freshly constructed state. */
   reset(): void {
     this.sums.reset();
-    this.prev = NaN;
-    this.value = NaN;
+    this.prev = Number.NaN;
+    this.value = Number.NaN;
     this.ready = false;
   }
 }

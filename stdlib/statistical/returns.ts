@@ -1,7 +1,9 @@
 /**
  * PER-EVENT CODE: every `update` runs once per input. No allocation, closures or iterators after
  * the constructor (a duration window's ring may double, counted in `growths`). Log and simple
- * returns, realized volatility, RiskMetrics EWMA variance. A NaN input is ignored.
+ * returns, realized volatility, RiskMetrics EWMA variance. A NaN input is ignored. A public
+ * `update` only stores its arguments (count classes ignore ts) and calls `step()`
+ * (stdlib/core/index.ts, "Doubles and V8").
  */
 import { WindowSums } from "../core/window-sums.js";
 import { DelayLine } from "../core/delay-line.js";
@@ -13,12 +15,13 @@ export const YEAR_NS = 365.25 * 86_400 * 1e9;
 /** Log return ln(x / x[lag]). */
 export class LogReturn {
   /** The log return; NaN before ready. */
-  value = NaN;
+  value = Number.NaN;
   /** True after lag + 1 updates. */
   ready = false;
   /** Updates needed before ready. */
   readonly warmup: number;
   private readonly line: DelayLine;
+  private inX = Number.NaN;
 
   constructor(lag = 1) {
     this.line = new DelayLine(checkCount("lag", lag));
@@ -26,19 +29,25 @@ export class LogReturn {
   }
 
   /** Adds x (ts is ignored). */
-  update(x: number, _ts = 0): void {
+  update(x: number, _ts?: number): void {
+    this.inX = x;
+    this.step();
+  }
+
+  private step(): void {
+    const x = this.inX;
     if (x !== x) return;
     const d = this.line;
     d.push(x);
     if (d.pushed <= d.k) return;
     this.ready = true;
-    this.value = Math.log(x / d.ago(d.k));
+    this.value = Math.log(x / d.delayed);
   }
 
   /** Back to the freshly constructed state. */
   reset(): void {
     this.line.reset();
-    this.value = NaN;
+    this.value = Number.NaN;
     this.ready = false;
   }
 }
@@ -46,12 +55,13 @@ export class LogReturn {
 /** Simple return x / x[lag] - 1. */
 export class SimpleReturn {
   /** The simple return; NaN before ready. */
-  value = NaN;
+  value = Number.NaN;
   /** True after lag + 1 updates. */
   ready = false;
   /** Updates needed before ready. */
   readonly warmup: number;
   private readonly line: DelayLine;
+  private inX = Number.NaN;
 
   constructor(lag = 1) {
     this.line = new DelayLine(checkCount("lag", lag));
@@ -59,19 +69,25 @@ export class SimpleReturn {
   }
 
   /** Adds x (ts is ignored). */
-  update(x: number, _ts = 0): void {
+  update(x: number, _ts?: number): void {
+    this.inX = x;
+    this.step();
+  }
+
+  private step(): void {
+    const x = this.inX;
     if (x !== x) return;
     const d = this.line;
     d.push(x);
     if (d.pushed <= d.k) return;
     this.ready = true;
-    this.value = x / d.ago(d.k) - 1;
+    this.value = x / d.delayed - 1;
   }
 
   /** Back to the freshly constructed state. */
   reset(): void {
     this.line.reset();
-    this.value = NaN;
+    this.value = Number.NaN;
     this.ready = false;
   }
 }
@@ -79,7 +95,7 @@ export class SimpleReturn {
 /** Realized volatility sqrt(sum r^2) of x's log returns over the last `window` returns, optionally annualised. */
 export class RealizedVol {
   /** The realized volatility; NaN before ready. */
-  value = NaN;
+  value = Number.NaN;
   /** True after window + 1 updates (count) or once the returns span the duration. */
   ready = false;
   /** Updates needed before ready (0 for a duration window). */
@@ -87,7 +103,9 @@ export class RealizedVol {
   protected readonly sums: WindowSums;
   private readonly scale: number;
   private readonly perCount: boolean;
-  private prev = NaN;
+  private prev = Number.NaN;
+  protected inX = Number.NaN;
+  protected inTs = Number.NaN;
 
   constructor(
     window: number,
@@ -102,15 +120,21 @@ export class RealizedVol {
     this.scale = !annualize ? 1 : timed ? YEAR_NS / sums.windowNs : periodsPerYear;
   }
 
-  /** Adds x observed at ts (ns; ignored by count windows). */
-  update(x: number, ts = 0): void {
+  /** Adds x (ts is ignored by a count window; RealizedVolTime overrides this to keep it). */
+  update(x: number, _ts?: number): void {
+    this.inX = x;
+    this.step();
+  }
+
+  protected step(): void {
+    const x = this.inX;
     if (x !== x) return;
     const prev = this.prev;
     this.prev = x;
     if (prev !== prev) return;
     const r = Math.log(x / prev);
     const w = this.sums;
-    w.push(r * r, ts);
+    w.push(r * r, this.inTs);
     if (!w.full) return;
     this.ready = true;
     const ss = w.shift * w.count + w.s1;
@@ -126,8 +150,8 @@ export class RealizedVol {
   /** Back to the freshly constructed state. */
   reset(): void {
     this.sums.reset();
-    this.prev = NaN;
-    this.value = NaN;
+    this.prev = Number.NaN;
+    this.value = Number.NaN;
     this.ready = false;
   }
 }
@@ -137,17 +161,25 @@ export class RealizedVolTime extends RealizedVol {
   constructor(windowNs: number, annualize = false, periodsPerYear = 252, capacity = DEFAULT_TIME_CAPACITY) {
     super(0, annualize, periodsPerYear, WindowSums.ofDuration(windowNs, 1, capacity));
   }
+
+  /** Adds x observed at ts (ns since the time base). */
+  override update(x: number, ts: number): void {
+    this.inX = x;
+    this.inTs = ts;
+    this.step();
+  }
 }
 
 /** RiskMetrics EWMA variance v = lambda v + (1 - lambda) x^2, seeded with the first x^2. */
 export class EwmaVar {
   /** The EWMA variance; NaN before the first update. */
-  value = NaN;
+  value = Number.NaN;
   /** True after one update. */
   ready = false;
   /** Updates needed before ready. */
   readonly warmup = 1;
   private readonly lambda: number;
+  private inX = Number.NaN;
 
   constructor(lambda = 0.94) {
     if (!(lambda >= 0 && lambda <= 1)) throw new RangeError(`lambda must be in [0, 1], got ${lambda}`);
@@ -155,7 +187,13 @@ export class EwmaVar {
   }
 
   /** Adds x (ts is ignored). */
-  update(x: number, _ts = 0): void {
+  update(x: number, _ts?: number): void {
+    this.inX = x;
+    this.step();
+  }
+
+  private step(): void {
+    const x = this.inX;
     if (x !== x) return;
     if (!this.ready) {
       this.value = x * x;
@@ -167,7 +205,7 @@ export class EwmaVar {
 
   /** Back to the freshly constructed state. */
   reset(): void {
-    this.value = NaN;
+    this.value = Number.NaN;
     this.ready = false;
   }
 }

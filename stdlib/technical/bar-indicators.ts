@@ -2,20 +2,13 @@
  * PER-EVENT CODE: every `onBar` runs once per bar. No allocation, closures or iterators after the
  * constructor. Bar-driven indicators (TA-Lib conventions): Stochastic, ATR, ADX, CCI, OBV.
  * `onBar(open, high, low, close, volume, ts)` with prices in currency units; a bar with a NaN
- * high, low, close (or volume, for OBV) is ignored.
+ * high, low, close (or volume, for OBV) is ignored. `onBar` only stores the fields it needs and
+ * calls `step()`; TA-Lib's true range max(high - low, |high - prevClose|, |low - prevClose|) is
+ * written out where it is used (stdlib/core/index.ts, "Doubles and V8").
  */
 import { RollingExtreme } from "../core/monotonic-deque.js";
-import { checkCount, powerOfTwoAtLeast } from "../core/capacity.js";
-
-/** TA-Lib's true range: max(high - low, |high - prevClose|, |low - prevClose|). */
-function trueRange(high: number, low: number, prevClose: number): number {
-  let tr = high - low;
-  const a = Math.abs(high - prevClose);
-  if (a > tr) tr = a;
-  const b = Math.abs(low - prevClose);
-  if (b > tr) tr = b;
-  return tr;
-}
+import { OrderStatisticSums } from "../core/order-statistic-sums.js";
+import { checkCount } from "../core/capacity.js";
 
 /**
  * Stochastic oscillator: slow %K = sma(fast %K, slowk), %D = sma(slow %K, slowd) (TA-Lib STOCH).
@@ -23,13 +16,16 @@ function trueRange(high: number, low: number, prevClose: number): number {
  */
 export class Stoch {
   /** Slow %K; NaN before ready. */
-  k = NaN;
+  k = Number.NaN;
   /** Slow %D; NaN before ready. */
-  d = NaN;
+  d = Number.NaN;
   /** True after fastk + slowk + slowd - 2 bars. */
   ready = false;
   /** Bars needed before ready. */
   readonly warmup: number;
+  private inHigh = Number.NaN;
+  private inLow = Number.NaN;
+  private inClose = Number.NaN;
   private readonly hh: RollingExtreme;
   private readonly ll: RollingExtreme;
   private readonly kBuf: Float64Array;
@@ -47,7 +43,17 @@ export class Stoch {
   }
 
   /** Adds one bar. */
-  onBar(_open: number, high: number, low: number, close: number, _volume: number, _ts = 0): void {
+  onBar(_open: number, high: number, low: number, close: number, _volume: number, _ts?: number): void {
+    this.inHigh = high;
+    this.inLow = low;
+    this.inClose = close;
+    this.step();
+  }
+
+  private step(): void {
+    const high = this.inHigh;
+    const low = this.inLow;
+    const close = this.inClose;
     if (high !== high || low !== low || close !== close) return;
     this.hh.push(high, 0);
     this.ll.push(low, 0);
@@ -81,7 +87,7 @@ export class Stoch {
     this.ll.reset();
     this.kCount = 0;
     this.dCount = 0;
-    this.k = this.d = NaN;
+    this.k = this.d = Number.NaN;
     this.ready = false;
   }
 }
@@ -89,11 +95,14 @@ export class Stoch {
 /** Average true range with Wilder smoothing, seeded with the mean of the first n TRs (TA-Lib ATR). */
 export class Atr {
   /** ATR in currency units; NaN before ready. */
-  value = NaN;
+  value = Number.NaN;
   /** True after period + 1 bars. */
   ready = false;
   /** Bars needed before ready. */
   readonly warmup: number;
+  private inHigh = Number.NaN;
+  private inLow = Number.NaN;
+  private inClose = Number.NaN;
   private readonly n: number;
   private bars = 0;
   private prevClose = 0;
@@ -105,13 +114,27 @@ export class Atr {
   }
 
   /** Adds one bar. */
-  onBar(_open: number, high: number, low: number, close: number, _volume: number, _ts = 0): void {
+  onBar(_open: number, high: number, low: number, close: number, _volume: number, _ts?: number): void {
+    this.inHigh = high;
+    this.inLow = low;
+    this.inClose = close;
+    this.step();
+  }
+
+  private step(): void {
+    const high = this.inHigh;
+    const low = this.inLow;
+    const close = this.inClose;
     if (high !== high || low !== low || close !== close) return;
     const bars = ++this.bars;
     const pc = this.prevClose;
     this.prevClose = close;
     if (bars === 1) return;
-    const tr = trueRange(high, low, pc);
+    let tr = high - low;
+    const trHigh = Math.abs(high - pc);
+    if (trHigh > tr) tr = trHigh;
+    const trLow = Math.abs(low - pc);
+    if (trLow > tr) tr = trLow;
     const n = this.n;
     if (bars <= n) {
       this.acc += tr;
@@ -128,7 +151,7 @@ export class Atr {
 
   /** Back to the freshly constructed state. */
   reset(): void {
-    this.value = NaN;
+    this.value = Number.NaN;
     this.ready = false;
     this.bars = 0;
     this.prevClose = 0;
@@ -139,11 +162,14 @@ export class Atr {
 /** Average directional index, TA-Lib's accumulation and Wilder smoothing. */
 export class Adx {
   /** ADX in 0..100; NaN before ready. */
-  value = NaN;
+  value = Number.NaN;
   /** True after 2 period bars. */
   ready = false;
   /** Bars needed before ready. */
   readonly warmup: number;
+  private inHigh = Number.NaN;
+  private inLow = Number.NaN;
+  private inClose = Number.NaN;
   private readonly n: number;
   private bars = 0;
   private prevHigh = 0;
@@ -161,7 +187,17 @@ export class Adx {
   }
 
   /** Adds one bar. */
-  onBar(_open: number, high: number, low: number, close: number, _volume: number, _ts = 0): void {
+  onBar(_open: number, high: number, low: number, close: number, _volume: number, _ts?: number): void {
+    this.inHigh = high;
+    this.inLow = low;
+    this.inClose = close;
+    this.step();
+  }
+
+  private step(): void {
+    const high = this.inHigh;
+    const low = this.inLow;
+    const close = this.inClose;
     if (high !== high || low !== low || close !== close) return;
     const bars = ++this.bars;
     const n = this.n;
@@ -172,7 +208,11 @@ export class Adx {
     this.prevLow = low;
     this.prevClose = close;
     if (bars === 1) return;
-    const tr = trueRange(high, low, pc);
+    let tr = high - low;
+    const trHigh = Math.abs(high - pc);
+    if (trHigh > tr) tr = trHigh;
+    const trLow = Math.abs(low - pc);
+    if (trLow > tr) tr = trLow;
     if (bars > n) {
       // Wilder smoothing once the first n - 1 changes have been summed.
       this.minusDM -= this.minusDM / n;
@@ -184,7 +224,7 @@ export class Adx {
     if (diffM > 0 && diffP < diffM) this.minusDM += diffM;
     else if (diffP > 0 && diffP > diffM) this.plusDM += diffP;
     if (bars <= n) return;
-    let dx = NaN;
+    let dx = Number.NaN;
     if (this.tr !== 0) {
       const minusDI = 100 * (this.minusDM / this.tr);
       const plusDI = 100 * (this.plusDM / this.tr);
@@ -207,7 +247,7 @@ export class Adx {
 
   /** Back to the freshly constructed state. */
   reset(): void {
-    this.value = NaN;
+    this.value = Number.NaN;
     this.ready = false;
     this.bars = 0;
     this.prevHigh = this.prevLow = this.prevClose = 0;
@@ -217,68 +257,88 @@ export class Adx {
   }
 }
 
-/** Commodity channel index over typical prices (TA-Lib CCI); O(period) per bar for the mean deviation. */
+/**
+ * Commodity channel index over typical prices tp = (high + low + close) / 3 (TA-Lib CCI):
+ * (tp - mean) / (0.015 * mean |tp_i - mean|), 0 when either is 0. The mean absolute deviation comes
+ * from order-statistic sums (count and sum of the window's values <= the mean): O(log period).
+ */
 export class Cci {
   /** CCI; NaN before ready. */
-  value = NaN;
+  value = Number.NaN;
   /** True after `period` bars. */
   ready = false;
   /** Bars needed before ready. */
   readonly warmup: number;
+  private inHigh = Number.NaN;
+  private inLow = Number.NaN;
+  private inClose = Number.NaN;
   private readonly n: number;
-  private readonly tps: Float64Array;
-  private readonly mask: number;
-  private head = 0;
-  private count = 0;
+  private readonly tps: OrderStatisticSums;
 
   constructor(period = 20) {
     this.n = checkCount("period", period);
     this.warmup = period;
-    const cap = powerOfTwoAtLeast(period);
-    this.tps = new Float64Array(cap);
-    this.mask = cap - 1;
+    this.tps = new OrderStatisticSums(period);
   }
 
   /** Adds one bar. */
-  onBar(_open: number, high: number, low: number, close: number, _volume: number, _ts = 0): void {
+  onBar(_open: number, high: number, low: number, close: number, _volume: number, _ts?: number): void {
+    this.inHigh = high;
+    this.inLow = low;
+    this.inClose = close;
+    this.step();
+  }
+
+  private step(): void {
+    const high = this.inHigh;
+    const low = this.inLow;
+    const close = this.inClose;
     if (high !== high || low !== low || close !== close) return;
     const tp = (high + low + close) / 3;
+    const w = this.tps;
+    w.push(tp);
+    if (!w.full) return;
     const n = this.n;
-    if (this.count === n) this.head = (this.head + 1) & this.mask;
-    else this.count++;
-    this.tps[(this.head + this.count - 1) & this.mask] = tp;
-    if (this.count < n) return;
-    let sum = 0;
-    for (let i = 0; i < n; i++) sum += this.tps[(this.head + i) & this.mask];
-    const avg = sum / n;
-    let dev = 0;
-    for (let i = 0; i < n; i++) dev += Math.abs(this.tps[(this.head + i) & this.mask] - avg);
-    const num = tp - avg;
+    // Shifted by K: b = mean - K, sum |v - b| = total - 2 below - b (n - 2 c) over v = tp - K.
+    const b = w.total / n;
+    w.threshold = w.shift + b;
+    w.query();
+    const dev = w.total - 2 * w.belowSum - b * (n - 2 * w.belowCount);
+    const num = tp - w.shift - b;
     this.ready = true;
-    this.value = num !== 0 && dev !== 0 ? num / (0.015 * (dev / n)) : 0;
+    this.value = num !== 0 && dev > 0 ? num / (0.015 * (dev / n)) : 0;
   }
 
   /** Back to the freshly constructed state. */
   reset(): void {
-    this.value = NaN;
+    this.tps.reset();
+    this.value = Number.NaN;
     this.ready = false;
-    this.head = 0;
-    this.count = 0;
   }
 }
 
 /** On-balance volume (TA-Lib OBV): starts at the first bar's volume. */
 export class Obv {
   /** OBV; NaN before the first bar. */
-  value = NaN;
+  value = Number.NaN;
   /** True after the first bar. */
   ready = false;
   /** Bars needed before ready. */
   readonly warmup = 1;
-  private prevClose = NaN;
+  private prevClose = Number.NaN;
+  private inClose = Number.NaN;
+  private inVolume = Number.NaN;
 
   /** Adds one bar. */
-  onBar(_open: number, _high: number, _low: number, close: number, volume: number, _ts = 0): void {
+  onBar(_open: number, _high: number, _low: number, close: number, volume: number, _ts?: number): void {
+    this.inClose = close;
+    this.inVolume = volume;
+    this.step();
+  }
+
+  private step(): void {
+    const close = this.inClose;
+    const volume = this.inVolume;
     if (close !== close || volume !== volume) return;
     if (!this.ready) {
       this.value = volume;
@@ -293,8 +353,8 @@ export class Obv {
 
   /** Back to the freshly constructed state. */
   reset(): void {
-    this.value = NaN;
+    this.value = Number.NaN;
     this.ready = false;
-    this.prevClose = NaN;
+    this.prevClose = Number.NaN;
   }
 }

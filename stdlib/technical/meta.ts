@@ -252,7 +252,9 @@ export const TECHNICAL_OPERATORS: readonly OperatorMeta[] = [
     warmupText: "period",
     doc:
       "CCI (TA-Lib): tp = (high + low + close) / 3, CCI = (tp - sma(tp, n)) / (0.015 * mean |tp_i - sma|); 0 " +
-      "when the numerator or the mean deviation is 0. The mean deviation needs the whole window: O(n) per bar. " +
+      "when the numerator or the mean deviation is 0. The mean deviation is exact in O(log n) per bar: an " +
+      "order-statistic tree of the window's typical prices with subtree sums gives the count c and sum S of " +
+      "those <= the mean m, and sum |tp_i - m| = total - 2 S - m (n - 2 c). " +
       "A bar with a NaN field is ignored.",
     example: "cci(es, 20)",
   },

@@ -1,7 +1,9 @@
 /**
  * PER-EVENT CODE: every `update` runs once per input. No allocation, closures or iterators after
  * the constructor. Moving averages: SMA (count and duration windows), EMA, WMA, DEMA, TEMA, HMA.
- * A NaN input is ignored (state, value and warm-up unchanged).
+ * A NaN input is ignored (state, value and warm-up unchanged). Each public `update` only stores its
+ * arguments and calls `step()`, so that no double crosses a call V8 may not inline
+ * (stdlib/core/index.ts, "Doubles and V8"); count windows ignore ts.
  */
 import { WindowSums } from "../core/window-sums.js";
 import { DEFAULT_TIME_CAPACITY, checkCount, powerOfTwoAtLeast } from "../core/capacity.js";
@@ -9,22 +11,24 @@ import { DEFAULT_TIME_CAPACITY, checkCount, powerOfTwoAtLeast } from "../core/ca
 /** Shared body of Sma / SmaTime: the mean of a WindowSums. */
 abstract class WindowMean {
   /** The mean of the window; NaN before ready. */
-  value = NaN;
+  value = Number.NaN;
   /** True once the window is full (or spans its duration). */
   ready = false;
   /** Updates needed before ready (0 for a duration window). */
   abstract readonly warmup: number;
   protected readonly sums: WindowSums;
+  protected inX = Number.NaN;
+  protected inTs = Number.NaN;
 
   protected constructor(sums: WindowSums) {
     this.sums = sums;
   }
 
-  /** Adds x observed at ts (ns; ignored by count windows). */
-  update(x: number, ts = 0): void {
+  protected step(): void {
+    const x = this.inX;
     if (x !== x) return;
     const w = this.sums;
-    w.push(x, ts);
+    w.push(x, this.inTs);
     if (w.full) {
       this.ready = true;
       this.value = w.shift + w.s1 / w.count;
@@ -34,7 +38,7 @@ abstract class WindowMean {
   /** Back to the freshly constructed state. */
   reset(): void {
     this.sums.reset();
-    this.value = NaN;
+    this.value = Number.NaN;
     this.ready = false;
   }
 }
@@ -46,6 +50,12 @@ export class Sma extends WindowMean {
     super(WindowSums.ofCount(window, 1));
     this.warmup = window;
   }
+
+  /** Adds x (ts is ignored). */
+  update(x: number, _ts?: number): void {
+    this.inX = x;
+    this.step();
+  }
 }
 
 /** Simple moving average of the samples with ts > now - windowNs; `capacity` is the ring's initial size. */
@@ -53,6 +63,13 @@ export class SmaTime extends WindowMean {
   readonly warmup = 0;
   constructor(windowNs: number, capacity = DEFAULT_TIME_CAPACITY) {
     super(WindowSums.ofDuration(windowNs, 1, capacity));
+  }
+
+  /** Adds x observed at ts (ns since the time base). */
+  update(x: number, ts: number): void {
+    this.inX = x;
+    this.inTs = ts;
+    this.step();
   }
   /** Times the ring doubled because the window held more samples than its capacity. */
   get growths(): number {
@@ -63,7 +80,7 @@ export class SmaTime extends WindowMean {
 /** Exponential moving average, alpha = 2 / (n + 1), seeded with the SMA of the first n values (TA-Lib EMA). */
 export class Ema {
   /** The EMA; NaN before ready. */
-  value = NaN;
+  value = Number.NaN;
   /** True after `period` updates. */
   ready = false;
   /** Updates needed before ready. */
@@ -72,6 +89,7 @@ export class Ema {
   private readonly alpha: number;
   private seen = 0;
   private seed = 0;
+  private inX = Number.NaN;
 
   constructor(period: number) {
     this.n = checkCount("period", period);
@@ -80,7 +98,13 @@ export class Ema {
   }
 
   /** Adds x (ts is ignored). */
-  update(x: number, _ts = 0): void {
+  update(x: number, _ts?: number): void {
+    this.inX = x;
+    this.step();
+  }
+
+  private step(): void {
+    const x = this.inX;
     if (x !== x) return;
     if (this.ready) {
       this.value = (x - this.value) * this.alpha + this.value;
@@ -95,7 +119,7 @@ export class Ema {
 
   /** Back to the freshly constructed state. */
   reset(): void {
-    this.value = NaN;
+    this.value = Number.NaN;
     this.ready = false;
     this.seen = 0;
     this.seed = 0;
@@ -105,7 +129,7 @@ export class Ema {
 /** Linearly weighted moving average, newest weight n (TA-Lib WMA); sums recomputed every n updates. */
 export class Wma {
   /** The WMA; NaN before ready. */
-  value = NaN;
+  value = Number.NaN;
   /** True after `period` updates. */
   ready = false;
   /** Updates needed before ready. */
@@ -119,6 +143,7 @@ export class Wma {
   private plain = 0;
   private weighted = 0;
   private sinceRecompute = 0;
+  private inX = Number.NaN;
 
   constructor(period: number) {
     this.n = checkCount("period", period);
@@ -130,7 +155,13 @@ export class Wma {
   }
 
   /** Adds x (ts is ignored). */
-  update(x: number, _ts = 0): void {
+  update(x: number, _ts?: number): void {
+    this.inX = x;
+    this.step();
+  }
+
+  private step(): void {
+    const x = this.inX;
     if (x !== x) return;
     const n = this.n;
     if (this.count < n) {
@@ -153,7 +184,7 @@ export class Wma {
 
   /** Back to the freshly constructed state. */
   reset(): void {
-    this.value = NaN;
+    this.value = Number.NaN;
     this.ready = false;
     this.head = 0;
     this.count = 0;
@@ -179,13 +210,14 @@ export class Wma {
 /** DEMA = 2 ema(x) - ema(ema(x)), each EMA seeded with an SMA (TA-Lib DEMA). */
 export class Dema {
   /** The DEMA; NaN before ready. */
-  value = NaN;
+  value = Number.NaN;
   /** True after 2 period - 1 updates. */
   ready = false;
   /** Updates needed before ready. */
   readonly warmup: number;
   private readonly e1: Ema;
   private readonly e2: Ema;
+  private inX = Number.NaN;
 
   constructor(period: number) {
     this.e1 = new Ema(period);
@@ -194,7 +226,13 @@ export class Dema {
   }
 
   /** Adds x (ts is ignored). */
-  update(x: number, _ts = 0): void {
+  update(x: number, _ts?: number): void {
+    this.inX = x;
+    this.step();
+  }
+
+  private step(): void {
+    const x = this.inX;
     if (x !== x) return;
     const e1 = this.e1;
     e1.update(x);
@@ -209,7 +247,7 @@ export class Dema {
   reset(): void {
     this.e1.reset();
     this.e2.reset();
-    this.value = NaN;
+    this.value = Number.NaN;
     this.ready = false;
   }
 }
@@ -217,7 +255,7 @@ export class Dema {
 /** TEMA = 3 e1 - 3 e2 + e3 over chained seeded EMAs (TA-Lib TEMA). */
 export class Tema {
   /** The TEMA; NaN before ready. */
-  value = NaN;
+  value = Number.NaN;
   /** True after 3 period - 2 updates. */
   ready = false;
   /** Updates needed before ready. */
@@ -225,6 +263,7 @@ export class Tema {
   private readonly e1: Ema;
   private readonly e2: Ema;
   private readonly e3: Ema;
+  private inX = Number.NaN;
 
   constructor(period: number) {
     this.e1 = new Ema(period);
@@ -234,7 +273,13 @@ export class Tema {
   }
 
   /** Adds x (ts is ignored). */
-  update(x: number, _ts = 0): void {
+  update(x: number, _ts?: number): void {
+    this.inX = x;
+    this.step();
+  }
+
+  private step(): void {
+    const x = this.inX;
     if (x !== x) return;
     const e1 = this.e1;
     const e2 = this.e2;
@@ -253,7 +298,7 @@ export class Tema {
     this.e1.reset();
     this.e2.reset();
     this.e3.reset();
-    this.value = NaN;
+    this.value = Number.NaN;
     this.ready = false;
   }
 }
@@ -261,7 +306,7 @@ export class Tema {
 /** Hull moving average wma(2 wma(x, n/2) - wma(x, n), sqrt n) with floored periods. */
 export class Hma {
   /** The HMA; NaN before ready. */
-  value = NaN;
+  value = Number.NaN;
   /** True after period + floor(sqrt(period)) - 1 updates. */
   ready = false;
   /** Updates needed before ready. */
@@ -269,6 +314,7 @@ export class Hma {
   private readonly half: Wma;
   private readonly full: Wma;
   private readonly smooth: Wma;
+  private inX = Number.NaN;
 
   constructor(period: number) {
     checkCount("period", period, 2);
@@ -280,7 +326,13 @@ export class Hma {
   }
 
   /** Adds x (ts is ignored). */
-  update(x: number, _ts = 0): void {
+  update(x: number, _ts?: number): void {
+    this.inX = x;
+    this.step();
+  }
+
+  private step(): void {
+    const x = this.inX;
     if (x !== x) return;
     this.half.update(x);
     this.full.update(x);
@@ -296,7 +348,7 @@ export class Hma {
     this.half.reset();
     this.full.reset();
     this.smooth.reset();
-    this.value = NaN;
+    this.value = Number.NaN;
     this.ready = false;
   }
 }

@@ -1,6 +1,7 @@
 /**
  * PER-EVENT CODE: every `update` runs once per input. No allocation, closures or iterators after
- * the constructor. Bollinger bands, RSI, MACD, ROC, momentum. A NaN input is ignored.
+ * the constructor. Bollinger bands, RSI, MACD, ROC, momentum. A NaN input is ignored. Each public
+ * `update` only stores its argument and calls `step()` (stdlib/core/index.ts, "Doubles and V8").
  */
 import { WindowSums } from "../core/window-sums.js";
 import { DelayLine } from "../core/delay-line.js";
@@ -9,19 +10,20 @@ import { checkCount } from "../core/capacity.js";
 /** Bollinger bands: SMA +/- k population standard deviations (TA-Lib BBANDS, SMA). */
 export class Bollinger {
   /** middle + k sigma; NaN before ready. */
-  upper = NaN;
+  upper = Number.NaN;
   /** SMA of the window; NaN before ready. */
-  middle = NaN;
+  middle = Number.NaN;
   /** middle - k sigma; NaN before ready. */
-  lower = NaN;
+  lower = Number.NaN;
   /** (x - lower) / (upper - lower); 0.5 when the bands touch. */
-  percent_b = NaN;
+  percent_b = Number.NaN;
   /** (upper - lower) / middle; NaN when middle is 0. */
-  width = NaN;
+  width = Number.NaN;
   /** True after `period` updates. */
   ready = false;
   /** Updates needed before ready. */
   readonly warmup: number;
+  private inX = Number.NaN;
   private readonly k: number;
   private readonly sums: WindowSums;
 
@@ -32,7 +34,13 @@ export class Bollinger {
   }
 
   /** Adds x (ts is ignored). */
-  update(x: number, _ts = 0): void {
+  update(x: number, _ts?: number): void {
+    this.inX = x;
+    this.step();
+  }
+
+  private step(): void {
+    const x = this.inX;
     if (x !== x) return;
     const w = this.sums;
     w.push(x, 0);
@@ -48,13 +56,13 @@ export class Bollinger {
     this.upper = upper;
     this.lower = lower;
     this.percent_b = upper > lower ? (x - lower) / (upper - lower) : 0.5;
-    this.width = mean !== 0 ? (upper - lower) / mean : NaN;
+    this.width = mean !== 0 ? (upper - lower) / mean : Number.NaN;
   }
 
   /** Back to the freshly constructed state. */
   reset(): void {
     this.sums.reset();
-    this.upper = this.middle = this.lower = this.percent_b = this.width = NaN;
+    this.upper = this.middle = this.lower = this.percent_b = this.width = Number.NaN;
     this.ready = false;
   }
 }
@@ -62,11 +70,12 @@ export class Bollinger {
 /** Wilder RSI with TA-Lib's seeding (simple averages of the first n changes). */
 export class Rsi {
   /** RSI in 0..100; NaN before ready. */
-  value = NaN;
+  value = Number.NaN;
   /** True after period + 1 updates. */
   ready = false;
   /** Updates needed before ready. */
   readonly warmup: number;
+  private inX = Number.NaN;
   private readonly n: number;
   private seen = 0;
   private prev = 0;
@@ -79,7 +88,13 @@ export class Rsi {
   }
 
   /** Adds x (ts is ignored). */
-  update(x: number, _ts = 0): void {
+  update(x: number, _ts?: number): void {
+    this.inX = x;
+    this.step();
+  }
+
+  private step(): void {
+    const x = this.inX;
     if (x !== x) return;
     const seen = ++this.seen;
     const change = x - this.prev;
@@ -107,7 +122,7 @@ export class Rsi {
 
   /** Back to the freshly constructed state. */
   reset(): void {
-    this.value = NaN;
+    this.value = Number.NaN;
     this.ready = false;
     this.seen = 0;
     this.prev = 0;
@@ -119,15 +134,16 @@ export class Rsi {
 /** MACD with TA-Lib's seeding of the fast, slow and signal EMAs. */
 export class Macd {
   /** ema(fast) - ema(slow); NaN before ready. */
-  line = NaN;
+  line = Number.NaN;
   /** EMA of the line; NaN before ready. */
-  signal = NaN;
+  signal = Number.NaN;
   /** line - signal; NaN before ready. */
-  histogram = NaN;
+  histogram = Number.NaN;
   /** True after slow + signal - 1 updates. */
   ready = false;
   /** Updates needed before ready. */
   readonly warmup: number;
+  private inX = Number.NaN;
   private readonly fastN: number;
   private readonly slowN: number;
   private readonly signalN: number;
@@ -162,7 +178,13 @@ export class Macd {
   }
 
   /** Adds x (ts is ignored). */
-  update(x: number, _ts = 0): void {
+  update(x: number, _ts?: number): void {
+    this.inX = x;
+    this.step();
+  }
+
+  private step(): void {
+    const x = this.inX;
     if (x !== x) return;
     const i = this.seen++;
     const slow = this.slowN;
@@ -192,7 +214,7 @@ export class Macd {
 
   /** Back to the freshly constructed state. */
   reset(): void {
-    this.line = this.signal = this.histogram = NaN;
+    this.line = this.signal = this.histogram = Number.NaN;
     this.ready = false;
     this.seen = 0;
     this.fastSum = this.slowSum = this.fastEma = this.slowEma = 0;
@@ -205,11 +227,12 @@ export class Macd {
 /** Rate of change in percent, 100 (x / x[n] - 1), 0 when x[n] is 0 (TA-Lib ROC). */
 export class Roc {
   /** ROC in percent; NaN before ready. */
-  value = NaN;
+  value = Number.NaN;
   /** True after period + 1 updates. */
   ready = false;
   /** Updates needed before ready. */
   readonly warmup: number;
+  private inX = Number.NaN;
   private readonly line: DelayLine;
 
   constructor(period: number) {
@@ -218,12 +241,18 @@ export class Roc {
   }
 
   /** Adds x (ts is ignored). */
-  update(x: number, _ts = 0): void {
+  update(x: number, _ts?: number): void {
+    this.inX = x;
+    this.step();
+  }
+
+  private step(): void {
+    const x = this.inX;
     if (x !== x) return;
     const d = this.line;
     d.push(x);
     if (d.pushed <= d.k) return;
-    const prev = d.ago(d.k);
+    const prev = d.delayed;
     this.ready = true;
     this.value = prev !== 0 ? (x / prev - 1) * 100 : 0;
   }
@@ -231,7 +260,7 @@ export class Roc {
   /** Back to the freshly constructed state. */
   reset(): void {
     this.line.reset();
-    this.value = NaN;
+    this.value = Number.NaN;
     this.ready = false;
   }
 }
@@ -239,11 +268,12 @@ export class Roc {
 /** Momentum x - x[n] (TA-Lib MOM). */
 export class Momentum {
   /** x - x[n]; NaN before ready. */
-  value = NaN;
+  value = Number.NaN;
   /** True after period + 1 updates. */
   ready = false;
   /** Updates needed before ready. */
   readonly warmup: number;
+  private inX = Number.NaN;
   private readonly line: DelayLine;
 
   constructor(period: number) {
@@ -252,19 +282,25 @@ export class Momentum {
   }
 
   /** Adds x (ts is ignored). */
-  update(x: number, _ts = 0): void {
+  update(x: number, _ts?: number): void {
+    this.inX = x;
+    this.step();
+  }
+
+  private step(): void {
+    const x = this.inX;
     if (x !== x) return;
     const d = this.line;
     d.push(x);
     if (d.pushed <= d.k) return;
     this.ready = true;
-    this.value = x - d.ago(d.k);
+    this.value = x - d.delayed;
   }
 
   /** Back to the freshly constructed state. */
   reset(): void {
     this.line.reset();
-    this.value = NaN;
+    this.value = Number.NaN;
     this.ready = false;
   }
 }

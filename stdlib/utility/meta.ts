@@ -128,9 +128,15 @@ export const UTILITY_OPERATORS: readonly OperatorMeta[] = [
     warmup: () => 1,
     warmupText: "1",
     doc:
-      "Time of day of the event: ((timeBase + ts + utc_offset) mod 24h) in ns, comparable with duration " +
-      "literals (`time_of_day() >= 14h30m`). Driven by `update(ts)`; the class takes the time base's ns " +
-      "since the Unix epoch modulo one day as an optional second constructor argument (default 0).",
+      "Wall-clock time of day of the event, ns since local midnight in [0, 24h), comparable with duration " +
+      "literals (`time_of_day(-6h) >= 510m`), computed from the absolute time (the run's time base + ts) " +
+      "with bigints, never from a double holding epoch nanoseconds. With utc_offset the offset is fixed " +
+      "(no DST). The class also takes an IANA time zone (`new TimeOfDay(0, \"America/Chicago\", timeBase)`): " +
+      "then the offset follows the zone's rules across DST transitions, looked up with Intl only at the " +
+      "start and at each transition, so updates stay allocation-free. Driven by `update(ts)`; constructor " +
+      "(utcOffsetNs, timeZone, timeBase), the time base as ns since the Unix epoch (bigint); a strategy " +
+      "attaches the run's time base at start with `attachTimeBase(ctx.timeBase)`. Compound durations " +
+      "(`14h30m`) are not literals: write `870m`.",
     example: "time_of_day(-5h)",
   },
   {

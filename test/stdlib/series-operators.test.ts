@@ -286,7 +286,7 @@ describe("point-wise utilities", () => {
 
   it("time_of_day wraps at midnight and applies the offset and the time base", () => {
     const H = 3600e9;
-    const t = new S.TimeOfDay(-5 * H, 23 * H);
+    const t = new S.TimeOfDay(-5 * H, "", 23 * H);
     t.update(0);
     expect(t.value).toBe(18 * H);
     t.update(7 * H);
