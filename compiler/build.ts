@@ -4,8 +4,10 @@
  * in-process as a Strategy class the engine runs. `algo build`, `algo backtest` and `algo features`
  * go through here.
  */
-import { basename } from "node:path";
-import { transformSync } from "esbuild";
+import { existsSync } from "node:fs";
+import { basename, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { buildSync, transformSync } from "esbuild";
 import remapping from "@jridgewell/remapping";
 import { GenMapping, addMapping, toEncodedMap } from "@jridgewell/gen-mapping";
 import { TraceMap, originalPositionFor } from "@jridgewell/trace-mapping";
@@ -34,10 +36,14 @@ export interface CompiledOutput {
   emitted: EmittedStrategy;
   /** TypeScript module text. */
   ts: string;
-  /** ES module JavaScript (imports `algolang/stdlib`), for `algo build`. */
-  js: string;
-  /** Source map of `js`, mapping back to the `.algo` file. */
-  jsMap: string;
+  /**
+   * ES module JavaScript for `algo build`: self-contained (the stdlib operators it uses are bundled
+   * in), so it runs with plain Node anywhere, and through `algo backtest FILE.js`. Computed on
+   * first read (esbuild bundling costs a few tens of ms that backtests do not need).
+   */
+  readonly js: string;
+  /** Source map of `js`: the strategy's lines map back to the `.algo` file. */
+  readonly jsMap: string;
   /** CommonJS JavaScript used to load the strategy in-process. */
   cjs: string;
   /** Source map of `cjs` back to the `.algo` file. */
@@ -92,13 +98,68 @@ export function compileStrategy(path: string, text: string, host: CompilerHost =
     const composed = remapping(r.map, (file) => (file === tsName ? (tsToAlgo as never) : null));
     return { code: r.code, map: JSON.stringify(composed) };
   };
-  const esm = toJs("esm");
   const cjs = toJs("cjs");
+  let esm: { code: string; map: string } | undefined;
+  const bundled = () => (esm ??= bundleEsm(emitted.code, tsName, tsToAlgo));
   return {
     program,
     diagnostics,
-    output: { emitted, ts: emitted.code, js: esm.code, jsMap: esm.map, cjs: cjs.code, cjsMap: cjs.map },
+    output: {
+      emitted,
+      ts: emitted.code,
+      get js() {
+        return bundled().code;
+      },
+      get jsMap() {
+        return bundled().map;
+      },
+      cjs: cjs.code,
+      cjsMap: cjs.map,
+    },
   };
+}
+
+/**
+ * The package's stdlib entry point: the TypeScript source next to the compiler (running from the
+ * repository), else the built `dist/stdlib.js` (running from the bundled CLI in dist/ or dist/chunks/).
+ */
+function stdlibEntry(): string {
+  for (const rel of ["../stdlib/index.ts", "../stdlib.js", "./stdlib.js"]) {
+    const p = fileURLToPath(new URL(rel, import.meta.url));
+    if (existsSync(p)) return p;
+  }
+  throw new Error("the package's stdlib module was not found next to the compiler; run `npm run build`");
+}
+
+/**
+ * Bundles generated TypeScript into one ES module with the stdlib operators it imports
+ * (`algolang/stdlib` resolved to the package's own stdlib; `algolang/runtime` is type-only), and
+ * composes its source map with the TS → .algo map.
+ */
+function bundleEsm(code: string, tsName: string, tsToAlgo: ReturnType<typeof toEncodedMap>): { code: string; map: string } {
+  const entry = stdlibEntry();
+  const root = dirname(dirname(entry));
+  const jsName = tsName.replace(/\.ts$/, ".js");
+  const r = buildSync({
+    stdin: { contents: code, loader: "ts", sourcefile: tsName, resolveDir: root },
+    absWorkingDir: root,
+    alias: { "algolang/stdlib": entry },
+    bundle: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    write: false,
+    sourcemap: "external",
+    sourcesContent: false,
+    outfile: `${root}/${jsName}`,
+    logLevel: "silent",
+  });
+  const js = r.outputFiles.find((f) => f.path.endsWith(".js"))!.text.replace(/\/\/# sourceMappingURL=.*\n?$/, "");
+  const map = JSON.parse(r.outputFiles.find((f) => f.path.endsWith(".map"))!.text) as { sources: string[] };
+  // Package files are named from the package (`algolang/stdlib/…`), not from this machine's folders.
+  map.sources = map.sources.map((src) => (src === tsName ? src : `algolang/${src.replace(/^(\.\.\/)+/, "")}`));
+  const composed = remapping(map as never, (file) => (file === tsName ? (tsToAlgo as never) : null));
+  return { code: js, map: JSON.stringify(composed) };
 }
 
 /** A loaded strategy: construct instances with parameter values. */
