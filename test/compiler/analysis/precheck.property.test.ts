@@ -23,13 +23,19 @@ const constraintArb = fc.record({
   constant: fc.oneof(fc.integer({ min: -10, max: 10 }), fc.double({ min: -10, max: 10, noNaN: true })),
   strict: fc.boolean(),
 });
-const systemArb = fc.record({
+const systemArb: fc.Arbitrary<System> = fc.record({
   atoms: fc.array(atomArb, { minLength: N_ATOMS, maxLength: N_ATOMS }),
   specs: fc.array(constraintArb, { minLength: 1, maxLength: 6 }),
   negateLast: fc.boolean(),
 });
 
-function build(sys: fc.Infer<typeof systemArb>) {
+interface System {
+  atoms: Array<{ lo: number; width: number; integer: boolean }>;
+  specs: Array<{ coef: number[]; constant: number; strict: boolean }>;
+  negateLast: boolean;
+}
+
+function build(sys: System) {
   const table = new AtomTable();
   const atoms = sys.atoms.map((a, i) =>
     table.get(`x${i}`, () => ({ label: `x${i}`, lo: a.lo, hi: a.lo + a.width, integer: a.integer, opaque: false })),
