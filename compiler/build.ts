@@ -7,7 +7,7 @@
 import { existsSync } from "node:fs";
 import { basename, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildSync, transformSync } from "esbuild";
+import { build as esbuildAsync, buildSync, transformSync, type BuildOptions, type BuildResult } from "esbuild";
 import remapping from "@jridgewell/remapping";
 import { GenMapping, addMapping, toEncodedMap } from "@jridgewell/gen-mapping";
 import { TraceMap, originalPositionFor } from "@jridgewell/trace-mapping";
@@ -45,9 +45,9 @@ export interface CompiledOutput {
   /** Source map of `js`: the strategy's lines map back to the `.algo` file. */
   readonly jsMap: string;
   /** CommonJS JavaScript used to load the strategy in-process. */
-  cjs: string;
+  readonly cjs: string;
   /** Source map of `cjs` back to the `.algo` file. */
-  cjsMap: string;
+  readonly cjsMap: string;
 }
 
 /** Thrown by `compileStrategyFile` when the program has errors; carries them. */
@@ -98,26 +98,45 @@ export function compileStrategy(path: string, text: string, host: CompilerHost =
     const composed = remapping(r.map, (file) => (file === tsName ? (tsToAlgo as never) : null));
     return { code: r.code, map: JSON.stringify(composed) };
   };
-  const cjs = toJs("cjs");
+  // Both JavaScript forms are made on first read: a backtest needs only the CommonJS, `algo build`
+  // only the bundled ES module (each esbuild call costs tens of ms, a process spawn when synchronous).
   let esm: { code: string; map: string } | undefined;
-  const bundled = () => (esm ??= bundleEsm(emitted.code, tsName, tsToAlgo));
-  return {
-    program,
-    diagnostics,
-    output: {
-      emitted,
-      ts: emitted.code,
-      get js() {
-        return bundled().code;
-      },
-      get jsMap() {
-        return bundled().map;
-      },
-      cjs: cjs.code,
-      cjsMap: cjs.map,
+  let cjs: { code: string; map: string } | undefined;
+  const bundled = () => (esm ??= finishBundle(buildSync(bundleOptions(emitted.code, tsName)), tsName, tsToAlgo));
+  const common = () => (cjs ??= toJs("cjs"));
+  const output: CompiledOutput = {
+    emitted,
+    ts: emitted.code,
+    get js() {
+      return bundled().code;
+    },
+    get jsMap() {
+      return bundled().map;
+    },
+    get cjs() {
+      return common().code;
+    },
+    get cjsMap() {
+      return common().map;
     },
   };
+  bundlers.set(output, async () => (esm ??= finishBundle(await esbuildAsync(bundleOptions(emitted.code, tsName)), tsName, tsToAlgo)));
+  return { program, diagnostics, output };
 }
+
+const bundlers = new WeakMap<CompiledOutput, () => Promise<{ code: string; map: string }>>();
+
+/**
+ * `output.js` and `output.jsMap` through esbuild's asynchronous API, whose service process the
+ * caller can start early (any async esbuild call) so it gets ready while the compiler works: what
+ * `algo build` uses.
+ */
+export async function bundleStrategy(output: CompiledOutput): Promise<{ js: string; jsMap: string }> {
+  const b = bundlers.get(output);
+  const r = b ? await b() : { code: output.js, map: output.jsMap };
+  return { js: r.code, jsMap: r.map };
+}
+
 
 /**
  * The package's stdlib entry point: the TypeScript source next to the compiler (running from the
@@ -136,11 +155,11 @@ function stdlibEntry(): string {
  * (`algolang/stdlib` resolved to the package's own stdlib; `algolang/runtime` is type-only), and
  * composes its source map with the TS → .algo map.
  */
-function bundleEsm(code: string, tsName: string, tsToAlgo: ReturnType<typeof toEncodedMap>): { code: string; map: string } {
+function bundleOptions(code: string, tsName: string): BuildOptions & { write: false } {
   const entry = stdlibEntry();
   const root = dirname(dirname(entry));
   const jsName = tsName.replace(/\.ts$/, ".js");
-  const r = buildSync({
+  return {
     stdin: { contents: code, loader: "ts", sourcefile: tsName, resolveDir: root },
     absWorkingDir: root,
     alias: { "algolang/stdlib": entry },
@@ -153,7 +172,11 @@ function bundleEsm(code: string, tsName: string, tsToAlgo: ReturnType<typeof toE
     sourcesContent: false,
     outfile: `${root}/${jsName}`,
     logLevel: "silent",
-  });
+  };
+}
+
+/** The bundle's code without its map comment, and its map composed with the TS → .algo map. */
+function finishBundle(r: BuildResult<{ write: false }>, tsName: string, tsToAlgo: ReturnType<typeof toEncodedMap>): { code: string; map: string } {
   const js = r.outputFiles.find((f) => f.path.endsWith(".js"))!.text.replace(/\/\/# sourceMappingURL=.*\n?$/, "");
   const map = JSON.parse(r.outputFiles.find((f) => f.path.endsWith(".map"))!.text) as { sources: string[] };
   // Package files are named from the package (`algolang/stdlib/…`), not from this machine's folders.
