@@ -102,7 +102,9 @@ export function compileStrategy(path: string, text: string, host: CompilerHost =
   // only the bundled ES module (each esbuild call costs tens of ms, a process spawn when synchronous).
   let esm: { code: string; map: string } | undefined;
   let cjs: { code: string; map: string } | undefined;
-  const bundled = () => (esm ??= finishBundle(buildSync(bundleOptions(emitted.code, tsName)), tsName, tsToAlgo));
+  // The TS → .algo map rides along inline: esbuild composes it into the bundle's map itself.
+  const withMap = `${emitted.code}\n//# sourceMappingURL=data:application/json;base64,${Buffer.from(JSON.stringify(tsToAlgo)).toString("base64")}\n`;
+  const bundled = () => (esm ??= finishBundle(buildSync(bundleOptions(withMap, tsName))));
   const common = () => (cjs ??= toJs("cjs"));
   const output: CompiledOutput = {
     emitted,
@@ -120,7 +122,7 @@ export function compileStrategy(path: string, text: string, host: CompilerHost =
       return common().map;
     },
   };
-  bundlers.set(output, async () => (esm ??= finishBundle(await esbuildAsync(bundleOptions(emitted.code, tsName)), tsName, tsToAlgo)));
+  bundlers.set(output, async () => (esm ??= finishBundle(await esbuildAsync(bundleOptions(withMap, tsName)))));
   return { program, diagnostics, output };
 }
 
@@ -169,20 +171,19 @@ function bundleOptions(code: string, tsName: string): BuildOptions & { write: fa
     target: "node20",
     write: false,
     sourcemap: "external",
-    sourcesContent: false,
     outfile: `${root}/${jsName}`,
     logLevel: "silent",
   };
 }
 
 /** The bundle's code without its map comment, and its map composed with the TS → .algo map. */
-function finishBundle(r: BuildResult<{ write: false }>, tsName: string, tsToAlgo: ReturnType<typeof toEncodedMap>): { code: string; map: string } {
+function finishBundle(r: BuildResult<{ write: false }>): { code: string; map: string } {
   const js = r.outputFiles.find((f) => f.path.endsWith(".js"))!.text.replace(/\/\/# sourceMappingURL=.*\n?$/, "");
-  const map = JSON.parse(r.outputFiles.find((f) => f.path.endsWith(".map"))!.text) as { sources: string[] };
-  // Package files are named from the package (`algolang/stdlib/…`), not from this machine's folders.
-  map.sources = map.sources.map((src) => (src === tsName ? src : `algolang/${src.replace(/^(\.\.\/)+/, "")}`));
-  const composed = remapping(map as never, (file) => (file === tsName ? (tsToAlgo as never) : null));
-  return { code: js, map: JSON.stringify(composed) };
+  const map = JSON.parse(r.outputFiles.find((f) => f.path.endsWith(".map"))!.text) as { sources: string[]; sourcesContent?: Array<string | null> };
+  // Package files are named from the package (`algolang/stdlib/…`), not from this machine's folders;
+  // the .algo file keeps its own name (and its text, from the inline map).
+  map.sources = map.sources.map((src) => (src.endsWith(".algo") ? src.replace(/^.*\//, "") : `algolang/${src.replace(/^(\.\.\/)+/, "")}`));
+  return { code: js, map: JSON.stringify(map) };
 }
 
 /** A loaded strategy: construct instances with parameter values. */

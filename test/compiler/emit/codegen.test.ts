@@ -218,6 +218,13 @@ on book(es) when ready(mid) {
     expect(pos.source).toBe("t.algo");
     const algoLine = text.split("\n").findIndex((l) => l.includes("buy(es, size)")) + 1;
     expect(pos.line).toBe(algoLine);
+    // The same through the bundled ES module `algo build` writes (stdlib operators bundled in).
+    const esm = out.js.split("\n");
+    const esmLine = esm.findIndex((l) => l.includes("ctx.buy(")) + 1;
+    const esmPos = originalPositionFor(new TraceMap(out.jsMap), { line: esmLine, column: esm[esmLine - 1]!.indexOf("ctx.buy(") });
+    expect(esmPos.source).toBe("t.algo");
+    expect(esmPos.line).toBe(algoLine);
+    expect(out.js).not.toMatch(/from\s+["']algolang\//);
   });
 });
 
