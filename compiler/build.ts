@@ -4,8 +4,10 @@
  * in-process as a Strategy class the engine runs. `algo build`, `algo backtest` and `algo features`
  * go through here.
  */
-import { basename } from "node:path";
-import { transformSync } from "esbuild";
+import { existsSync } from "node:fs";
+import { basename, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build as esbuildAsync, buildSync, transformSync, type BuildOptions, type BuildResult } from "esbuild";
 import remapping from "@jridgewell/remapping";
 import { GenMapping, addMapping, toEncodedMap } from "@jridgewell/gen-mapping";
 import { TraceMap, originalPositionFor } from "@jridgewell/trace-mapping";
@@ -34,14 +36,18 @@ export interface CompiledOutput {
   emitted: EmittedStrategy;
   /** TypeScript module text. */
   ts: string;
-  /** ES module JavaScript (imports `algolang/stdlib`), for `algo build`. */
-  js: string;
-  /** Source map of `js`, mapping back to the `.algo` file. */
-  jsMap: string;
+  /**
+   * ES module JavaScript for `algo build`: self-contained (the stdlib operators it uses are bundled
+   * in), so it runs with plain Node anywhere, and through `algo backtest FILE.js`. Computed on
+   * first read (esbuild bundling costs a few tens of ms that backtests do not need).
+   */
+  readonly js: string;
+  /** Source map of `js`: the strategy's lines map back to the `.algo` file. */
+  readonly jsMap: string;
   /** CommonJS JavaScript used to load the strategy in-process. */
-  cjs: string;
+  readonly cjs: string;
   /** Source map of `cjs` back to the `.algo` file. */
-  cjsMap: string;
+  readonly cjsMap: string;
 }
 
 /** Thrown by `compileStrategyFile` when the program has errors; carries them. */
@@ -92,13 +98,92 @@ export function compileStrategy(path: string, text: string, host: CompilerHost =
     const composed = remapping(r.map, (file) => (file === tsName ? (tsToAlgo as never) : null));
     return { code: r.code, map: JSON.stringify(composed) };
   };
-  const esm = toJs("esm");
-  const cjs = toJs("cjs");
-  return {
-    program,
-    diagnostics,
-    output: { emitted, ts: emitted.code, js: esm.code, jsMap: esm.map, cjs: cjs.code, cjsMap: cjs.map },
+  // Both JavaScript forms are made on first read: a backtest needs only the CommonJS, `algo build`
+  // only the bundled ES module (each esbuild call costs tens of ms, a process spawn when synchronous).
+  let esm: { code: string; map: string } | undefined;
+  let cjs: { code: string; map: string } | undefined;
+  // The TS → .algo map rides along inline: esbuild composes it into the bundle's map itself.
+  const withMap = `${emitted.code}\n//# sourceMappingURL=data:application/json;base64,${Buffer.from(JSON.stringify(tsToAlgo)).toString("base64")}\n`;
+  const bundled = () => (esm ??= finishBundle(buildSync(bundleOptions(withMap, tsName))));
+  const common = () => (cjs ??= toJs("cjs"));
+  const output: CompiledOutput = {
+    emitted,
+    ts: emitted.code,
+    get js() {
+      return bundled().code;
+    },
+    get jsMap() {
+      return bundled().map;
+    },
+    get cjs() {
+      return common().code;
+    },
+    get cjsMap() {
+      return common().map;
+    },
   };
+  bundlers.set(output, async () => (esm ??= finishBundle(await esbuildAsync(bundleOptions(withMap, tsName)))));
+  return { program, diagnostics, output };
+}
+
+const bundlers = new WeakMap<CompiledOutput, () => Promise<{ code: string; map: string }>>();
+
+/**
+ * `output.js` and `output.jsMap` through esbuild's asynchronous API, whose service process the
+ * caller can start early (any async esbuild call) so it gets ready while the compiler works: what
+ * `algo build` uses.
+ */
+export async function bundleStrategy(output: CompiledOutput): Promise<{ js: string; jsMap: string }> {
+  const b = bundlers.get(output);
+  const r = b ? await b() : { code: output.js, map: output.jsMap };
+  return { js: r.code, jsMap: r.map };
+}
+
+
+/**
+ * The package's stdlib entry point: the TypeScript source next to the compiler (running from the
+ * repository), else the built `dist/stdlib.js` (running from the bundled CLI in dist/ or dist/chunks/).
+ */
+function stdlibEntry(): string {
+  for (const rel of ["../stdlib/index.ts", "../stdlib.js", "./stdlib.js"]) {
+    const p = fileURLToPath(new URL(rel, import.meta.url));
+    if (existsSync(p)) return p;
+  }
+  throw new Error("the package's stdlib module was not found next to the compiler; run `npm run build`");
+}
+
+/**
+ * Bundles generated TypeScript into one ES module with the stdlib operators it imports
+ * (`algolang/stdlib` resolved to the package's own stdlib; `algolang/runtime` is type-only), and
+ * composes its source map with the TS → .algo map.
+ */
+function bundleOptions(code: string, tsName: string): BuildOptions & { write: false } {
+  const entry = stdlibEntry();
+  const root = dirname(dirname(entry));
+  const jsName = tsName.replace(/\.ts$/, ".js");
+  return {
+    stdin: { contents: code, loader: "ts", sourcefile: tsName, resolveDir: root },
+    absWorkingDir: root,
+    alias: { "algolang/stdlib": entry },
+    bundle: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    write: false,
+    sourcemap: "external",
+    outfile: `${root}/${jsName}`,
+    logLevel: "silent",
+  };
+}
+
+/** The bundle's code without its map comment, and its map composed with the TS → .algo map. */
+function finishBundle(r: BuildResult<{ write: false }>): { code: string; map: string } {
+  const js = r.outputFiles.find((f) => f.path.endsWith(".js"))!.text.replace(/\/\/# sourceMappingURL=.*\n?$/, "");
+  const map = JSON.parse(r.outputFiles.find((f) => f.path.endsWith(".map"))!.text) as { sources: string[]; sourcesContent?: Array<string | null> };
+  // Package files are named from the package (`algolang/stdlib/…`), not from this machine's folders;
+  // the .algo file keeps its own name (and its text, from the inline map).
+  map.sources = map.sources.map((src) => (src.endsWith(".algo") ? src.replace(/^.*\//, "") : `algolang/${src.replace(/^(\.\.\/)+/, "")}`));
+  return { code: js, map: JSON.stringify(map) };
 }
 
 /** A loaded strategy: construct instances with parameter values. */

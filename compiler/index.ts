@@ -44,16 +44,26 @@ export interface CheckOptions {
   analyses?: readonly Analysis[];
 }
 
+/**
+ * Runs analyses (default: the registered ones) over a checked program and returns their
+ * diagnostics, sorted; the program is not modified. A program whose front end reported an error
+ * gets none (the analyses assume a clean front end, as `checkProgram` does). The language server
+ * uses it to publish the front end's diagnostics first and the analyses' ones after.
+ */
+export function runAnalyses(program: CheckedProgram, analyses: readonly Analysis[] = registry): Diagnostic[] {
+  if (hasErrors(program.diagnostics)) return [];
+  const out: Diagnostic[] = [];
+  for (const a of analyses) out.push(...a.run(program));
+  return out.sort(compareDiagnostics);
+}
+
 /** Checks root files (path + text) and everything they import. Never throws on any input. */
 export function checkProgram(roots: readonly RootFile[], options: CheckOptions = {}): CheckedProgram {
   const program = buildCheckedProgram(roots, options.host ?? nodeHost);
-  if (!hasErrors(program.diagnostics)) {
-    const extra: Diagnostic[] = [];
-    for (const a of options.analyses ?? registry) extra.push(...a.run(program));
-    if (extra.length > 0) {
-      program.diagnostics.push(...extra);
-      program.diagnostics.sort(compareDiagnostics);
-    }
+  const extra = runAnalyses(program, options.analyses ?? registry);
+  if (extra.length > 0) {
+    program.diagnostics.push(...extra);
+    program.diagnostics.sort(compareDiagnostics);
   }
   return program;
 }

@@ -19,7 +19,13 @@ export function register(program: Command): void {
     .option("-o, --out <dir>", "folder to write <name>.ts, <name>.js and <name>.js.map into")
     .option("--graph [format]", "print the feature graph: text (default) or dot")
     .action(async (file: string, opts: { out?: string; graph?: string | boolean }) => {
-      const { compileStrategy } = await import("../../compiler/build.js");
+      if (opts.out) {
+        // esbuild's service process (which bundles the .js at the end) starts now and gets ready
+        // while the compiler and ts-morph load and run: one spawn, off the critical path.
+        const esbuild = await import("esbuild");
+        void esbuild.build({ stdin: { contents: "" }, write: false, logLevel: "silent" }).catch(() => undefined);
+      }
+      const { bundleStrategy, compileStrategy } = await import("../../compiler/build.js");
       const { hasErrors, renderPrettyAll, summaryLine } = await import("../../compiler/index.js");
       const { printGraphDot, printGraphText } = await import("../../compiler/graph/graph.js");
       const graphFormat = opts.graph === undefined ? undefined : opts.graph === true ? "text" : String(opts.graph);
@@ -69,8 +75,9 @@ export function register(program: Command): void {
         }
         const { writeFileAtomic } = await import("../../runtime/analytics/atomic.js");
         const stem = basename(file).replace(/\.algo$/, "");
-        const js = `${out.js}//# sourceMappingURL=${stem}.js.map\n`;
-        const map = JSON.parse(out.jsMap) as { file?: string };
+        const bundled = await bundleStrategy(out);
+        const js = `${bundled.js}//# sourceMappingURL=${stem}.js.map\n`;
+        const map = JSON.parse(bundled.jsMap) as { file?: string };
         map.file = `${stem}.js`;
         try {
           writeFileAtomic(join(opts.out, `${stem}.ts`), out.ts);

@@ -126,6 +126,88 @@ export class AtomTable {
  * carries a point that was checked against every constraint; integer atoms get whole values.
  */
 export function solve(constraints: readonly Constraint[], table: AtomTable): SatResult {
+  solveStats.asked++;
+  if (boxRefutes(constraints, table) !== undefined) return UNSAT;
+  // The same system (same constraints in the same order, same atoms) gives the same answer:
+  // symbolic execution asks it again for every order and limit sharing a path's facts.
+  let memo = memos.get(table);
+  if (!memo) memos.set(table, (memo = new Map()));
+  const key = systemKey(constraints);
+  const known = memo.get(key);
+  if (known) return known.kind === "sat" ? { kind: "sat", point: new Map(known.point) } : known;
+  const r = fourierMotzkin(constraints, table);
+  memo.set(key, r.kind === "sat" ? { kind: "sat", point: new Map(r.point) } : r);
+  return r;
+}
+
+const UNSAT: SatResult = { kind: "unsat" };
+const memos = new WeakMap<AtomTable, Map<string, SatResult>>();
+
+/** An exact text key of a system, in order (coefficients and constants as written in binary). */
+function systemKey(cs: readonly Constraint[]): string {
+  let key = "";
+  for (const c of cs) {
+    key += c.strict ? "<" : "≤";
+    key += c.form.constant;
+    for (const [id, k] of c.form.coef) key += `,${id}:${k}`;
+    key += ";";
+  }
+  return key;
+}
+
+/**
+ * The interval pre-check: the index of a constraint that no point of the atoms' boxes can satisfy
+ * (its smallest value over the box, by interval arithmetic, is clearly positive), else undefined.
+ * Then the system is unsatisfiable; Fourier–Motzkin, which keeps every box bound, could find no
+ * point either (test/compiler/analysis/linear.property.test.ts checks that it never claims more).
+ * The margin keeps it off the borderline cases that FM decides with its own tolerance.
+ */
+export function boxRefutes(constraints: readonly Constraint[], table: AtomTable): number | undefined {
+  for (let i = 0; i < constraints.length; i++) {
+    const c = constraints[i]!;
+    if (refuted(boxMin(c.form, table), c.strict)) return i;
+  }
+  // The last constraint (the violation a proof asks about) plus a positive multiple of another one
+  // that cancels an atom they share with opposite signs: `e + q ≤ 10` against `e + q > 10`.
+  const n = constraints.length;
+  const last = constraints[n - 1];
+  if (!last) return undefined;
+  for (let i = 0; i < n - 1; i++) {
+    const c = constraints[i]!;
+    for (const [id, k] of c.form.coef) {
+      const kl = last.form.coef.get(id);
+      if (kl === undefined || kl * k >= 0) continue;
+      const sum = last.form.add(c.form, -kl / k);
+      if (refuted(boxMin(sum, table), last.strict || c.strict)) return i;
+    }
+  }
+  return undefined;
+}
+
+/** The smallest value of a form over the atoms' boxes (-Infinity when unbounded below). */
+function boxMin(form: Lin, table: AtomTable): number {
+  let min = form.constant;
+  for (const [id, k] of form.coef) {
+    const a = table.atoms[id]!;
+    min += k > 0 ? k * a.lo : k * a.hi;
+  }
+  return min;
+}
+
+/** Whether `form ≤ 0` (`< 0` when strict) is impossible given the form's smallest value. */
+function refuted(min: number, strict: boolean): boolean {
+  // Strict: `0 < 0` is impossible (Fourier–Motzkin calls a strict form unsat from -1e-9 up).
+  return strict ? min >= 0 : min > PRECHECK_MARGIN;
+}
+
+const PRECHECK_MARGIN = 1e-6;
+
+/** Counters for bench/risk.ts: systems asked, and how many went through elimination. */
+export const solveStats = { asked: 0, eliminations: 0 };
+
+/** Full Fourier–Motzkin elimination with a checked back-substituted point (see `solve`). */
+export function fourierMotzkin(constraints: readonly Constraint[], table: AtomTable): SatResult {
+  solveStats.eliminations++;
   const vars = new Set<number>();
   for (const c of constraints) for (const id of c.form.coef.keys()) vars.add(id);
   const all: Constraint[] = [...constraints];

@@ -103,6 +103,10 @@ export class RiskAnalysis {
   private readonly diags: Diagnostic[] = [];
   private limits: { qty?: Lin; pos?: Lin; band?: Lin; open?: Lin; bandInTicks: boolean; rate?: { n: Lin; perNs: number } } = { bandInTicks: true };
   private readonly proofs = new Map<string, OrderProof>();
+  /** Order quantities that can be ≤ 0 (R0408), one per quantity expression, in source order. */
+  private readonly nonPositive = new Map<string, { span: Span; action: string; qty: number; hint: string }>();
+  /** Atom id → the param it stands for, with its declared range (for R0408's hint). */
+  private readonly paramAtoms = new Map<number, { name: string; lo: number; hi: number }>();
   private currentHandler: Handler | undefined;
 
   constructor(
@@ -128,6 +132,9 @@ export class RiskAnalysis {
     for (const h of handlers) this.handler(h);
     this.report.orders = [...this.proofs.values()].sort((a, b) => a.span.start - b.span.start);
     for (const p of this.report.orders) this.reportOrder(p);
+    for (const q of [...this.nonPositive.values()].sort((a, b) => a.span.start - b.span.start)) {
+      this.diags.push(diag(RiskCodes.OrderQtyNotPositive, q.span, { action: q.action, qty: fmt(q.qty) }, { hint: q.hint }));
+    }
     return this.diags;
   }
 
@@ -483,15 +490,15 @@ export class RiskAnalysis {
         const iv = sym.constant;
         const t = sym.type.type;
         if (t === "price") return Lin.atom(this.opaqueAtom(`param:${sym.name}`, sym.name));
-        return Lin.atom(
-          this.table.get(`param:${sym.name}`, () => ({
-            label: sym.name,
-            lo: iv ? iv.lo : -Infinity,
-            hi: iv ? iv.hi : Infinity,
-            integer: t === "int" || t === "qty",
-            opaque: false,
-          })),
-        );
+        const atom = this.table.get(`param:${sym.name}`, () => ({
+          label: sym.name,
+          lo: iv ? iv.lo : -Infinity,
+          hi: iv ? iv.hi : Infinity,
+          integer: t === "int" || t === "qty",
+          opaque: false,
+        }));
+        this.paramAtoms.set(atom.id, { name: sym.name, lo: atom.lo, hi: atom.hi });
+        return Lin.atom(atom);
       }
       case "let":
       case "for":
@@ -676,6 +683,7 @@ export class RiskAnalysis {
         for (const q of qtyAlts) {
           const np = fork(path, q);
           this.checkQty(proof, np, q.value, leg.qty ?? e);
+          this.checkQtyPositive(name, np, q.value, leg.qty ?? e);
           this.checkPosition(proof, np, h, leg.buy, q.value, leg.qty ?? e);
           if (leg.price) this.checkBand(proof, np, h, leg.buy, leg.price);
           const sent = leg.buy ? np.buys : np.sells;
@@ -717,6 +725,29 @@ export class RiskAnalysis {
     if (!limit) return;
     const violation = lt(limit, qty);
     this.decide(proof, "max_order_qty", p, violation, qty, limit, (pt) => `${this.cex(pt, qty)} → ${fmt(qty.eval(pt))} > max_order_qty ${fmt(limit.eval(pt))}`, `${this.text(at)} ≤ ${this.limitText(limit)}`);
+  }
+
+  /**
+   * R0408: a quantity that can be ≤ 0 on this path, with a counterexample. Only a proven one is
+   * reported (a quantity the analysis cannot bound is left to the run-time checks), so the order
+   * limits' verdicts are unchanged.
+   */
+  private checkQtyPositive(action: string, p: Path, qty: Lin, at: Expr): void {
+    const key = `${at.span.file}:${at.span.start}`;
+    if (this.nonPositive.has(key)) return;
+    if ([...qty.coef.keys()].some((id) => this.table.atoms[id]!.opaque)) return;
+    const r = solve([...p.facts, le(qty, Lin.of(0))], this.table);
+    if (r.kind !== "sat") return;
+    const value = qty.eval(r.point);
+    const params = [...qty.coef.keys()].map((id) => this.paramAtoms.get(id)).filter((x): x is { name: string; lo: number; hi: number } => x !== undefined);
+    const cex = qty.coef.size === 0 ? `the quantity is ${fmt(value)}` : `counterexample: ${this.cex(r.point, qty)} → quantity ${fmt(value)} ≤ 0`;
+    const ranges = params.map((q) =>
+      Number.isFinite(q.lo) && Number.isFinite(q.hi)
+        ? `\`${q.name}\` is declared in [${fmt(q.lo)}, ${fmt(q.hi)}], which reaches ${fmt(q.lo)}; declare it \`in [1, ${fmt(Math.max(1, q.hi))}]\``
+        : `\`${q.name}\` has no declared range; declare one from 1: \`in [1, hi]\``,
+    );
+    const fix = ranges.length ? ranges.join("; ") : qty.coef.size === 0 ? "write a quantity of at least 1" : "guard the order: `if q >= 1 { ... }`";
+    this.nonPositive.set(key, { span: at.span, action, qty: value, hint: `${cex}; ${fix}` });
   }
 
   private checkPosition(proof: OrderProof, p: Path, h: number, buy: boolean, qty: Lin, at: Expr): void {

@@ -60,6 +60,13 @@ export const RiskCodes = {
     "one `{handler}` event can send {count} orders, more than max_open_orders {limit}",
     "One handler run can send at most `max_open_orders` new orders (a `quote` counts as two, a loop multiplies its body). Send fewer orders per event, or raise the limit.",
   ),
+  OrderQtyNotPositive: def(
+    "R0408",
+    "order-qty-not-positive",
+    "error",
+    "`{action}` can send a quantity of {qty}: order quantities must be at least 1 lot",
+    "An order's quantity must be a whole number of lots, at least 1, for every param value in its declared range and every path through the handler. A literal 0 or negative quantity, or a `qty` param whose range reaches 0 or below, is refused: the order would be rejected at run time (or, negated, turn a buy into a sell). Fix: declare the param's range from 1 (`param size: qty = 1 in [1, 5]`), or guard the order: `if q >= 1 { buy(es, q) }`.",
+  ),
   MissingRiskBlock: def(
     "R0410",
     "missing-risk-block",

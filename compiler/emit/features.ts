@@ -197,7 +197,7 @@ export function emitFeatureProgram(program: CheckedProgram, root: CheckedFile, o
       ...named.map((f, i) => {
         const ready = [...f.value.deps].sort((a, b) => a - b).map((d) => `this.@@r${d}@@`);
         const value = f.value.type === "bool" ? `(${f.value.code} ? 1 : 0)` : f.value.code;
-        return resolveMarkers(`this.vals[${i}] = ${ready.length ? `${ready.join(" && ")} ? ${value} : NaN` : value};`, low.nodes);
+        return resolveMarkers(`this.vals[${i}] = ${ready.length ? `${ready.join(" && ")} ? ${value} : Number.NaN` : value};`, low.nodes);
       }),
       "this.sink.row(ctx.time, this.vals);",
     ],

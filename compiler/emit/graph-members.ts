@@ -75,7 +75,26 @@ export function graphTriggers(low: Lowering): string[] {
   return [...triggers].sort();
 }
 
-/** One `upd_<kind>_<handle>` method per trigger: the nodes it reaches, in topological order. */
+/**
+ * Point-wise operators: their output is a function of the current inputs only, and a NaN input
+ * gives a NaN output (docs/stdlib.md, "NaN inputs"). Every other series operator is stateful and
+ * ignores an update whose input is NaN (state, outputs and warm-up unchanged).
+ * test/compiler/emit/propagation.test.ts checks this list against the stdlib classes themselves.
+ */
+export const POINTWISE_OPERATORS: ReadonlySet<string> = new Set(["abs", "sign", "clamp", "min", "max", "iff", "time_of_day"]);
+
+/**
+ * One `upd_<kind>_<handle>` method per trigger: the nodes it reaches, in topological order.
+ *
+ * Propagation: an operator driven by the event itself (book, trade, bar) produces a sample on every
+ * event of its kind. A series operator is updated only when every node it reads is ready and at
+ * least one of them produced a new sample on this event; it produces one itself when it accepted the
+ * update: a stateful operator ignores a NaN input (then nothing downstream of it updates either), a
+ * point-wise one always accepts, a clock operator (`sample`) produces one when it ticked. So a
+ * downstream window never sees an upstream value twice, nor a value from before the upstream was
+ * ready. Whether a node produced a sample is a local boolean `u<id>`, declared only where a later
+ * node of the same method reads it.
+ */
 export function updateMethods(low: Lowering): MethodDeclarationStructure[] {
   const methods: MethodDeclarationStructure[] = [];
   for (const trig of graphTriggers(low)) {
@@ -91,20 +110,68 @@ export function updateMethods(low: Lowering): MethodDeclarationStructure[] {
       docs: [`Updates the features a ${kind} event of ${low.instruments[h]?.name ?? h} reaches, in topological order.`],
       statements: (w) => {
         w.writeLine("const t = ctx.time;");
-        for (const node of low.nodes) {
-          if (!node.triggers.has(trig)) continue;
+        // Node id → code telling whether it produced a sample on this event ("true" for event-driven nodes).
+        const produced = new Map<number, string>();
+        const reached = low.nodes.filter((node) => node.triggers.has(trig));
+        const readLater = new Set<number>();
+        for (const node of reached) for (const d of node.deps) readLater.add(d);
+        for (const node of reached) {
           const f = `this.${node.field}`;
+          const r = `this.r_${node.field}`;
+          const drive = node.op.drive;
+          if (drive === "book" || drive === "trade" || drive === "bar") {
+            if (drive === "book") w.writeLine(`${f}.update(ctx.book(${node.instrument}), t);`);
+            else if (drive === "trade") {
+              if (kind !== "trade" || node.instrument !== h) continue;
+              w.writeLine(`${f}.onTrade(ctx.toCurrency(${h}, trade.price), trade.size, trade.aggressor, t);`);
+            } else {
+              if (kind !== "bar" || node.instrument !== h) continue;
+              w.writeLine(`${f}.onBar(ctx.toCurrency(${h}, bar.open), ctx.toCurrency(${h}, bar.high), ctx.toCurrency(${h}, bar.low), ctx.toCurrency(${h}, bar.close), bar.volume, t);`);
+            }
+            w.writeLine(`${r} = ${[`${f}.ready`, ...node.deps.map((d) => `this.r_${low.nodes[d]!.field}`)].join(" && ")};`);
+            produced.set(node.id, "true");
+            continue;
+          }
+          const fresh = node.deps.filter((d) => produced.has(d)).map((d) => produced.get(d)!);
+          if (fresh.length === 0) continue;
+          const gate = [
+            ...(fresh.includes("true") ? [] : [fresh.length > 1 ? `(${fresh.join(" || ")})` : fresh[0]!]),
+            ...node.deps.map((d) => `this.r_${low.nodes[d]!.field}`),
+          ];
+          const u = `u${node.id}`;
+          const tracked = readLater.has(node.id);
+          if (tracked) w.writeLine(`let ${u} = false;`);
           const inputs = node.inputs.map((c) => resolveMarkers(c, low.nodes));
-          if (node.op.drive === "book") w.writeLine(`${f}.update(ctx.book(${node.instrument}), t);`);
-          else if (node.op.drive === "trade") {
-            if (kind !== "trade" || node.instrument !== h) continue;
-            w.writeLine(`${f}.onTrade(ctx.toCurrency(${h}, trade.price), trade.size, trade.aggressor, t);`);
-          } else if (node.op.drive === "bar") {
-            if (kind !== "bar" || node.instrument !== h) continue;
-            w.writeLine(`${f}.onBar(ctx.toCurrency(${h}, bar.open), ctx.toCurrency(${h}, bar.high), ctx.toCurrency(${h}, bar.low), ctx.toCurrency(${h}, bar.close), bar.volume, t);`);
-          } else w.writeLine(`${f}.update(${[...inputs, "t"].join(", ")});`);
-          const deps = node.deps.map((d) => `this.r_${low.nodes[d]!.field}`);
-          w.writeLine(`this.r_${node.field} = ${[`${f}.ready`, ...deps].join(" && ")};`);
+          w.writeLine(`if (${gate.length ? gate.join(" && ") : "true"}) {`);
+          w.indent(() => {
+            if (drive === "series" && POINTWISE_OPERATORS.has(node.op.name)) {
+              w.writeLine(`${f}.update(${[...inputs, "t"].join(", ")});`);
+              w.writeLine(`${r} = ${f}.ready;`);
+              if (tracked) w.writeLine(`${u} = true;`);
+              return;
+            }
+            const locals = inputs.map((c, i) => {
+              const name = `x${node.id}_${i}`;
+              w.writeLine(`const ${name} = ${c};`);
+              return name;
+            });
+            if (drive === "clock") {
+              w.writeLine(`${f}.update(${[...locals, "t"].join(", ")});`);
+              w.writeLine(`${r} = ${f}.ready;`);
+              if (tracked) w.writeLine(`${u} = ${f}.ticked;`);
+              return;
+            }
+            // Stateful: a NaN input is ignored by the operator, so it produces no sample.
+            w.writeLine(`if (${locals.length ? locals.map((x) => `${x} === ${x}`).join(" && ") : "true"}) {`);
+            w.indent(() => {
+              w.writeLine(`${f}.update(${[...locals, "t"].join(", ")});`);
+              w.writeLine(`${r} = ${f}.ready;`);
+              if (tracked) w.writeLine(`${u} = true;`);
+            });
+            w.writeLine("}");
+          });
+          w.writeLine("}");
+          produced.set(node.id, tracked ? u : "false");
         }
       },
     });

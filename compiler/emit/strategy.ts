@@ -505,7 +505,11 @@ class StatementEmitter {
         return;
       }
       case "quote":
-        this.line(depth, `${m}ctx.quote(${h}, ${fixed(arg("bid")!)}, ${fixed(arg("ask")!)}, ${arg("size")!});`);
+        // The register form of `ctx.quote` (runtime/engine/strategy.ts): prices in
+        // `quotePrices`, then `quoteAt` with integers only, so no double is boxed per event.
+        this.line(depth, `${m}ctx.quotePrices[0] = ${fixed(arg("bid")!)};`);
+        this.line(depth, `ctx.quotePrices[1] = ${fixed(arg("ask")!)};`);
+        this.line(depth, `ctx.quoteAt(${h}, ${arg("size")!});`);
         return;
       case "cancel": {
         const side = arg("side");

@@ -426,7 +426,7 @@ export class Lowering {
     switch (rc.builtin.name) {
       case "ready": {
         const v = arg("x");
-        if (v.k === "series") return scalar(readyCode(v.s.deps), "bool");
+        if (v.k === "series") return scalar(this.readyNow(v.s.deps), "bool");
         if (v.k === "outputs") return scalar(readyCode(new Set([v.node.id])), "bool");
         if (v.k === "unit") return scalar("true", "bool");
         return scalar("true", "bool");
@@ -451,6 +451,23 @@ export class Lowering {
       default:
         throw new LoweringError(`builtin \`${rc.builtin.name}\` cannot be compiled here`, e.span);
     }
+  }
+
+  /**
+   * Code of `ready(x)` for a series reading these nodes: each is warm, and a top-of-book field among
+   * them has a value now (`book.best_bid` is NaN while the bid side is empty, `book.mid` while either side
+   * is: not ready then, though the node stays warm for the features computed from it).
+   */
+  private readyNow(deps: ReadonlySet<number>): string {
+    if (deps.size === 0) return "true";
+    return [...deps]
+      .sort((a, b) => a - b)
+      .map((d) => {
+        const n = this.nodes[d]!;
+        const bookValue = n.op.namespace === "book" && EMPTY_SIDE_NAN.has(n.op.name);
+        return bookValue ? `this.@@r${d}@@ && this.@@${d}@@.value === this.@@${d}@@.value` : `this.@@r${d}@@`;
+      })
+      .join(" && ");
   }
 
   private map1(v: Value, f: (code: string) => string, type: ScalarType, span: Span): Value {
@@ -481,6 +498,13 @@ export class Lowering {
     return isSeries ? { k: "series", s: { code, deps, triggers, type } } : scalar(code, type);
   }
 }
+
+/**
+ * Top-of-book fields whose value is NaN exactly when a side they read is empty (stdlib
+ * microstructure/top-of-book.ts): `ready(...)` of them is false then. (Other book operators give
+ * NaN with a meaning of their own, e.g. `book.queue_position` when no order of ours rests.)
+ */
+const EMPTY_SIDE_NAN: ReadonlySet<string> = new Set(["best_bid", "best_ask", "mid", "microprice", "spread", "spread_bps"]);
 
 /** The JavaScript operator for each binary operator of the language. */
 const BINARY_TS: Readonly<Record<string, string>> = {
@@ -537,7 +561,8 @@ export function readyCode(deps: ReadonlySet<number>): string {
 
 /** A number as TypeScript source (integers without exponent where exact). */
 export function numberCode(v: number): string {
-  if (Number.isNaN(v)) return "NaN";
+  // Not the global `NaN`: V8 boxes it in a conditional (`c ? x : NaN`); see runtime/engine/strategy.ts.
+  if (Number.isNaN(v)) return "Number.NaN";
   if (!Number.isFinite(v)) return v > 0 ? "Infinity" : "-Infinity";
   if (Number.isInteger(v) && Math.abs(v) < 1e21) return v < 0 ? `(${v.toFixed(0)})` : v.toFixed(0);
   return v < 0 ? `(${String(v)})` : String(v);

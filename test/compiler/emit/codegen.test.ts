@@ -38,6 +38,38 @@ function compileText(text: string) {
 }
 
 describe("code generation", () => {
+  it("writes Number.NaN, never the global NaN, and quotes through quoteAt", () => {
+    const text = `strategy Q "q"
+
+instrument es = "ES"
+
+risk {
+  max_position    = 2
+  max_order_qty   = 1
+  max_open_orders = 2
+  max_order_rate  = 10 per 1s
+  max_loss        = 1_000
+  price_band      = 2 ticks
+}
+
+features {
+  m = book.mid(es)
+}
+
+on book(es) when ready(m) {
+  if exposure(es, buy) + 1 <= 2 and exposure(es, sell) - 1 >= -2 {
+    quote(es, bid: book.best_bid(es), ask: book.best_ask(es), size: 1)
+  }
+}
+`;
+    const out = compileText(text);
+    expect(out.ts).toContain("ctx.quotePrices[0] = ctx.toFixed(0, ");
+    expect(out.ts).toContain("ctx.quotePrices[1] = ctx.toFixed(0, ");
+    expect(out.ts).toContain("ctx.quoteAt(0, 1);");
+    expect(out.ts).not.toMatch(/ctx\.quote\(/);
+    expect(codeOnly(out.ts)).not.toMatch(/(?<!Number\.)\bNaN\b/);
+  });
+
   it("finds the example strategies", () => {
     expect(strategies.length).toBeGreaterThanOrEqual(5);
   });
@@ -52,6 +84,15 @@ describe("code generation", () => {
         return;
       }
       expect(out.ts).toBe(readFileSync(golden, "utf8"));
+    });
+
+    it(`no boxing forms: ${name}`, () => {
+      // Global `NaN` in a conditional and `ctx.quote(…)` with double arguments box in V8
+      // (runtime/engine/strategy.ts): the generated code writes `Number.NaN` and quotes through
+      // `quotePrices` + `quoteAt`.
+      const out = compileExample(name);
+      expect(codeOnly(out.ts)).not.toMatch(/(?<!Number\.)\bNaN\b/);
+      expect(out.ts).not.toMatch(/ctx\.quote\(/);
     });
 
     it(`deterministic: ${name}`, () => {
@@ -177,5 +218,17 @@ on book(es) when ready(mid) {
     expect(pos.source).toBe("t.algo");
     const algoLine = text.split("\n").findIndex((l) => l.includes("buy(es, size)")) + 1;
     expect(pos.line).toBe(algoLine);
+    // The same through the bundled ES module `algo build` writes (stdlib operators bundled in).
+    const esm = out.js.split("\n");
+    const esmLine = esm.findIndex((l) => l.includes("ctx.buy(")) + 1;
+    const esmPos = originalPositionFor(new TraceMap(out.jsMap), { line: esmLine, column: esm[esmLine - 1]!.indexOf("ctx.buy(") });
+    expect(esmPos.source).toBe("t.algo");
+    expect(esmPos.line).toBe(algoLine);
+    expect(out.js).not.toMatch(/from\s+["']algolang\//);
   });
 });
+
+/** Generated code without its comments. */
+function codeOnly(ts: string): string {
+  return ts.replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "");
+}

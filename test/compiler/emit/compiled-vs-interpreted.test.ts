@@ -25,6 +25,14 @@ function logging(inner: Strategy, log: string[]): Strategy {
       proxy = new Proxy(ctx, {
         get(target, prop, receiver) {
           const v = Reflect.get(target, prop, receiver);
+          if (prop === "quoteAt") {
+            // The compiled code quotes through the register form; log it as the `quote` it is.
+            return (inst: number, size: number) => {
+              const [bid, ask] = [target.quotePrices[0]!, target.quotePrices[1]!];
+              log.push(`${target.time} quote(${[inst, bid, ask, size].map((a) => Number(a.toPrecision(12))).join(",")})`);
+              return target.quoteAt(inst, size);
+            };
+          }
           if (typeof v === "function" && LOGGED.includes(String(prop))) {
             return (...args: unknown[]) => {
               log.push(`${target.time} ${String(prop)}(${args.map((a) => (typeof a === "number" ? Number(a.toPrecision(12)) : a)).join(",")})`);
