@@ -125,6 +125,7 @@ function serverChild(): void {
   conn = startServer({ input: process.stdin, output: process.stdout }, {
     diagnosticsComplete: (uri, version) => void conn?.sendNotification("bench/complete", { uri, version }),
     requestHandled: (method, ms) => void conn?.sendNotification("bench/request", { method, ms }),
+    diagnosticsPublished: (uri, version, sinceChange, checking) => void conn?.sendNotification("bench/published", { uri, version, sinceChange, checking }),
   });
   conn.onRequest("bench/stats", (p: { collect: boolean }) => {
     if (p.collect) gc?.();
@@ -154,6 +155,8 @@ interface Session {
   complete(line: number, character: number): Promise<number>;
   /** The server-side handling times (ms) of the completion requests so far (taken and cleared). */
   takeHandled(): number[];
+  /** Per first publish so far (taken and cleared): ms in the server from the change to the publish written, and of the check alone. */
+  takePublished(): { sinceChange: number[]; checking: number[] };
   stats(collect: boolean): Promise<ServerStats>;
   publishes(): number;
   close(): void;
@@ -185,6 +188,11 @@ async function openSession(text: string, initializationOptions: object): Promise
     }
   });
   let handled: number[] = [];
+  let published = { sinceChange: [] as number[], checking: [] as number[] };
+  client.onNotification("bench/published", (p: { sinceChange: number; checking: number }) => {
+    published.sinceChange.push(p.sinceChange);
+    published.checking.push(p.checking);
+  });
   client.onNotification("bench/request", (p: { method: string; ms: number }) => {
     if (p.method === "completion") handled.push(p.ms);
   });
@@ -228,6 +236,11 @@ async function openSession(text: string, initializationOptions: object): Promise
       handled = [];
       return out;
     },
+    takePublished() {
+      const out = published;
+      published = { sinceChange: [], checking: [] };
+      return out;
+    },
     stats: (collect) => client.sendRequest("bench/stats", { collect }),
     publishes: () => publishes,
     close() {
@@ -248,6 +261,7 @@ async function main(): Promise<void> {
   const s = await openSession(text, budget >= 0 ? { debounceMs: 0, diagnosticsBudgetMs: budget } : { debounceMs: 0 });
   for (let i = 0; i < 10; i++) await s.edit(); // warm-up
   const before = await s.stats(false);
+  s.takePublished();
   const firstMs: number[] = [];
   const completeMs: number[] = [];
   for (let i = 0; i < edits; i++) {
@@ -256,6 +270,7 @@ async function main(): Promise<void> {
     completeMs.push(r.complete);
   }
   const after = await s.stats(false);
+  const inServer = s.takePublished();
 
   s.takeHandled();
   const quiet: number[] = [];
@@ -293,6 +308,7 @@ async function main(): Promise<void> {
   const mem1 = await s.stats(false);
   console.log(`file: ${s.lines.length} lines, ${s.first.diagnostics.length} warnings (unused features/lets); edits timed: ${edits}; memory edits: ${memoryEdits}${before.collected ? "" : " (no --expose-gc: heap not collected first)"}`);
   console.log(`didChange → first publishDiagnostics: ${latency(firstMs)}`);
+  console.log(`  of which in the server, change received → publish written: ${latency(inServer.sinceChange)}; the check alone (front end, conversion, write): ${latency(inServer.checking)}`);
   console.log(`didChange → diagnostics complete (analyses included): ${latency(completeMs)}`);
   console.log(`server per timed edit: ${((after.cpuMs - before.cpuMs) / edits).toFixed(1)} ms CPU, ${after.gcs - before.gcs} GCs over ${edits} edits`);
   console.log(`completion, quiet document: round trip ${latency(quiet)}; in the server ${latency(quietHandled)}`);

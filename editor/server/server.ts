@@ -81,6 +81,12 @@ export interface ServerObserver {
   diagnosticsComplete?(uri: string, version: number): void;
   /** A request was answered; `ms`: the time its handler took (queueing not included). */
   requestHandled?(method: string, ms: number): void;
+  /**
+   * Diagnostics of this version were handed to the transport: `sinceChange` ms after the first
+   * change notification of the document not yet checked (the server's share of the latency),
+   * `checking` of which the check itself took (front end, conversion).
+   */
+  diagnosticsPublished?(uri: string, version: number, sinceChange: number, checking: number): void;
 }
 
 /** Where the server reads and writes LSP messages. */
@@ -107,6 +113,8 @@ export function startServer(streams: ServerStreams = { input: process.stdin, out
   /** Per document: the front end whose analyses are due, and the timer that runs them. */
   const pendingAnalyses = new Map<string, { front: Analysis; timer: NodeJS.Timeout }>();
   const lastCheck = new Map<string, number>();
+  /** Per document: when the first change not yet checked arrived (for the observer). */
+  const changedAt = new Map<string, number>();
   /**
    * Per document: the last analysis diagnostics published (fresh or carried) and the front end
    * they belong to — what the next version carries, so that each carry moves them across one edit.
@@ -144,8 +152,13 @@ export function startServer(streams: ServerStreams = { input: process.stdin, out
     return workspace.front(uri);
   };
 
-  const publish = (front: Analysis, diagnostics: readonly Diagnostic[]): void => {
-    void connection.sendDiagnostics({ uri: front.uri, version: front.version, diagnostics: documentDiagnostics(front, diagnostics) });
+  const publish = (front: Analysis, diagnostics: readonly Diagnostic[], started?: number): void => {
+    const sent = connection.sendDiagnostics({ uri: front.uri, version: front.version, diagnostics: documentDiagnostics(front, diagnostics) });
+    const seen = observer.diagnosticsPublished;
+    if (!seen || started === undefined) return;
+    const since = changedAt.get(front.uri) ?? started;
+    changedAt.delete(front.uri);
+    void sent.then(() => seen(front.uri, front.version, performance.now() - since, performance.now() - started));
   };
 
   const complete = (uri: string, version: number): void => {
@@ -179,20 +192,20 @@ export function startServer(streams: ServerStreams = { input: process.stdin, out
       if (!front) return;
       if (hasErrors(front.program.diagnostics)) {
         // The analyses do not run (as in `algo check`): the front end's diagnostics are complete.
-        publish(front, front.program.diagnostics);
+        publish(front, front.program.diagnostics, t0);
         complete(uri, front.version);
         return;
       }
       const done = workspace.currentBack(uri);
       if (done || !previous || performance.now() - t0 + previous.ms <= budgetMs) {
         const back = workspace.back(uri)!;
-        publish(front, allDiagnostics(front, back));
+        publish(front, allDiagnostics(front, back), t0);
         shown.set(uri, back);
         complete(uri, front.version);
         return;
       }
       const carried = carryDiagnostics(shown.get(uri) ?? previous, front);
-      publish(front, carried.length === 0 ? front.program.diagnostics : [...front.program.diagnostics, ...carried].sort(compareDiagnostics));
+      publish(front, carried.length === 0 ? front.program.diagnostics : [...front.program.diagnostics, ...carried].sort(compareDiagnostics), t0);
       shown.set(uri, { front, diagnostics: carried, ms: previous.ms });
       pendingAnalyses.set(uri, { front, timer: setTimeout(() => void finish(uri, front, carried), 0) });
     } catch (err) {
@@ -232,6 +245,7 @@ export function startServer(streams: ServerStreams = { input: process.stdin, out
   };
 
   const changed = (uri: string): void => {
+    if (observer.diagnosticsPublished && !changedAt.has(uri)) changedAt.set(uri, performance.now());
     const doc = documents.get(uri);
     if (doc) workspace.set(doc);
     schedule(uri);
@@ -311,6 +325,7 @@ export function startServer(streams: ServerStreams = { input: process.stdin, out
       if (pending) clearTimeout(pending.timer);
       pendingAnalyses.delete(uri);
       lastCheck.delete(uri);
+      changedAt.delete(uri);
       shown.delete(uri);
       const deps = workspace.dependents(uri);
       workspace.close(uri);
