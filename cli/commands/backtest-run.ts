@@ -18,6 +18,7 @@ import { engineOptions, openSource } from "./engine-options.js";
 import { compileStrategy, loadStrategy as loadCompiledStrategy, validateParams, type LoadedStrategy } from "../../compiler/build.js";
 import { hasErrors, renderPrettyAll, summaryLine } from "../../compiler/index.js";
 import { readSourceFile } from "../source-file.js";
+import { checkParamValues } from "../config/param-values.js";
 
 
 export async function backtestCommand(file: string, flags: BacktestFlags): Promise<number> {
@@ -29,7 +30,7 @@ export async function backtestCommand(file: string, flags: BacktestFlags): Promi
   if (config.data.length === 0) throw new UserError("no market data: give --data PATH (or `data = [...]` in the --config file, or ALGO_DATA)");
   const strategyPath = resolve(file);
   if (!existsSync(strategyPath)) throw new UserError(`${file}: no such strategy file`);
-  const strategy = await loadStrategy(strategyPath, config.params);
+  const strategy = await loadStrategy(strategyPath, config.params, config.sources);
   const sources = config.data.map(openSource);
   const algoPath = file;
   const abort = { aborted: false };
@@ -121,9 +122,13 @@ async function runWithProgress(engine: BacktestEngine, progress: Progress | null
 }
 
 /** Loads a strategy: .algo through the compiler, TS/JS modules through esbuild. */
-async function loadStrategy(path: string, params: Record<string, number | boolean | string>): Promise<{ strategy: Strategy; name: string; loaded?: LoadedStrategy }> {
+async function loadStrategy(
+  path: string,
+  params: Record<string, number | boolean | string>,
+  sources: ReadonlyMap<string, string>,
+): Promise<{ strategy: Strategy; name: string; loaded?: LoadedStrategy }> {
   const ext = extname(path).toLowerCase();
-  if (ext === ".algo") return loadAlgoStrategy(path, params);
+  if (ext === ".algo") return loadAlgoStrategy(path, params, sources);
   if (![".ts", ".mts", ".js", ".mjs"].includes(ext)) {
     throw new UserError(`${path}: expected a strategy file ending in .algo, .ts, .mts, .js or .mjs`);
   }
@@ -136,7 +141,11 @@ async function loadStrategy(path: string, params: Record<string, number | boolea
  * program with errors is not run (exit 1), and `--set` values are validated against the params'
  * declared ranges (the static risk proof covers only those) before the strategy is constructed.
  */
-async function loadAlgoStrategy(path: string, params: Record<string, number | boolean | string>): Promise<{ strategy: Strategy; name: string; loaded: LoadedStrategy }> {
+async function loadAlgoStrategy(
+  path: string,
+  params: Record<string, number | boolean | string>,
+  sources: ReadonlyMap<string, string>,
+): Promise<{ strategy: Strategy; name: string; loaded: LoadedStrategy }> {
   const read = readSourceFile(path);
   if ("problem" in read) throw new UserError(read.problem);
   const result = compileStrategy(path, read.text);
@@ -150,9 +159,8 @@ async function loadAlgoStrategy(path: string, params: Record<string, number | bo
     throw new UserError(`${path}: is not a strategy (no \`strategy\` declaration); feature units are computed with \`algo features\``);
   }
   const loaded = loadCompiledStrategy(result.output, `algo:///${basename(path)}.js`);
-  const checked = validateParams(loaded.params, params);
-  if (!checked.ok) throw new UserError(checked.errors.map((e) => `${path}: ${e}`).join("\nalgo: "));
-  return { strategy: loaded.create(checked.values), name: loaded.className, loaded };
+  const values = checkParamValues(validateParams, loaded.params, params, sources, path);
+  return { strategy: loaded.create(values), name: loaded.className, loaded };
 }
 
 /** A run-time error inside compiled strategy code, reported at its .algo line. */

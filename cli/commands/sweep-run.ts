@@ -6,6 +6,7 @@
  * every run is independent and deterministic, rows are keyed by their combination index, and ties
  * in the ranking go to the lower index.
  */
+import { checkParamValues } from "../config/param-values.js";
 import { availableParallelism } from "node:os";
 import { mkdirSync } from "node:fs";
 import { basename, extname, join, resolve } from "node:path";
@@ -150,8 +151,8 @@ async function runSweep(file: string, flags: SweepFlags, abortFlag: SharedArrayB
   const validateParams = compiler.validateParams;
   const output = compile(compiler, file, strategyPath);
   const params = output.emitted.params;
-  const fixed = validateParams(params, Object.fromEntries(Object.entries(config.params).filter(([k]) => !axes.some((a) => a.name === k))));
-  if (!fixed.ok) throw new UserError(fixed.errors.map((e) => `${file}: ${e}`).join("\nalgo: "));
+  const fixedValues = Object.fromEntries(Object.entries(config.params).filter(([k]) => !axes.some((a) => a.name === k)));
+  const fixed = { values: checkParamValues(validateParams, params, fixedValues, config.sources, file) };
   const typed = axes.map((axis) => validateAxis(validateParams, file, axis, params));
   // Open (and close) every data file once here: a missing or unreadable file is one clear error
   // before any worker starts.

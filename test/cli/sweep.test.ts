@@ -88,7 +88,7 @@ describe.skipIf(!built)("algo sweep: usage errors", () => {
     [
       "a fixed param out of range",
       [...base, "--grid", "size=1,2", "--set", "window=10"],
-      "algo: imbalance_maker.algo: param `window` = 10 is outside its declared range [50, 2000] (the risk proof covers only that range)",
+      "algo: --set window=10: param `window` = 10 is outside its declared range [50, 2000] (the risk proof covers only that range)",
     ],
     ["a missing data file", [STRATEGY, "--data", "nope.dbn", "--grid", "size=1,2"], `algo: ${join(EXAMPLES, "nope.dbn")}: no such data file`],
   ];
