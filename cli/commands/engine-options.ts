@@ -13,6 +13,7 @@ import type { FeeSchedule } from "../../runtime/execution/fees.js";
 import type { LatencySpec } from "../../runtime/execution/latency.js";
 import { QueueModel } from "../../runtime/execution/simulator.js";
 import { asUserError, openDataSource } from "../../runtime/data/index.js";
+import { schemaName } from "../../runtime/data/dbn/metadata.js";
 import { VERSION } from "../version.js";
 
 /** The engine options of one run: the configuration, the strategy instance and the opened data. */
@@ -23,6 +24,7 @@ export function engineOptions(
   strategyPath: string,
   abort: { aborted: boolean },
 ): EngineOptions {
+  checkQueueModel(config, sources);
   const instruments: Record<string, InstrumentOverride> = {};
   const fees: Record<string, FeeSchedule> = { "*": feesOf(config.fees) };
   const symbolMap: Record<string, string> = {};
@@ -83,9 +85,46 @@ function latencyOf(l: ConfigLatency): LatencySpec {
 export function openSource(path: string): EventSource {
   if (!existsSync(path) || !statSync(path).isFile()) throw new UserError(`${path}: no such data file`);
   try {
-    return openDataSource(path, { selfContained: true }).source;
+    const opened = openDataSource(path, { selfContained: true });
+    const lacking = lacksOrderIds(opened.format, opened.source);
+    if (lacking !== null) noOrderIds.set(opened.source, lacking);
+    return opened.source;
   } catch (err) {
     throw asUserError(err);
+  }
+}
+
+/** Sources opened by openSource whose events carry no order ids, with what they hold instead. */
+const noOrderIds = new WeakMap<EventSource, string>();
+
+/**
+ * What a source holds instead of order ids (market-by-order data), or null when its book events
+ * carry them: DBN by the schema in its metadata (a mixed-schema file is let through: its MBO
+ * records have ids), LOBSTER as the self-contained MBO stream a backtest reads, CSV never.
+ */
+function lacksOrderIds(format: string, source: EventSource): string | null {
+  if (format === "lobster") return null;
+  if (format === "csv") return "CSV trades or bars";
+  const schema = (source as { metadata?: { schema?: number } | null }).metadata?.schema;
+  if (schema === undefined || schema === 0xffff) return null;
+  const name = schemaName(schema);
+  return name === "mbo" ? null : `DBN ${name} records`;
+}
+
+/**
+ * `queue.model = "l3"` asks for exact queue positions from order ids: refused, naming the file and
+ * where the setting came from, when a data file has none (the engine would otherwise fall back to
+ * an L2 model without saying so).
+ */
+function checkQueueModel(config: BacktestConfig, sources: EventSource[]): void {
+  if (config.queueModel !== "l3") return;
+  for (let i = 0; i < sources.length; i++) {
+    const lacking = noOrderIds.get(sources[i]!);
+    if (lacking === undefined) continue;
+    const from = config.sources.get("queue.model") ?? "the configuration";
+    throw new UserError(
+      `${config.data[i] ?? "data"}: queue.model = "l3" (${from}) needs market-by-order data with order ids, and this file has ${lacking}; use pro-rata, worst or best for level-2 data`,
+    );
   }
 }
 
