@@ -28,14 +28,16 @@ export function engineOptions(
   const instruments: Record<string, InstrumentOverride> = {};
   const fees: Record<string, FeeSchedule> = { "*": feesOf(config.fees) };
   const symbolMap: Record<string, string> = {};
-  for (const [symbol, o] of Object.entries(config.instruments)) {
+  for (const [name, o] of Object.entries(config.instruments)) {
+    // `instruments.<NAME>.symbol` binds the strategy's instrument NAME to that data symbol (another
+    // contract month, say); the table's other settings then apply to the data instrument.
+    if (o.symbol !== null) symbolMap[name] = o.symbol;
+    const symbol = o.symbol ?? name;
     const ov: InstrumentOverride = {};
     if (o.tickSize !== null) ov.tickSize = o.tickSize;
     if (o.multiplier !== null) ov.multiplier = o.multiplier;
-    instruments[symbol] = ov;
+    if (ov.tickSize !== undefined || ov.multiplier !== undefined) instruments[symbol] = ov;
     if (o.fees !== null) fees[symbol] = feesOf(o.fees);
-    const mapped = (o as { symbol?: unknown }).symbol;
-    if (typeof mapped === "string") symbolMap[symbol] = mapped;
   }
   return {
     sources,

@@ -58,7 +58,7 @@ export interface BacktestConfig {
   queueModel: QueueModelName;
   fees: FeeSchedule;
   /** Per-symbol overrides (tick size in currency). */
-  instruments: Record<string, { tickSize: number | null; multiplier: number | null; fees: FeeSchedule | null }>;
+  instruments: Record<string, { symbol: string | null; tickSize: number | null; multiplier: number | null; fees: FeeSchedule | null }>;
   params: Record<string, number | boolean | string>;
   /** The merged configuration as written (snake_case), for `--json` output and reports. */
   merged: Record<string, unknown>;
@@ -470,6 +470,7 @@ function normalise(m: Json, sources: Map<string, string>, cwd: string): Backtest
   for (const [sym, raw] of Object.entries((m.instruments ?? {}) as Json)) {
     const t = raw as Json;
     instruments[sym] = {
+      symbol: typeof t.symbol === "string" ? t.symbol : null,
       tickSize: typeof t.tick_size === "number" ? t.tick_size : null,
       multiplier: typeof t.multiplier === "number" ? t.multiplier : null,
       fees: t.fees !== undefined ? feesOf(t.fees, fees) : null,

@@ -77,7 +77,7 @@ describe("precedence", () => {
     expect(c.latency.orderEntry).toEqual({ kind: "normal", meanNs: 250_000, stddevNs: 40_000, minNs: 0, maxNs: null });
     expect(c.fees).toEqual({ maker: -0.2, taker: 0.85, unit: "per_contract" });
     expect(c.queueModel).toBe("worst");
-    expect(c.instruments.ESZ4).toEqual({ tickSize: 0.25, multiplier: 50, fees: null });
+    expect(c.instruments.ESZ4).toEqual({ symbol: null, tickSize: 0.25, multiplier: 50, fees: null });
     expect(c.params).toEqual({ size: 3 });
     expect(c.sources.get("fees.taker")).toBe(`${RUN}:11`);
     expect(c.sources.get("latency.order_entry.mean")).toBe(`${RUN}:8`);
