@@ -19,6 +19,7 @@ import { compileStrategy, loadStrategy as loadCompiledStrategy, validateParams, 
 import { hasErrors, renderPrettyAll, summaryLine } from "../../compiler/index.js";
 import { readSourceFile } from "../source-file.js";
 import { checkParamValues } from "../config/param-values.js";
+import { checkOutDir, makeOutDir } from "../out-dir.js";
 
 
 export async function backtestCommand(file: string, flags: BacktestFlags): Promise<number> {
@@ -30,6 +31,7 @@ export async function backtestCommand(file: string, flags: BacktestFlags): Promi
   if (config.data.length === 0) throw new UserError("no market data: give --data PATH (or `data = [...]` in the --config file, or ALGO_DATA)");
   const strategyPath = resolve(file);
   if (!existsSync(strategyPath)) throw new UserError(`${file}: no such strategy file`);
+  checkOutDir(config.out);
   const strategy = await loadStrategy(strategyPath, config.params, config.sources);
   const sources = config.data.map(openSource);
   const algoPath = file;
@@ -54,6 +56,7 @@ export async function backtestCommand(file: string, flags: BacktestFlags): Promi
     progress?.stop();
     process.off("SIGINT", onSigint);
   }
+  makeOutDir(config.out);
   writeBacktestOutputs(config.out, result.recorder, result.report, { html: flags.html !== false });
   if (flags.json) process.stdout.write(renderMetricsJson(result.report));
   else {

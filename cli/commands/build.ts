@@ -4,7 +4,7 @@
  * `--graph` the feature graph is printed (text or Graphviz DOT) so a user can see what will run.
  * Exit 0 built, 1 the program has errors, 2 usage or IO problems.
  */
-import { mkdirSync } from "node:fs";
+import { makeOutDir } from "../out-dir.js";
 import { basename, join } from "node:path";
 import type { Command } from "commander";
 import { ExitCode, UserError } from "../errors.js";
@@ -68,11 +68,7 @@ export function register(program: Command): void {
       const out = result.output;
       if (graphFormat) process.stdout.write(graphFormat === "dot" ? printGraphDot(out.emitted.graph) : printGraphText(out.emitted.graph));
       if (opts.out) {
-        try {
-          mkdirSync(opts.out, { recursive: true });
-        } catch (e) {
-          throw new UserError(`cannot create output folder ${opts.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-        }
+        makeOutDir(opts.out);
         const { writeFileAtomic } = await import("../../runtime/analytics/atomic.js");
         const stem = basename(file).replace(/\.algo$/, "");
         const bundled = await bundleStrategy(out);

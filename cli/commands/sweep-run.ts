@@ -7,8 +7,8 @@
  * in the ranking go to the lower index.
  */
 import { checkParamValues } from "../config/param-values.js";
+import { checkOutDir, makeOutDir } from "../out-dir.js";
 import { availableParallelism } from "node:os";
-import { mkdirSync } from "node:fs";
 import { basename, extname, join, resolve } from "node:path";
 import { Worker } from "node:worker_threads";
 import type { SweepFlags } from "./sweep.js";
@@ -159,6 +159,7 @@ async function runSweep(file: string, flags: SweepFlags, abortFlag: SharedArrayB
   for (const path of config.data) openSource(path).close();
 
   const outDir = flags.out === undefined ? null : resolve(flags.out);
+  if (outDir !== null) checkOutDir(outDir, flags.out);
   const workers = Math.max(1, Math.min(workersFlag ?? availableParallelism(), runs));
   const jobs: SweepJob[] = [];
   for (let i = 0; i < runs; i++) {
@@ -206,7 +207,7 @@ async function runSweep(file: string, flags: SweepFlags, abortFlag: SharedArrayB
   const doc = sweepDocument(file, output, config, fixed.values, axes, typed, sort, finished, runs, outcome.interrupted);
   if (outDir !== null) {
     try {
-      mkdirSync(outDir, { recursive: true });
+      makeOutDir(outDir, flags.out);
       writeFileAtomic(join(outDir, "sweep.csv"), sweepCsv(doc, axes));
       writeFileAtomic(join(outDir, "sweep.json"), `${JSON.stringify(doc, null, 2)}\n`);
     } catch (err) {
