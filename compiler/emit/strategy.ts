@@ -15,7 +15,17 @@
  * created per event (`log` formats a string: it is for rare events).
  * Each block carries a comment with the `.algo` line it came from.
  */
-import { Project, type CodeBlockWriter, type WriterFunction, StructureKind, type MethodDeclarationStructure, type PropertyDeclarationStructure, Scope as TsScope } from "ts-morph";
+import {
+  Project,
+  type ClassDeclarationStructure,
+  type CodeBlockWriter,
+  type ImportDeclarationStructure,
+  type WriterFunction,
+  StructureKind,
+  type MethodDeclarationStructure,
+  type PropertyDeclarationStructure,
+  Scope as TsScope,
+} from "ts-morph";
 import type { Block, Expr, FnDecl, Handler, Stmt, Span, SourceFile } from "../../grammar/index.js";
 import type { CheckedFile, CheckedProgram, SymbolInfo } from "../check/program.js";
 import type { FeatureGraph, GraphNode } from "../graph/graph.js";
@@ -192,10 +202,12 @@ export function emitStrategy(program: CheckedProgram, root: CheckedFile, options
 
   // ---- imports
   const classes = [...new Set(low.nodes.map((n) => n.className))].sort();
-  const project = new Project({ useInMemoryFileSystem: true });
-  const sf = project.createSourceFile("strategy.ts", "", { overwrite: true });
-  if (classes.length) sf.addImportDeclaration({ moduleSpecifier: "algolang/stdlib", namedImports: classes });
-  sf.addImportDeclaration({
+  // The whole module is described as structures and printed once: adding members one by one
+  // re-parses the file after every addition (a third of a cold \`algo build\`).
+  const imports: ImportDeclarationStructure[] = [];
+  if (classes.length) imports.push({ kind: StructureKind.ImportDeclaration, moduleSpecifier: "algolang/stdlib", namedImports: classes });
+  imports.push({
+    kind: StructureKind.ImportDeclaration,
     moduleSpecifier: "algolang/runtime",
     isTypeOnly: true,
     namedImports: ["BarView", "FillView", "InstrumentInfo", "RiskLimits", "Strategy", "StrategyContext", "StrategyInit", "Subscriptions", "TradeView"],
@@ -304,30 +316,28 @@ export function emitStrategy(program: CheckedProgram, root: CheckedFile, options
   });
   methods.push(...fnMethods);
 
-  const cls = sf.addClass({
-    name: className,
-    isExported: true,
-    isDefaultExport: true,
-    implements: ["Strategy"],
-    docs: [
-      `${root.strategy?.description?.value ?? `Strategy ${className}`}\n\nCompiled from ${options.sourceName}; ${low.nodes.length} feature operator(s), ${handlers.length} handler(s).`,
-    ],
-  });
-  cls.addProperty({
-    name: "instruments",
-    isReadonly: true,
-    type: "readonly string[]",
-    initializer: JSON.stringify(low.instruments.map((i) => i.symbol)),
-    docs: ["Symbols traded, in handle order."],
-  });
-  cls.addProperty({
-    name: "params",
-    isStatic: true,
-    isReadonly: true,
-    initializer: JSON.stringify(params),
-    docs: ["Declared params with defaults and ranges (the loader validates `--set` values against them)."],
-  });
-  cls.addProperties([...paramFields, ...stateFields, ...miscFields, ...nodeFields]);
+  const properties: PropertyDeclarationStructure[] = [
+    {
+      kind: StructureKind.Property,
+      name: "instruments",
+      isReadonly: true,
+      type: "readonly string[]",
+      initializer: JSON.stringify(low.instruments.map((i) => i.symbol)),
+      docs: ["Symbols traded, in handle order."],
+    },
+    {
+      kind: StructureKind.Property,
+      name: "params",
+      isStatic: true,
+      isReadonly: true,
+      initializer: JSON.stringify(params),
+      docs: ["Declared params with defaults and ranges (the loader validates `--set` values against them)."],
+    },
+    ...paramFields,
+    ...stateFields,
+    ...miscFields,
+    ...nodeFields,
+  ];
   // The risk block in run-time units; the engine's risk manager enforces it on every order.
   const riskParts: string[] = [];
   const riskCode = (e: Expr) => {
@@ -347,17 +357,34 @@ export function emitStrategy(program: CheckedProgram, root: CheckedFile, options
       if (per !== undefined) riskParts.push(`maxOrderRate: { count: ${code}, windowNs: ${per} }`);
     }
   }
-  cls.addProperty({
+  properties.push({
+    kind: StructureKind.Property,
     name: "risk",
     isReadonly: true,
     type: "RiskLimits",
     docs: ["The strategy's `risk` block in run-time units (the engine's risk manager enforces it)."],
   });
-  cls.addConstructor({
-    parameters: [{ name: "params", type: "Record<string, number | string | boolean>", initializer: "{}" }],
-    statements: [...ctorLines, `this.risk = { ${riskParts.join(", ")} };`],
-  });
-  cls.addMethods(methods);
+  const cls: ClassDeclarationStructure = {
+    kind: StructureKind.Class,
+    name: className,
+    isExported: true,
+    isDefaultExport: true,
+    implements: ["Strategy"],
+    docs: [
+      `${root.strategy?.description?.value ?? `Strategy ${className}`}\n\nCompiled from ${options.sourceName}; ${low.nodes.length} feature operator(s), ${handlers.length} handler(s).`,
+    ],
+    properties,
+    ctors: [
+      {
+        kind: StructureKind.Constructor,
+        parameters: [{ name: "params", type: "Record<string, number | string | boolean>", initializer: "{}" }],
+        statements: [...ctorLines, `this.risk = { ${riskParts.join(", ")} };`],
+      },
+    ],
+    methods,
+  };
+  const project = new Project({ useInMemoryFileSystem: true });
+  const sf = project.createSourceFile("strategy.ts", { statements: [...imports, cls] }, { overwrite: true });
 
   let code = `// Generated by algo ${options.version} from ${options.sourceName}. Do not edit: change the .algo file and rebuild.\n` + sf.getFullText();
   code = resolveMarkers(code, low.nodes);
