@@ -14,6 +14,9 @@ import type { InstrumentInfo } from "../../runtime/events.js";
 import * as stdlib from "../../stdlib/index.js";
 
 type V = number | boolean | string;
+
+/** Operators whose output depends on the current inputs only (docs/stdlib.md, "NaN inputs"). */
+const POINTWISE = new Set(["abs", "sign", "clamp", "min", "max", "iff", "time_of_day"]);
 interface R {
   v: V;
   ready: boolean;
@@ -537,9 +540,17 @@ export class InterpretedStrategy implements Strategy {
           obj.onBar!(this.ctx.toCurrency(inst, b.open), this.ctx.toCurrency(inst, b.high), this.ctx.toCurrency(inst, b.low), this.ctx.toCurrency(inst, b.close), b.volume, t);
           changed = true;
         }
-      } else if (inputs.some((i) => i.changed)) {
-        obj.update!(...inputs.map((i) => i.v), t);
-        changed = true;
+      } else if (inputs.some((i) => i.changed) && inputs.every((i) => i.ready)) {
+        // A series operator takes an update only when every input is warm and one produced a new
+        // sample. Point-wise operators always take it; a clock (`sample`) produces a sample when it
+        // ticks; any other operator ignores a NaN input and then produces nothing (docs/stdlib.md).
+        if (op.drive === "clock") {
+          obj.update!(...inputs.map((i) => i.v), t);
+          changed = (obj as unknown as { ticked: boolean }).ticked;
+        } else if (POINTWISE.has(op.name) || inputs.every((i) => !(typeof i.v === "number" && Number.isNaN(i.v)))) {
+          obj.update!(...inputs.map((i) => i.v), t);
+          changed = true;
+        }
       }
       if (changed) slot.updatedAt = this.seq;
     }
