@@ -136,7 +136,8 @@ async function loadStrategy(
     throw new UserError(`${path}: expected a strategy file ending in .algo, .ts, .mts, .js or .mjs`);
   }
   const mod = await importBundled(path);
-  return { strategy: instantiate(mod.default ?? mod.strategy, path, params), name: basename(path) };
+  const exported = mod.default ?? mod.strategy;
+  return { strategy: instantiate(exported, path, declaredParamsChecked(exported, path, params, sources)), name: basename(path) };
 }
 
 /**
@@ -201,6 +202,27 @@ async function importBundled(path: string): Promise<Record<string, unknown>> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A module that declares its params (`static params = [{ name, type, default, lo?, hi? }]`, as the
+ * code \`algo build\` writes does) gets its values checked exactly like a .algo strategy's: names,
+ * types and declared ranges — the static risk proof covers only those. Modules without the
+ * declaration receive the values as given.
+ */
+function declaredParamsChecked(
+  exported: unknown,
+  path: string,
+  params: Record<string, number | boolean | string>,
+  sources: ReadonlyMap<string, string>,
+): Record<string, number | boolean | string> {
+  const declared = (exported as { params?: unknown } | null)?.params;
+  if (!Array.isArray(declared)) return params;
+  const valid = declared.every(
+    (p) => typeof p === "object" && p !== null && typeof (p as { name?: unknown }).name === "string" && typeof (p as { type?: unknown }).type === "string",
+  );
+  if (!valid) return params;
+  return checkParamValues(validateParams, declared as LoadedStrategy["params"], params, sources, path);
 }
 
 /** Turns a default export (class or factory) into a Strategy, checking its shape. */

@@ -60,3 +60,22 @@ describe("param errors name their source", () => {
     expect(r.err.trim()).toBe(`algo: run.toml:6: param \`size\` = 9 ${RANGE}`);
   });
 });
+
+describe("a built strategy (.js from algo build) checks --set like its .algo", () => {
+  const built = join(dir, "built");
+
+  it("refuses an out-of-range value and an unknown name, and runs with a valid one", () => {
+    const b = algo(["build", STRATEGY, "-o", built]);
+    expect(b.code, b.err).toBe(0);
+    const js = join(built, "imbalance_maker.js");
+    const bad = algo(["backtest", js, "--data", DATA, "--out", join(dir, "out-js-bad"), "--set", "size=8", "--set", "nosuch=1"]);
+    expect(bad.code).toBe(2);
+    expect(bad.err.trim().split("\n")).toEqual([
+      `algo: --set size=8: param \`size\` = 8 ${RANGE}`,
+      "algo: --set nosuch=1: unknown param `nosuch` (the strategy declares: threshold, size, window)",
+    ]);
+    expect(existsSync(join(dir, "out-js-bad"))).toBe(false);
+    const ok = algo(["backtest", js, "--data", DATA, "--out", join(dir, "out-js-ok"), "--set", "size=3", "--json"]);
+    expect(ok.code, ok.err).toBe(0);
+  });
+});
