@@ -107,6 +107,10 @@ export class RiskAnalysis {
   private readonly nonPositive = new Map<string, { span: Span; action: string; qty: number; hint: string }>();
   /** Atom id → the param it stands for, with its declared range (for R0408's hint). */
   private readonly paramAtoms = new Map<number, { name: string; lo: number; hi: number }>();
+  /** Handlers by the event they run on, with the orders each can send per run. */
+  private readonly eventGroups = new Map<string, Array<{ handler: Handler; count: number }>>();
+  /** Handlers already reported for sending more than max_open_orders on their own. */
+  private readonly openOrdersRefuted = new Set<Handler>();
   private currentHandler: Handler | undefined;
 
   constructor(
@@ -130,6 +134,7 @@ export class RiskAnalysis {
     if (!sendsOrders) return this.diags;
     this.readLimits();
     for (const h of handlers) this.handler(h);
+    this.sameEventHandlers();
     this.report.orders = [...this.proofs.values()].sort((a, b) => a.span.start - b.span.start);
     for (const p of this.report.orders) this.reportOrder(p);
     for (const q of [...this.nonPositive.values()].sort((a, b) => a.span.start - b.span.start)) {
@@ -195,9 +200,16 @@ export class RiskAnalysis {
     const info = this.program.handlers.get(h);
     this.report.ordersPerEvent.push({ handler: h.span, kind: info?.kind ?? h.event.name, count });
     const limit = this.limits.open;
+    if (count > 0 && info) {
+      const key = `${info.kind}|${info.instruments.map((s) => s.name).join(",")}|${info.period ? `${info.period.lo}..${info.period.hi}` : ""}`;
+      const group = this.eventGroups.get(key) ?? [];
+      group.push({ handler: h, count });
+      this.eventGroups.set(key, group);
+    }
     if (limit && count > 0) {
       const r = solve([lt(limit, Lin.of(count))], this.table);
       if (r.kind === "sat") {
+        this.openOrdersRefuted.add(h);
         const lim = limit.eval(r.point);
         this.diags.push(diag(RiskCodes.OpenOrdersUnsafe, h.event.span, { handler: `on ${h.event.name}`, count, limit: fmt(lim) }));
       }
@@ -216,6 +228,34 @@ export class RiskAnalysis {
           }),
         );
       }
+    }
+  }
+
+  /**
+   * Handlers of the same event (two `on book(es)`, two timers of one period, ...) all run on it,
+   * one after the other: their orders add up against max_open_orders. Reported once per event,
+   * at its last handler, unless one of the handlers alone already exceeds the limit.
+   */
+  private sameEventHandlers(): void {
+    const limit = this.limits.open;
+    if (!limit) return;
+    for (const group of this.eventGroups.values()) {
+      if (group.length < 2 || group.some((g) => this.openOrdersRefuted.has(g.handler))) continue;
+      const total = group.reduce((n, g) => n + g.count, 0);
+      const r = solve([lt(limit, Lin.of(total))], this.table);
+      if (r.kind !== "sat") continue;
+      const last = group[group.length - 1]!.handler;
+      this.diags.push(
+        diag(
+          RiskCodes.OpenOrdersUnsafe,
+          last.event.span,
+          { handler: `on ${last.event.name}`, count: total, limit: fmt(limit.eval(r.point)) },
+          {
+            related: group.slice(0, -1).map((g) => ({ span: g.handler.event.span, message: `this handler runs on the same event and sends up to ${g.count}` })),
+            hint: `${group.length} handlers run on each such event and their orders add up (${group.map((g) => g.count).join(" + ")}); send fewer, merge the handlers, or raise max_open_orders`,
+          },
+        ),
+      );
     }
   }
 
