@@ -111,6 +111,8 @@ export class RiskAnalysis {
   private readonly eventGroups = new Map<string, Array<{ handler: Handler; count: number }>>();
   /** Handlers already reported for sending more than max_open_orders on their own. */
   private readonly openOrdersRefuted = new Set<Handler>();
+  /** Handlers already warned (R0412) on their own. */
+  private readonly rateWarned = new Set<Handler>();
   private currentHandler: Handler | undefined;
 
   constructor(
@@ -219,6 +221,7 @@ export class RiskAnalysis {
       const perEvent = count * Math.max(1, Math.ceil(perNs / Math.max(1, info.period.lo)));
       const r = solve([lt(n, Lin.of(perEvent))], this.table);
       if (r.kind === "sat") {
+        this.rateWarned.add(h);
         this.diags.push(
           diag(RiskCodes.RateMayBind, h.event.span, {
             handler: `on ${h.event.name}`,
@@ -237,6 +240,10 @@ export class RiskAnalysis {
    * at its last handler, unless one of the handlers alone already exceeds the limit.
    */
   private sameEventHandlers(): void {
+    for (const group of this.eventGroups.values()) {
+      if (group.length < 2) continue;
+      this.sameEventRate(group);
+    }
     const limit = this.limits.open;
     if (!limit) return;
     for (const group of this.eventGroups.values()) {
@@ -257,6 +264,27 @@ export class RiskAnalysis {
         ),
       );
     }
+  }
+
+  /** The order-rate warning (R0412) for timer/bar handlers of one period, their orders added up. */
+  private sameEventRate(group: Array<{ handler: Handler; count: number }>): void {
+    const info = this.program.handlers.get(group[0]!.handler);
+    if (!this.limits.rate || !info?.period || (info.kind !== "timer" && info.kind !== "bar")) return;
+    if (group.some((g) => this.rateWarned.has(g.handler))) return;
+    const { n, perNs } = this.limits.rate;
+    const total = group.reduce((k, g) => k + g.count, 0);
+    const perEvent = total * Math.max(1, Math.ceil(perNs / Math.max(1, info.period.lo)));
+    const r = solve([lt(n, Lin.of(perEvent))], this.table);
+    if (r.kind !== "sat") return;
+    const last = group[group.length - 1]!.handler;
+    this.diags.push(
+      diag(
+        RiskCodes.RateMayBind,
+        last.event.span,
+        { handler: `on ${last.event.name}`, count: total, gap: durationText(info.period.lo), limit: `${fmt(n.eval(r.point))} per ${durationText(perNs)}` },
+        { related: group.slice(0, -1).map((g) => ({ span: g.handler.event.span, message: `this handler runs on the same event and sends up to ${g.count}` })) },
+      ),
+    );
   }
 
   private emptyPath(): Path {
