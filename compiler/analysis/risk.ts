@@ -969,7 +969,10 @@ export class RiskAnalysis {
     const ib = this.interval(b);
     const products = [ia[0] * ib[0], ia[0] * ib[1], ia[1] * ib[0], ia[1] * ib[1]].map((x) => (Number.isNaN(x) ? 0 : x));
     const opaque = [...a.coef.keys(), ...b.coef.keys()].some((id) => this.table.atoms[id]!.opaque) || !Number.isFinite(Math.min(...products)) || !Number.isFinite(Math.max(...products));
-    const atom = this.table.fresh({ label: this.text(e), lo: Math.min(...products), hi: Math.max(...products), integer: false, opaque });
+    // The same product of the same forms is the same value: `size * a` in a guard and in the order
+    // it guards must be one atom, or the guard would prove nothing about the order.
+    const [k1, k2] = [formKey(a), formKey(b)].sort();
+    const atom = this.table.get(`prod:${k1}*${k2}`, () => ({ label: this.text(e), lo: Math.min(...products), hi: Math.max(...products), integer: false, opaque }));
     return Lin.atom(atom);
   }
 
@@ -1096,4 +1099,9 @@ function durationText(ns: number): string {
   const units: Array<[number, string]> = [[86_400e9, "d"], [3_600e9, "h"], [60e9, "m"], [1e9, "s"], [1e6, "ms"], [1e3, "us"]];
   for (const [k, u] of units) if (ns >= k && ns % k === 0) return `${ns / k}${u}`;
   return `${ns}ns`;
+}
+
+/** A canonical text of a linear form (coefficients by atom id), for keying atoms built from it. */
+function formKey(l: Lin): string {
+  return `${l.constant}|${[...l.coef].sort((x, y) => x[0] - y[0]).map(([id, c]) => `${id}:${c}`).join(",")}`;
 }
