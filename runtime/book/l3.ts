@@ -10,10 +10,15 @@
  *   storing the ids in it (32 KB at the default 4096-order capacity: it stays in L1/L2), and the
  *   pool lines a probe reads are those of the live orders, which the event touches anyway;
  *   rehashed (doubling) only when its load passes 1/2;
- * - price levels: a pool of slots (price, total size, order count, FIFO head/tail), and per side a
- *   sorted array of (key, level slot) with key = side × price, ascending, so the touch is the LAST
- *   element on both sides: the levels that change most are the cheapest to insert and remove
- *   (memmove of the few levels behind them) and are found first.
+ * - price levels: a pool of slots (price, side, total size, order count, FIFO head/tail), and per
+ *   side a sorted array of (key, level slot) with key = side × price, ascending, so the touch is the
+ *   LAST element on both sides: the levels that change most are the cheapest to insert and remove
+ *   (a shift of the few levels behind them). Each level knows its index in that array (kept
+ *   through shifts), so dropping one needs no search;
+ * - (side, price) → level slot: a second open-addressing table (hash of the price's low 32 bits),
+ *   so an add or a move to an existing level — nearly all of them — is one probe, and only a new
+ *   level searches the sorted array (from the touch) for its place;
+ * - the touch prices are kept in a 2-slot array (NaN when a side is empty) for the cross check.
  *
  * Priority rules (CME and Nasdaq both do this; so does Databento's reference book): a size decrease
  * (partial cancel, execution, modify down) keeps the order's place in its level's FIFO; a price
@@ -98,8 +103,18 @@ export class L3Book implements BookView {
   private lCount: Int32Array;
   private lHead: Int32Array;
   private lTail: Int32Array;
+  private lSide: Int8Array;
+  private lPos: Int32Array; // the level's index in its side's sorted arrays (kept through shifts)
+  private lHash: Int32Array; // the level's position in the price table (kept through shifts)
+  private lHome: Int32Array; // the level's home bucket in the price table
   private lFree = EMPTY;
   private lUsed = 0;
+
+  // ---- (side, price) → level slot hash table (same scheme as the id table) ----
+  private pMask: number;
+  private pShift: number;
+  private pTab: Int32Array;
+  private pCount = 0;
 
   // ---- per side sorted levels: key = side × price ascending, touch at the end ----
   private bidKeys: Float64Array;
@@ -108,6 +123,8 @@ export class L3Book implements BookView {
   private askKeys: Float64Array;
   private askSlots: Int32Array;
   private askN = 0;
+  /** The touch: [0] = best bid, [1] = best ask price, NaN when the side is empty (kept by newLevel/dropLevel). */
+  private readonly touch = new Float64Array(2).fill(Number.NaN);
 
   // Scratch registers (see the op* methods): price, size, ts, sequence, last update ts, search key.
   private readonly reg = new Float64Array(6);
@@ -139,6 +156,14 @@ export class L3Book implements BookView {
     this.lCount = new Int32Array(lc);
     this.lHead = new Int32Array(lc);
     this.lTail = new Int32Array(lc);
+    this.lSide = new Int8Array(lc);
+    this.lPos = new Int32Array(lc);
+    this.lHash = new Int32Array(lc);
+    this.lHome = new Int32Array(lc);
+    const pc = nextPow2(lc * 2);
+    this.pMask = pc - 1;
+    this.pShift = 32 - Math.log2(pc);
+    this.pTab = L3Book.emptyTable(pc);
     this.bidKeys = new Float64Array(lc);
     this.bidSlots = new Int32Array(lc);
     this.askKeys = new Float64Array(lc);
@@ -147,37 +172,158 @@ export class L3Book implements BookView {
 
   // ======================= event dispatch =======================
 
-  /** Applies one event to the book (kinds that do not concern an L3 book are ignored). */
+  /**
+   * Applies one event to the book (kinds that do not concern an L3 book are ignored).
+   *
+   * The common cases — an add of a new id at a valid side/price/size, and a cancel or execution of
+   * a known order for at most its size — run inline here, on locals; every other case (anomalies,
+   * duplicate ids, a full table or pool, modifies, deletes, clears) goes to the op* methods, which
+   * the public mutators use too and which define the semantics. Deliberately one large function:
+   * V8 never inlines it into its caller (too large), so it is compiled on its own with the whole
+   * inlining budget for its few small helpers, whoever calls it (bench loop, Market, engine) —
+   * instead of its hot path being split over calls wherever the caller's budget runs out.
+   */
   apply(ev: MarketEvent): void {
     const r = this.reg;
-    r[R_PRICE] = ev.price;
-    r[R_SIZE] = ev.size;
     r[R_TS] = ev.ts;
     r[R_SEQ] = ev.sequence;
-    switch (ev.kind) {
-      case EventKind.Add:
-        this.opAdd(ev.orderIdHi | 0, ev.orderIdLo | 0, ev.side, false);
-        break;
-      case EventKind.Cancel:
-        this.opReduce(ev.orderIdHi | 0, ev.orderIdLo | 0, AnomalyKind.UnknownCancel);
-        break;
-      case EventKind.Delete:
-        this.opDelete(ev.orderIdHi | 0, ev.orderIdLo | 0);
-        break;
-      case EventKind.Modify:
-        this.opModify(ev.orderIdHi | 0, ev.orderIdLo | 0, ev.side);
-        break;
-      case EventKind.Execute:
-        this.opReduce(ev.orderIdHi | 0, ev.orderIdLo | 0, AnomalyKind.UnknownExecute);
-        break;
-      case EventKind.Clear:
-        this.clear();
-        r[R_LAST] = r[R_TS];
-        return;
-      default:
-        // Trade / Fill / NoAction change nothing, but may close an exchange event (F_LAST).
-        if (this.crossOnLastOnly && (ev.flags & F_LAST) !== 0) this.crossCheck();
-        return;
+    const kind = ev.kind;
+    if (kind === EventKind.Add) {
+      r[R_LAST] = r[R_TS];
+      const side = ev.side;
+      const price = ev.price;
+      const size = ev.size;
+      const hi = ev.orderIdHi | 0;
+      const lo = ev.orderIdLo | 0;
+      const t = this.hTab;
+      const mask = this.hMask;
+      const home = this.hashOf(hi, lo);
+      let i = home;
+      let s = t[i];
+      while (s !== EMPTY) {
+        if (this.oIdLo[s] === lo && this.oIdHi[s] === hi) break;
+        i = (i + 1) & mask;
+        s = t[i];
+      }
+      if (
+        s === EMPTY &&
+        (side === Side.Bid || side === Side.Ask) &&
+        size > 0 &&
+        price === price &&
+        (this.hCount + 1) * 2 <= mask + 1 &&
+        (this.oFree !== EMPTY || this.oUsed < this.oCap)
+      ) {
+        // The level: one price-table probe; a new level is the rare case.
+        const pt = this.pTab;
+        const pmask = this.pMask;
+        let j = this.priceHash(side, price | 0);
+        let lv = pt[j];
+        while (lv !== EMPTY) {
+          if (this.lPrice[lv] === price && this.lSide[lv] === side) break;
+          j = (j + 1) & pmask;
+          lv = pt[j];
+        }
+        if (lv === EMPTY) {
+          r[R_PRICE] = price;
+          lv = this.newLevel(side, j);
+        }
+        // The order: a pool slot, at the back of the level's queue, and its id-table entry.
+        let slot = this.oFree;
+        if (slot !== EMPTY) this.oFree = this.oNext[slot];
+        else slot = this.oUsed++;
+        this.oIdHi[slot] = hi;
+        this.oIdLo[slot] = lo;
+        this.oSide[slot] = side;
+        this.oPrice[slot] = price;
+        this.oSize[slot] = size;
+        this.oLevel[slot] = lv;
+        const tail = this.lTail[lv];
+        this.oPrev[slot] = tail;
+        this.oNext[slot] = EMPTY;
+        if (tail === EMPTY) this.lHead[lv] = slot;
+        else this.oNext[tail] = slot;
+        this.lTail[lv] = slot;
+        this.lSize[lv] += size;
+        this.lCount[lv]++;
+        this.orderCount++;
+        t[i] = slot;
+        this.oHash[slot] = i;
+        this.oHome[slot] = home;
+        this.hCount++;
+      } else {
+        r[R_PRICE] = price;
+        r[R_SIZE] = size;
+        this.opAdd(hi, lo, side, false);
+      }
+    } else if (kind === EventKind.Cancel || kind === EventKind.Execute) {
+      r[R_LAST] = r[R_TS];
+      const hi = ev.orderIdHi | 0;
+      const lo = ev.orderIdLo | 0;
+      const t = this.hTab;
+      const mask = this.hMask;
+      let i = this.hashOf(hi, lo);
+      let slot = t[i];
+      while (slot !== EMPTY) {
+        if (this.oIdLo[slot] === lo && this.oIdHi[slot] === hi) break;
+        i = (i + 1) & mask;
+        slot = t[i];
+      }
+      const size = ev.size;
+      if (slot === EMPTY) {
+        this.note(kind === EventKind.Cancel ? AnomalyKind.UnknownCancel : AnomalyKind.UnknownExecute);
+      } else {
+        const old = this.oSize[slot];
+        const lv = this.oLevel[slot];
+        if (size < old && size >= 0) {
+          // Partial: the order keeps its place.
+          this.oSize[slot] = old - size;
+          this.lSize[lv] -= size;
+        } else if (size === old) {
+          // Full: unlink from the level's queue, drop an emptied level, free the id entry and slot.
+          const p = this.oPrev[slot];
+          const nx = this.oNext[slot];
+          if (p === EMPTY) this.lHead[lv] = nx;
+          else this.oNext[p] = nx;
+          if (nx === EMPTY) this.lTail[lv] = p;
+          else this.oPrev[nx] = p;
+          this.lSize[lv] -= old;
+          if (--this.lCount[lv] === 0) this.dropLevel(lv);
+          // Backward-shift deletion at the entry's position i (no tombstones).
+          let j = i;
+          for (;;) {
+            j = (j + 1) & mask;
+            const sj = t[j];
+            if (sj === EMPTY) break;
+            const k = this.oHome[sj];
+            if (i <= j ? k <= i || k > j : k <= i && k > j) {
+              t[i] = sj;
+              this.oHash[sj] = i;
+              i = j;
+            }
+          }
+          t[i] = EMPTY;
+          this.hCount--;
+          this.oNext[slot] = this.oFree;
+          this.oFree = slot;
+          this.orderCount--;
+        } else {
+          r[R_SIZE] = size;
+          this.reduceSlot(slot);
+        }
+      }
+    } else if (kind === EventKind.Modify) {
+      r[R_PRICE] = ev.price;
+      r[R_SIZE] = ev.size;
+      this.opModify(ev.orderIdHi | 0, ev.orderIdLo | 0, ev.side);
+    } else if (kind === EventKind.Delete) {
+      this.opDelete(ev.orderIdHi | 0, ev.orderIdLo | 0);
+    } else if (kind === EventKind.Clear) {
+      this.clear();
+      r[R_LAST] = r[R_TS];
+      return;
+    } else if (!this.crossOnLastOnly) {
+      // Trade / Fill / NoAction change nothing, but may close an exchange event (F_LAST).
+      return;
     }
     if (!this.crossOnLastOnly || (ev.flags & F_LAST) !== 0) this.crossCheck();
   }
@@ -190,11 +336,10 @@ export class L3Book implements BookView {
   }
 
   private crossCheck(): void {
-    if (this.bidN === 0 || this.askN === 0) return;
-    const bid = this.lPrice[this.bidSlots[this.bidN - 1]];
-    const ask = this.lPrice[this.askSlots[this.askN - 1]];
-    if (bid > ask) this.note(AnomalyKind.Crossed);
-    else if (bid === ask) this.note(AnomalyKind.Locked);
+    // NaN (an empty side) compares false: no anomaly.
+    const bid = this.touch[0];
+    const ask = this.touch[1];
+    if (bid >= ask) this.note(bid > ask ? AnomalyKind.Crossed : AnomalyKind.Locked);
   }
 
   private note(kind: AnomalyKind): void {
@@ -339,8 +484,11 @@ export class L3Book implements BookView {
     this.orderCount = 0;
     this.lFree = EMPTY;
     this.lUsed = 0;
+    this.pTab.fill(EMPTY);
+    this.pCount = 0;
     this.bidN = 0;
     this.askN = 0;
+    this.touch.fill(Number.NaN);
   }
 
   /** Removes every order at (side, price); returns the size removed. */
@@ -383,12 +531,12 @@ export class L3Book implements BookView {
 
   /** Best bid price, NaN when empty. */
   bestBid(): number {
-    return this.bidN === 0 ? Number.NaN : this.lPrice[this.bidSlots[this.bidN - 1]];
+    return this.touch[0];
   }
 
   /** Best ask price, NaN when empty. */
   bestAsk(): number {
-    return this.askN === 0 ? Number.NaN : this.lPrice[this.askSlots[this.askN - 1]];
+    return this.touch[1];
   }
 
   /**
@@ -694,6 +842,12 @@ export class L3Book implements BookView {
     this.lCount = gi(this.lCount);
     this.lHead = gi(this.lHead);
     this.lTail = gi(this.lTail);
+    const ls = new Int8Array(cap);
+    ls.set(this.lSide);
+    this.lSide = ls;
+    this.lPos = gi(this.lPos);
+    this.lHash = gi(this.lHash);
+    this.lHome = gi(this.lHome);
     this.bidKeys = gf(this.bidKeys);
     this.bidSlots = gi(this.bidSlots);
     this.askKeys = gf(this.askKeys);
@@ -728,70 +882,155 @@ export class L3Book implements BookView {
     return -(lo + 1);
   }
 
-  /** Level slot at an exact (side, price), or -1. */
-  private levelSlotAt(side: Side, price: number): number {
-    if (side === Side.Bid) {
-      this.reg[R_KEY] = price;
-      const p = this.search(this.bidKeys, this.bidN);
-      return p >= 0 ? this.bidSlots[p] : EMPTY;
-    }
-    if (side === Side.Ask) {
-      this.reg[R_KEY] = -price;
-      const p = this.search(this.askKeys, this.askN);
-      return p >= 0 ? this.askSlots[p] : EMPTY;
-    }
-    return EMPTY;
+  /**
+   * Home bucket of a (side, price) in the price table, given `price | 0`: it keeps the low 32 bits of the
+   * fixed-point integer (a single truncating conversion for any |price| < 2^63); a non-integer
+   * price only collides more, the probe compares the exact price.
+   */
+  private priceHash(side: number, low32: number): number {
+    return Math.imul(low32 ^ side, 0x9e3779b1) >>> this.pShift;
   }
 
-  /** Level slot at (side, reg[R_PRICE]), created empty when absent. */
+  /** Level slot at an exact (side, price), or -1. */
+  private levelSlotAt(side: Side, price: number): number {
+    if (side !== Side.Bid && side !== Side.Ask) return EMPTY;
+    const t = this.pTab;
+    const mask = this.pMask;
+    const lp = this.lPrice;
+    const lsd = this.lSide;
+    let i = this.priceHash(side, price | 0);
+    for (;;) {
+      const lv = t[i];
+      if (lv === EMPTY) return EMPTY;
+      if (lp[lv] === price && lsd[lv] === side) return lv;
+      i = (i + 1) & mask;
+    }
+  }
+
+  /**
+   * Level slot at (side, reg[R_PRICE]), created empty when absent: a price-table probe finds an
+   * existing level without touching the sorted arrays; only a new level searches them for its place.
+   */
   private levelFor(side: Side): number {
+    const price = this.reg[R_PRICE];
+    const t = this.pTab;
+    const mask = this.pMask;
+    const lp = this.lPrice;
+    const lsd = this.lSide;
+    let i = this.priceHash(side, price | 0);
+    for (;;) {
+      const lv = t[i];
+      if (lv === EMPTY) break;
+      if (lp[lv] === price && lsd[lv] === side) return lv;
+      i = (i + 1) & mask;
+    }
+    return this.newLevel(side, i);
+  }
+
+  /** Creates the level (side, reg[R_PRICE]) whose price-table position `pos` is empty. */
+  private newLevel(side: Side, pos: number): number {
     const bid = side === Side.Bid;
     const price = this.reg[R_PRICE];
+    let home = this.priceHash(side, price | 0);
     this.reg[R_KEY] = bid ? price : -price;
     const n = bid ? this.bidN : this.askN;
-    let pos = this.search(bid ? this.bidKeys : this.askKeys, n);
-    if (pos >= 0) return bid ? this.bidSlots[pos] : this.askSlots[pos];
+    let at = this.search(bid ? this.bidKeys : this.askKeys, n);
     const lv = this.allocLevel(); // may grow (and replace) the key arrays
     const keys = bid ? this.bidKeys : this.askKeys;
     const slots = bid ? this.bidSlots : this.askSlots;
-    pos = -pos - 1;
+    const lpos = this.lPos;
+    at = -at - 1;
     // A plain loop, not copyWithin: deep inserts are rare, and a rare call site is one whose type
     // feedback a forced GC may flush — its first use then deoptimises the whole apply path.
-    for (let i = n; i > pos; i--) {
+    for (let i = n; i > at; i--) {
+      const s = slots[i - 1];
       keys[i] = keys[i - 1];
-      slots[i] = slots[i - 1];
+      slots[i] = s;
+      lpos[s] = i;
     }
-    keys[pos] = this.reg[R_KEY];
-    slots[pos] = lv;
+    keys[at] = this.reg[R_KEY];
+    slots[at] = lv;
+    lpos[lv] = at;
+    if (at === n) this.touch[bid ? 0 : 1] = price;
     if (bid) this.bidN = n + 1;
     else this.askN = n + 1;
     this.lPrice[lv] = price;
+    this.lSide[lv] = side;
     this.lSize[lv] = 0;
     this.lCount[lv] = 0;
     this.lHead[lv] = EMPTY;
     this.lTail[lv] = EMPTY;
+    if ((this.pCount + 1) * 2 > this.pMask + 1) {
+      this.rehashPrices((this.pMask + 1) * 2);
+      home = this.priceHash(side, price | 0);
+      pos = home;
+      while (this.pTab[pos] !== EMPTY) pos = (pos + 1) & this.pMask;
+    }
+    this.pTab[pos] = lv;
+    this.lHash[lv] = pos;
+    this.lHome[lv] = home;
+    this.pCount++;
     return lv;
   }
 
-  /** Removes an empty level from its side and frees its slot. */
-  private dropLevel(lv: number, side: number): void {
-    const bid = side === Side.Bid;
-    const price = this.lPrice[lv];
+  /** Removes an empty level from its side and from the price table, and frees its slot. */
+  private dropLevel(lv: number): void {
+    const bid = this.lSide[lv] === Side.Bid;
     const keys = bid ? this.bidKeys : this.askKeys;
     const slots = bid ? this.bidSlots : this.askSlots;
+    const lpos = this.lPos;
     const n = bid ? this.bidN : this.askN;
-    this.reg[R_KEY] = bid ? price : -price;
-    const pos = this.search(keys, n);
-    if (pos >= 0) {
-      for (let i = pos + 1; i < n; i++) {
-        keys[i - 1] = keys[i];
-        slots[i - 1] = slots[i];
-      }
-      if (bid) this.bidN = n - 1;
-      else this.askN = n - 1;
+    const at = lpos[lv];
+    if (at === n - 1) this.touch[bid ? 0 : 1] = at === 0 ? Number.NaN : this.lPrice[slots[at - 1]];
+    for (let i = at + 1; i < n; i++) {
+      const s = slots[i];
+      keys[i - 1] = keys[i];
+      slots[i - 1] = s;
+      lpos[s] = i - 1;
     }
+    if (bid) this.bidN = n - 1;
+    else this.askN = n - 1;
+    // Backward-shift deletion from the price table.
+    const mask = this.pMask;
+    const t = this.pTab;
+    let i = this.lHash[lv];
+    let j = i;
+    for (;;) {
+      j = (j + 1) & mask;
+      const sj = t[j];
+      if (sj === EMPTY) break;
+      const k = this.lHome[sj];
+      if (i <= j ? k <= i || k > j : k <= i && k > j) {
+        t[i] = sj;
+        this.lHash[sj] = i;
+        i = j;
+      }
+    }
+    t[i] = EMPTY;
+    this.pCount--;
     this.lHead[lv] = this.lFree;
     this.lFree = lv;
+  }
+
+  private rehashPrices(cap: number): void {
+    this.pMask = cap - 1;
+    this.pShift = 32 - Math.log2(cap);
+    this.pTab = L3Book.emptyTable(cap);
+    this.pCount = 0;
+    const t = this.pTab;
+    for (let side = 0; side < 2; side++) {
+      const slots = side === 0 ? this.bidSlots : this.askSlots;
+      const n = side === 0 ? this.bidN : this.askN;
+      for (let p = 0; p < n; p++) {
+        const lv = slots[p];
+        let j = this.priceHash(this.lSide[lv], this.lPrice[lv] | 0);
+        this.lHome[lv] = j;
+        while (t[j] !== EMPTY) j = (j + 1) & this.pMask;
+        t[j] = lv;
+        this.lHash[lv] = j;
+        this.pCount++;
+      }
+    }
   }
 
   private linkBack(slot: number, lv: number): void {
@@ -868,7 +1107,7 @@ export class L3Book implements BookView {
     const lv = this.oLevel[slot];
     this.unlinkFromLevel(slot, lv);
     this.lSize[lv] -= this.oSize[slot];
-    if (--this.lCount[lv] === 0) this.dropLevel(lv, this.oSide[slot]);
+    if (--this.lCount[lv] === 0) this.dropLevel(lv);
     this.oSide[slot] = side;
     this.oPrice[slot] = this.reg[R_PRICE];
     this.oSize[slot] = size;
@@ -883,7 +1122,7 @@ export class L3Book implements BookView {
     const lv = this.oLevel[slot];
     this.unlinkFromLevel(slot, lv);
     this.lSize[lv] -= this.oSize[slot];
-    if (--this.lCount[lv] === 0) this.dropLevel(lv, this.oSide[slot]);
+    if (--this.lCount[lv] === 0) this.dropLevel(lv);
     this.hashRemoveAt(this.oHash[slot]);
     this.oNext[slot] = this.oFree;
     this.oFree = slot;
