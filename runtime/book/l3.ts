@@ -184,12 +184,11 @@ export class L3Book implements BookView {
    * instead of its hot path being split over calls wherever the caller's budget runs out.
    */
   apply(ev: MarketEvent): void {
+    // The registers for sequence and ts are written only where an anomaly may be noted (slow paths).
     const r = this.reg;
-    r[R_TS] = ev.ts;
-    r[R_SEQ] = ev.sequence;
     const kind = ev.kind;
     if (kind === EventKind.Add) {
-      r[R_LAST] = r[R_TS];
+      r[R_LAST] = ev.ts;
       const side = ev.side;
       const price = ev.price;
       const size = ev.size;
@@ -251,12 +250,11 @@ export class L3Book implements BookView {
         this.oHome[slot] = home;
         this.hCount++;
       } else {
-        r[R_PRICE] = price;
-        r[R_SIZE] = size;
+        this.eventRegs(ev);
         this.opAdd(hi, lo, side, false);
       }
     } else if (kind === EventKind.Cancel || kind === EventKind.Execute) {
-      r[R_LAST] = r[R_TS];
+      r[R_LAST] = ev.ts;
       const hi = ev.orderIdHi | 0;
       const lo = ev.orderIdLo | 0;
       const t = this.hTab;
@@ -270,6 +268,8 @@ export class L3Book implements BookView {
       }
       const size = ev.size;
       if (slot === EMPTY) {
+        r[R_SEQ] = ev.sequence;
+        r[R_TS] = ev.ts;
         this.note(kind === EventKind.Cancel ? AnomalyKind.UnknownCancel : AnomalyKind.UnknownExecute);
       } else {
         const old = this.oSize[slot];
@@ -307,25 +307,30 @@ export class L3Book implements BookView {
           this.oFree = slot;
           this.orderCount--;
         } else {
-          r[R_SIZE] = size;
+          this.eventRegs(ev);
           this.reduceSlot(slot);
         }
       }
     } else if (kind === EventKind.Modify) {
-      r[R_PRICE] = ev.price;
-      r[R_SIZE] = ev.size;
+      this.eventRegs(ev);
       this.opModify(ev.orderIdHi | 0, ev.orderIdLo | 0, ev.side);
     } else if (kind === EventKind.Delete) {
+      this.eventRegs(ev);
       this.opDelete(ev.orderIdHi | 0, ev.orderIdLo | 0);
     } else if (kind === EventKind.Clear) {
       this.clear();
-      r[R_LAST] = r[R_TS];
+      r[R_LAST] = ev.ts;
       return;
     } else if (!this.crossOnLastOnly) {
       // Trade / Fill / NoAction change nothing, but may close an exchange event (F_LAST).
       return;
     }
-    if (!this.crossOnLastOnly || (ev.flags & F_LAST) !== 0) this.crossCheck();
+    // The cross check (NaN, an empty side, compares false).
+    if ((!this.crossOnLastOnly || (ev.flags & F_LAST) !== 0) && this.touch[0] >= this.touch[1]) {
+      r[R_SEQ] = ev.sequence;
+      r[R_TS] = ev.ts;
+      this.crossCheck();
+    }
   }
 
   /** Counts a crossed or locked book, attributing it to the event (sequence, ts). */
@@ -344,6 +349,15 @@ export class L3Book implements BookView {
 
   private note(kind: AnomalyKind): void {
     this.anomalies.note(kind, this.reg[R_SEQ], this.reg[R_TS]);
+  }
+
+  /** Loads the registers from an event (an object argument: nothing is boxed, inlined or not). */
+  private eventRegs(ev: MarketEvent): void {
+    const r = this.reg;
+    r[R_PRICE] = ev.price;
+    r[R_SIZE] = ev.size;
+    r[R_SEQ] = ev.sequence;
+    r[R_TS] = ev.ts;
   }
 
   private setRegs(price: number, size: number, sequence: number, ts: number): void {
