@@ -36,7 +36,7 @@ import { AnomalyCounters, AnomalyKind } from "./anomalies.js";
 import type { BookView } from "./view.js";
 
 /** DBN's F_LAST flag: the last record of an exchange event for an instrument. */
-export const F_LAST = 128;
+export const F_LAST = 128 as const;
 
 /** Construction options of an L3 book. */
 export interface L3BookOptions {
@@ -52,13 +52,61 @@ export interface L3BookOptions {
   crossCheckOnLastOnly?: boolean;
 }
 
-const EMPTY = -1;
-const R_PRICE = 0;
-const R_SIZE = 1;
-const R_TS = 2;
-const R_SEQ = 3;
-const R_LAST = 4;
-const R_KEY = 5;
+// Constants of the per-event code are const enums declared in THIS file: esbuild inlines those as
+// literals both bundled (dist/) and in a per-file transform (tsx, vitest), where a module-level
+// `const` is a load from the module context (plus a type check) at every use and an imported
+// const enum's member a property load from the enum object.
+
+/** "No slot" in the pools, tables and links. */
+const enum Slot {
+  Empty = -1,
+}
+
+/** Indexes of the scratch registers (`reg`): price, size, ts, sequence, last update ts, search key. */
+const enum Reg {
+  Price = 0,
+  Size = 1,
+  Ts = 2,
+  Seq = 3,
+  Last = 4,
+  Key = 5,
+}
+
+/** The event kinds `apply` dispatches on (values of EventKind, checked below). */
+const enum Kind {
+  Add = 1,
+  Cancel = 2,
+  Delete = 3,
+  Modify = 4,
+  Execute = 5,
+  Clear = 7,
+}
+
+/** The sides (values of Side, checked below). */
+const enum Sd {
+  Bid = 1,
+  Ask = -1,
+}
+
+/** DBN's F_LAST flag (the value of the exported F_LAST, checked below). */
+const enum Flag {
+  Last = 128,
+}
+
+/** Compile-time proof that the local copies above equal the shared definitions. */
+type Same<A extends number, B extends number> = `${A}` extends `${B}` ? (`${B}` extends `${A}` ? true : false) : false;
+const COPIES_AGREE: [
+  Same<Kind.Add, EventKind.Add>,
+  Same<Kind.Cancel, EventKind.Cancel>,
+  Same<Kind.Delete, EventKind.Delete>,
+  Same<Kind.Modify, EventKind.Modify>,
+  Same<Kind.Execute, EventKind.Execute>,
+  Same<Kind.Clear, EventKind.Clear>,
+  Same<Sd.Bid, Side.Bid>,
+  Same<Sd.Ask, Side.Ask>,
+  Same<Flag.Last, typeof F_LAST>,
+] = [true, true, true, true, true, true, true, true, true];
+void COPIES_AGREE;
 
 function nextPow2(n: number): number {
   let p = 16;
@@ -84,7 +132,7 @@ export class L3Book implements BookView {
   private oHome: Int32Array; // the order's home bucket (its id's hash), so deletions need not rehash
   private oPrev: Int32Array;
   private oNext: Int32Array;
-  private oFree = EMPTY;
+  private oFree = Slot.Empty;
   private oUsed = 0; // high-water mark of slots ever handed out
   private orderCount = 0;
 
@@ -107,7 +155,7 @@ export class L3Book implements BookView {
   private lPos: Int32Array; // the level's index in its side's sorted arrays (kept through shifts)
   private lHash: Int32Array; // the level's position in the price table (kept through shifts)
   private lHome: Int32Array; // the level's home bucket in the price table
-  private lFree = EMPTY;
+  private lFree = Slot.Empty;
   private lUsed = 0;
 
   // ---- (side, price) → level slot hash table (same scheme as the id table) ----
@@ -186,10 +234,10 @@ export class L3Book implements BookView {
   apply(ev: MarketEvent): void {
     // The registers for sequence and ts are written only where an anomaly may be noted (slow paths).
     const r = this.reg;
-    const kind = ev.kind;
-    if (kind === EventKind.Add) {
-      r[R_LAST] = ev.ts;
-      const side = ev.side;
+    const kind: number = ev.kind;
+    if (kind === Kind.Add) {
+      r[Reg.Last] = ev.ts;
+      const side: number = ev.side;
       const price = ev.price;
       const size = ev.size;
       const hi = ev.orderIdHi | 0;
@@ -199,36 +247,36 @@ export class L3Book implements BookView {
       const home = this.hashOf(hi, lo);
       let i = home;
       let s = t[i];
-      while (s !== EMPTY) {
+      while (s !== Slot.Empty) {
         if (this.oIdLo[s] === lo && this.oIdHi[s] === hi) break;
         i = (i + 1) & mask;
         s = t[i];
       }
       if (
-        s === EMPTY &&
-        (side === Side.Bid || side === Side.Ask) &&
+        s === Slot.Empty &&
+        (side === Sd.Bid || side === Sd.Ask) &&
         size > 0 &&
         price === price &&
         (this.hCount + 1) * 2 <= mask + 1 &&
-        (this.oFree !== EMPTY || this.oUsed < this.oCap)
+        (this.oFree !== Slot.Empty || this.oUsed < this.oCap)
       ) {
         // The level: one price-table probe; a new level is the rare case.
         const pt = this.pTab;
         const pmask = this.pMask;
         let j = this.priceHash(side, price | 0);
         let lv = pt[j];
-        while (lv !== EMPTY) {
+        while (lv !== Slot.Empty) {
           if (this.lPrice[lv] === price && this.lSide[lv] === side) break;
           j = (j + 1) & pmask;
           lv = pt[j];
         }
-        if (lv === EMPTY) {
-          r[R_PRICE] = price;
-          lv = this.newLevel(side, j);
+        if (lv === Slot.Empty) {
+          r[Reg.Price] = price;
+          lv = this.newLevel(side as number, j);
         }
         // The order: a pool slot, at the back of the level's queue, and its id-table entry.
         let slot = this.oFree;
-        if (slot !== EMPTY) this.oFree = this.oNext[slot];
+        if (slot !== Slot.Empty) this.oFree = this.oNext[slot];
         else slot = this.oUsed++;
         this.oIdHi[slot] = hi;
         this.oIdLo[slot] = lo;
@@ -238,8 +286,8 @@ export class L3Book implements BookView {
         this.oLevel[slot] = lv;
         const tail = this.lTail[lv];
         this.oPrev[slot] = tail;
-        this.oNext[slot] = EMPTY;
-        if (tail === EMPTY) this.lHead[lv] = slot;
+        this.oNext[slot] = Slot.Empty;
+        if (tail === Slot.Empty) this.lHead[lv] = slot;
         else this.oNext[tail] = slot;
         this.lTail[lv] = slot;
         this.lSize[lv] += size;
@@ -253,24 +301,24 @@ export class L3Book implements BookView {
         this.eventRegs(ev);
         this.opAdd(hi, lo, side, false);
       }
-    } else if (kind === EventKind.Cancel || kind === EventKind.Execute) {
-      r[R_LAST] = ev.ts;
+    } else if (kind === Kind.Cancel || kind === Kind.Execute) {
+      r[Reg.Last] = ev.ts;
       const hi = ev.orderIdHi | 0;
       const lo = ev.orderIdLo | 0;
       const t = this.hTab;
       const mask = this.hMask;
       let i = this.hashOf(hi, lo);
       let slot = t[i];
-      while (slot !== EMPTY) {
+      while (slot !== Slot.Empty) {
         if (this.oIdLo[slot] === lo && this.oIdHi[slot] === hi) break;
         i = (i + 1) & mask;
         slot = t[i];
       }
       const size = ev.size;
-      if (slot === EMPTY) {
-        r[R_SEQ] = ev.sequence;
-        r[R_TS] = ev.ts;
-        this.note(kind === EventKind.Cancel ? AnomalyKind.UnknownCancel : AnomalyKind.UnknownExecute);
+      if (slot === Slot.Empty) {
+        r[Reg.Seq] = ev.sequence;
+        r[Reg.Ts] = ev.ts;
+        this.note(kind === Kind.Cancel ? AnomalyKind.UnknownCancel : AnomalyKind.UnknownExecute);
       } else {
         const old = this.oSize[slot];
         const lv = this.oLevel[slot];
@@ -282,9 +330,9 @@ export class L3Book implements BookView {
           // Full: unlink from the level's queue, drop an emptied level, free the id entry and slot.
           const p = this.oPrev[slot];
           const nx = this.oNext[slot];
-          if (p === EMPTY) this.lHead[lv] = nx;
+          if (p === Slot.Empty) this.lHead[lv] = nx;
           else this.oNext[p] = nx;
-          if (nx === EMPTY) this.lTail[lv] = p;
+          if (nx === Slot.Empty) this.lTail[lv] = p;
           else this.oPrev[nx] = p;
           this.lSize[lv] -= old;
           if (--this.lCount[lv] === 0) this.dropLevel(lv);
@@ -293,7 +341,7 @@ export class L3Book implements BookView {
           for (;;) {
             j = (j + 1) & mask;
             const sj = t[j];
-            if (sj === EMPTY) break;
+            if (sj === Slot.Empty) break;
             const k = this.oHome[sj];
             if (i <= j ? k <= i || k > j : k <= i && k > j) {
               t[i] = sj;
@@ -301,7 +349,7 @@ export class L3Book implements BookView {
               i = j;
             }
           }
-          t[i] = EMPTY;
+          t[i] = Slot.Empty;
           this.hCount--;
           this.oNext[slot] = this.oFree;
           this.oFree = slot;
@@ -311,32 +359,32 @@ export class L3Book implements BookView {
           this.reduceSlot(slot);
         }
       }
-    } else if (kind === EventKind.Modify) {
+    } else if (kind === Kind.Modify) {
       this.eventRegs(ev);
       this.opModify(ev.orderIdHi | 0, ev.orderIdLo | 0, ev.side);
-    } else if (kind === EventKind.Delete) {
+    } else if (kind === Kind.Delete) {
       this.eventRegs(ev);
       this.opDelete(ev.orderIdHi | 0, ev.orderIdLo | 0);
-    } else if (kind === EventKind.Clear) {
+    } else if (kind === Kind.Clear) {
       this.clear();
-      r[R_LAST] = ev.ts;
+      r[Reg.Last] = ev.ts;
       return;
     } else if (!this.crossOnLastOnly) {
-      // Trade / Fill / NoAction change nothing, but may close an exchange event (F_LAST).
+      // Trade / Fill / NoAction change nothing, but may close an exchange event (Flag.Last).
       return;
     }
     // The cross check (NaN, an empty side, compares false).
-    if ((!this.crossOnLastOnly || (ev.flags & F_LAST) !== 0) && this.touch[0] >= this.touch[1]) {
-      r[R_SEQ] = ev.sequence;
-      r[R_TS] = ev.ts;
+    if ((!this.crossOnLastOnly || (ev.flags & Flag.Last) !== 0) && this.touch[0] >= this.touch[1]) {
+      r[Reg.Seq] = ev.sequence;
+      r[Reg.Ts] = ev.ts;
       this.crossCheck();
     }
   }
 
   /** Counts a crossed or locked book, attributing it to the event (sequence, ts). */
   checkCrossed(sequence: number, ts: number): void {
-    this.reg[R_SEQ] = sequence;
-    this.reg[R_TS] = ts;
+    this.reg[Reg.Seq] = sequence;
+    this.reg[Reg.Ts] = ts;
     this.crossCheck();
   }
 
@@ -348,24 +396,24 @@ export class L3Book implements BookView {
   }
 
   private note(kind: AnomalyKind): void {
-    this.anomalies.note(kind, this.reg[R_SEQ], this.reg[R_TS]);
+    this.anomalies.note(kind, this.reg[Reg.Seq], this.reg[Reg.Ts]);
   }
 
   /** Loads the registers from an event (an object argument: nothing is boxed, inlined or not). */
   private eventRegs(ev: MarketEvent): void {
     const r = this.reg;
-    r[R_PRICE] = ev.price;
-    r[R_SIZE] = ev.size;
-    r[R_SEQ] = ev.sequence;
-    r[R_TS] = ev.ts;
+    r[Reg.Price] = ev.price;
+    r[Reg.Size] = ev.size;
+    r[Reg.Seq] = ev.sequence;
+    r[Reg.Ts] = ev.ts;
   }
 
   private setRegs(price: number, size: number, sequence: number, ts: number): void {
     const r = this.reg;
-    r[R_PRICE] = price;
-    r[R_SIZE] = size;
-    r[R_SEQ] = sequence;
-    r[R_TS] = ts;
+    r[Reg.Price] = price;
+    r[Reg.Size] = size;
+    r[Reg.Seq] = sequence;
+    r[Reg.Ts] = ts;
   }
 
   // ======================= operations =======================
@@ -381,7 +429,7 @@ export class L3Book implements BookView {
    * data began (e.g. LOBSTER's pre-open book), which has time priority over everything later.
    */
   addFront(idHi: number, idLo: number, side: Side, price: number, size: number): void {
-    this.setRegs(price, size, this.reg[R_SEQ], this.reg[R_LAST]);
+    this.setRegs(price, size, this.reg[Reg.Seq], this.reg[Reg.Last]);
     this.opAdd(idHi | 0, idLo | 0, side, true);
   }
 
@@ -419,9 +467,9 @@ export class L3Book implements BookView {
 
   private opAdd(hi: number, lo: number, side: Side, front: boolean): void {
     const r = this.reg;
-    if (!front) r[R_LAST] = r[R_TS];
-    const price = r[R_PRICE];
-    if ((side !== Side.Bid && side !== Side.Ask) || price !== price || !(r[R_SIZE] > 0)) {
+    if (!front) r[Reg.Last] = r[Reg.Ts];
+    const price = r[Reg.Price];
+    if ((side !== Side.Bid && side !== Side.Ask) || price !== price || !(r[Reg.Size] > 0)) {
       if (!front) this.note(AnomalyKind.BadField);
       return;
     }
@@ -435,25 +483,25 @@ export class L3Book implements BookView {
   }
 
   private opReduce(hi: number, lo: number, unknown: AnomalyKind): void {
-    this.reg[R_LAST] = this.reg[R_TS];
+    this.reg[Reg.Last] = this.reg[Reg.Ts];
     const slot = this.find(hi, lo);
-    if (slot === EMPTY) this.note(unknown);
+    if (slot === Slot.Empty) this.note(unknown);
     else this.reduceSlot(slot);
   }
 
   private opDelete(hi: number, lo: number): void {
-    this.reg[R_LAST] = this.reg[R_TS];
+    this.reg[Reg.Last] = this.reg[Reg.Ts];
     const slot = this.find(hi, lo);
-    if (slot === EMPTY) this.note(AnomalyKind.UnknownCancel);
+    if (slot === Slot.Empty) this.note(AnomalyKind.UnknownCancel);
     else this.removeSlot(slot);
   }
 
   private opModify(hi: number, lo: number, side: Side): void {
     const r = this.reg;
-    r[R_LAST] = r[R_TS];
+    r[Reg.Last] = r[Reg.Ts];
     const slot = this.find(hi, lo);
-    const size = r[R_SIZE];
-    if (slot === EMPTY) {
+    const size = r[Reg.Size];
+    if (slot === Slot.Empty) {
       this.note(AnomalyKind.UnknownModify);
       if (size > 0) this.opAdd(hi, lo, side, false);
       return;
@@ -464,7 +512,7 @@ export class L3Book implements BookView {
     }
     const oldSide = this.oSide[slot];
     const newSide = side === Side.Bid || side === Side.Ask ? side : oldSide;
-    const price = r[R_PRICE];
+    const price = r[Reg.Price];
     if (price !== this.oPrice[slot] || newSide !== oldSide) {
       if (price !== price) {
         this.note(AnomalyKind.BadField);
@@ -491,14 +539,14 @@ export class L3Book implements BookView {
 
   /** Removes every order and level (keeps the anomaly counters). */
   clear(): void {
-    this.hTab.fill(EMPTY);
+    this.hTab.fill(Slot.Empty);
     this.hCount = 0;
-    this.oFree = EMPTY;
+    this.oFree = Slot.Empty;
     this.oUsed = 0;
     this.orderCount = 0;
-    this.lFree = EMPTY;
+    this.lFree = Slot.Empty;
     this.lUsed = 0;
-    this.pTab.fill(EMPTY);
+    this.pTab.fill(Slot.Empty);
     this.pCount = 0;
     this.bidN = 0;
     this.askN = 0;
@@ -508,10 +556,10 @@ export class L3Book implements BookView {
   /** Removes every order at (side, price); returns the size removed. */
   clearLevel(side: Side, price: number): number {
     const lv = this.levelSlotAt(side, price);
-    if (lv === EMPTY) return 0;
+    if (lv === Slot.Empty) return 0;
     const removed = this.lSize[lv];
     let s = this.lHead[lv];
-    while (s !== EMPTY) {
+    while (s !== Slot.Empty) {
       const nx = this.oNext[s];
       this.removeSlot(s);
       s = nx;
@@ -527,7 +575,7 @@ export class L3Book implements BookView {
     let left = size;
     while (left > 0) {
       const lv = this.levelSlotAt(side, price);
-      if (lv === EMPTY) break;
+      if (lv === Slot.Empty) break;
       const s = this.lHead[lv];
       const sz = this.oSize[s];
       if (sz > left) {
@@ -586,39 +634,39 @@ export class L3Book implements BookView {
 
   /** Level slot at depth i from the touch, or -1. */
   private levelSlot(side: Side, i: number): number {
-    if (side === Side.Bid) return i >= 0 && i < this.bidN ? this.bidSlots[this.bidN - 1 - i] : EMPTY;
-    if (side === Side.Ask) return i >= 0 && i < this.askN ? this.askSlots[this.askN - 1 - i] : EMPTY;
-    return EMPTY;
+    if (side === Side.Bid) return i >= 0 && i < this.bidN ? this.bidSlots[this.bidN - 1 - i] : Slot.Empty;
+    if (side === Side.Ask) return i >= 0 && i < this.askN ? this.askSlots[this.askN - 1 - i] : Slot.Empty;
+    return Slot.Empty;
   }
 
   /** Price of level i (0 = touch), NaN past the last level. */
   levelPrice(side: Side, i: number): number {
     const lv = this.levelSlot(side, i);
-    return lv === EMPTY ? Number.NaN : this.lPrice[lv];
+    return lv === Slot.Empty ? Number.NaN : this.lPrice[lv];
   }
 
   /** Total size of level i, 0 past the last level. */
   levelSize(side: Side, i: number): number {
     const lv = this.levelSlot(side, i);
-    return lv === EMPTY ? 0 : this.lSize[lv];
+    return lv === Slot.Empty ? 0 : this.lSize[lv];
   }
 
   /** Number of orders at level i, 0 past the last level. */
   levelCount(side: Side, i: number): number {
     const lv = this.levelSlot(side, i);
-    return lv === EMPTY ? 0 : this.lCount[lv];
+    return lv === Slot.Empty ? 0 : this.lCount[lv];
   }
 
   /** Total size resting at an exact price on a side. */
   sizeAtPrice(side: Side, price: number): number {
     const lv = this.levelSlotAt(side, price);
-    return lv === EMPTY ? 0 : this.lSize[lv];
+    return lv === Slot.Empty ? 0 : this.lSize[lv];
   }
 
   /** Number of orders resting at an exact price on a side. */
   countAtPrice(side: Side, price: number): number {
     const lv = this.levelSlotAt(side, price);
-    return lv === EMPTY ? 0 : this.lCount[lv];
+    return lv === Slot.Empty ? 0 : this.lCount[lv];
   }
 
   /** Total size of the top n levels on a side. */
@@ -631,7 +679,7 @@ export class L3Book implements BookView {
 
   /** Event time of the last change applied. */
   lastUpdateTs(): number {
-    return this.reg[R_LAST];
+    return this.reg[Reg.Last];
   }
 
   /** Number of resting orders. */
@@ -641,34 +689,34 @@ export class L3Book implements BookView {
 
   /** True when the order id rests in the book. */
   hasOrder(idHi: number, idLo: number): boolean {
-    return this.find(idHi | 0, idLo | 0) !== EMPTY;
+    return this.find(idHi | 0, idLo | 0) !== Slot.Empty;
   }
 
   /** Price of a resting order, NaN when unknown. */
   orderPrice(idHi: number, idLo: number): number {
     const s = this.find(idHi | 0, idLo | 0);
-    return s === EMPTY ? Number.NaN : this.oPrice[s];
+    return s === Slot.Empty ? Number.NaN : this.oPrice[s];
   }
 
   /** Remaining size of a resting order, 0 when unknown. */
   orderSize(idHi: number, idLo: number): number {
     const s = this.find(idHi | 0, idLo | 0);
-    return s === EMPTY ? 0 : this.oSize[s];
+    return s === Slot.Empty ? 0 : this.oSize[s];
   }
 
   /** Side of a resting order, None when unknown. */
   orderSide(idHi: number, idLo: number): Side {
     const s = this.find(idHi | 0, idLo | 0);
-    return s === EMPTY ? Side.None : (this.oSide[s] as Side);
+    return s === Slot.Empty ? Side.None : (this.oSide[s] as Side);
   }
 
   /** Size queued ahead of an order in its level's FIFO (O(position)); NaN when unknown. */
   queueAhead(idHi: number, idLo: number): number {
     const s = this.find(idHi | 0, idLo | 0);
-    if (s === EMPTY) return Number.NaN;
+    if (s === Slot.Empty) return Number.NaN;
     let ahead = 0;
     let p = this.oPrev[s];
-    while (p !== EMPTY) {
+    while (p !== Slot.Empty) {
       ahead += this.oSize[p];
       p = this.oPrev[p];
     }
@@ -681,10 +729,10 @@ export class L3Book implements BookView {
    */
   levelOrders(side: Side, i: number, idHi: Uint32Array, idLo: Uint32Array, size: Float64Array): number {
     const lv = this.levelSlot(side, i);
-    if (lv === EMPTY) return 0;
+    if (lv === Slot.Empty) return 0;
     let n = 0;
     let s = this.lHead[lv];
-    while (s !== EMPTY && n < size.length) {
+    while (s !== Slot.Empty && n < size.length) {
       idHi[n] = this.oIdHi[s];
       idLo[n] = this.oIdLo[s];
       size[n] = this.oSize[s];
@@ -702,7 +750,7 @@ export class L3Book implements BookView {
   }
 
   private static emptyTable(entries: number): Int32Array {
-    return new Int32Array(entries).fill(EMPTY);
+    return new Int32Array(entries).fill(Slot.Empty);
   }
 
   /** Slot of an order id, or -1. */
@@ -714,7 +762,7 @@ export class L3Book implements BookView {
     let i = this.hashOf(hi, lo);
     for (;;) {
       const s = t[i];
-      if (s === EMPTY) return EMPTY;
+      if (s === Slot.Empty) return Slot.Empty;
       if (idLo[s] === lo && idHi[s] === hi) return s;
       i = (i + 1) & mask;
     }
@@ -730,7 +778,7 @@ export class L3Book implements BookView {
     this.home = i;
     for (;;) {
       const s = t[i];
-      if (s === EMPTY) return -(i + 1);
+      if (s === Slot.Empty) return -(i + 1);
       if (idLo[s] === lo && idHi[s] === hi) return i;
       i = (i + 1) & mask;
     }
@@ -760,7 +808,7 @@ export class L3Book implements BookView {
     for (;;) {
       j = (j + 1) & mask;
       const sj = t[j];
-      if (sj === EMPTY) break;
+      if (sj === Slot.Empty) break;
       const k = this.oHome[sj];
       // Move j's entry into the hole at i when its home k is not cyclically in (i, j].
       if (i <= j ? k <= i || k > j : k <= i && k > j) {
@@ -769,7 +817,7 @@ export class L3Book implements BookView {
         i = j;
       }
     }
-    t[i] = EMPTY;
+    t[i] = Slot.Empty;
     this.hCount--;
   }
 
@@ -782,10 +830,10 @@ export class L3Book implements BookView {
     const t = this.hTab;
     for (let b = 0; b < old.length; b++) {
       const s = old[b];
-      if (s === EMPTY) continue;
+      if (s === Slot.Empty) continue;
       let j = this.hashOf(this.oIdHi[s], this.oIdLo[s]);
       this.oHome[s] = j;
-      while (t[j] !== EMPTY) j = (j + 1) & this.hMask;
+      while (t[j] !== Slot.Empty) j = (j + 1) & this.hMask;
       t[j] = s;
       this.oHash[s] = j;
       this.hCount++;
@@ -793,7 +841,7 @@ export class L3Book implements BookView {
   }
 
   private allocOrder(): number {
-    if (this.oFree !== EMPTY) {
+    if (this.oFree !== Slot.Empty) {
       const s = this.oFree;
       this.oFree = this.oNext[s];
       return s;
@@ -830,7 +878,7 @@ export class L3Book implements BookView {
   }
 
   private allocLevel(): number {
-    if (this.lFree !== EMPTY) {
+    if (this.lFree !== Slot.Empty) {
       const s = this.lFree;
       this.lFree = this.lHead[s];
       return s;
@@ -870,11 +918,11 @@ export class L3Book implements BookView {
   }
 
   /**
-   * Position of the key in reg[R_KEY] in a side's sorted key array, or -(insertion point + 1).
+   * Position of the key in reg[Reg.Key] in a side's sorted key array, or -(insertion point + 1).
    * Scans the 8 levels nearest the touch first (most events are there), then binary-searches.
    */
   private search(keys: Float64Array, n: number): number {
-    const key = this.reg[R_KEY];
+    const key = this.reg[Reg.Key];
     let i = n - 1;
     const stop = n > 8 ? n - 8 : 0;
     while (i >= stop) {
@@ -907,7 +955,7 @@ export class L3Book implements BookView {
 
   /** Level slot at an exact (side, price), or -1. */
   private levelSlotAt(side: Side, price: number): number {
-    if (side !== Side.Bid && side !== Side.Ask) return EMPTY;
+    if (side !== Side.Bid && side !== Side.Ask) return Slot.Empty;
     const t = this.pTab;
     const mask = this.pMask;
     const lp = this.lPrice;
@@ -915,18 +963,18 @@ export class L3Book implements BookView {
     let i = this.priceHash(side, price | 0);
     for (;;) {
       const lv = t[i];
-      if (lv === EMPTY) return EMPTY;
+      if (lv === Slot.Empty) return Slot.Empty;
       if (lp[lv] === price && lsd[lv] === side) return lv;
       i = (i + 1) & mask;
     }
   }
 
   /**
-   * Level slot at (side, reg[R_PRICE]), created empty when absent: a price-table probe finds an
+   * Level slot at (side, reg[Reg.Price]), created empty when absent: a price-table probe finds an
    * existing level without touching the sorted arrays; only a new level searches them for its place.
    */
   private levelFor(side: Side): number {
-    const price = this.reg[R_PRICE];
+    const price = this.reg[Reg.Price];
     const t = this.pTab;
     const mask = this.pMask;
     const lp = this.lPrice;
@@ -934,19 +982,19 @@ export class L3Book implements BookView {
     let i = this.priceHash(side, price | 0);
     for (;;) {
       const lv = t[i];
-      if (lv === EMPTY) break;
+      if (lv === Slot.Empty) break;
       if (lp[lv] === price && lsd[lv] === side) return lv;
       i = (i + 1) & mask;
     }
     return this.newLevel(side, i);
   }
 
-  /** Creates the level (side, reg[R_PRICE]) whose price-table position `pos` is empty. */
+  /** Creates the level (side, reg[Reg.Price]) whose price-table position `pos` is empty. */
   private newLevel(side: Side, pos: number): number {
     const bid = side === Side.Bid;
-    const price = this.reg[R_PRICE];
+    const price = this.reg[Reg.Price];
     let home = this.priceHash(side, price | 0);
-    this.reg[R_KEY] = bid ? price : -price;
+    this.reg[Reg.Key] = bid ? price : -price;
     const n = bid ? this.bidN : this.askN;
     let at = this.search(bid ? this.bidKeys : this.askKeys, n);
     const lv = this.allocLevel(); // may grow (and replace) the key arrays
@@ -962,7 +1010,7 @@ export class L3Book implements BookView {
       slots[i] = s;
       lpos[s] = i;
     }
-    keys[at] = this.reg[R_KEY];
+    keys[at] = this.reg[Reg.Key];
     slots[at] = lv;
     lpos[lv] = at;
     if (at === n) this.touch[bid ? 0 : 1] = price;
@@ -972,13 +1020,13 @@ export class L3Book implements BookView {
     this.lSide[lv] = side;
     this.lSize[lv] = 0;
     this.lCount[lv] = 0;
-    this.lHead[lv] = EMPTY;
-    this.lTail[lv] = EMPTY;
+    this.lHead[lv] = Slot.Empty;
+    this.lTail[lv] = Slot.Empty;
     if ((this.pCount + 1) * 2 > this.pMask + 1) {
       this.rehashPrices((this.pMask + 1) * 2);
       home = this.priceHash(side, price | 0);
       pos = home;
-      while (this.pTab[pos] !== EMPTY) pos = (pos + 1) & this.pMask;
+      while (this.pTab[pos] !== Slot.Empty) pos = (pos + 1) & this.pMask;
     }
     this.pTab[pos] = lv;
     this.lHash[lv] = pos;
@@ -1012,7 +1060,7 @@ export class L3Book implements BookView {
     for (;;) {
       j = (j + 1) & mask;
       const sj = t[j];
-      if (sj === EMPTY) break;
+      if (sj === Slot.Empty) break;
       const k = this.lHome[sj];
       if (i <= j ? k <= i || k > j : k <= i && k > j) {
         t[i] = sj;
@@ -1020,7 +1068,7 @@ export class L3Book implements BookView {
         i = j;
       }
     }
-    t[i] = EMPTY;
+    t[i] = Slot.Empty;
     this.pCount--;
     this.lHead[lv] = this.lFree;
     this.lFree = lv;
@@ -1039,7 +1087,7 @@ export class L3Book implements BookView {
         const lv = slots[p];
         let j = this.priceHash(this.lSide[lv], this.lPrice[lv] | 0);
         this.lHome[lv] = j;
-        while (t[j] !== EMPTY) j = (j + 1) & this.pMask;
+        while (t[j] !== Slot.Empty) j = (j + 1) & this.pMask;
         t[j] = lv;
         this.lHash[lv] = j;
         this.pCount++;
@@ -1050,17 +1098,17 @@ export class L3Book implements BookView {
   private linkBack(slot: number, lv: number): void {
     const tail = this.lTail[lv];
     this.oPrev[slot] = tail;
-    this.oNext[slot] = EMPTY;
-    if (tail === EMPTY) this.lHead[lv] = slot;
+    this.oNext[slot] = Slot.Empty;
+    if (tail === Slot.Empty) this.lHead[lv] = slot;
     else this.oNext[tail] = slot;
     this.lTail[lv] = slot;
   }
 
   private linkFront(slot: number, lv: number): void {
     const head = this.lHead[lv];
-    this.oPrev[slot] = EMPTY;
+    this.oPrev[slot] = Slot.Empty;
     this.oNext[slot] = head;
-    if (head === EMPTY) this.lTail[lv] = slot;
+    if (head === Slot.Empty) this.lTail[lv] = slot;
     else this.oPrev[head] = slot;
     this.lHead[lv] = slot;
   }
@@ -1068,23 +1116,23 @@ export class L3Book implements BookView {
   private unlinkFromLevel(slot: number, lv: number): void {
     const p = this.oPrev[slot];
     const nx = this.oNext[slot];
-    if (p === EMPTY) this.lHead[lv] = nx;
+    if (p === Slot.Empty) this.lHead[lv] = nx;
     else this.oNext[p] = nx;
-    if (nx === EMPTY) this.lTail[lv] = p;
+    if (nx === Slot.Empty) this.lTail[lv] = p;
     else this.oPrev[nx] = p;
   }
 
   /**
-   * Inserts order (hi, lo) at (side, reg[R_PRICE]) with size reg[R_SIZE]; `hashPos` is the
+   * Inserts order (hi, lo) at (side, reg[Reg.Price]) with size reg[Reg.Size]; `hashPos` is the
    * id table's empty position for it, as returned by `probe`.
    */
   private insertOrder(hi: number, lo: number, side: Side, front: boolean, hashPos: number): void {
     const slot = this.allocOrder();
-    const size = this.reg[R_SIZE];
+    const size = this.reg[Reg.Size];
     this.oIdHi[slot] = hi;
     this.oIdLo[slot] = lo;
     this.oSide[slot] = side;
-    this.oPrice[slot] = this.reg[R_PRICE];
+    this.oPrice[slot] = this.reg[Reg.Price];
     this.oSize[slot] = size;
     const lv = this.levelFor(side);
     this.oLevel[slot] = lv;
@@ -1096,9 +1144,9 @@ export class L3Book implements BookView {
     this.hashInsertAt(hashPos, hi, lo, slot);
   }
 
-  /** Reduces an order by reg[R_SIZE] (keeps priority), removing it at 0. */
+  /** Reduces an order by reg[Reg.Size] (keeps priority), removing it at 0. */
   private reduceSlot(slot: number): void {
-    const size = this.reg[R_SIZE];
+    const size = this.reg[Reg.Size];
     const old = this.oSize[slot];
     if (size < old) {
       if (!(size >= 0)) {
@@ -1114,7 +1162,7 @@ export class L3Book implements BookView {
   }
 
   /**
-   * Moves a resting order to (side, reg[R_PRICE]) with `size`, at the back of its new level's queue.
+   * Moves a resting order to (side, reg[Reg.Price]) with `size`, at the back of its new level's queue.
    * The order keeps its pool slot and its id-table entry: one id lookup for the whole modify.
    */
   private moveSlot(slot: number, side: Side, size: number): void {
@@ -1123,7 +1171,7 @@ export class L3Book implements BookView {
     this.lSize[lv] -= this.oSize[slot];
     if (--this.lCount[lv] === 0) this.dropLevel(lv);
     this.oSide[slot] = side;
-    this.oPrice[slot] = this.reg[R_PRICE];
+    this.oPrice[slot] = this.reg[Reg.Price];
     this.oSize[slot] = size;
     const nl = this.levelFor(side);
     this.oLevel[slot] = nl;
