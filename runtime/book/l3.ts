@@ -116,67 +116,72 @@ function nextPow2(n: number): number {
 
 /** The exact L3 book of one instrument; implements BookView. */
 export class L3Book implements BookView {
-  readonly instrument: number;
+  // Fields without an initializer are `declare`d: no class-field definition (to undefined) is
+  // emitted, so each is first stored by the constructor with its final kind of value (an
+  // Int32Array, a small integer...), and V8 keeps that field's exact type: optimised code loads a
+  // table or a mask without a map or small-integer check. A field defined as undefined first and
+  // then set would be generalised, and checked at every use in the per-event code.
+  readonly declare instrument: number;
   /** Inconsistencies seen so far, per kind. */
   readonly anomalies = new AnomalyCounters();
 
   // ---- order pool (SoA) ----
-  private oCap: number;
-  private oIdHi: Int32Array;
-  private oIdLo: Int32Array;
-  private oSide: Int8Array;
-  private oPrice: Float64Array;
-  private oSize: Float64Array;
-  private oLevel: Int32Array;
-  private oHash: Int32Array; // the order's position in the id table (kept through shifts)
-  private oHome: Int32Array; // the order's home bucket (its id's hash), so deletions need not rehash
-  private oPrev: Int32Array;
-  private oNext: Int32Array;
+  private declare oCap: number;
+  private declare oIdHi: Int32Array;
+  private declare oIdLo: Int32Array;
+  private declare oSide: Int8Array;
+  private declare oPrice: Float64Array;
+  private declare oSize: Float64Array;
+  private declare oLevel: Int32Array;
+  private declare oHash: Int32Array; // the order's position in the id table (kept through shifts)
+  private declare oHome: Int32Array; // the order's home bucket (its id's hash), so deletions need not rehash
+  private declare oPrev: Int32Array;
+  private declare oNext: Int32Array;
   private oFree = Slot.Empty;
   private oUsed = 0; // high-water mark of slots ever handed out
   private orderCount = 0;
 
   // ---- id → slot hash table ----
-  private hMask: number;
-  private hShift: number; // 32 - log2(table size)
+  private declare hMask: number;
+  private declare hShift: number; // 32 - log2(table size)
   private home = 0; // home bucket of the id last probed (saves rehashing it on insert)
   // Entry i = the order's slot, or -1 (the id is read from oIdHi/oIdLo[slot]).
-  private hTab: Int32Array;
+  private declare hTab: Int32Array;
   private hCount = 0;
 
   // ---- level pool (SoA) ----
-  private lCap: number;
-  private lPrice: Float64Array;
-  private lSize: Float64Array;
-  private lCount: Int32Array;
-  private lHead: Int32Array;
-  private lTail: Int32Array;
-  private lSide: Int8Array;
-  private lPos: Int32Array; // the level's index in its side's sorted arrays (kept through shifts)
-  private lHash: Int32Array; // the level's position in the price table (kept through shifts)
-  private lHome: Int32Array; // the level's home bucket in the price table
+  private declare lCap: number;
+  private declare lPrice: Float64Array;
+  private declare lSize: Float64Array;
+  private declare lCount: Int32Array;
+  private declare lHead: Int32Array;
+  private declare lTail: Int32Array;
+  private declare lSide: Int8Array;
+  private declare lPos: Int32Array; // the level's index in its side's sorted arrays (kept through shifts)
+  private declare lHash: Int32Array; // the level's position in the price table (kept through shifts)
+  private declare lHome: Int32Array; // the level's home bucket in the price table
   private lFree = Slot.Empty;
   private lUsed = 0;
 
   // ---- (side, price) → level slot hash table (same scheme as the id table) ----
-  private pMask: number;
-  private pShift: number;
-  private pTab: Int32Array;
+  private declare pMask: number;
+  private declare pShift: number;
+  private declare pTab: Int32Array;
   private pCount = 0;
 
   // ---- per side sorted levels: key = side × price ascending, touch at the end ----
-  private bidKeys: Float64Array;
-  private bidSlots: Int32Array;
+  private declare bidKeys: Float64Array;
+  private declare bidSlots: Int32Array;
   private bidN = 0;
-  private askKeys: Float64Array;
-  private askSlots: Int32Array;
+  private declare askKeys: Float64Array;
+  private declare askSlots: Int32Array;
   private askN = 0;
   /** The touch: [0] = best bid, [1] = best ask price, NaN when the side is empty (kept by newLevel/dropLevel). */
   private readonly touch = new Float64Array(2).fill(Number.NaN);
 
   // Scratch registers (see the op* methods): price, size, ts, sequence, last update ts, search key.
   private readonly reg = new Float64Array(6);
-  private readonly crossOnLastOnly: boolean;
+  private readonly declare crossOnLastOnly: boolean;
 
   constructor(instrument = 0, options: L3BookOptions = {}) {
     this.instrument = instrument;
@@ -195,7 +200,7 @@ export class L3Book implements BookView {
     this.oNext = new Int32Array(oc);
     const hc = nextPow2(oc * 2);
     this.hMask = hc - 1;
-    this.hShift = 32 - Math.log2(hc);
+    this.hShift = (32 - Math.log2(hc)) | 0;
     this.hTab = L3Book.emptyTable(hc);
     const lc = Math.max(16, options.levelCapacity ?? 1024);
     this.lCap = lc;
@@ -210,7 +215,7 @@ export class L3Book implements BookView {
     this.lHome = new Int32Array(lc);
     const pc = nextPow2(lc * 2);
     this.pMask = pc - 1;
-    this.pShift = 32 - Math.log2(pc);
+    this.pShift = (32 - Math.log2(pc)) | 0;
     this.pTab = L3Book.emptyTable(pc);
     this.bidKeys = new Float64Array(lc);
     this.bidSlots = new Int32Array(lc);
@@ -824,7 +829,7 @@ export class L3Book implements BookView {
   private rehash(cap: number): void {
     const old = this.hTab;
     this.hMask = cap - 1;
-    this.hShift = 32 - Math.log2(cap);
+    this.hShift = (32 - Math.log2(cap)) | 0;
     this.hTab = L3Book.emptyTable(cap);
     this.hCount = 0;
     const t = this.hTab;
@@ -1076,7 +1081,7 @@ export class L3Book implements BookView {
 
   private rehashPrices(cap: number): void {
     this.pMask = cap - 1;
-    this.pShift = 32 - Math.log2(cap);
+    this.pShift = (32 - Math.log2(cap)) | 0;
     this.pTab = L3Book.emptyTable(cap);
     this.pCount = 0;
     const t = this.pTab;
