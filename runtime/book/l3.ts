@@ -10,10 +10,15 @@
  *   storing the ids in it (32 KB at the default 4096-order capacity: it stays in L1/L2), and the
  *   pool lines a probe reads are those of the live orders, which the event touches anyway;
  *   rehashed (doubling) only when its load passes 1/2;
- * - price levels: a pool of slots (price, total size, order count, FIFO head/tail), and per side a
- *   sorted array of (key, level slot) with key = side × price, ascending, so the touch is the LAST
- *   element on both sides: the levels that change most are the cheapest to insert and remove
- *   (memmove of the few levels behind them) and are found first.
+ * - price levels: a pool of slots (price, side, total size, order count, FIFO head/tail), and per
+ *   side a sorted array of (key, level slot) with key = side × price, ascending, so the touch is the
+ *   LAST element on both sides: the levels that change most are the cheapest to insert and remove
+ *   (a shift of the few levels behind them). Each level knows its index in that array (kept
+ *   through shifts), so dropping one needs no search;
+ * - (side, price) → level slot: a second open-addressing table (hash of the price's low 32 bits),
+ *   so an add or a move to an existing level — nearly all of them — is one probe, and only a new
+ *   level searches the sorted array (from the touch) for its place;
+ * - the touch prices are kept in a 2-slot array (NaN when a side is empty) for the cross check.
  *
  * Priority rules (CME and Nasdaq both do this; so does Databento's reference book): a size decrease
  * (partial cancel, execution, modify down) keeps the order's place in its level's FIFO; a price
@@ -31,7 +36,7 @@ import { AnomalyCounters, AnomalyKind } from "./anomalies.js";
 import type { BookView } from "./view.js";
 
 /** DBN's F_LAST flag: the last record of an exchange event for an instrument. */
-export const F_LAST = 128;
+export const F_LAST = 128 as const;
 
 /** Construction options of an L3 book. */
 export interface L3BookOptions {
@@ -47,13 +52,61 @@ export interface L3BookOptions {
   crossCheckOnLastOnly?: boolean;
 }
 
-const EMPTY = -1;
-const R_PRICE = 0;
-const R_SIZE = 1;
-const R_TS = 2;
-const R_SEQ = 3;
-const R_LAST = 4;
-const R_KEY = 5;
+// Constants of the per-event code are const enums declared in THIS file: esbuild inlines those as
+// literals both bundled (dist/) and in a per-file transform (tsx, vitest), where a module-level
+// `const` is a load from the module context (plus a type check) at every use and an imported
+// const enum's member a property load from the enum object.
+
+/** "No slot" in the pools, tables and links. */
+const enum Slot {
+  Empty = -1,
+}
+
+/** Indexes of the scratch registers (`reg`): price, size, ts, sequence, last update ts, search key. */
+const enum Reg {
+  Price = 0,
+  Size = 1,
+  Ts = 2,
+  Seq = 3,
+  Last = 4,
+  Key = 5,
+}
+
+/** The event kinds `apply` dispatches on (values of EventKind, checked below). */
+const enum Kind {
+  Add = 1,
+  Cancel = 2,
+  Delete = 3,
+  Modify = 4,
+  Execute = 5,
+  Clear = 7,
+}
+
+/** The sides (values of Side, checked below). */
+const enum Sd {
+  Bid = 1,
+  Ask = -1,
+}
+
+/** DBN's F_LAST flag (the value of the exported F_LAST, checked below). */
+const enum Flag {
+  Last = 128,
+}
+
+/** Compile-time proof that the local copies above equal the shared definitions. */
+type Same<A extends number, B extends number> = `${A}` extends `${B}` ? (`${B}` extends `${A}` ? true : false) : false;
+const COPIES_AGREE: [
+  Same<Kind.Add, EventKind.Add>,
+  Same<Kind.Cancel, EventKind.Cancel>,
+  Same<Kind.Delete, EventKind.Delete>,
+  Same<Kind.Modify, EventKind.Modify>,
+  Same<Kind.Execute, EventKind.Execute>,
+  Same<Kind.Clear, EventKind.Clear>,
+  Same<Sd.Bid, Side.Bid>,
+  Same<Sd.Ask, Side.Ask>,
+  Same<Flag.Last, typeof F_LAST>,
+] = [true, true, true, true, true, true, true, true, true];
+void COPIES_AGREE;
 
 function nextPow2(n: number): number {
   let p = 16;
@@ -63,55 +116,72 @@ function nextPow2(n: number): number {
 
 /** The exact L3 book of one instrument; implements BookView. */
 export class L3Book implements BookView {
-  readonly instrument: number;
+  // Fields without an initializer are `declare`d: no class-field definition (to undefined) is
+  // emitted, so each is first stored by the constructor with its final kind of value (an
+  // Int32Array, a small integer...), and V8 keeps that field's exact type: optimised code loads a
+  // table or a mask without a map or small-integer check. A field defined as undefined first and
+  // then set would be generalised, and checked at every use in the per-event code.
+  readonly declare instrument: number;
   /** Inconsistencies seen so far, per kind. */
   readonly anomalies = new AnomalyCounters();
 
   // ---- order pool (SoA) ----
-  private oCap: number;
-  private oIdHi: Int32Array;
-  private oIdLo: Int32Array;
-  private oSide: Int8Array;
-  private oPrice: Float64Array;
-  private oSize: Float64Array;
-  private oLevel: Int32Array;
-  private oHash: Int32Array; // the order's position in the id table (kept through shifts)
-  private oHome: Int32Array; // the order's home bucket (its id's hash), so deletions need not rehash
-  private oPrev: Int32Array;
-  private oNext: Int32Array;
-  private oFree = EMPTY;
+  private declare oCap: number;
+  private declare oIdHi: Int32Array;
+  private declare oIdLo: Int32Array;
+  private declare oSide: Int8Array;
+  private declare oPrice: Float64Array;
+  private declare oSize: Float64Array;
+  private declare oLevel: Int32Array;
+  private declare oHash: Int32Array; // the order's position in the id table (kept through shifts)
+  private declare oHome: Int32Array; // the order's home bucket (its id's hash), so deletions need not rehash
+  private declare oPrev: Int32Array;
+  private declare oNext: Int32Array;
+  private oFree = Slot.Empty;
   private oUsed = 0; // high-water mark of slots ever handed out
   private orderCount = 0;
 
   // ---- id → slot hash table ----
-  private hMask: number;
-  private hShift: number; // 32 - log2(table size)
+  private declare hMask: number;
+  private declare hShift: number; // 32 - log2(table size)
   private home = 0; // home bucket of the id last probed (saves rehashing it on insert)
   // Entry i = the order's slot, or -1 (the id is read from oIdHi/oIdLo[slot]).
-  private hTab: Int32Array;
+  private declare hTab: Int32Array;
   private hCount = 0;
 
   // ---- level pool (SoA) ----
-  private lCap: number;
-  private lPrice: Float64Array;
-  private lSize: Float64Array;
-  private lCount: Int32Array;
-  private lHead: Int32Array;
-  private lTail: Int32Array;
-  private lFree = EMPTY;
+  private declare lCap: number;
+  private declare lPrice: Float64Array;
+  private declare lSize: Float64Array;
+  private declare lCount: Int32Array;
+  private declare lHead: Int32Array;
+  private declare lTail: Int32Array;
+  private declare lSide: Int8Array;
+  private declare lPos: Int32Array; // the level's index in its side's sorted arrays (kept through shifts)
+  private declare lHash: Int32Array; // the level's position in the price table (kept through shifts)
+  private declare lHome: Int32Array; // the level's home bucket in the price table
+  private lFree = Slot.Empty;
   private lUsed = 0;
 
+  // ---- (side, price) → level slot hash table (same scheme as the id table) ----
+  private declare pMask: number;
+  private declare pShift: number;
+  private declare pTab: Int32Array;
+  private pCount = 0;
+
   // ---- per side sorted levels: key = side × price ascending, touch at the end ----
-  private bidKeys: Float64Array;
-  private bidSlots: Int32Array;
+  private declare bidKeys: Float64Array;
+  private declare bidSlots: Int32Array;
   private bidN = 0;
-  private askKeys: Float64Array;
-  private askSlots: Int32Array;
+  private declare askKeys: Float64Array;
+  private declare askSlots: Int32Array;
   private askN = 0;
+  /** The touch: [0] = best bid, [1] = best ask price, NaN when the side is empty (kept by newLevel/dropLevel). */
+  private readonly touch = new Float64Array(2).fill(Number.NaN);
 
   // Scratch registers (see the op* methods): price, size, ts, sequence, last update ts, search key.
   private readonly reg = new Float64Array(6);
-  private readonly crossOnLastOnly: boolean;
+  private readonly declare crossOnLastOnly: boolean;
 
   constructor(instrument = 0, options: L3BookOptions = {}) {
     this.instrument = instrument;
@@ -130,7 +200,7 @@ export class L3Book implements BookView {
     this.oNext = new Int32Array(oc);
     const hc = nextPow2(oc * 2);
     this.hMask = hc - 1;
-    this.hShift = 32 - Math.log2(hc);
+    this.hShift = (32 - Math.log2(hc)) | 0;
     this.hTab = L3Book.emptyTable(hc);
     const lc = Math.max(16, options.levelCapacity ?? 1024);
     this.lCap = lc;
@@ -139,6 +209,14 @@ export class L3Book implements BookView {
     this.lCount = new Int32Array(lc);
     this.lHead = new Int32Array(lc);
     this.lTail = new Int32Array(lc);
+    this.lSide = new Int8Array(lc);
+    this.lPos = new Int32Array(lc);
+    this.lHash = new Int32Array(lc);
+    this.lHome = new Int32Array(lc);
+    const pc = nextPow2(lc * 2);
+    this.pMask = pc - 1;
+    this.pShift = (32 - Math.log2(pc)) | 0;
+    this.pTab = L3Book.emptyTable(pc);
     this.bidKeys = new Float64Array(lc);
     this.bidSlots = new Int32Array(lc);
     this.askKeys = new Float64Array(lc);
@@ -147,66 +225,200 @@ export class L3Book implements BookView {
 
   // ======================= event dispatch =======================
 
-  /** Applies one event to the book (kinds that do not concern an L3 book are ignored). */
+  /**
+   * Applies one event to the book (kinds that do not concern an L3 book are ignored).
+   *
+   * The common cases — an add of a new id at a valid side/price/size, and a cancel or execution of
+   * a known order for at most its size — run inline here, on locals; every other case (anomalies,
+   * duplicate ids, a full table or pool, modifies, deletes, clears) goes to the op* methods, which
+   * the public mutators use too and which define the semantics. Deliberately one large function:
+   * V8 never inlines it into its caller (too large), so it is compiled on its own with the whole
+   * inlining budget for its few small helpers, whoever calls it (bench loop, Market, engine) —
+   * instead of its hot path being split over calls wherever the caller's budget runs out.
+   */
   apply(ev: MarketEvent): void {
+    // The registers for sequence and ts are written only where an anomaly may be noted (slow paths).
     const r = this.reg;
-    r[R_PRICE] = ev.price;
-    r[R_SIZE] = ev.size;
-    r[R_TS] = ev.ts;
-    r[R_SEQ] = ev.sequence;
-    switch (ev.kind) {
-      case EventKind.Add:
-        this.opAdd(ev.orderIdHi | 0, ev.orderIdLo | 0, ev.side, false);
-        break;
-      case EventKind.Cancel:
-        this.opReduce(ev.orderIdHi | 0, ev.orderIdLo | 0, AnomalyKind.UnknownCancel);
-        break;
-      case EventKind.Delete:
-        this.opDelete(ev.orderIdHi | 0, ev.orderIdLo | 0);
-        break;
-      case EventKind.Modify:
-        this.opModify(ev.orderIdHi | 0, ev.orderIdLo | 0, ev.side);
-        break;
-      case EventKind.Execute:
-        this.opReduce(ev.orderIdHi | 0, ev.orderIdLo | 0, AnomalyKind.UnknownExecute);
-        break;
-      case EventKind.Clear:
-        this.clear();
-        r[R_LAST] = r[R_TS];
-        return;
-      default:
-        // Trade / Fill / NoAction change nothing, but may close an exchange event (F_LAST).
-        if (this.crossOnLastOnly && (ev.flags & F_LAST) !== 0) this.crossCheck();
-        return;
+    const kind: number = ev.kind;
+    if (kind === Kind.Add) {
+      r[Reg.Last] = ev.ts;
+      const side: number = ev.side;
+      const price = ev.price;
+      const size = ev.size;
+      const hi = ev.orderIdHi | 0;
+      const lo = ev.orderIdLo | 0;
+      const t = this.hTab;
+      const mask = this.hMask;
+      const home = this.hashOf(hi, lo);
+      let i = home;
+      let s = t[i];
+      while (s !== Slot.Empty) {
+        if (this.oIdLo[s] === lo && this.oIdHi[s] === hi) break;
+        i = (i + 1) & mask;
+        s = t[i];
+      }
+      if (
+        s === Slot.Empty &&
+        (side === Sd.Bid || side === Sd.Ask) &&
+        size > 0 &&
+        price === price &&
+        (this.hCount + 1) * 2 <= mask + 1 &&
+        (this.oFree !== Slot.Empty || this.oUsed < this.oCap)
+      ) {
+        // The level: one price-table probe; a new level is the rare case.
+        const pt = this.pTab;
+        const pmask = this.pMask;
+        let j = this.priceHash(side, price | 0);
+        let lv = pt[j];
+        while (lv !== Slot.Empty) {
+          if (this.lPrice[lv] === price && this.lSide[lv] === side) break;
+          j = (j + 1) & pmask;
+          lv = pt[j];
+        }
+        if (lv === Slot.Empty) {
+          r[Reg.Price] = price;
+          lv = this.newLevel(side as number, j);
+        }
+        // The order: a pool slot, at the back of the level's queue, and its id-table entry.
+        let slot = this.oFree;
+        if (slot !== Slot.Empty) this.oFree = this.oNext[slot];
+        else slot = this.oUsed++;
+        this.oIdHi[slot] = hi;
+        this.oIdLo[slot] = lo;
+        this.oSide[slot] = side;
+        this.oPrice[slot] = price;
+        this.oSize[slot] = size;
+        this.oLevel[slot] = lv;
+        const tail = this.lTail[lv];
+        this.oPrev[slot] = tail;
+        this.oNext[slot] = Slot.Empty;
+        if (tail === Slot.Empty) this.lHead[lv] = slot;
+        else this.oNext[tail] = slot;
+        this.lTail[lv] = slot;
+        this.lSize[lv] += size;
+        this.lCount[lv]++;
+        this.orderCount++;
+        t[i] = slot;
+        this.oHash[slot] = i;
+        this.oHome[slot] = home;
+        this.hCount++;
+      } else {
+        this.eventRegs(ev);
+        this.opAdd(hi, lo, side, false);
+      }
+    } else if (kind === Kind.Cancel || kind === Kind.Execute) {
+      r[Reg.Last] = ev.ts;
+      const hi = ev.orderIdHi | 0;
+      const lo = ev.orderIdLo | 0;
+      const t = this.hTab;
+      const mask = this.hMask;
+      let i = this.hashOf(hi, lo);
+      let slot = t[i];
+      while (slot !== Slot.Empty) {
+        if (this.oIdLo[slot] === lo && this.oIdHi[slot] === hi) break;
+        i = (i + 1) & mask;
+        slot = t[i];
+      }
+      const size = ev.size;
+      if (slot === Slot.Empty) {
+        r[Reg.Seq] = ev.sequence;
+        r[Reg.Ts] = ev.ts;
+        this.note(kind === Kind.Cancel ? AnomalyKind.UnknownCancel : AnomalyKind.UnknownExecute);
+      } else {
+        const old = this.oSize[slot];
+        const lv = this.oLevel[slot];
+        if (size < old && size >= 0) {
+          // Partial: the order keeps its place.
+          this.oSize[slot] = old - size;
+          this.lSize[lv] -= size;
+        } else if (size === old) {
+          // Full: unlink from the level's queue, drop an emptied level, free the id entry and slot.
+          const p = this.oPrev[slot];
+          const nx = this.oNext[slot];
+          if (p === Slot.Empty) this.lHead[lv] = nx;
+          else this.oNext[p] = nx;
+          if (nx === Slot.Empty) this.lTail[lv] = p;
+          else this.oPrev[nx] = p;
+          this.lSize[lv] -= old;
+          if (--this.lCount[lv] === 0) this.dropLevel(lv);
+          // Backward-shift deletion at the entry's position i (no tombstones).
+          let j = i;
+          for (;;) {
+            j = (j + 1) & mask;
+            const sj = t[j];
+            if (sj === Slot.Empty) break;
+            const k = this.oHome[sj];
+            if (i <= j ? k <= i || k > j : k <= i && k > j) {
+              t[i] = sj;
+              this.oHash[sj] = i;
+              i = j;
+            }
+          }
+          t[i] = Slot.Empty;
+          this.hCount--;
+          this.oNext[slot] = this.oFree;
+          this.oFree = slot;
+          this.orderCount--;
+        } else {
+          this.eventRegs(ev);
+          this.reduceSlot(slot);
+        }
+      }
+    } else if (kind === Kind.Modify) {
+      this.eventRegs(ev);
+      this.opModify(ev.orderIdHi | 0, ev.orderIdLo | 0, ev.side);
+    } else if (kind === Kind.Delete) {
+      this.eventRegs(ev);
+      this.opDelete(ev.orderIdHi | 0, ev.orderIdLo | 0);
+    } else if (kind === Kind.Clear) {
+      this.clear();
+      r[Reg.Last] = ev.ts;
+      return;
+    } else if (!this.crossOnLastOnly) {
+      // Trade / Fill / NoAction change nothing, but may close an exchange event (Flag.Last).
+      return;
     }
-    if (!this.crossOnLastOnly || (ev.flags & F_LAST) !== 0) this.crossCheck();
+    // The cross check (NaN, an empty side, compares false).
+    if ((!this.crossOnLastOnly || (ev.flags & Flag.Last) !== 0) && this.touch[0] >= this.touch[1]) {
+      r[Reg.Seq] = ev.sequence;
+      r[Reg.Ts] = ev.ts;
+      this.crossCheck();
+    }
   }
 
   /** Counts a crossed or locked book, attributing it to the event (sequence, ts). */
   checkCrossed(sequence: number, ts: number): void {
-    this.reg[R_SEQ] = sequence;
-    this.reg[R_TS] = ts;
+    this.reg[Reg.Seq] = sequence;
+    this.reg[Reg.Ts] = ts;
     this.crossCheck();
   }
 
   private crossCheck(): void {
-    if (this.bidN === 0 || this.askN === 0) return;
-    const bid = this.lPrice[this.bidSlots[this.bidN - 1]];
-    const ask = this.lPrice[this.askSlots[this.askN - 1]];
-    if (bid > ask) this.note(AnomalyKind.Crossed);
-    else if (bid === ask) this.note(AnomalyKind.Locked);
+    // NaN (an empty side) compares false: no anomaly.
+    const bid = this.touch[0];
+    const ask = this.touch[1];
+    if (bid >= ask) this.note(bid > ask ? AnomalyKind.Crossed : AnomalyKind.Locked);
   }
 
   private note(kind: AnomalyKind): void {
-    this.anomalies.note(kind, this.reg[R_SEQ], this.reg[R_TS]);
+    this.anomalies.note(kind, this.reg[Reg.Seq], this.reg[Reg.Ts]);
+  }
+
+  /** Loads the registers from an event (an object argument: nothing is boxed, inlined or not). */
+  private eventRegs(ev: MarketEvent): void {
+    const r = this.reg;
+    r[Reg.Price] = ev.price;
+    r[Reg.Size] = ev.size;
+    r[Reg.Seq] = ev.sequence;
+    r[Reg.Ts] = ev.ts;
   }
 
   private setRegs(price: number, size: number, sequence: number, ts: number): void {
     const r = this.reg;
-    r[R_PRICE] = price;
-    r[R_SIZE] = size;
-    r[R_SEQ] = sequence;
-    r[R_TS] = ts;
+    r[Reg.Price] = price;
+    r[Reg.Size] = size;
+    r[Reg.Seq] = sequence;
+    r[Reg.Ts] = ts;
   }
 
   // ======================= operations =======================
@@ -222,7 +434,7 @@ export class L3Book implements BookView {
    * data began (e.g. LOBSTER's pre-open book), which has time priority over everything later.
    */
   addFront(idHi: number, idLo: number, side: Side, price: number, size: number): void {
-    this.setRegs(price, size, this.reg[R_SEQ], this.reg[R_LAST]);
+    this.setRegs(price, size, this.reg[Reg.Seq], this.reg[Reg.Last]);
     this.opAdd(idHi | 0, idLo | 0, side, true);
   }
 
@@ -260,9 +472,9 @@ export class L3Book implements BookView {
 
   private opAdd(hi: number, lo: number, side: Side, front: boolean): void {
     const r = this.reg;
-    if (!front) r[R_LAST] = r[R_TS];
-    const price = r[R_PRICE];
-    if ((side !== Side.Bid && side !== Side.Ask) || price !== price || !(r[R_SIZE] > 0)) {
+    if (!front) r[Reg.Last] = r[Reg.Ts];
+    const price = r[Reg.Price];
+    if ((side !== Side.Bid && side !== Side.Ask) || price !== price || !(r[Reg.Size] > 0)) {
       if (!front) this.note(AnomalyKind.BadField);
       return;
     }
@@ -276,25 +488,25 @@ export class L3Book implements BookView {
   }
 
   private opReduce(hi: number, lo: number, unknown: AnomalyKind): void {
-    this.reg[R_LAST] = this.reg[R_TS];
+    this.reg[Reg.Last] = this.reg[Reg.Ts];
     const slot = this.find(hi, lo);
-    if (slot === EMPTY) this.note(unknown);
+    if (slot === Slot.Empty) this.note(unknown);
     else this.reduceSlot(slot);
   }
 
   private opDelete(hi: number, lo: number): void {
-    this.reg[R_LAST] = this.reg[R_TS];
+    this.reg[Reg.Last] = this.reg[Reg.Ts];
     const slot = this.find(hi, lo);
-    if (slot === EMPTY) this.note(AnomalyKind.UnknownCancel);
+    if (slot === Slot.Empty) this.note(AnomalyKind.UnknownCancel);
     else this.removeSlot(slot);
   }
 
   private opModify(hi: number, lo: number, side: Side): void {
     const r = this.reg;
-    r[R_LAST] = r[R_TS];
+    r[Reg.Last] = r[Reg.Ts];
     const slot = this.find(hi, lo);
-    const size = r[R_SIZE];
-    if (slot === EMPTY) {
+    const size = r[Reg.Size];
+    if (slot === Slot.Empty) {
       this.note(AnomalyKind.UnknownModify);
       if (size > 0) this.opAdd(hi, lo, side, false);
       return;
@@ -305,7 +517,7 @@ export class L3Book implements BookView {
     }
     const oldSide = this.oSide[slot];
     const newSide = side === Side.Bid || side === Side.Ask ? side : oldSide;
-    const price = r[R_PRICE];
+    const price = r[Reg.Price];
     if (price !== this.oPrice[slot] || newSide !== oldSide) {
       if (price !== price) {
         this.note(AnomalyKind.BadField);
@@ -332,24 +544,27 @@ export class L3Book implements BookView {
 
   /** Removes every order and level (keeps the anomaly counters). */
   clear(): void {
-    this.hTab.fill(EMPTY);
+    this.hTab.fill(Slot.Empty);
     this.hCount = 0;
-    this.oFree = EMPTY;
+    this.oFree = Slot.Empty;
     this.oUsed = 0;
     this.orderCount = 0;
-    this.lFree = EMPTY;
+    this.lFree = Slot.Empty;
     this.lUsed = 0;
+    this.pTab.fill(Slot.Empty);
+    this.pCount = 0;
     this.bidN = 0;
     this.askN = 0;
+    this.touch.fill(Number.NaN);
   }
 
   /** Removes every order at (side, price); returns the size removed. */
   clearLevel(side: Side, price: number): number {
     const lv = this.levelSlotAt(side, price);
-    if (lv === EMPTY) return 0;
+    if (lv === Slot.Empty) return 0;
     const removed = this.lSize[lv];
     let s = this.lHead[lv];
-    while (s !== EMPTY) {
+    while (s !== Slot.Empty) {
       const nx = this.oNext[s];
       this.removeSlot(s);
       s = nx;
@@ -365,7 +580,7 @@ export class L3Book implements BookView {
     let left = size;
     while (left > 0) {
       const lv = this.levelSlotAt(side, price);
-      if (lv === EMPTY) break;
+      if (lv === Slot.Empty) break;
       const s = this.lHead[lv];
       const sz = this.oSize[s];
       if (sz > left) {
@@ -383,12 +598,12 @@ export class L3Book implements BookView {
 
   /** Best bid price, NaN when empty. */
   bestBid(): number {
-    return this.bidN === 0 ? Number.NaN : this.lPrice[this.bidSlots[this.bidN - 1]];
+    return this.touch[0];
   }
 
   /** Best ask price, NaN when empty. */
   bestAsk(): number {
-    return this.askN === 0 ? Number.NaN : this.lPrice[this.askSlots[this.askN - 1]];
+    return this.touch[1];
   }
 
   /**
@@ -424,39 +639,39 @@ export class L3Book implements BookView {
 
   /** Level slot at depth i from the touch, or -1. */
   private levelSlot(side: Side, i: number): number {
-    if (side === Side.Bid) return i >= 0 && i < this.bidN ? this.bidSlots[this.bidN - 1 - i] : EMPTY;
-    if (side === Side.Ask) return i >= 0 && i < this.askN ? this.askSlots[this.askN - 1 - i] : EMPTY;
-    return EMPTY;
+    if (side === Side.Bid) return i >= 0 && i < this.bidN ? this.bidSlots[this.bidN - 1 - i] : Slot.Empty;
+    if (side === Side.Ask) return i >= 0 && i < this.askN ? this.askSlots[this.askN - 1 - i] : Slot.Empty;
+    return Slot.Empty;
   }
 
   /** Price of level i (0 = touch), NaN past the last level. */
   levelPrice(side: Side, i: number): number {
     const lv = this.levelSlot(side, i);
-    return lv === EMPTY ? Number.NaN : this.lPrice[lv];
+    return lv === Slot.Empty ? Number.NaN : this.lPrice[lv];
   }
 
   /** Total size of level i, 0 past the last level. */
   levelSize(side: Side, i: number): number {
     const lv = this.levelSlot(side, i);
-    return lv === EMPTY ? 0 : this.lSize[lv];
+    return lv === Slot.Empty ? 0 : this.lSize[lv];
   }
 
   /** Number of orders at level i, 0 past the last level. */
   levelCount(side: Side, i: number): number {
     const lv = this.levelSlot(side, i);
-    return lv === EMPTY ? 0 : this.lCount[lv];
+    return lv === Slot.Empty ? 0 : this.lCount[lv];
   }
 
   /** Total size resting at an exact price on a side. */
   sizeAtPrice(side: Side, price: number): number {
     const lv = this.levelSlotAt(side, price);
-    return lv === EMPTY ? 0 : this.lSize[lv];
+    return lv === Slot.Empty ? 0 : this.lSize[lv];
   }
 
   /** Number of orders resting at an exact price on a side. */
   countAtPrice(side: Side, price: number): number {
     const lv = this.levelSlotAt(side, price);
-    return lv === EMPTY ? 0 : this.lCount[lv];
+    return lv === Slot.Empty ? 0 : this.lCount[lv];
   }
 
   /** Total size of the top n levels on a side. */
@@ -469,7 +684,7 @@ export class L3Book implements BookView {
 
   /** Event time of the last change applied. */
   lastUpdateTs(): number {
-    return this.reg[R_LAST];
+    return this.reg[Reg.Last];
   }
 
   /** Number of resting orders. */
@@ -479,34 +694,34 @@ export class L3Book implements BookView {
 
   /** True when the order id rests in the book. */
   hasOrder(idHi: number, idLo: number): boolean {
-    return this.find(idHi | 0, idLo | 0) !== EMPTY;
+    return this.find(idHi | 0, idLo | 0) !== Slot.Empty;
   }
 
   /** Price of a resting order, NaN when unknown. */
   orderPrice(idHi: number, idLo: number): number {
     const s = this.find(idHi | 0, idLo | 0);
-    return s === EMPTY ? Number.NaN : this.oPrice[s];
+    return s === Slot.Empty ? Number.NaN : this.oPrice[s];
   }
 
   /** Remaining size of a resting order, 0 when unknown. */
   orderSize(idHi: number, idLo: number): number {
     const s = this.find(idHi | 0, idLo | 0);
-    return s === EMPTY ? 0 : this.oSize[s];
+    return s === Slot.Empty ? 0 : this.oSize[s];
   }
 
   /** Side of a resting order, None when unknown. */
   orderSide(idHi: number, idLo: number): Side {
     const s = this.find(idHi | 0, idLo | 0);
-    return s === EMPTY ? Side.None : (this.oSide[s] as Side);
+    return s === Slot.Empty ? Side.None : (this.oSide[s] as Side);
   }
 
   /** Size queued ahead of an order in its level's FIFO (O(position)); NaN when unknown. */
   queueAhead(idHi: number, idLo: number): number {
     const s = this.find(idHi | 0, idLo | 0);
-    if (s === EMPTY) return Number.NaN;
+    if (s === Slot.Empty) return Number.NaN;
     let ahead = 0;
     let p = this.oPrev[s];
-    while (p !== EMPTY) {
+    while (p !== Slot.Empty) {
       ahead += this.oSize[p];
       p = this.oPrev[p];
     }
@@ -519,10 +734,10 @@ export class L3Book implements BookView {
    */
   levelOrders(side: Side, i: number, idHi: Uint32Array, idLo: Uint32Array, size: Float64Array): number {
     const lv = this.levelSlot(side, i);
-    if (lv === EMPTY) return 0;
+    if (lv === Slot.Empty) return 0;
     let n = 0;
     let s = this.lHead[lv];
-    while (s !== EMPTY && n < size.length) {
+    while (s !== Slot.Empty && n < size.length) {
       idHi[n] = this.oIdHi[s];
       idLo[n] = this.oIdLo[s];
       size[n] = this.oSize[s];
@@ -540,7 +755,7 @@ export class L3Book implements BookView {
   }
 
   private static emptyTable(entries: number): Int32Array {
-    return new Int32Array(entries).fill(EMPTY);
+    return new Int32Array(entries).fill(Slot.Empty);
   }
 
   /** Slot of an order id, or -1. */
@@ -552,7 +767,7 @@ export class L3Book implements BookView {
     let i = this.hashOf(hi, lo);
     for (;;) {
       const s = t[i];
-      if (s === EMPTY) return EMPTY;
+      if (s === Slot.Empty) return Slot.Empty;
       if (idLo[s] === lo && idHi[s] === hi) return s;
       i = (i + 1) & mask;
     }
@@ -568,7 +783,7 @@ export class L3Book implements BookView {
     this.home = i;
     for (;;) {
       const s = t[i];
-      if (s === EMPTY) return -(i + 1);
+      if (s === Slot.Empty) return -(i + 1);
       if (idLo[s] === lo && idHi[s] === hi) return i;
       i = (i + 1) & mask;
     }
@@ -598,7 +813,7 @@ export class L3Book implements BookView {
     for (;;) {
       j = (j + 1) & mask;
       const sj = t[j];
-      if (sj === EMPTY) break;
+      if (sj === Slot.Empty) break;
       const k = this.oHome[sj];
       // Move j's entry into the hole at i when its home k is not cyclically in (i, j].
       if (i <= j ? k <= i || k > j : k <= i && k > j) {
@@ -607,23 +822,23 @@ export class L3Book implements BookView {
         i = j;
       }
     }
-    t[i] = EMPTY;
+    t[i] = Slot.Empty;
     this.hCount--;
   }
 
   private rehash(cap: number): void {
     const old = this.hTab;
     this.hMask = cap - 1;
-    this.hShift = 32 - Math.log2(cap);
+    this.hShift = (32 - Math.log2(cap)) | 0;
     this.hTab = L3Book.emptyTable(cap);
     this.hCount = 0;
     const t = this.hTab;
     for (let b = 0; b < old.length; b++) {
       const s = old[b];
-      if (s === EMPTY) continue;
+      if (s === Slot.Empty) continue;
       let j = this.hashOf(this.oIdHi[s], this.oIdLo[s]);
       this.oHome[s] = j;
-      while (t[j] !== EMPTY) j = (j + 1) & this.hMask;
+      while (t[j] !== Slot.Empty) j = (j + 1) & this.hMask;
       t[j] = s;
       this.oHash[s] = j;
       this.hCount++;
@@ -631,7 +846,7 @@ export class L3Book implements BookView {
   }
 
   private allocOrder(): number {
-    if (this.oFree !== EMPTY) {
+    if (this.oFree !== Slot.Empty) {
       const s = this.oFree;
       this.oFree = this.oNext[s];
       return s;
@@ -668,7 +883,7 @@ export class L3Book implements BookView {
   }
 
   private allocLevel(): number {
-    if (this.lFree !== EMPTY) {
+    if (this.lFree !== Slot.Empty) {
       const s = this.lFree;
       this.lFree = this.lHead[s];
       return s;
@@ -694,6 +909,12 @@ export class L3Book implements BookView {
     this.lCount = gi(this.lCount);
     this.lHead = gi(this.lHead);
     this.lTail = gi(this.lTail);
+    const ls = new Int8Array(cap);
+    ls.set(this.lSide);
+    this.lSide = ls;
+    this.lPos = gi(this.lPos);
+    this.lHash = gi(this.lHash);
+    this.lHome = gi(this.lHome);
     this.bidKeys = gf(this.bidKeys);
     this.bidSlots = gi(this.bidSlots);
     this.askKeys = gf(this.askKeys);
@@ -702,11 +923,11 @@ export class L3Book implements BookView {
   }
 
   /**
-   * Position of the key in reg[R_KEY] in a side's sorted key array, or -(insertion point + 1).
+   * Position of the key in reg[Reg.Key] in a side's sorted key array, or -(insertion point + 1).
    * Scans the 8 levels nearest the touch first (most events are there), then binary-searches.
    */
   private search(keys: Float64Array, n: number): number {
-    const key = this.reg[R_KEY];
+    const key = this.reg[Reg.Key];
     let i = n - 1;
     const stop = n > 8 ? n - 8 : 0;
     while (i >= stop) {
@@ -728,86 +949,171 @@ export class L3Book implements BookView {
     return -(lo + 1);
   }
 
-  /** Level slot at an exact (side, price), or -1. */
-  private levelSlotAt(side: Side, price: number): number {
-    if (side === Side.Bid) {
-      this.reg[R_KEY] = price;
-      const p = this.search(this.bidKeys, this.bidN);
-      return p >= 0 ? this.bidSlots[p] : EMPTY;
-    }
-    if (side === Side.Ask) {
-      this.reg[R_KEY] = -price;
-      const p = this.search(this.askKeys, this.askN);
-      return p >= 0 ? this.askSlots[p] : EMPTY;
-    }
-    return EMPTY;
+  /**
+   * Home bucket of a (side, price) in the price table, given `price | 0`: it keeps the low 32 bits of the
+   * fixed-point integer (a single truncating conversion for any |price| < 2^63); a non-integer
+   * price only collides more, the probe compares the exact price.
+   */
+  private priceHash(side: number, low32: number): number {
+    return Math.imul(low32 ^ side, 0x9e3779b1) >>> this.pShift;
   }
 
-  /** Level slot at (side, reg[R_PRICE]), created empty when absent. */
+  /** Level slot at an exact (side, price), or -1. */
+  private levelSlotAt(side: Side, price: number): number {
+    if (side !== Side.Bid && side !== Side.Ask) return Slot.Empty;
+    const t = this.pTab;
+    const mask = this.pMask;
+    const lp = this.lPrice;
+    const lsd = this.lSide;
+    let i = this.priceHash(side, price | 0);
+    for (;;) {
+      const lv = t[i];
+      if (lv === Slot.Empty) return Slot.Empty;
+      if (lp[lv] === price && lsd[lv] === side) return lv;
+      i = (i + 1) & mask;
+    }
+  }
+
+  /**
+   * Level slot at (side, reg[Reg.Price]), created empty when absent: a price-table probe finds an
+   * existing level without touching the sorted arrays; only a new level searches them for its place.
+   */
   private levelFor(side: Side): number {
+    const price = this.reg[Reg.Price];
+    const t = this.pTab;
+    const mask = this.pMask;
+    const lp = this.lPrice;
+    const lsd = this.lSide;
+    let i = this.priceHash(side, price | 0);
+    for (;;) {
+      const lv = t[i];
+      if (lv === Slot.Empty) break;
+      if (lp[lv] === price && lsd[lv] === side) return lv;
+      i = (i + 1) & mask;
+    }
+    return this.newLevel(side, i);
+  }
+
+  /** Creates the level (side, reg[Reg.Price]) whose price-table position `pos` is empty. */
+  private newLevel(side: Side, pos: number): number {
     const bid = side === Side.Bid;
-    const price = this.reg[R_PRICE];
-    this.reg[R_KEY] = bid ? price : -price;
+    const price = this.reg[Reg.Price];
+    let home = this.priceHash(side, price | 0);
+    this.reg[Reg.Key] = bid ? price : -price;
     const n = bid ? this.bidN : this.askN;
-    let pos = this.search(bid ? this.bidKeys : this.askKeys, n);
-    if (pos >= 0) return bid ? this.bidSlots[pos] : this.askSlots[pos];
+    let at = this.search(bid ? this.bidKeys : this.askKeys, n);
     const lv = this.allocLevel(); // may grow (and replace) the key arrays
     const keys = bid ? this.bidKeys : this.askKeys;
     const slots = bid ? this.bidSlots : this.askSlots;
-    pos = -pos - 1;
+    const lpos = this.lPos;
+    at = -at - 1;
     // A plain loop, not copyWithin: deep inserts are rare, and a rare call site is one whose type
     // feedback a forced GC may flush — its first use then deoptimises the whole apply path.
-    for (let i = n; i > pos; i--) {
+    for (let i = n; i > at; i--) {
+      const s = slots[i - 1];
       keys[i] = keys[i - 1];
-      slots[i] = slots[i - 1];
+      slots[i] = s;
+      lpos[s] = i;
     }
-    keys[pos] = this.reg[R_KEY];
-    slots[pos] = lv;
+    keys[at] = this.reg[Reg.Key];
+    slots[at] = lv;
+    lpos[lv] = at;
+    if (at === n) this.touch[bid ? 0 : 1] = price;
     if (bid) this.bidN = n + 1;
     else this.askN = n + 1;
     this.lPrice[lv] = price;
+    this.lSide[lv] = side;
     this.lSize[lv] = 0;
     this.lCount[lv] = 0;
-    this.lHead[lv] = EMPTY;
-    this.lTail[lv] = EMPTY;
+    this.lHead[lv] = Slot.Empty;
+    this.lTail[lv] = Slot.Empty;
+    if ((this.pCount + 1) * 2 > this.pMask + 1) {
+      this.rehashPrices((this.pMask + 1) * 2);
+      home = this.priceHash(side, price | 0);
+      pos = home;
+      while (this.pTab[pos] !== Slot.Empty) pos = (pos + 1) & this.pMask;
+    }
+    this.pTab[pos] = lv;
+    this.lHash[lv] = pos;
+    this.lHome[lv] = home;
+    this.pCount++;
     return lv;
   }
 
-  /** Removes an empty level from its side and frees its slot. */
-  private dropLevel(lv: number, side: number): void {
-    const bid = side === Side.Bid;
-    const price = this.lPrice[lv];
+  /** Removes an empty level from its side and from the price table, and frees its slot. */
+  private dropLevel(lv: number): void {
+    const bid = this.lSide[lv] === Side.Bid;
     const keys = bid ? this.bidKeys : this.askKeys;
     const slots = bid ? this.bidSlots : this.askSlots;
+    const lpos = this.lPos;
     const n = bid ? this.bidN : this.askN;
-    this.reg[R_KEY] = bid ? price : -price;
-    const pos = this.search(keys, n);
-    if (pos >= 0) {
-      for (let i = pos + 1; i < n; i++) {
-        keys[i - 1] = keys[i];
-        slots[i - 1] = slots[i];
-      }
-      if (bid) this.bidN = n - 1;
-      else this.askN = n - 1;
+    const at = lpos[lv];
+    if (at === n - 1) this.touch[bid ? 0 : 1] = at === 0 ? Number.NaN : this.lPrice[slots[at - 1]];
+    for (let i = at + 1; i < n; i++) {
+      const s = slots[i];
+      keys[i - 1] = keys[i];
+      slots[i - 1] = s;
+      lpos[s] = i - 1;
     }
+    if (bid) this.bidN = n - 1;
+    else this.askN = n - 1;
+    // Backward-shift deletion from the price table.
+    const mask = this.pMask;
+    const t = this.pTab;
+    let i = this.lHash[lv];
+    let j = i;
+    for (;;) {
+      j = (j + 1) & mask;
+      const sj = t[j];
+      if (sj === Slot.Empty) break;
+      const k = this.lHome[sj];
+      if (i <= j ? k <= i || k > j : k <= i && k > j) {
+        t[i] = sj;
+        this.lHash[sj] = i;
+        i = j;
+      }
+    }
+    t[i] = Slot.Empty;
+    this.pCount--;
     this.lHead[lv] = this.lFree;
     this.lFree = lv;
+  }
+
+  private rehashPrices(cap: number): void {
+    this.pMask = cap - 1;
+    this.pShift = (32 - Math.log2(cap)) | 0;
+    this.pTab = L3Book.emptyTable(cap);
+    this.pCount = 0;
+    const t = this.pTab;
+    for (let side = 0; side < 2; side++) {
+      const slots = side === 0 ? this.bidSlots : this.askSlots;
+      const n = side === 0 ? this.bidN : this.askN;
+      for (let p = 0; p < n; p++) {
+        const lv = slots[p];
+        let j = this.priceHash(this.lSide[lv], this.lPrice[lv] | 0);
+        this.lHome[lv] = j;
+        while (t[j] !== Slot.Empty) j = (j + 1) & this.pMask;
+        t[j] = lv;
+        this.lHash[lv] = j;
+        this.pCount++;
+      }
+    }
   }
 
   private linkBack(slot: number, lv: number): void {
     const tail = this.lTail[lv];
     this.oPrev[slot] = tail;
-    this.oNext[slot] = EMPTY;
-    if (tail === EMPTY) this.lHead[lv] = slot;
+    this.oNext[slot] = Slot.Empty;
+    if (tail === Slot.Empty) this.lHead[lv] = slot;
     else this.oNext[tail] = slot;
     this.lTail[lv] = slot;
   }
 
   private linkFront(slot: number, lv: number): void {
     const head = this.lHead[lv];
-    this.oPrev[slot] = EMPTY;
+    this.oPrev[slot] = Slot.Empty;
     this.oNext[slot] = head;
-    if (head === EMPTY) this.lTail[lv] = slot;
+    if (head === Slot.Empty) this.lTail[lv] = slot;
     else this.oPrev[head] = slot;
     this.lHead[lv] = slot;
   }
@@ -815,23 +1121,23 @@ export class L3Book implements BookView {
   private unlinkFromLevel(slot: number, lv: number): void {
     const p = this.oPrev[slot];
     const nx = this.oNext[slot];
-    if (p === EMPTY) this.lHead[lv] = nx;
+    if (p === Slot.Empty) this.lHead[lv] = nx;
     else this.oNext[p] = nx;
-    if (nx === EMPTY) this.lTail[lv] = p;
+    if (nx === Slot.Empty) this.lTail[lv] = p;
     else this.oPrev[nx] = p;
   }
 
   /**
-   * Inserts order (hi, lo) at (side, reg[R_PRICE]) with size reg[R_SIZE]; `hashPos` is the
+   * Inserts order (hi, lo) at (side, reg[Reg.Price]) with size reg[Reg.Size]; `hashPos` is the
    * id table's empty position for it, as returned by `probe`.
    */
   private insertOrder(hi: number, lo: number, side: Side, front: boolean, hashPos: number): void {
     const slot = this.allocOrder();
-    const size = this.reg[R_SIZE];
+    const size = this.reg[Reg.Size];
     this.oIdHi[slot] = hi;
     this.oIdLo[slot] = lo;
     this.oSide[slot] = side;
-    this.oPrice[slot] = this.reg[R_PRICE];
+    this.oPrice[slot] = this.reg[Reg.Price];
     this.oSize[slot] = size;
     const lv = this.levelFor(side);
     this.oLevel[slot] = lv;
@@ -843,9 +1149,9 @@ export class L3Book implements BookView {
     this.hashInsertAt(hashPos, hi, lo, slot);
   }
 
-  /** Reduces an order by reg[R_SIZE] (keeps priority), removing it at 0. */
+  /** Reduces an order by reg[Reg.Size] (keeps priority), removing it at 0. */
   private reduceSlot(slot: number): void {
-    const size = this.reg[R_SIZE];
+    const size = this.reg[Reg.Size];
     const old = this.oSize[slot];
     if (size < old) {
       if (!(size >= 0)) {
@@ -861,16 +1167,16 @@ export class L3Book implements BookView {
   }
 
   /**
-   * Moves a resting order to (side, reg[R_PRICE]) with `size`, at the back of its new level's queue.
+   * Moves a resting order to (side, reg[Reg.Price]) with `size`, at the back of its new level's queue.
    * The order keeps its pool slot and its id-table entry: one id lookup for the whole modify.
    */
   private moveSlot(slot: number, side: Side, size: number): void {
     const lv = this.oLevel[slot];
     this.unlinkFromLevel(slot, lv);
     this.lSize[lv] -= this.oSize[slot];
-    if (--this.lCount[lv] === 0) this.dropLevel(lv, this.oSide[slot]);
+    if (--this.lCount[lv] === 0) this.dropLevel(lv);
     this.oSide[slot] = side;
-    this.oPrice[slot] = this.reg[R_PRICE];
+    this.oPrice[slot] = this.reg[Reg.Price];
     this.oSize[slot] = size;
     const nl = this.levelFor(side);
     this.oLevel[slot] = nl;
@@ -883,7 +1189,7 @@ export class L3Book implements BookView {
     const lv = this.oLevel[slot];
     this.unlinkFromLevel(slot, lv);
     this.lSize[lv] -= this.oSize[slot];
-    if (--this.lCount[lv] === 0) this.dropLevel(lv, this.oSide[slot]);
+    if (--this.lCount[lv] === 0) this.dropLevel(lv);
     this.hashRemoveAt(this.oHash[slot]);
     this.oNext[slot] = this.oFree;
     this.oFree = slot;
