@@ -15,8 +15,12 @@ export function register(program: Command): void {
     .action(async (opts: { stdio?: boolean }) => {
       if (!opts.stdio) throw new UserError("`algo lsp` needs `--stdio` (the server speaks LSP over stdin/stdout)");
       const { startServer } = await import("../../editor/server/server.js");
-      startServer();
-      // The connection keeps the process alive; it exits on the client's `exit` notification.
-      await new Promise<void>(() => undefined);
+      let shutdown = false;
+      startServer(undefined, { shutdown: () => (shutdown = true) });
+      // The connection keeps the process alive and exits on the client's \`exit\` notification. A
+      // client that goes away without one closes stdin: exit as LSP says for \`exit\` — 0 after a
+      // shutdown request, 1 otherwise.
+      await new Promise<void>((resolve) => process.stdin.once("close", resolve).once("end", resolve));
+      process.exit(shutdown ? 0 : 1);
     });
 }

@@ -87,6 +87,8 @@ export interface ServerObserver {
    * `checking` of which the check itself took (front end, conversion).
    */
   diagnosticsPublished?(uri: string, version: number, sinceChange: number, checking: number): void;
+  /** The client sent the shutdown request. */
+  shutdown?(): void;
 }
 
 /** Where the server reads and writes LSP messages. */
@@ -437,6 +439,7 @@ export function startServer(streams: ServerStreams = { input: process.stdin, out
     return a ? semanticTokens(a) : { data: [] };
   }));
   connection.onShutdown(() => {
+    observer.shutdown?.();
     for (const t of timers.values()) clearTimeout(t);
     for (const p of pendingAnalyses.values()) clearTimeout(p.timer);
     timers.clear();
