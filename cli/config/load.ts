@@ -326,6 +326,7 @@ function sourceOf(key: string, sources: Map<string, string>): string {
 function show(v: unknown): string {
   if (typeof v === "string") return `'${v}'`;
   if (v === undefined) return "nothing";
+  if (typeof v === "number" && !Number.isFinite(v)) return `${String(v)} (numbers must be finite)`;
   return JSON.stringify(v);
 }
 

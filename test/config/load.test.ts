@@ -153,6 +153,9 @@ describe("errors name the key and where it came from", () => {
       "--set queue.model=fifo: expected one of pro-rata, worst, best, l3, got 'fifo'",
     );
     expect(errorOf(() => loadBacktestConfig({ env: {}, flags: { set: ["novalue"] } }))).toMatch(/^--set novalue: expected key=value/);
+    expect(errorOf(() => loadBacktestConfig({ env: {}, flags: { set: ["fees.taker=-1e999"] } }))).toBe(
+      "--set fees.taker=-1e999: expected a number, got -Infinity (numbers must be finite)",
+    );
   });
 
   it("unknown keys, with the known ones", () => {
