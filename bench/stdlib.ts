@@ -15,14 +15,16 @@
  * generated code does: the series arguments, then the event time. Each is warmed up with 300 short
  * calls and one full run, then ours counts the best of three runs, the others one run. Rates use
  * the process's CPU time (user + system), so that a shared machine's scheduling does not count.
- * GCs: every 'gc' entry that starts inside one of our three measured runs. Nothing in the harness
+ * GCs: every 'gc' entry that starts inside one of our three measured runs — scavenges (what
+ * per-update allocation causes) counted, mark-compact / incremental-marking entries shown apart as
+ * "+k major" (old-generation work that is not ours to cause). Nothing in the harness
  * allocates inside a measured run (the time offset is in a typed array, the loops return small
  * integers). A full GC is forced (--expose-gc) after the warm-up, before our measured runs: without
  * it, a collection of the other libraries' garbage (they allocate per update) can start inside our
  * run (seen: 3-4 'gc' entries for the operator measured right after a library, 0 when the same
  * operator runs alone). test/stdlib/allocation.test.ts is the strict per-operator check.
  */
-import { PerformanceObserver, performance } from "node:perf_hooks";
+import { PerformanceObserver, constants, performance } from "node:perf_hooks";
 import * as TS from "trading-signals";
 import TI from "technicalindicators";
 import * as S from "../stdlib/index.js";
@@ -69,11 +71,22 @@ const candles = Array.from({ length: N }, (_, i) => ({ open: op[i], high: hi[i],
 
 // ---- GC counting ----
 // GC entries arrive asynchronously; keep their start times and count those inside a measured run.
+// The kind tells a scavenge (minor: young-generation garbage, what per-update allocation causes)
+// from a mark-compact (major, incl. incremental marking steps: old-generation work, e.g. started by
+// V8's memory reducer after the other libraries' runs grew the heap).
 const gcStarts: number[] = [];
+const gcMinor: boolean[] = [];
 const obs = new PerformanceObserver((list) => {
-  for (const e of list.getEntries()) gcStarts.push(e.startTime);
+  for (const e of list.getEntries()) {
+    gcStarts.push(e.startTime);
+    gcMinor.push(((e as { detail?: { kind?: number } }).detail?.kind ?? 0) === constants.NODE_PERFORMANCE_GC_MINOR);
+  }
 });
-const gcsBetween = (t0: number, t1: number): number => gcStarts.filter((t) => t >= t0 && t <= t1).length;
+const gcsBetween = (t0: number, t1: number, minor: boolean): number => {
+  let c = 0;
+  for (let i = 0; i < gcStarts.length; i++) if (gcStarts[i] >= t0 && gcStarts[i] <= t1 && gcMinor[i] === minor) c++;
+  return c;
+};
 obs.observe({ entryTypes: ["gc"] });
 const flush = (): Promise<void> => new Promise((r) => setTimeout(r, 20));
 
@@ -354,7 +367,7 @@ const entries: Entry[] = [
  * Updates per second over n inputs: one warm-up run, then the best of three measured runs (by the
  * process's CPU time); GCs are counted over the three measured runs.
  */
-async function measure(run: Run, countGc: boolean, reps: number): Promise<{ rate: number; gcs: number }> {
+async function measure(run: Run, countGc: boolean, reps: number): Promise<{ rate: number; gcs: number; majors: number }> {
   // Many short calls first, so that the whole loop function (not only its loop, by on-stack
   // replacement) gets optimized; then one full warm-up run.
   for (let k = 0; k < 300; k++) run(2000);
@@ -363,6 +376,7 @@ async function measure(run: Run, countGc: boolean, reps: number): Promise<{ rate
   await flush();
   let best = Infinity;
   let gcs = 0;
+  let majors = 0;
   for (let rep = 0; rep < reps; rep++) {
     // CPU time of this process, not wall time: the machine is shared, and a descheduled run would
     // otherwise look slow.
@@ -372,10 +386,11 @@ async function measure(run: Run, countGc: boolean, reps: number): Promise<{ rate
     const c = process.cpuUsage(c0);
     const t1 = performance.now();
     await flush();
-    gcs += gcsBetween(t0, t1);
+    gcs += gcsBetween(t0, t1, true);
+    majors += gcsBetween(t0, t1, false);
     best = Math.min(best, (c.user + c.system) / 1e6);
   }
-  return { rate: N / best, gcs: countGc ? gcs : 0 };
+  return { rate: N / best, gcs: countGc ? gcs : 0, majors: countGc ? majors : 0 };
 }
 
 const fmt = (r: number | undefined): string => (r === undefined ? "—" : `${(r / 1e6).toFixed(2)}M`);
@@ -389,6 +404,7 @@ async function main(): Promise<void> {
     console.log("|---|---:|---:|---:|---:|---:|");
   }
   let totalGcs = 0;
+  let totalMajors = 0;
   for (const e of entries.slice(skip)) {
     if (only && !e.name.includes(only)) continue;
     const ours = await measure(e.ours, true, 3);
@@ -398,11 +414,12 @@ async function main(): Promise<void> {
     const ratio = best > 0 ? ours.rate / best : undefined;
     if (ratio !== undefined) worst = Math.min(worst, ratio);
     totalGcs += ours.gcs;
-    const cells = [e.name, fmt(ours.rate), String(ours.gcs), fmt(tsr), fmt(tir), ratio === undefined ? "—" : `${ratio.toFixed(1)}×`];
+    totalMajors += ours.majors;
+    const cells = [e.name, fmt(ours.rate), ours.majors ? `${ours.gcs} (+${ours.majors} major)` : String(ours.gcs), fmt(tsr), fmt(tir), ratio === undefined ? "—" : `${ratio.toFixed(1)}×`];
     rows.push(markdown ? `| ${cells.join(" | ")} |` : cells.map((c, i) => (i === 0 ? c.padEnd(28) : c.padStart(10))).join(""));
     console.log(rows[rows.length - 1]);
   }
-  console.log(`\n${N} inputs per run; slowest ratio vs the fastest other library: ${worst.toFixed(1)}×; GCs during our runs: ${totalGcs}`);
+  console.log(`\n${N} inputs per run; slowest ratio vs the fastest other library: ${worst.toFixed(1)}×; GCs during our runs: ${totalGcs} scavenges, ${totalMajors} major`);
   obs.disconnect();
 }
 

@@ -10,7 +10,7 @@ import type { Span } from "../../grammar/index.js";
 import type { CheckedFile, CheckedProgram } from "../check/program.js";
 import type { FeatureGraph, SeriesCode } from "../graph/graph.js";
 import { Lowering, LoweringError, numberCode, resolveMarkers, type Env, type Value } from "../graph/lower.js";
-import { checkBarLengths, constructionLines, graphFields, graphTriggers, nameNodes, updateMethods } from "./graph-members.js";
+import { checkBarLengths, constructionLines, graphFields, graphTriggers, nameNodes, timeOfDayUpdates, updateMethods } from "./graph-members.js";
 
 /** How a feature program is instantiated. */
 export interface FeatureProgramOptions {
@@ -173,10 +173,18 @@ export function emitFeatureProgram(program: CheckedProgram, root: CheckedFile, o
     }
     return lines;
   };
+  // time_of_day reads the event clock (no trigger reaches it): every handler reads it first.
+  const clockLines = timeOfDayUpdates(low);
   const handler = (name: string, params: Array<{ name: string; type: string }>, lines: string[], doc: string) => {
     if (lines.length === 0) return;
-    methods.push({ kind: StructureKind.Method, name, parameters: params, returnType: "void", docs: [doc], statements: lines });
+    methods.push({ kind: StructureKind.Method, name, parameters: params, returnType: "void", docs: [doc], statements: name === "onStart" ? lines : [...clockLines, ...lines] });
   };
+  handler(
+    "onStart",
+    [{ name: "ctx", type: "StrategyContext" }],
+    low.nodes.filter((nd) => nd.className === "TimeOfDay").map((nd) => `this.${nd.field}.attachTimeBase(ctx.timeBase);`),
+    "Gives time_of_day the run's time base (known only at start).",
+  );
   handler("onBook", [{ name: "ctx", type: "StrategyContext" }, { name: "inst", type: "number" }], dispatch("book"), "Book event: update the features it reaches.");
   handler("onTrade", [{ name: "ctx", type: "StrategyContext" }, { name: "inst", type: "number" }, { name: "trade", type: "TradeView" }], dispatch("trade"), "Trade print: update the flow features.");
   handler(

@@ -68,6 +68,17 @@ export function constructionLines(low: Lowering): string[] {
   return lines;
 }
 
+/**
+ * Lines that read the event clock into every `time_of_day` node (`ctx.time`), for the top of each
+ * handler. time_of_day has no series input, so no trigger reaches it: it is read on every event a
+ * handler receives, before the feature updates of that event (which may read it).
+ */
+export function timeOfDayUpdates(low: Lowering): string[] {
+  return low.nodes
+    .filter((nd) => nd.className === "TimeOfDay")
+    .flatMap((nd) => [`this.${nd.field}.update(ctx.time);`, `this.r_${nd.field} = this.${nd.field}.ready;`]);
+}
+
 /** The triggers that reach at least one node, sorted. */
 export function graphTriggers(low: Lowering): string[] {
   const triggers = new Set<string>();

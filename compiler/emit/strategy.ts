@@ -30,7 +30,7 @@ import type { Block, Expr, FnDecl, Handler, Stmt, Span, SourceFile } from "../..
 import type { CheckedFile, CheckedProgram, SymbolInfo } from "../check/program.js";
 import type { FeatureGraph, GraphNode } from "../graph/graph.js";
 import { Lowering, LoweringError, numberCode, readyCode, resolveMarkers, type Scope, type Value } from "../graph/lower.js";
-import { checkBarLengths, constructionLines, graphFields, graphTriggers, nameNodes, updateMethods } from "./graph-members.js";
+import { checkBarLengths, constructionLines, graphFields, graphTriggers, nameNodes, timeOfDayUpdates, updateMethods } from "./graph-members.js";
 
 /** A parameter of the generated strategy, for validating `--set` values before construction. */
 export interface StrategyParamInfo {
@@ -277,11 +277,17 @@ export function emitStrategy(program: CheckedProgram, root: CheckedFile, options
   };
   const addHandlerMethod = (name: string, parameters: Array<{ name: string; type: string }>, lines: string[], doc: string) => {
     if (lines.length === 0) return;
-    methods.push({ kind: StructureKind.Method, name, parameters, returnType: "void", docs: [doc], statements: linesWriter(lines, low) });
+    methods.push({ kind: StructureKind.Method, name, parameters, returnType: "void", docs: [doc], statements: linesWriter(name === "onStart" ? lines : [...clockLines, ...lines], low) });
   };
+  // time_of_day reads the event clock, not a series: it has no trigger, so every handler reads the
+  // clock first (before the feature updates, which may read it).
+  const clockLines = timeOfDayUpdates(low);
   // Operators that read our own orders' queue position get the engine's queue model.
   const startLines = [
     ...low.nodes.filter((nd) => nd.className === "BookQueuePosition").map((nd) => `this.${nd.field}.attachQueue(ctx);`),
+    // time_of_day reads the absolute time: the run's time base is known only at start.
+    ...low.nodes.filter((nd) => nd.className === "TimeOfDay").map((nd) => `this.${nd.field}.attachTimeBase(ctx.timeBase);`),
+    ...clockLines,
     ...records.map((r, i) => `this.rec_${i} = ctx.series(${JSON.stringify(r)});`),
   ];
   const userStart = handlerCalls("start");

@@ -252,10 +252,12 @@ export const TECHNICAL_OPERATORS: readonly OperatorMeta[] = [
     warmupText: "period",
     doc:
       "CCI (TA-Lib): tp = (high + low + close) / 3, CCI = (tp - sma(tp, n)) / (0.015 * mean |tp_i - sma|); 0 " +
-      "when the numerator or the mean deviation is 0. The mean deviation is exact in O(log n) per bar: an " +
-      "order-statistic tree of the window's typical prices with subtree sums gives the count c and sum S of " +
-      "those <= the mean m, and sum |tp_i - m| = total - 2 S - m (n - 2 c). " +
-      "A bar with a NaN field is ignored.",
+      "when the numerator or the mean deviation is 0 (exactly 0 on a window of one repeated value). The mean " +
+      "deviation is summed afresh on every bar, so it never drifts: for periods up to 1024, sum |tp_i - m| " +
+      "directly over the window held in a typed array (O(n) per bar at ~1 ns per value, faster than any " +
+      "search structure at these sizes); above 1024, from an order-statistic tree of the window's typical " +
+      "prices with subtree sums, O(log n) per bar: the count c and sum S of those <= the mean m give " +
+      "sum |tp_i - m| = total - 2 S - m (n - 2 c). A bar with a NaN field is ignored.",
     example: "cci(es, 20)",
   },
   {

@@ -303,7 +303,12 @@ export class Tema {
   }
 }
 
-/** Hull moving average wma(2 wma(x, n/2) - wma(x, n), sqrt n) with floored periods. */
+/**
+ * Hull moving average wma(2 wma(x, n/2) - wma(x, n), sqrt n) with floored periods. The three WMAs
+ * are fused into one step (one ring of x serves the half and the full window): each is a running
+ * weighted sum w += p x - plain, plain += x - leaving, recomputed from its ring every `period` of
+ * its own updates (as Wma does), so rounding does not drift.
+ */
 export class Hma {
   /** The HMA; NaN before ready. */
   value = Number.NaN;
@@ -311,17 +316,49 @@ export class Hma {
   ready = false;
   /** Updates needed before ready. */
   readonly warmup: number;
-  private readonly half: Wma;
-  private readonly full: Wma;
-  private readonly smooth: Wma;
+  /** Periods of the half, full and smoothing WMAs, and their weight sums p (p + 1) / 2. */
+  private readonly h: number;
+  private readonly n: number;
+  private readonly s: number;
+  private readonly hDiv: number;
+  private readonly nDiv: number;
+  private readonly sDiv: number;
+  /** x (ring of capacity > n, newest at pos - 1) and the smoothed series' input y (capacity > s). */
+  private readonly xs: Float64Array;
+  private readonly xMask: number;
+  private readonly ys: Float64Array;
+  private readonly yMask: number;
+  private xPos = 0;
+  private yPos = 0;
+  private hCount = 0;
+  private nCount = 0;
+  private sCount = 0;
+  private hW = 0;
+  private hP = 0;
+  private nW = 0;
+  private nP = 0;
+  private sW = 0;
+  private sP = 0;
+  private hSince = 0;
+  private nSince = 0;
+  private sSince = 0;
   private inX = Number.NaN;
 
   constructor(period: number) {
     checkCount("period", period, 2);
     const sq = Math.floor(Math.sqrt(period));
-    this.half = new Wma(Math.floor(period / 2));
-    this.full = new Wma(period);
-    this.smooth = new Wma(sq);
+    this.h = Math.floor(period / 2);
+    this.n = period;
+    this.s = sq;
+    this.hDiv = (this.h * (this.h + 1)) / 2;
+    this.nDiv = (period * (period + 1)) / 2;
+    this.sDiv = (sq * (sq + 1)) / 2;
+    const xCap = powerOfTwoAtLeast(period + 1);
+    this.xs = new Float64Array(xCap);
+    this.xMask = xCap - 1;
+    const yCap = powerOfTwoAtLeast(sq + 1);
+    this.ys = new Float64Array(yCap);
+    this.yMask = yCap - 1;
     this.warmup = period + sq - 1;
   }
 
@@ -334,21 +371,109 @@ export class Hma {
   private step(): void {
     const x = this.inX;
     if (x !== x) return;
-    this.half.update(x);
-    this.full.update(x);
-    if (!this.full.ready) return;
-    this.smooth.update(2 * this.half.value - this.full.value);
-    if (!this.smooth.ready) return;
-    this.ready = true;
-    this.value = this.smooth.value;
+    const xs = this.xs;
+    const pos = this.xPos;
+    xs[pos] = x;
+    this.xPos = (pos + 1) & this.xMask;
+    const h = this.h;
+    if (this.hCount < h) {
+      this.hCount++;
+      this.hW += this.hCount * x;
+      this.hP += x;
+    } else {
+      const old = xs[(pos - h) & this.xMask];
+      this.hW += h * x - this.hP;
+      this.hP += x - old;
+      if (++this.hSince >= h) this.recomputeHalf();
+    }
+    const n = this.n;
+    if (this.nCount < n) {
+      this.nCount++;
+      this.nW += this.nCount * x;
+      this.nP += x;
+      if (this.nCount < n) return;
+    } else {
+      const old = xs[(pos - n) & this.xMask];
+      this.nW += n * x - this.nP;
+      this.nP += x - old;
+      if (++this.nSince >= n) this.recomputeFull();
+    }
+    const y = 2 * (this.hW / this.hDiv) - this.nW / this.nDiv;
+    const ys = this.ys;
+    const yp = this.yPos;
+    ys[yp] = y;
+    this.yPos = (yp + 1) & this.yMask;
+    const s = this.s;
+    if (this.sCount < s) {
+      this.sCount++;
+      this.sW += this.sCount * y;
+      this.sP += y;
+      if (this.sCount < s) return;
+      this.ready = true;
+    } else {
+      const old = ys[(yp - s) & this.yMask];
+      this.sW += s * y - this.sP;
+      this.sP += y - old;
+      if (++this.sSince >= s) this.recomputeSmooth();
+    }
+    this.value = this.sW / this.sDiv;
   }
 
   /** Back to the freshly constructed state. */
   reset(): void {
-    this.half.reset();
-    this.full.reset();
-    this.smooth.reset();
     this.value = Number.NaN;
     this.ready = false;
+    this.xPos = this.yPos = 0;
+    this.hCount = this.nCount = this.sCount = 0;
+    this.hW = this.hP = this.nW = this.nP = this.sW = this.sP = 0;
+    this.hSince = this.nSince = this.sSince = 0;
+  }
+
+  /** The half window's sums afresh (oldest value weight 1). */
+  private recomputeHalf(): void {
+    this.hSince = 0;
+    const h = this.h;
+    const first = this.xPos - h;
+    let p = 0;
+    let w = 0;
+    for (let i = 0; i < h; i++) {
+      const v = this.xs[(first + i) & this.xMask];
+      p += v;
+      w += (i + 1) * v;
+    }
+    this.hP = p;
+    this.hW = w;
+  }
+
+  /** The full window's sums afresh. */
+  private recomputeFull(): void {
+    this.nSince = 0;
+    const n = this.n;
+    const first = this.xPos - n;
+    let p = 0;
+    let w = 0;
+    for (let i = 0; i < n; i++) {
+      const v = this.xs[(first + i) & this.xMask];
+      p += v;
+      w += (i + 1) * v;
+    }
+    this.nP = p;
+    this.nW = w;
+  }
+
+  /** The smoothing window's sums afresh. */
+  private recomputeSmooth(): void {
+    this.sSince = 0;
+    const s = this.s;
+    const first = this.yPos - s;
+    let p = 0;
+    let w = 0;
+    for (let i = 0; i < s; i++) {
+      const v = this.ys[(first + i) & this.yMask];
+      p += v;
+      w += (i + 1) * v;
+    }
+    this.sP = p;
+    this.sW = w;
   }
 }

@@ -5,8 +5,9 @@
  * the garbage collections that started during the measured updates. An operator that allocated
  * one boxed double (16 bytes) per update would show ~15 collections; the assertion is 0 for all.
  * The count does not depend on timing: `--no-concurrent-recompilation` makes V8 optimise on the
- * main thread at deterministic points, so a loaded machine changes how long this takes, not what
- * it counts.
+ * main thread at deterministic points, and a collection counts by its start time (inside the
+ * measured updates), not by when its entry is delivered, so a loaded machine changes how long this
+ * takes, not what it counts.
  */
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";

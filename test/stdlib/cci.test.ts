@@ -1,7 +1,7 @@
 /**
- * CCI's mean deviation is maintained in O(log n) per bar (stdlib/core/order-statistic-sums.ts):
- * property test (fast-check) against a naive O(n) recomputation of TA-Lib's CCI on every bar,
- * over bars with NaN gaps, constant runs and magnitudes from 1e-6 to 1e9, to 1e-9 relative.
+ * CCI's mean deviation is summed afresh per bar (directly up to 1024 bars, from the order-statistic
+ * treap of stdlib/core/order-statistic-sums.ts above): property test (fast-check) of both paths
+ * against a naive O(n) recomputation of TA-Lib's CCI on every bar, over bars with NaN gaps, constant runs and magnitudes from 1e-6 to 1e9, to 1e-9 relative.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -55,12 +55,13 @@ function bars(steps: ReadonlyArray<{ kind: number; move: number; up: number; dow
   return out;
 }
 
-describe("cci (O(log n) mean deviation)", () => {
-  it("matches a naive recomputation on every bar to 1e-9 relative", () => {
+describe("cci (exact mean deviation)", () => {
+  const matchesNaive = (minN: number, maxN: number, minSteps: number, numRuns: number) => {
+    let readyBars = 0;
     fc.assert(
       fc.property(
-        fc.array(STEP, { minLength: 1, maxLength: 400 }),
-        fc.integer({ min: 1, max: 60 }),
+        fc.array(STEP, { minLength: minSteps, maxLength: minSteps + 400, size: "max" }),
+        fc.integer({ min: minN, max: maxN }),
         fc.constantFrom(1e-6, 0.01, 0.25, 1, 1000, 1e9),
         fc.integer({ min: 0, max: 20_000 }),
         (steps, n, scale, base) => {
@@ -76,6 +77,7 @@ describe("cci (O(log n) mean deviation)", () => {
               continue;
             }
             expect(op.ready).toBe(true);
+            readyBars++;
             const err = Math.abs(op.value - want);
             if (!(err <= 1e-9 * Math.max(1, Math.abs(want)))) {
               throw new Error(`n=${n} scale=${scale} bar ${tps.length}: got ${op.value}, want ${want}`);
@@ -83,12 +85,16 @@ describe("cci (O(log n) mean deviation)", () => {
           }
         },
       ),
-      { numRuns: 300, seed: 4 },
+      { numRuns, seed: 4 },
     );
-  });
+    expect(readyBars).toBeGreaterThan(numRuns * 100);
+  };
 
-  it("stays exact over a long run (200k bars, window 20 and 500)", () => {
-    for (const n of [20, 500]) {
+  it("matches a naive recomputation on every bar to 1e-9 relative (direct sum, periods 1..60)", () => matchesNaive(1, 60, 1, 300));
+  it("matches a naive recomputation on every bar to 1e-9 relative (treap, periods 1025..1100)", () => matchesNaive(1025, 1100, 700, 12));
+
+  it("stays exact over a long run (200k bars, window 20, 500 and 1100: the direct sum and the treap)", () => {
+    for (const n of [20, 500, 1100]) {
       const op = new S.Cci(n);
       const tps: number[] = [];
       let seed = 7;
