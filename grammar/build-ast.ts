@@ -683,16 +683,23 @@ export class AstBuilder {
     let depth = this.lastDepth;
     let height = this.lastHeight;
     if (n.calls === undefined && n.members === undefined && n.indexes === undefined && n.ticks === undefined) return e;
-    const suffixes: Suffix[] = [];
-    if (n.calls !== undefined) for (const s of n.calls) suffixes.push(s);
-    if (n.members !== undefined) for (const s of n.members) suffixes.push(s);
-    if (n.indexes !== undefined) for (const s of n.indexes) suffixes.push(s);
-    if (n.ticks !== undefined) for (const s of n.ticks) suffixes.push(s);
-    if (suffixes.length > 1) {
+    // One kind of suffix (the usual case) is already in source order; several are merged.
+    const kinds = (n.calls !== undefined ? 1 : 0) + (n.members !== undefined ? 1 : 0) + (n.indexes !== undefined ? 1 : 0) + (n.ticks !== undefined ? 1 : 0);
+    let suffixes: readonly Suffix[];
+    if (kinds === 1) {
+      suffixes = n.calls ?? n.members ?? n.indexes ?? n.ticks!;
+    } else {
+      const all: Suffix[] = [];
+      if (n.calls !== undefined) for (const s of n.calls) all.push(s);
+      if (n.members !== undefined) for (const s of n.members) all.push(s);
+      if (n.indexes !== undefined) for (const s of n.indexes) all.push(s);
+      if (n.ticks !== undefined) for (const s of n.ticks) all.push(s);
       const startOf = (s: Suffix): number => (isToken(s) ? s.startOffset : this.nodeSpan(s).start);
-      suffixes.sort((a, b) => startOf(a) - startOf(b));
+      all.sort((a, b) => startOf(a) - startOf(b));
+      suffixes = all;
     }
-    for (const s of suffixes) {
+    for (let k = 0; k < suffixes.length; k++) {
+      const s = suffixes[k]!;
       if (isToken(s)) {
         if (!realToken(s)) continue;
         e = { kind: "Ticks", value: e, span: this.span(e.span.start, s.startOffset + s.image.length) };
@@ -728,16 +735,18 @@ export class AstBuilder {
   }
 
   private argumentList(n: N.ArgListN): A.Arg[] {
-    const out: A.Arg[] = [];
+    // Sized up front: a list grown by push from [] reserves room for 17.
+    const out: A.Arg[] = new Array<A.Arg>(n.args.length);
     let depth = 0;
     let height = 0;
-    for (const a of n.args) {
+    for (let i = 0; i < n.args.length; i++) {
+      const a = n.args[i]!;
       const as = this.nodeSpan(a);
       const arg: A.Arg = { kind: "Arg", value: this.exprOr(a.expr, as.end), span: as };
       depth = Math.max(depth, this.lastDepth);
       height = Math.max(height, this.lastHeight);
       if (a.colon !== undefined) arg.name = this.ident(real(a.name), as.start);
-      out.push(arg);
+      out[i] = arg;
     }
     this.lastDepth = depth;
     this.lastHeight = height;
@@ -764,16 +773,15 @@ export class AstBuilder {
     }
     const t = real(n.atom);
     if (t !== undefined) {
-      const sp = this.tokenSpan(t);
       switch (t.tokenType) {
         case T.DurationLiteral: return this.durationLit(t);
         case T.NumberLiteral:
         case T.BadNumber: return this.numberLit(t);
         case T.StringLiteral:
         case T.UnterminatedString: return this.stringLit(t);
-        case T.True: return { kind: "Bool", value: true, span: sp };
-        case T.False: return { kind: "Bool", value: false, span: sp };
-        default: return { kind: "Name", name: t.image, span: sp };
+        case T.True: return { kind: "Bool", value: true, span: this.tokenSpan(t) };
+        case T.False: return { kind: "Bool", value: false, span: this.tokenSpan(t) };
+        default: return { kind: "Name", name: t.image, span: this.tokenSpan(t) };
       }
     }
     const sp = this.nodeSpan(n);

@@ -146,6 +146,17 @@ const enum Slot {
   ReturnType, Block, Guard, Args, PushArgs, Stmt, Clauses, Operands, Paren, Calls, Members, Indexes,
 }
 
+/**
+ * Appends `c` to the list `p[key]` (absent or empty: replaced by `[c]`). A first `push` onto `[]`
+ * gives the array room for 17 elements; most of these lists hold one or two, and a 10k-line file
+ * has ~100k of them.
+ */
+function pushTo<P, K extends keyof P, C>(p: P, key: K, c: C): void {
+  const list = p[key] as C[] | undefined;
+  if (list === undefined || list.length === 0) (p[key] as C[]) = [c];
+  else list.push(c);
+}
+
 /** Stores sub-node `c` in parent `p` (the parent's type is fixed by the slot). */
 function store(p: PNode, slot: Slot, c: PNode): void {
   switch (slot) {
@@ -154,27 +165,27 @@ function store(p: PNode, slot: Slot, c: PNode): void {
     case Slot.Decl: (p as ItemN).decl = c as DeclN; break;
     case Slot.Type: (p as ParamN).type = c as TypeAnnN; break;
     case Slot.Expr: (p as ParamN).expr = c as ExprN; break;
-    case Slot.Exprs: (p as RangeN).exprs.push(c as ExprN); break;
+    case Slot.Exprs: pushTo(p as RangeN, "exprs", c as ExprN); break;
     case Slot.Range: (p as ParamN).range = c as RangeN; break;
     case Slot.TypeName: (p as TypeAnnN).typeName = c as TypeNameN; break;
     case Slot.Entries: (p as RiskN).entries.push(c as RiskEntryN); break;
     case Slot.Params: (p as FnN).params = c as ParamListN; break;
     case Slot.PushParams: (p as ParamListN).params.push(c as ParameterN); break;
-    case Slot.Stmts: (p as BlockN).stmts.push(c as StmtN); break;
+    case Slot.Stmts: pushTo(p as BlockN, "stmts", c as StmtN); break;
     case Slot.Exp: (p as FeatureStmtN).exp = c as ExportN; break;
     case Slot.Def: (p as FeatureStmtN).def = c as FeatureDefN; break;
     case Slot.ReturnType: (p as FnN).returnType = c as TypeNameN; break;
     case Slot.Block: (p as FnN).block = c as BlockN; break;
     case Slot.Guard: (p as HandlerN).guard = c as ExprN; break;
     case Slot.Args: (p as HandlerN).args = c as ArgListN; break;
-    case Slot.PushArgs: (p as ArgListN).args.push(c as ArgN); break;
+    case Slot.PushArgs: pushTo(p as ArgListN, "args", c as ArgN); break;
     case Slot.Stmt: (p as StmtN).stmt = c as StmtN["stmt"]; break;
     case Slot.Clauses: (p as IfN).clauses.push(c as ElseIfN); break;
-    case Slot.Operands: (p as ExprN).operands.push(c as OperandN); break;
+    case Slot.Operands: pushTo(p as ExprN, "operands", c as OperandN); break;
     case Slot.Paren: (p as OperandN).paren = c as ParenN; break;
-    case Slot.Calls: ((p as OperandN).calls ??= []).push(c as CallN); break;
-    case Slot.Members: ((p as OperandN).members ??= []).push(c as MemberN); break;
-    case Slot.Indexes: ((p as OperandN).indexes ??= []).push(c as IndexN); break;
+    case Slot.Calls: pushTo(p as OperandN, "calls", c as CallN); break;
+    case Slot.Members: pushTo(p as OperandN, "members", c as MemberN); break;
+    case Slot.Indexes: pushTo(p as OperandN, "indexes", c as IndexN); break;
   }
 }
 
@@ -463,7 +474,7 @@ class AlgoParser extends EmbeddedActionsParser {
   readonly exportDecl = this.RULE("exportDecl", (): ExportN => {
     const n = this.open<ExportN>({ start: NaN, end: NaN, names: [] });
     this.tk(0, T.Export);
-    n.names.push(this.tk(0, T.Identifier));
+    pushTo(n, "names", this.tk(0, T.Identifier));
     this.MANY((this.fns[9] ??= () => {
       this.tk(0, T.Comma);
       this.cur<ExportN>().names.push(this.tk(2, T.Identifier));
@@ -482,7 +493,7 @@ class AlgoParser extends EmbeddedActionsParser {
   readonly importDecl = this.RULE("importDecl", (): ImportN => {
     const n = this.open<ImportN>({ start: NaN, end: NaN, rule: "importDecl", names: [], from: undefined });
     this.tk(0, T.Import);
-    n.names.push(this.tk(0, T.Identifier));
+    pushTo(n, "names", this.tk(0, T.Identifier));
     this.MANY((this.fns[10] ??= () => {
       this.tk(0, T.Comma);
       this.cur<ImportN>().names.push(this.tk(2, T.Identifier));
@@ -558,7 +569,7 @@ class AlgoParser extends EmbeddedActionsParser {
   readonly handler = this.RULE("handler", (): HandlerN => {
     const n = this.open<HandlerN>({ start: NaN, end: NaN, rule: "handler", names: [], lparen: undefined, args: undefined, as: undefined, when: undefined, guard: undefined, block: undefined });
     this.tk(0, T.On);
-    n.names.push(this.tk(0, T.Identifier));
+    pushTo(n, "names", this.tk(0, T.Identifier));
     this.OPTION((this.fns[18] ??= () => {
       const m = this.cur<HandlerN>();
       m.lparen = this.tk(0, T.LParen);
@@ -690,7 +701,7 @@ class AlgoParser extends EmbeddedActionsParser {
     this.sub(0, this.operand, Slot.Operands);
     this.MANY((this.fns[27] ??= () => {
       const op = this.tk(0, T.BinaryOperator);
-      (this.cur<ExprN>().ops ??= []).push(op);
+      pushTo(this.cur<ExprN>(), "ops", op);
       this.sub(2, this.operand, Slot.Operands);
     }));
     return n;
@@ -702,7 +713,7 @@ class AlgoParser extends EmbeddedActionsParser {
     this.MANY((this.fns[28] ??= () => {
       const t = this.tk(0, T.PrefixOperator);
       const m = this.cur<OperandN>();
-      (m.prefixes ??= []).push(t);
+      pushTo(m, "prefixes", t);
     }));
     this.OR((this.alts[10] ??= [
       { ALT: () => (this.cur<OperandN>().atom = this.tk(0, T.DurationLiteral)) },
@@ -721,7 +732,7 @@ class AlgoParser extends EmbeddedActionsParser {
         {
           ALT: () => {
             const t = this.tk(0, T.Ticks);
-            (this.cur<OperandN>().ticks ??= []).push(t);
+            pushTo(this.cur<OperandN>(), "ticks", t);
           },
         },
       ]));

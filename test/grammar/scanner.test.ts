@@ -89,3 +89,29 @@ describe("features blocks built while parsing", () => {
     );
   });
 });
+
+describe("pooled chunk tokens (grammar/parse.ts reuses token objects from chunk to chunk)", () => {
+  const sample = (i: number) =>
+    `strategy S${i} "d"\ninstrument es = "ESZ4"\nfeatures {\n  mid = book.mid(es)\n  a${i} = ema(mid, ${i + 2})[1] + 2 ticks\n}\n` +
+    `on book(es) when ready(a${i}) {\n  let x = a${i} * 2\n  if x > 1 { buy(es, 1) }\n}\n`;
+  it("a parse equals building from fresh tokens, whatever was parsed before", () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 50 }), { minLength: 2, maxLength: 6 }), (ids) => {
+        const texts = ids.map(sample);
+        const alone = texts.map((t) => new AstBuilder(0, t, []).program(runParser(tokenize(t, 0).tokens).root));
+        for (let k = 0; k < texts.length; k++) expect(parse(texts[k]!, 0).ast).toEqual(alone[k]);
+      }),
+      { numRuns: 30 },
+    );
+  });
+  it("a chunk longer than the pool (a features block of >16k tokens) parses like the late build", () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 2_500; i++) lines.push(`  f${i} = ema(book.mid(es), ${i + 1}) - f${Math.max(0, i - 1)}[2]`);
+    const text = `features {\n${lines.join("\n")}\n}\n`;
+    expect(tokenize(text, 0).tokens.length).toBeGreaterThan(16_384 * 2);
+    const late = new AstBuilder(0, text, []).program(runParser(tokenize(text, 0).tokens).root);
+    const got = parse(text, 0);
+    expect(got.errors).toEqual([]);
+    expect(got.ast).toEqual(late);
+  });
+});
