@@ -141,8 +141,26 @@ export class Checker {
     this.program.diagnostics.push(diag(def, span, args, extras));
   }
 
+  /**
+   * Canonical TypeInfo objects of plain (string) types, by type then series × literal state: the
+   * table stores these instead of one fresh object per expression (the tree outlives many
+   * garbage collections, and so would ~100k small copies). TypeInfo values are never mutated once
+   * an expression's type is recorded.
+   */
+  private readonly canonical = new Map<string, Array<TypeInfo | undefined>>([["error", [ERROR_TYPE]]]);
+
   private setType(e: Expr, t: TypeInfo): TypeInfo {
-    this.program.types.set(e, t);
+    let stored = t;
+    if (typeof t.type === "string") {
+      // 0..5: series false/true × literal absent/false/true (the key set is kept: absent ≠ false).
+      const slot = (t.series ? 3 : 0) + (t.literal === undefined ? 0 : t.literal ? 2 : 1);
+      let row = this.canonical.get(t.type);
+      if (row === undefined) this.canonical.set(t.type, (row = []));
+      const hit = row[slot];
+      if (hit === undefined || ("literal" in hit) !== ("literal" in t)) row[slot] = t;
+      else stored = hit;
+    }
+    this.program.types.set(e, stored);
     return t;
   }
 
