@@ -793,7 +793,9 @@ const POOL_LIMIT = 16_384;
  * holding them) by then. Beyond POOL_LIMIT the objects are fresh.
  */
 export function materializeTokens(text: string, from: number, to: number): IToken[] {
-  const out = new Array<IToken>(to - from);
+  // Room for the end-of-input sentinels Chevrotain's parser pushes onto its input (maxLookahead
+  // + 1): without it, each of those pushes onto a full array would copy the whole chunk.
+  const out = new Array<IToken>(to - from + SENTINEL_ROOM);
   for (let k = from; k < to; k++) {
     const j = k - from;
     const start = lexStarts[k]!;
@@ -813,8 +815,12 @@ export function materializeTokens(text: string, from: number, to: number): IToke
     }
     out[j] = tok;
   }
+  out.length = to - from;
   return out;
 }
+
+/** Spare array slots for the parser's end-of-input padding (grammar/parser.ts maxLookahead is 3). */
+const SENTINEL_ROOM = 8;
 
 function checkEscapes(image: string, offset: number, file: number, errors: SyntaxDiagnostic[]): void {
   if (image.indexOf("\\") < 0) return;
