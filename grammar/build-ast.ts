@@ -145,6 +145,12 @@ export class AstBuilder {
     return this.span(at, at);
   }
 
+  /** `nodeSpan(n).end` without making the span. */
+  private nodeEnd(n: N.PNode): number {
+    if (n.start >= 0 && n.end >= 0) return Math.max(n.start, n.end + 1);
+    return n.start >= 0 ? n.start : this.text.length;
+  }
+
   private tokenSpan(t: IToken): A.Span {
     return this.span(t.startOffset, t.startOffset + t.image.length);
   }
@@ -156,7 +162,7 @@ export class AstBuilder {
 
   private typeAnnotation(n: N.TypeAnnN | undefined): A.TypeRef | undefined {
     if (n === undefined) return undefined;
-    return this.typeName(n.typeName, this.nodeSpan(n).end);
+    return this.typeName(n.typeName, this.nodeEnd(n));
   }
 
   /** A `typeName` node; a missing one is a TypeRef with an empty name at `at`. */
@@ -715,8 +721,8 @@ export class AstBuilder {
         depth += 1;
         height += 1;
       } else {
-        const ss = this.nodeSpan(s);
-        const end = Math.max(ss.end, e.span.end);
+        const ssEnd = this.nodeEnd(s);
+        const end = Math.max(ssEnd, e.span.end);
         if (s.rule === "callSuffix") {
           const args = s.args !== undefined ? this.argumentList(s.args) : [];
           depth = Math.max(depth, this.lastDepth) + 1;
@@ -724,12 +730,12 @@ export class AstBuilder {
           e = { kind: "Call", callee: e, args, span: this.span(e.span.start, end), checkedType: undefined };
         } else if (s.rule === "memberSuffix") {
           const dot = real(s.dot);
-          e = { kind: "Member", object: e, member: this.ident(real(s.name), ss.end), span: this.span(e.span.start, end), checkedType: undefined };
+          e = { kind: "Member", object: e, member: this.ident(real(s.name), ssEnd), span: this.span(e.span.start, end), checkedType: undefined };
           if (dot === undefined) continue;
           depth += 1;
           height += 1;
         } else {
-          const index = this.exprOr(s.expr, ss.end);
+          const index = this.exprOr(s.expr, ssEnd);
           depth = Math.max(depth, this.lastDepth) + 1;
           height = Math.max(height, this.lastHeight) + 1;
           e = { kind: "Index", object: e, index, span: this.span(e.span.start, end), checkedType: undefined };
