@@ -276,6 +276,18 @@ export interface ExprStmt {
 // ---------------------------------------------------------------------------------------------
 // Expressions
 
+/**
+ * What every expression node carries besides its syntax: one slot the checker fills with the
+ * expression's type (compiler/check's ExprTypes, read as `program.types`), so that recording a
+ * type is a store rather than an insertion into a Map of ~100k nodes. Undefined until a checker
+ * visits the node; the AST builder creates it (undefined) with every expression so all nodes of a
+ * kind keep one shape. Not syntax: the formatter ignores it, and comparisons of trees (toEqual)
+ * ignore undefined properties.
+ */
+export interface ExprSlot {
+  checkedType?: unknown;
+}
+
 /** Any expression. */
 export type Expr =
   | NumberLit
@@ -293,7 +305,7 @@ export type Expr =
   | ErrorExpr;
 
 /** `42`, `25_000`, `0.30`, `1e-3`. `isInteger`: written without `.` or exponent. */
-export interface NumberLit {
+export interface NumberLit extends ExprSlot {
   kind: "Number";
   value: number;
   raw: string;
@@ -305,7 +317,7 @@ export interface NumberLit {
 export type DurationUnit = "ns" | "us" | "ms" | "s" | "m" | "h" | "d";
 
 /** `250ms`, `1s`, `5m`, `1.5h`. `nanos` = amount × unit in nanoseconds (may be fractional for odd input). */
-export interface DurationLit {
+export interface DurationLit extends ExprSlot {
   kind: "Duration";
   amount: number;
   unit: DurationUnit;
@@ -315,7 +327,7 @@ export interface DurationLit {
 }
 
 /** `"text"`; `value` has escapes decoded, `raw` is the source including quotes. */
-export interface StringLit {
+export interface StringLit extends ExprSlot {
   kind: "String";
   value: string;
   raw: string;
@@ -323,14 +335,14 @@ export interface StringLit {
 }
 
 /** `true` / `false`. */
-export interface BoolLit {
+export interface BoolLit extends ExprSlot {
   kind: "Bool";
   value: boolean;
   span: Span;
 }
 
 /** A name used as a value: a feature, param, var, let, instrument, `buy`/`sell`, `ioc`, `book`... */
-export interface NameExpr {
+export interface NameExpr extends ExprSlot {
   kind: "Name";
   name: string;
   span: Span;
@@ -340,7 +352,7 @@ export interface NameExpr {
 export type UnaryOp = "-" | "not";
 
 /** `-x`, `not x`. */
-export interface UnaryExpr {
+export interface UnaryExpr extends ExprSlot {
   kind: "Unary";
   op: UnaryOp;
   operand: Expr;
@@ -351,7 +363,7 @@ export interface UnaryExpr {
 export type BinaryOp = "or" | "and" | "==" | "!=" | "<" | "<=" | ">" | ">=" | "+" | "-" | "*" | "/" | "%";
 
 /** `left op right`. */
-export interface BinaryExpr {
+export interface BinaryExpr extends ExprSlot {
   kind: "Binary";
   op: BinaryOp;
   left: Expr;
@@ -360,7 +372,7 @@ export interface BinaryExpr {
 }
 
 /** `callee(args)`: `ema(mid, 20)`, `book.mid(es)`, `buy(es, size, limit: p, tif: ioc)`. */
-export interface CallExpr {
+export interface CallExpr extends ExprSlot {
   kind: "Call";
   callee: Expr;
   args: Arg[];
@@ -376,7 +388,7 @@ export interface Arg {
 }
 
 /** `object.member`: `m.imb`, `t.price`, `macd(x, 12, 26, 9).signal`, `book.mid`. */
-export interface MemberExpr {
+export interface MemberExpr extends ExprSlot {
   kind: "Member";
   object: Expr;
   member: Ident;
@@ -384,7 +396,7 @@ export interface MemberExpr {
 }
 
 /** History access `x[k]`: x as it was k updates ago (k must be a compile-time constant). */
-export interface IndexExpr {
+export interface IndexExpr extends ExprSlot {
   kind: "Index";
   object: Expr;
   index: Expr;
@@ -392,21 +404,21 @@ export interface IndexExpr {
 }
 
 /** `value ticks`: a price offset in ticks of the instrument (`book.best_ask(es) + 2 ticks`). */
-export interface TicksExpr {
+export interface TicksExpr extends ExprSlot {
   kind: "Ticks";
   value: Expr;
   span: Span;
 }
 
 /** `(expr)` — kept so the formatter reproduces the user's grouping. */
-export interface ParenExpr {
+export interface ParenExpr extends ExprSlot {
   kind: "Paren";
   expr: Expr;
   span: Span;
 }
 
 /** An expression the parser could not read (a diagnostic was reported). */
-export interface ErrorExpr {
+export interface ErrorExpr extends ExprSlot {
   kind: "Error";
   span: Span;
 }

@@ -140,9 +140,15 @@ export class AstBuilder {
 
   /** Span of a parse node: from its first real token to its last; empty at the end of the text if it has none. */
   private nodeSpan(n: N.PNode): A.Span {
-    if (Number.isFinite(n.start) && Number.isFinite(n.end)) return this.span(n.start, n.end + 1);
-    const at = Number.isFinite(n.start) ? n.start : this.text.length;
+    if (n.start >= 0 && n.end >= 0) return this.span(n.start, n.end + 1);
+    const at = n.start >= 0 ? n.start : this.text.length;
     return this.span(at, at);
+  }
+
+  /** `nodeSpan(n).end` without making the span. */
+  private nodeEnd(n: N.PNode): number {
+    if (n.start >= 0 && n.end >= 0) return Math.max(n.start, n.end + 1);
+    return n.start >= 0 ? n.start : this.text.length;
   }
 
   private tokenSpan(t: IToken): A.Span {
@@ -156,7 +162,7 @@ export class AstBuilder {
 
   private typeAnnotation(n: N.TypeAnnN | undefined): A.TypeRef | undefined {
     if (n === undefined) return undefined;
-    return this.typeName(n.typeName, this.nodeSpan(n).end);
+    return this.typeName(n.typeName, this.nodeEnd(n));
   }
 
   /** A `typeName` node; a missing one is a TypeRef with an empty name at `at`. */
@@ -169,7 +175,7 @@ export class AstBuilder {
   private errorExpr(at: number, end = at): A.ErrorExpr {
     this.lastDepth = 1;
     this.lastHeight = 1;
-    return { kind: "Error", span: this.span(at, end) };
+    return { kind: "Error", span: this.span(at, end), checkedType: undefined };
   }
 
   /** Builds an optional expression node; a missing one is an Error at `at`. */
@@ -190,7 +196,7 @@ export class AstBuilder {
     }
     this.lastDepth = 1;
     this.lastHeight = 1;
-    return { kind: "Error", span: sp };
+    return { kind: "Error", span: sp, checkedType: undefined };
   }
 
   /** E0110 for an expression tree taller than MAX_EXPR_HEIGHT (a very long operator chain). */
@@ -206,7 +212,7 @@ export class AstBuilder {
     }
     this.lastDepth = 1;
     this.lastHeight = 1;
-    return { kind: "Error", span: sp };
+    return { kind: "Error", span: sp, checkedType: undefined };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -416,7 +422,7 @@ export class AstBuilder {
     return {
       kind: "Import",
       names,
-      from: from !== undefined ? this.stringLit(from) : { kind: "String", value: "", raw: "", span: this.span(sp.end, sp.end) },
+      from: from !== undefined ? this.stringLit(from) : { kind: "String", value: "", raw: "", span: this.span(sp.end, sp.end), checkedType: undefined },
       span: sp,
     };
   }
@@ -648,7 +654,7 @@ export class AstBuilder {
         st.opIndex = st.ops.length;
         return this.tooTall(this.span(left.span.start, right.span.end));
       }
-      left = { kind: "Binary", op: bop, left, right, span: this.span(left.span.start, right.span.end) };
+      left = { kind: "Binary", op: bop, left, right, span: this.span(left.span.start, right.span.end), checkedType: undefined };
     }
     this.lastDepth = depth;
     this.lastHeight = height;
@@ -669,7 +675,7 @@ export class AstBuilder {
       const inner = p.tokenType === T.Not ? this.climbBinary(NOT_PRECEDENCE + 1) : this.climbOperand();
       this.lastDepth += 1;
       this.lastHeight += 1;
-      return { kind: "Unary", op: p.tokenType === T.Not ? "not" : "-", operand: inner, span: this.span(p.startOffset, inner.span.end) };
+      return { kind: "Unary", op: p.tokenType === T.Not ? "not" : "-", operand: inner, span: this.span(p.startOffset, inner.span.end), checkedType: undefined };
     }
     st.operandIndex++;
     this.lastDepth = info.depth;
@@ -683,40 +689,56 @@ export class AstBuilder {
     let depth = this.lastDepth;
     let height = this.lastHeight;
     if (n.calls === undefined && n.members === undefined && n.indexes === undefined && n.ticks === undefined) return e;
-    const suffixes: Suffix[] = [];
-    if (n.calls !== undefined) for (const s of n.calls) suffixes.push(s);
-    if (n.members !== undefined) for (const s of n.members) suffixes.push(s);
-    if (n.indexes !== undefined) for (const s of n.indexes) suffixes.push(s);
-    if (n.ticks !== undefined) for (const s of n.ticks) suffixes.push(s);
-    if (suffixes.length > 1) {
-      const startOf = (s: Suffix): number => (isToken(s) ? s.startOffset : this.nodeSpan(s).start);
-      suffixes.sort((a, b) => startOf(a) - startOf(b));
+    // One kind of suffix (the usual case) is already in source order; several are merged.
+    const kinds = (n.calls !== undefined ? 1 : 0) + (n.members !== undefined ? 1 : 0) + (n.indexes !== undefined ? 1 : 0) + (n.ticks !== undefined ? 1 : 0);
+    let suffixes: readonly Suffix[];
+    if (kinds === 1) {
+      suffixes = n.calls ?? n.members ?? n.indexes ?? n.ticks!;
+    } else {
+      const all: Suffix[] = [];
+      if (n.calls !== undefined) for (const s of n.calls) all.push(s);
+      if (n.members !== undefined) for (const s of n.members) all.push(s);
+      if (n.indexes !== undefined) for (const s of n.indexes) all.push(s);
+      if (n.ticks !== undefined) for (const s of n.ticks) all.push(s);
+      // Into source order: a stable insertion sort (a handful of suffixes; no comparator closure).
+      for (let k = 1; k < all.length; k++) {
+        const x = all[k]!;
+        const at = this.suffixStart(x);
+        let j = k - 1;
+        while (j >= 0 && this.suffixStart(all[j]!) > at) {
+          all[j + 1] = all[j]!;
+          j--;
+        }
+        all[j + 1] = x;
+      }
+      suffixes = all;
     }
-    for (const s of suffixes) {
+    for (let k = 0; k < suffixes.length; k++) {
+      const s = suffixes[k]!;
       if (isToken(s)) {
         if (!realToken(s)) continue;
-        e = { kind: "Ticks", value: e, span: this.span(e.span.start, s.startOffset + s.image.length) };
+        e = { kind: "Ticks", value: e, span: this.span(e.span.start, s.startOffset + s.image.length), checkedType: undefined };
         depth += 1;
         height += 1;
       } else {
-        const ss = this.nodeSpan(s);
-        const end = Math.max(ss.end, e.span.end);
+        const ssEnd = this.nodeEnd(s);
+        const end = Math.max(ssEnd, e.span.end);
         if (s.rule === "callSuffix") {
           const args = s.args !== undefined ? this.argumentList(s.args) : [];
           depth = Math.max(depth, this.lastDepth) + 1;
           height = Math.max(height, this.lastHeight) + 1;
-          e = { kind: "Call", callee: e, args, span: this.span(e.span.start, end) };
+          e = { kind: "Call", callee: e, args, span: this.span(e.span.start, end), checkedType: undefined };
         } else if (s.rule === "memberSuffix") {
           const dot = real(s.dot);
-          e = { kind: "Member", object: e, member: this.ident(real(s.name), ss.end), span: this.span(e.span.start, end) };
+          e = { kind: "Member", object: e, member: this.ident(real(s.name), ssEnd), span: this.span(e.span.start, end), checkedType: undefined };
           if (dot === undefined) continue;
           depth += 1;
           height += 1;
         } else {
-          const index = this.exprOr(s.expr, ss.end);
+          const index = this.exprOr(s.expr, ssEnd);
           depth = Math.max(depth, this.lastDepth) + 1;
           height = Math.max(height, this.lastHeight) + 1;
-          e = { kind: "Index", object: e, index, span: this.span(e.span.start, end) };
+          e = { kind: "Index", object: e, index, span: this.span(e.span.start, end), checkedType: undefined };
         }
       }
       if (depth > MAX_EXPR_DEPTH) return this.tooDeep(this.nodeSpan(n));
@@ -727,17 +749,25 @@ export class AstBuilder {
     return e;
   }
 
+  /** Where a suffix starts (its span's start, as nodeSpan gives it). */
+  private suffixStart(s: Suffix): number {
+    if (isToken(s)) return s.startOffset;
+    return s.start >= 0 ? s.start : this.text.length;
+  }
+
   private argumentList(n: N.ArgListN): A.Arg[] {
-    const out: A.Arg[] = [];
+    // Sized up front: a list grown by push from [] reserves room for 17.
+    const out: A.Arg[] = new Array<A.Arg>(n.args.length);
     let depth = 0;
     let height = 0;
-    for (const a of n.args) {
+    for (let i = 0; i < n.args.length; i++) {
+      const a = n.args[i]!;
       const as = this.nodeSpan(a);
       const arg: A.Arg = { kind: "Arg", value: this.exprOr(a.expr, as.end), span: as };
       depth = Math.max(depth, this.lastDepth);
       height = Math.max(height, this.lastHeight);
       if (a.colon !== undefined) arg.name = this.ident(real(a.name), as.start);
-      out.push(arg);
+      out[i] = arg;
     }
     this.lastDepth = depth;
     this.lastHeight = height;
@@ -760,20 +790,19 @@ export class AstBuilder {
       if (height > MAX_EXPR_HEIGHT) return this.tooTall(sp);
       this.lastDepth = depth;
       this.lastHeight = height;
-      return { kind: "Paren", expr: e, span: sp };
+      return { kind: "Paren", expr: e, span: sp, checkedType: undefined };
     }
     const t = real(n.atom);
     if (t !== undefined) {
-      const sp = this.tokenSpan(t);
       switch (t.tokenType) {
         case T.DurationLiteral: return this.durationLit(t);
         case T.NumberLiteral:
         case T.BadNumber: return this.numberLit(t);
         case T.StringLiteral:
         case T.UnterminatedString: return this.stringLit(t);
-        case T.True: return { kind: "Bool", value: true, span: sp };
-        case T.False: return { kind: "Bool", value: false, span: sp };
-        default: return { kind: "Name", name: t.image, span: sp };
+        case T.True: return { kind: "Bool", value: true, span: this.tokenSpan(t), checkedType: undefined };
+        case T.False: return { kind: "Bool", value: false, span: this.tokenSpan(t), checkedType: undefined };
+        default: return { kind: "Name", name: t.image, span: this.tokenSpan(t), checkedType: undefined };
       }
     }
     const sp = this.nodeSpan(n);
@@ -786,7 +815,7 @@ export class AstBuilder {
     let value = Number(clean);
     if (!Number.isFinite(value)) value = Number.parseFloat(clean) || 0;
     const isInteger = !/[.eE]/.test(raw) || t.tokenType === T.BadNumber && !/\./.test(raw);
-    return { kind: "Number", value, raw, isInteger, span: this.tokenSpan(t) };
+    return { kind: "Number", value, raw, isInteger, span: this.tokenSpan(t), checkedType: undefined };
   }
 
   private durationLit(t: IToken): A.DurationLit {
@@ -794,12 +823,12 @@ export class AstBuilder {
     const m = /^([\d_.]+)(ns|us|ms|s|m|h|d)$/.exec(raw)!;
     const amount = Number(m[1]!.replace(/_/g, ""));
     const unit = m[2] as A.DurationUnit;
-    return { kind: "Duration", amount, unit, nanos: amount * DURATION_NANOS[unit], raw, span: this.tokenSpan(t) };
+    return { kind: "Duration", amount, unit, nanos: amount * DURATION_NANOS[unit], raw, span: this.tokenSpan(t), checkedType: undefined };
   }
 
   private stringLit(t: IToken): A.StringLit {
     const terminated = t.tokenType === T.StringLiteral;
-    return { kind: "String", value: T.decodeString(t.image, terminated), raw: t.image, span: this.tokenSpan(t) };
+    return { kind: "String", value: T.decodeString(t.image, terminated), raw: t.image, span: this.tokenSpan(t), checkedType: undefined };
   }
 }
 

@@ -295,6 +295,18 @@ const KEYWORD_TYPES = new Map<string, TokenType>([
   ["or", Or], ["not", Not], ["true", True], ["false", False], ["ticks", Ticks], ["per", Per],
 ]);
 
+/** Keywords by length and first character (length * 128 + char code), for `keywordAt`. */
+const KEYWORD_BUCKETS: Array<Array<[string, TokenType]> | undefined> = Array.from({ length: 11 * 128 }, () => undefined);
+for (const [word, type] of KEYWORD_TYPES) (KEYWORD_BUCKETS[word.length * 128 + word.charCodeAt(0)] ??= []).push([word, type]);
+
+/** The keyword type of the word at [i, j), else Identifier (without slicing the word out). */
+function keywordAt(text: string, i: number, j: number): TokenType {
+  const bucket = KEYWORD_BUCKETS[(j - i) * 128 + text.charCodeAt(i)];
+  if (bucket === undefined) return Identifier;
+  for (let k = 0; k < bucket.length; k++) if (text.startsWith(bucket[k]![0], i)) return bucket[k]![1];
+  return Identifier;
+}
+
 /** `(?:_?\d)*` from `from`: the end of a digit run with single `_` between digits. */
 function digitRun(text: string, from: number): number {
   let j = from;
@@ -316,8 +328,8 @@ function durationUnitEnd(text: string, k: number): number {
 }
 
 /** A token in the shape Chevrotain's "onlyOffset" lexer makes, plus the end offset (inclusive) the parser's node locations need. */
-function makeToken(type: TokenType, text: string, start: number, end: number): IToken {
-  return { image: text.slice(start, end), startOffset: start, tokenTypeIdx: type.tokenTypeIdx!, tokenType: type, endOffset: end - 1 } as IToken;
+function makeToken(type: TokenType, image: string, start: number, end: number): IToken {
+  return { image, startOffset: start, tokenTypeIdx: type.tokenTypeIdx!, tokenType: type, endOffset: end - 1 } as IToken;
 }
 
 /** What the scanner found: tokens (no whitespace), comments, and runs of invalid characters. */
@@ -337,7 +349,7 @@ function scanOne(text: string, i: number): number {
   if (isIdentStart(c)) {
     let j = i + 1;
     while (isIdentPart(text.charCodeAt(j))) j++;
-    scannedType = j - i <= 10 ? KEYWORD_TYPES.get(text.slice(i, j)) ?? Identifier : Identifier;
+    scannedType = j - i <= 10 ? keywordAt(text, i, j) : Identifier;
     return j;
   }
   if (isDigit(c)) return scanNumber(text, i);
@@ -482,12 +494,49 @@ function canStart(text: string, i: number): boolean {
   return isSpace(c) || scanOne(text, i) >= 0;
 }
 
-/** Splits `text` into tokens, comments and invalid-character runs (what a Chevrotain Lexer over ALL_TOKENS gives; test/grammar/scanner.test.ts checks it). */
-export function scan(text: string): ScanResult {
-  const tokens: IToken[] = [];
+// The scanner and the line-break filter work on parallel typed arrays — token type index
+// (Chevrotain's tokenTypeIdx), start offset, end offset (exclusive) — reused from call to call,
+// so lexing allocates no object per token. Token objects are made afterwards: all at once by
+// `scan` / `tokenize`, or one parse chunk at a time from a pool by grammar/parse.ts
+// (`materializeTokens`), so that a large file's tokens do not all stay alive, and survive
+// garbage collections, until its parse ends.
+
+/** Token type by tokenTypeIdx. */
+const TYPE_BY_IDX: TokenType[] = [];
+for (const t of ALL_TOKENS) TYPE_BY_IDX[t.tokenTypeIdx!] = t;
+
+let lexTypes = new Uint16Array(4096);
+let lexStarts = new Int32Array(4096);
+let lexEnds = new Int32Array(4096);
+/** Scratch for the filter: index of the next non-newline raw token. */
+let nextScratch = new Int32Array(4096);
+
+function growLexArrays(): void {
+  const n = lexTypes.length * 2;
+  const types = new Uint16Array(n);
+  types.set(lexTypes);
+  const starts = new Int32Array(n);
+  starts.set(lexStarts);
+  const ends = new Int32Array(n);
+  ends.set(lexEnds);
+  lexTypes = types;
+  lexStarts = starts;
+  lexEnds = ends;
+}
+
+/** What `scanRaw` found besides the tokens it wrote to the lexer arrays. */
+interface RawScan {
+  count: number;
+  comments: IToken[];
+  errors: Array<{ offset: number; length: number }>;
+}
+
+/** Scans `text` into the lexer arrays (every token but whitespace and comments, newlines included). */
+function scanRaw(text: string): RawScan {
   const comments: IToken[] = [];
   const errors: Array<{ offset: number; length: number }> = [];
   const n = text.length;
+  let count = 0;
   let i = 0;
   while (i < n) {
     const c = text.charCodeAt(i);
@@ -505,22 +554,54 @@ export function scan(text: string): ScanResult {
       continue;
     }
     const type = scannedType!;
-    const tok = makeToken(type, text, i, end);
-    if (type === LineComment || type === BlockComment || type === UnterminatedComment) comments.push(tok);
-    else tokens.push(tok);
+    if (type === LineComment || type === BlockComment || type === UnterminatedComment) {
+      comments.push(makeToken(type, text.slice(i, end), i, end));
+    } else {
+      if (count === lexTypes.length) growLexArrays();
+      lexTypes[count] = type.tokenTypeIdx!;
+      lexStarts[count] = i;
+      lexEnds[count] = end;
+      count++;
+    }
     i = end;
   }
-  return { tokens, comments, errors };
+  return { count, comments, errors };
+}
+
+/** Fresh token objects for entries [from, to) of the lexer arrays. */
+function tokensOf(text: string, from: number, to: number): IToken[] {
+  const out = new Array<IToken>(to - from);
+  for (let k = from; k < to; k++) {
+    const start = lexStarts[k]!;
+    const end = lexEnds[k]!;
+    out[k - from] = makeToken(TYPE_BY_IDX[lexTypes[k]!]!, text.slice(start, end), start, end);
+  }
+  return out;
+}
+
+/** Splits `text` into tokens, comments and invalid-character runs (what a Chevrotain Lexer over ALL_TOKENS gives; test/grammar/scanner.test.ts checks it). */
+export function scan(text: string): ScanResult {
+  const raw = scanRaw(text);
+  return { tokens: tokensOf(text, 0, raw.count), comments: raw.comments, errors: raw.errors };
+}
+
+/** Flags by tokenTypeIdx. */
+function flags(types: Iterable<TokenType>): Uint8Array {
+  const f = new Uint8Array(TYPE_BY_IDX.length + 1);
+  for (const t of types) f[t.tokenTypeIdx!] = 1;
+  return f;
 }
 
 /** Tokens after which a line break continues the expression. */
-const CONTINUES_AFTER = new Set<TokenType>([
+const CONTINUES_AFTER = flags([
   Plus, Minus, Star, Slash, Percent, EqEq, NotEq, Less, LessEq, Greater, GreaterEq, And, Or, Not,
   Equals, PlusEq, MinusEq, StarEq, SlashEq, Comma, Colon, Dot, DotDot, Arrow, LParen, LBracket, LCurly,
   In, Per, When, As, From, Else, Newline, Semicolon,
 ]);
 /** Tokens before which a line break continues the previous line. */
-const CONTINUES_BEFORE = new Set<TokenType>([And, Or, Else, In, Per, When, As, From, Arrow, Dot, LCurly]);
+const CONTINUES_BEFORE = flags([And, Or, Else, In, Per, When, As, From, Arrow, Dot, LCurly]);
+/** Reserved words that can never appear inside an expression: a line starting with one is a new statement. */
+const STATEMENT_KEYWORD = flags(STATEMENT_KEYWORDS);
 
 /** What `tokenize` returns. */
 export interface TokenizeResult {
@@ -529,6 +610,17 @@ export interface TokenizeResult {
   comments: Comment[];
   errors: SyntaxDiagnostic[];
   /** Offsets of `{` still open at the end of the input, innermost last. */
+  unclosedCurlies: number[];
+}
+
+/**
+ * What `lex` returns: the tokens the parser reads are entries [0, count) of the lexer arrays —
+ * valid until the next call of `lex`, `scan` or `tokenize`; `tokenAt` / `materializeTokens` read them.
+ */
+export interface LexResult {
+  count: number;
+  comments: Comment[];
+  errors: SyntaxDiagnostic[];
   unclosedCurlies: number[];
 }
 
@@ -546,9 +638,24 @@ function describeChar(text: string): string {
 const ESCAPE_PATTERN = /\\(.)/g;
 const VALID_ESCAPES = new Set(["\\", '"', "n", "t", "r"]);
 
-/** Lexes `text`; never throws. */
-export function tokenize(text: string, file: number): TokenizeResult {
-  const lexed = scan(text);
+const IDX_LPAREN = LParen.tokenTypeIdx!;
+const IDX_RPAREN = RParen.tokenTypeIdx!;
+const IDX_LBRACKET = LBracket.tokenTypeIdx!;
+const IDX_RBRACKET = RBracket.tokenTypeIdx!;
+const IDX_LCURLY = LCurly.tokenTypeIdx!;
+const IDX_RCURLY = RCurly.tokenTypeIdx!;
+const IDX_NEWLINE = Newline.tokenTypeIdx!;
+const IDX_SEMICOLON = Semicolon.tokenTypeIdx!;
+const IDX_UNTERMINATED_STRING = UnterminatedString.tokenTypeIdx!;
+const IDX_STRING = StringLiteral.tokenTypeIdx!;
+const IDX_BAD_NUMBER = BadNumber.tokenTypeIdx!;
+
+/**
+ * Lexes `text` into the lexer arrays and filters them down to the tokens the parser reads (see
+ * the top of this file); never throws. `tokenize` is the same with token objects.
+ */
+export function lex(text: string, file: number): LexResult {
+  const lexed = scanRaw(text);
   const errors: SyntaxDiagnostic[] = [];
   for (const e of lexed.errors) {
     const ch = text.slice(e.offset, e.offset + 2);
@@ -568,95 +675,160 @@ export function tokenize(text: string, file: number): TokenizeResult {
     comments.push({ kind: c.tokenType === LineComment ? "LineComment" : "BlockComment", text: c.image, span: span(file, c.startOffset, end) });
   }
 
-  const stack: IToken[] = [];
+  // The open brackets: their type index and start offset.
+  const stackTypes: number[] = [];
+  const stackStarts: number[] = [];
   let skipDepth = 0;
   let reportedDeep = false;
-  const raw = lexed.tokens;
-  // The kept tokens are compacted into `raw` itself (written at `kept`, which never passes the
-  // read position), so no second array of the whole stream is built.
+  const count = lexed.count;
+  const types = lexTypes;
+  const starts = lexStarts;
+  const ends = lexEnds;
+  // The kept tokens are compacted into the arrays themselves (written at `kept`, which never
+  // passes the read position).
   let kept = 0;
-  // nextIndex[i]: index of the first non-newline token at or after i (raw.length if none).
-  const nextIndex = new Int32Array(raw.length + 1);
-  nextIndex[raw.length] = raw.length;
-  for (let i = raw.length - 1; i >= 0; i--) nextIndex[i] = raw[i]!.tokenType === Newline ? nextIndex[i + 1]! : i;
-  const nextSignificant = (from: number): IToken | undefined => raw[nextIndex[Math.min(from, raw.length)]!];
-  for (let i = 0; i < raw.length; i++) {
-    const tok = raw[i]!;
-    const type = tok.tokenType;
+  // nextIndex[i]: index of the first non-newline token at or after i (count if none).
+  if (nextScratch.length < count + 1) nextScratch = new Int32Array(Math.max(count + 1, nextScratch.length * 2));
+  const nextIndex = nextScratch;
+  nextIndex[count] = count;
+  for (let i = count - 1; i >= 0; i--) nextIndex[i] = types[i] === IDX_NEWLINE ? nextIndex[i + 1]! : i;
+  for (let i = 0; i < count; i++) {
+    const type = types[i]!;
     if (skipDepth > 0) {
-      if (type === LParen || type === LBracket || type === LCurly) skipDepth++;
-      else if (type === RParen || type === RBracket || type === RCurly) skipDepth--;
+      if (type === IDX_LPAREN || type === IDX_LBRACKET || type === IDX_LCURLY) skipDepth++;
+      else if (type === IDX_RPAREN || type === IDX_RBRACKET || type === IDX_RCURLY) skipDepth--;
       continue;
     }
-    if (type === LParen || type === LBracket || type === LCurly) {
-      if (stack.length >= MAX_NESTING) {
+    if (type === IDX_LPAREN || type === IDX_LBRACKET || type === IDX_LCURLY) {
+      if (stackTypes.length >= MAX_NESTING) {
         if (!reportedDeep) {
           reportedDeep = true;
           errors.push({
             code: "E0110",
             message: `nesting too deep (more than ${MAX_NESTING} levels)`,
-            span: span(file, tok.startOffset, tok.startOffset + 1),
+            span: span(file, starts[i]!, starts[i]! + 1),
             hint: "split the expression with `let` or helper features",
           });
         }
         skipDepth = 1;
         continue;
       }
-      stack.push(tok);
-    } else if (type === RParen || type === RBracket || type === RCurly) {
-      const open = type === RParen ? LParen : type === RBracket ? LBracket : LCurly;
-      for (let j = stack.length - 1; j >= 0; j--) {
-        if (stack[j]!.tokenType === open) {
-          stack.length = j;
+      stackTypes.push(type);
+      stackStarts.push(starts[i]!);
+    } else if (type === IDX_RPAREN || type === IDX_RBRACKET || type === IDX_RCURLY) {
+      const open = type === IDX_RPAREN ? IDX_LPAREN : type === IDX_RBRACKET ? IDX_LBRACKET : IDX_LCURLY;
+      for (let j = stackTypes.length - 1; j >= 0; j--) {
+        if (stackTypes[j] === open) {
+          stackTypes.length = j;
+          stackStarts.length = j;
           break;
         }
       }
-    } else if (type === Newline || type === Semicolon) {
-      const top = stack.length > 0 ? stack[stack.length - 1]!.tokenType : undefined;
-      if (type === Newline && (top === LParen || top === LBracket)) {
+    } else if (type === IDX_NEWLINE || type === IDX_SEMICOLON) {
+      const top = stackTypes.length > 0 ? stackTypes[stackTypes.length - 1]! : -1;
+      // The next significant token's type index (-1: none).
+      const nextAt = i + 1 < count ? nextIndex[i + 1]! : count;
+      const next = nextAt < count ? types[nextAt]! : -1;
+      if (type === IDX_NEWLINE && (top === IDX_LPAREN || top === IDX_LBRACKET)) {
         // An unclosed bracket swallows line breaks, unless the next line plainly starts a new
         // statement: then the bracket is abandoned (the parser reports it) and the line ends here.
-        const next = nextSignificant(i + 1);
-        if (next === undefined || !STATEMENT_KEYWORDS.has(next.tokenType)) continue;
-        while (stack.length > 0 && stack[stack.length - 1]!.tokenType !== LCurly) stack.pop();
+        if (next < 0 || STATEMENT_KEYWORD[next] !== 1) continue;
+        while (stackTypes.length > 0 && stackTypes[stackTypes.length - 1] !== IDX_LCURLY) {
+          stackTypes.pop();
+          stackStarts.pop();
+        }
       }
-      const prev = kept > 0 ? raw[kept - 1]!.tokenType : undefined;
-      if (prev === undefined || prev === Newline || prev === Semicolon) {
-        if (type === Newline) continue;
-        if (prev === Newline) kept--;
+      const prev = kept > 0 ? types[kept - 1]! : -1;
+      if (prev < 0 || prev === IDX_NEWLINE || prev === IDX_SEMICOLON) {
+        if (type === IDX_NEWLINE) continue;
+        if (prev === IDX_NEWLINE) kept--;
       }
-      const next = nextSignificant(i + 1);
-      if (type === Newline && prev !== undefined && CONTINUES_AFTER.has(prev) && (next === undefined || !STATEMENT_KEYWORDS.has(next.tokenType))) continue;
-      if (type === Newline && next !== undefined && CONTINUES_BEFORE.has(next.tokenType)) continue;
-      raw[kept++] = tok;
-      continue;
-    } else if (type === UnterminatedString) {
+      if (type === IDX_NEWLINE && prev >= 0 && CONTINUES_AFTER[prev] === 1 && (next < 0 || STATEMENT_KEYWORD[next] !== 1)) continue;
+      if (type === IDX_NEWLINE && next >= 0 && CONTINUES_BEFORE[next] === 1) continue;
+    } else if (type === IDX_UNTERMINATED_STRING) {
       errors.push({
         code: "E0103",
         message: "unterminated string literal",
-        span: span(file, tok.startOffset, tok.startOffset + tok.image.length),
+        span: span(file, starts[i]!, ends[i]!),
         hint: "close the string with `\"` on the same line",
       });
-    } else if (type === StringLiteral) {
-      checkEscapes(tok, file, errors);
-    } else if (type === BadNumber) {
-      errors.push(badNumberDiagnostic(tok, file));
+    } else if (type === IDX_STRING) {
+      checkEscapes(text.slice(starts[i]!, ends[i]!), starts[i]!, file, errors);
+    } else if (type === IDX_BAD_NUMBER) {
+      errors.push(badNumberDiagnostic(text.slice(starts[i]!, ends[i]!), starts[i]!, file));
     }
-    raw[kept++] = tok;
+    types[kept] = type;
+    starts[kept] = starts[i]!;
+    ends[kept] = ends[i]!;
+    kept++;
   }
-  raw.length = kept;
   const unclosedCurlies: number[] = [];
-  for (const t of stack) if (t.tokenType === LCurly) unclosedCurlies.push(t.startOffset);
-  return { tokens: raw, comments, errors, unclosedCurlies };
+  for (let j = 0; j < stackTypes.length; j++) if (stackTypes[j] === IDX_LCURLY) unclosedCurlies.push(stackStarts[j]!);
+  return { count: kept, comments, errors, unclosedCurlies };
 }
 
-function checkEscapes(tok: IToken, file: number, errors: SyntaxDiagnostic[]): void {
-  if (tok.image.indexOf("\\") < 0) return;
+/** Lexes `text`; never throws. */
+export function tokenize(text: string, file: number): TokenizeResult {
+  const lexed = lex(text, file);
+  return { tokens: tokensOf(text, 0, lexed.count), comments: lexed.comments, errors: lexed.errors, unclosedCurlies: lexed.unclosedCurlies };
+}
+
+/** The token type of entry `i` of the last `lex`. */
+export function tokenTypeAt(i: number): TokenType {
+  return TYPE_BY_IDX[lexTypes[i]!]!;
+}
+
+/** A fresh token object for entry `i` of the last `lex` of `text`. */
+export function tokenAt(text: string, i: number): IToken {
+  return makeToken(TYPE_BY_IDX[lexTypes[i]!]!, text.slice(lexStarts[i]!, lexEnds[i]!), lexStarts[i]!, lexEnds[i]!);
+}
+
+/** Token objects reused by `materializeTokens`; at most POOL_LIMIT are kept between calls. */
+const tokenPool: IToken[] = [];
+const POOL_LIMIT = 16_384;
+
+/**
+ * Token objects for entries [from, to) of the last `lex` of `text`, taken from a pool: they are
+ * overwritten by the next call, so the caller must be done with them (and with everything
+ * holding them) by then. Beyond POOL_LIMIT the objects are fresh.
+ */
+export function materializeTokens(text: string, from: number, to: number): IToken[] {
+  // Room for the end-of-input sentinels Chevrotain's parser pushes onto its input (maxLookahead
+  // + 1): without it, each of those pushes onto a full array would copy the whole chunk.
+  const out = new Array<IToken>(to - from + SENTINEL_ROOM);
+  for (let k = from; k < to; k++) {
+    const j = k - from;
+    const start = lexStarts[k]!;
+    const end = lexEnds[k]!;
+    const type = TYPE_BY_IDX[lexTypes[k]!]!;
+    const image = text.slice(start, end);
+    let tok = j < POOL_LIMIT ? tokenPool[j] : undefined;
+    if (tok === undefined) {
+      tok = makeToken(type, image, start, end);
+      if (j < POOL_LIMIT) tokenPool[j] = tok;
+    } else {
+      tok.image = image;
+      tok.startOffset = start;
+      tok.tokenTypeIdx = type.tokenTypeIdx!;
+      tok.tokenType = type;
+      tok.endOffset = end - 1;
+    }
+    out[j] = tok;
+  }
+  out.length = to - from;
+  return out;
+}
+
+/** Spare array slots for the parser's end-of-input padding (grammar/parser.ts maxLookahead is 3). */
+const SENTINEL_ROOM = 8;
+
+function checkEscapes(image: string, offset: number, file: number, errors: SyntaxDiagnostic[]): void {
+  if (image.indexOf("\\") < 0) return;
   ESCAPE_PATTERN.lastIndex = 0;
   let m: RegExpExecArray | null;
-  while ((m = ESCAPE_PATTERN.exec(tok.image)) !== null) {
+  while ((m = ESCAPE_PATTERN.exec(image)) !== null) {
     if (!VALID_ESCAPES.has(m[1]!)) {
-      const start = tok.startOffset + m.index;
+      const start = offset + m.index;
       errors.push({
         code: "E0104",
         message: `invalid escape sequence \`${m[0]}\` in string`,
@@ -674,9 +846,8 @@ const UNIT_SUGGESTIONS: Readonly<Record<string, string>> = {
   w: "d", wk: "d",
 };
 
-function badNumberDiagnostic(tok: IToken, file: number): SyntaxDiagnostic {
-  const text = tok.image;
-  const where = span(file, tok.startOffset, tok.startOffset + text.length);
+function badNumberDiagnostic(text: string, offset: number, file: number): SyntaxDiagnostic {
+  const where = span(file, offset, offset + text.length);
   const suffix = /[A-Za-z]+$/.exec(text)?.[0];
   const numeric = /^\d[\d_]*(\.\d[\d_]*)?/.exec(text)?.[0] ?? "";
   const digitsClean = /^\d(?:_?\d)*(?:\.\d(?:_?\d)*)?$/.test(numeric);

@@ -3,7 +3,7 @@
  * → AST (grammar/build-ast.ts), plus comments and syntax diagnostics. Never throws: every input, however
  * malformed, yields a Program and a list of diagnostics.
  */
-import type { IRecognitionException, IToken } from "chevrotain";
+import type { IRecognitionException, IToken, TokenType } from "chevrotain";
 import type { Comment, Item, Program, Span } from "./ast.js";
 import { AstBuilder } from "./build-ast.js";
 import * as T from "./lexer.js";
@@ -38,33 +38,35 @@ export function parse(text: string, file: number): ParseResult {
 const ITEM_KEYWORDS = new Set([T.Strategy, T.Instrument, T.Param, T.Risk, T.Features, T.Import, T.Var, T.Fn, T.On]);
 
 /**
- * Splits the token stream before each declaration that starts a line at bracket depth 0. Each
- * chunk is parsed and turned into AST on its own, so its parse nodes are short-lived (a
- * whole-file tree of a large strategy is what made garbage collection dominate), and an error
- * cannot spill into the next declaration. Inside an unclosed `{` nothing is split: the parser then sees the whole rest.
+ * Splits the token stream (entries [0, count) of the last `lex`) before each declaration that
+ * starts a line at bracket depth 0. Each chunk is parsed and turned into AST on its own, so its
+ * parse nodes and token objects are short-lived (a whole-file tree of a large strategy is what
+ * made garbage collection dominate), and an error cannot spill into the next declaration. Inside
+ * an unclosed `{` nothing is split: the parser then sees the whole rest.
  */
-function splitAtDeclarations(tokens: IToken[]): Array<[number, number]> {
+function splitAtDeclarations(count: number): Array<[number, number]> {
   const chunks: Array<[number, number]> = [];
   let depth = 0;
   let start = 0;
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i]!.tokenType;
+  let prev: TokenType | undefined;
+  for (let i = 0; i < count; i++) {
+    const t = T.tokenTypeAt(i);
     if (t === T.LParen || t === T.LBracket || t === T.LCurly) depth++;
     else if (t === T.RParen || t === T.RBracket || t === T.RCurly) depth = Math.max(0, depth - 1);
     else if (depth === 0 && i > start && ITEM_KEYWORDS.has(t)) {
-      const prev = tokens[i - 1]!.tokenType;
       if (prev === T.Newline || prev === T.Semicolon) {
         chunks.push([start, i]);
         start = i;
       }
     }
+    prev = t;
   }
-  chunks.push([start, tokens.length]);
+  chunks.push([start, count]);
   return chunks;
 }
 
 function parseUnguarded(text: string, file: number): ParseResult {
-  const lexed = T.tokenize(text, file);
+  const lexed = T.lex(text, file);
   const errors = lexed.errors;
   const builder = new AstBuilder(file, text, errors);
   // Builds features-block statements while the parser reads them (see buildFeatureStmtEarly); its
@@ -72,22 +74,26 @@ function parseUnguarded(text: string, file: number): ParseResult {
   const early = new AstBuilder(file, text, []);
   const featureHook = (n: FeatureStmtN): void => early.buildFeatureStmtEarly(n);
   const items: Item[] = [];
-  const chunks = splitAtDeclarations(lexed.tokens);
+  const chunks = splitAtDeclarations(lexed.count);
   let lastErrorStart = -1;
   for (let c = 0; c < chunks.length; c++) {
     const [from, to] = chunks[c]!;
-    const { root, errors: parseErrors } = runParser(from === 0 && to === lexed.tokens.length ? lexed.tokens : lexed.tokens.slice(from, to), featureHook);
-    const next = c + 1 < chunks.length ? lexed.tokens[chunks[c + 1]![0]] : undefined;
-    const found: SyntaxDiagnostic[] = [];
-    for (const e of parseErrors) {
-      const d = convertError(e, file, text, lexed.unclosedCurlies, next);
-      // Recovery can report several errors at one token; the first says it best.
-      if (d.span.start === lastErrorStart) continue;
-      lastErrorStart = d.span.start;
-      found.push(d);
+    // Pooled token objects: this chunk's parse nodes, errors and AST are done with them before
+    // the next chunk reuses them.
+    const { root, errors: parseErrors } = runParser(T.materializeTokens(text, from, to), featureHook);
+    if (parseErrors.length > 0) {
+      const next = c + 1 < chunks.length ? T.tokenAt(text, chunks[c + 1]![0]) : undefined;
+      const found: SyntaxDiagnostic[] = [];
+      for (const e of parseErrors) {
+        const d = convertError(e, file, text, lexed.unclosedCurlies, next);
+        // Recovery can report several errors at one token; the first says it best.
+        if (d.span.start === lastErrorStart) continue;
+        lastErrorStart = d.span.start;
+        found.push(d);
+      }
+      for (const d of found) errors.push(d);
+      builder.noteErrors(found);
     }
-    for (const d of found) errors.push(d);
-    builder.noteErrors(found);
     builder.addItems(root, items);
   }
   const ast = builder.finishProgram(items);

@@ -50,11 +50,12 @@ const ERROR_MESSAGES: IParserErrorMessageProvider = {
 
 // ---------------------------------------------------------------------------------------------
 // Parse nodes. `start`/`end` are the offsets of the first character of the first real token and
-// of the last character of the last real token the rule consumed (NaN while it consumed none),
+// of the last character of the last real token the rule consumed (-1 while it consumed none: a
+// small integer, where NaN would make V8 box both fields of every node in a heap number),
 // the same location a CST node with "onlyOffset" tracking has. Token fields hold what CONSUME
 // returned (possibly a token inserted by recovery: see realToken in build-ast.ts).
 
-/** What every parse node has: the extent of its real tokens (inclusive end; NaN when empty). */
+/** What every parse node has: the extent of its real tokens (inclusive end; -1 when empty). */
 export interface PNode {
   start: number;
   end: number;
@@ -146,6 +147,17 @@ const enum Slot {
   ReturnType, Block, Guard, Args, PushArgs, Stmt, Clauses, Operands, Paren, Calls, Members, Indexes,
 }
 
+/**
+ * Appends `c` to the list `p[key]` (absent or empty: replaced by `[c]`). A first `push` onto `[]`
+ * gives the array room for 17 elements; most of these lists hold one or two, and a 10k-line file
+ * has ~100k of them.
+ */
+function pushTo<P, K extends keyof P, C>(p: P, key: K, c: C): void {
+  const list = p[key] as C[] | undefined;
+  if (list === undefined || list.length === 0) (p[key] as C[]) = [c];
+  else list.push(c);
+}
+
 /** Stores sub-node `c` in parent `p` (the parent's type is fixed by the slot). */
 function store(p: PNode, slot: Slot, c: PNode): void {
   switch (slot) {
@@ -154,33 +166,34 @@ function store(p: PNode, slot: Slot, c: PNode): void {
     case Slot.Decl: (p as ItemN).decl = c as DeclN; break;
     case Slot.Type: (p as ParamN).type = c as TypeAnnN; break;
     case Slot.Expr: (p as ParamN).expr = c as ExprN; break;
-    case Slot.Exprs: (p as RangeN).exprs.push(c as ExprN); break;
+    case Slot.Exprs: pushTo(p as RangeN, "exprs", c as ExprN); break;
     case Slot.Range: (p as ParamN).range = c as RangeN; break;
     case Slot.TypeName: (p as TypeAnnN).typeName = c as TypeNameN; break;
     case Slot.Entries: (p as RiskN).entries.push(c as RiskEntryN); break;
     case Slot.Params: (p as FnN).params = c as ParamListN; break;
     case Slot.PushParams: (p as ParamListN).params.push(c as ParameterN); break;
-    case Slot.Stmts: (p as BlockN).stmts.push(c as StmtN); break;
+    case Slot.Stmts: pushTo(p as BlockN, "stmts", c as StmtN); break;
     case Slot.Exp: (p as FeatureStmtN).exp = c as ExportN; break;
     case Slot.Def: (p as FeatureStmtN).def = c as FeatureDefN; break;
     case Slot.ReturnType: (p as FnN).returnType = c as TypeNameN; break;
     case Slot.Block: (p as FnN).block = c as BlockN; break;
     case Slot.Guard: (p as HandlerN).guard = c as ExprN; break;
     case Slot.Args: (p as HandlerN).args = c as ArgListN; break;
-    case Slot.PushArgs: (p as ArgListN).args.push(c as ArgN); break;
+    case Slot.PushArgs: pushTo(p as ArgListN, "args", c as ArgN); break;
     case Slot.Stmt: (p as StmtN).stmt = c as StmtN["stmt"]; break;
     case Slot.Clauses: (p as IfN).clauses.push(c as ElseIfN); break;
-    case Slot.Operands: (p as ExprN).operands.push(c as OperandN); break;
+    case Slot.Operands: pushTo(p as ExprN, "operands", c as OperandN); break;
     case Slot.Paren: (p as OperandN).paren = c as ParenN; break;
-    case Slot.Calls: ((p as OperandN).calls ??= []).push(c as CallN); break;
-    case Slot.Members: ((p as OperandN).members ??= []).push(c as MemberN); break;
-    case Slot.Indexes: ((p as OperandN).indexes ??= []).push(c as IndexN); break;
+    case Slot.Calls: pushTo(p as OperandN, "calls", c as CallN); break;
+    case Slot.Members: pushTo(p as OperandN, "members", c as MemberN); break;
+    case Slot.Indexes: pushTo(p as OperandN, "indexes", c as IndexN); break;
   }
 }
 
 /** Extends a node's extent by a token's or a sub-node's (Chevrotain's setNodeLocationOnlyOffset). */
 function mark(n: PNode, start: number, end: number): void {
-  if (Number.isNaN(n.start)) {
+  if (!(start >= 0)) return; // an empty sub-node, or a token inserted by recovery (NaN offsets)
+  if (n.start < 0) {
     n.start = start;
     n.end = end;
   } else if (n.end < end) {
@@ -258,7 +271,7 @@ class AlgoParser extends EmbeddedActionsParser {
   private tk(idx: number, type: TokenType): IToken {
     const t = this.consume(idx, type);
     const n = this.nodes[this.depth];
-    if (n !== undefined) mark(n, t.startOffset, t.endOffset ?? NaN);
+    if (n !== undefined) mark(n, t.startOffset, t.endOffset ?? -1);
     return t;
   }
 
@@ -302,7 +315,7 @@ class AlgoParser extends EmbeddedActionsParser {
   // Every list loop also consumes junk (tokens that cannot start an element, and stray blocks) so
   // that an unexpected token never ends the list early; the AST builder reports junk per line.
   readonly program = this.RULE("program", (): ProgramN => {
-    const n = this.open<ProgramN>({ start: NaN, end: NaN, items: [], junk: [], blocks: [] });
+    const n = this.open<ProgramN>({ start: -1, end: -1, items: [], junk: [], blocks: [] });
     this.MANY((this.fns[0] ??= () => {
       this.OR((this.alts[0] ??= [
         { ALT: () => this.tk(0, T.Separator) },
@@ -315,7 +328,7 @@ class AlgoParser extends EmbeddedActionsParser {
   }, this.partial);
 
   readonly item = this.RULE("item", (): ItemN => {
-    const n = this.open<ItemN>({ start: NaN, end: NaN, decl: undefined });
+    const n = this.open<ItemN>({ start: -1, end: -1, decl: undefined });
     this.OR((this.alts[1] ??= [
       { ALT: () => this.sub(0, this.strategyDecl, Slot.Decl) },
       { ALT: () => this.sub(0, this.instrumentDecl, Slot.Decl) },
@@ -331,7 +344,7 @@ class AlgoParser extends EmbeddedActionsParser {
   }, this.partial);
 
   readonly strategyDecl = this.RULE("strategyDecl", (): StrategyN => {
-    const n = this.open<StrategyN>({ start: NaN, end: NaN, rule: "strategyDecl", name: undefined, desc: undefined });
+    const n = this.open<StrategyN>({ start: -1, end: -1, rule: "strategyDecl", name: undefined, desc: undefined });
     this.tk(0, T.Strategy);
     n.name = this.tk(0, T.Identifier);
     this.OPTION((this.fns[1] ??= () => {
@@ -341,7 +354,7 @@ class AlgoParser extends EmbeddedActionsParser {
   }, this.partial);
 
   readonly instrumentDecl = this.RULE("instrumentDecl", (): InstrumentN => {
-    const n = this.open<InstrumentN>({ start: NaN, end: NaN, rule: "instrumentDecl", name: undefined, expr: undefined });
+    const n = this.open<InstrumentN>({ start: -1, end: -1, rule: "instrumentDecl", name: undefined, expr: undefined });
     this.tk(0, T.Instrument);
     n.name = this.tk(0, T.Identifier);
     this.tk(0, T.Equals);
@@ -350,7 +363,7 @@ class AlgoParser extends EmbeddedActionsParser {
   }, this.partial);
 
   readonly paramDecl = this.RULE("paramDecl", (): ParamN => {
-    const n = this.open<ParamN>({ start: NaN, end: NaN, rule: "paramDecl", name: undefined, type: undefined, expr: undefined, range: undefined });
+    const n = this.open<ParamN>({ start: -1, end: -1, rule: "paramDecl", name: undefined, type: undefined, expr: undefined, range: undefined });
     this.tk(0, T.Param);
     n.name = this.tk(0, T.Identifier);
     this.OPTION((this.fns[2] ??= () => {
@@ -365,7 +378,7 @@ class AlgoParser extends EmbeddedActionsParser {
   }, this.partial);
 
   readonly paramRange = this.RULE("paramRange", (): RangeN => {
-    const n = this.open<RangeN>({ start: NaN, end: NaN, exprs: [] });
+    const n = this.open<RangeN>({ start: -1, end: -1, exprs: [] });
     this.tk(0, T.In);
     this.tk(0, T.LBracket);
     this.sub(0, this.expression, Slot.Exprs);
@@ -376,7 +389,7 @@ class AlgoParser extends EmbeddedActionsParser {
   }, this.partial);
 
   readonly typeAnnotation = this.RULE("typeAnnotation", (): TypeAnnN => {
-    const n = this.open<TypeAnnN>({ start: NaN, end: NaN, typeName: undefined });
+    const n = this.open<TypeAnnN>({ start: -1, end: -1, typeName: undefined });
     this.tk(0, T.Colon);
     this.sub(0, this.typeName, Slot.TypeName);
     return n;
@@ -384,13 +397,13 @@ class AlgoParser extends EmbeddedActionsParser {
 
   /** A type: an identifier, or the keyword `instrument` (which is also a type). */
   readonly typeName = this.RULE("typeName", (): TypeNameN => {
-    const n = this.open<TypeNameN>({ start: NaN, end: NaN, tok: undefined });
+    const n = this.open<TypeNameN>({ start: -1, end: -1, tok: undefined });
     n.tok = this.OR((this.alts[2] ??= [{ ALT: () => this.tk(0, T.Identifier) }, { ALT: () => this.tk(0, T.Instrument) }]) as IOrAlt<IToken>[]);
     return n;
   }, this.partial);
 
   readonly riskBlock = this.RULE("riskBlock", (): RiskN => {
-    const n = this.open<RiskN>({ start: NaN, end: NaN, rule: "riskBlock", entries: [], junk: [], blocks: [] });
+    const n = this.open<RiskN>({ start: -1, end: -1, rule: "riskBlock", entries: [], junk: [], blocks: [] });
     this.tk(0, T.Risk);
     this.tk(0, T.LCurly);
     this.MANY((this.fns[4] ??= () => {
@@ -406,7 +419,7 @@ class AlgoParser extends EmbeddedActionsParser {
   }, this.partial);
 
   readonly riskEntry = this.RULE("riskEntry", (): RiskEntryN => {
-    const n = this.open<RiskEntryN>({ start: NaN, end: NaN, key: undefined, exprs: [], per: undefined });
+    const n = this.open<RiskEntryN>({ start: -1, end: -1, key: undefined, exprs: [], per: undefined });
     n.key = this.tk(0, T.Identifier);
     this.tk(0, T.Equals);
     this.sub(0, this.expression, Slot.Exprs);
@@ -419,7 +432,7 @@ class AlgoParser extends EmbeddedActionsParser {
   }, this.partial);
 
   readonly featuresDecl = this.RULE("featuresDecl", (): FeaturesN => {
-    const n = this.open<FeaturesN>({ start: NaN, end: NaN, rule: "featuresDecl", name: undefined, params: undefined, stmts: [], junk: [], blocks: [] });
+    const n = this.open<FeaturesN>({ start: -1, end: -1, rule: "featuresDecl", name: undefined, params: undefined, stmts: [], junk: [], blocks: [] });
     this.tk(0, T.Features);
     this.OPTION((this.fns[6] ??= () => {
       this.cur<FeaturesN>().name = this.tk(0, T.Identifier);
@@ -452,7 +465,7 @@ class AlgoParser extends EmbeddedActionsParser {
   }, this.partial);
 
   readonly featureStmt = this.RULE("featureStmt", (): FeatureStmtN => {
-    const n = this.open<FeatureStmtN>({ start: NaN, end: NaN, def: undefined, exp: undefined, built: undefined });
+    const n = this.open<FeatureStmtN>({ start: -1, end: -1, def: undefined, exp: undefined, built: undefined });
     this.OR((this.alts[5] ??= [
       { ALT: () => this.sub(0, this.exportDecl, Slot.Exp) },
       { ALT: () => this.sub(0, this.featureDef, Slot.Def) },
@@ -461,9 +474,9 @@ class AlgoParser extends EmbeddedActionsParser {
   }, this.partial);
 
   readonly exportDecl = this.RULE("exportDecl", (): ExportN => {
-    const n = this.open<ExportN>({ start: NaN, end: NaN, names: [] });
+    const n = this.open<ExportN>({ start: -1, end: -1, names: [] });
     this.tk(0, T.Export);
-    n.names.push(this.tk(0, T.Identifier));
+    pushTo(n, "names", this.tk(0, T.Identifier));
     this.MANY((this.fns[9] ??= () => {
       this.tk(0, T.Comma);
       this.cur<ExportN>().names.push(this.tk(2, T.Identifier));
@@ -472,7 +485,7 @@ class AlgoParser extends EmbeddedActionsParser {
   }, this.partial);
 
   readonly featureDef = this.RULE("featureDef", (): FeatureDefN => {
-    const n = this.open<FeatureDefN>({ start: NaN, end: NaN, name: undefined, expr: undefined });
+    const n = this.open<FeatureDefN>({ start: -1, end: -1, name: undefined, expr: undefined });
     n.name = this.tk(0, T.Identifier);
     this.tk(0, T.Equals);
     this.sub(0, this.expression, Slot.Expr);
@@ -480,9 +493,9 @@ class AlgoParser extends EmbeddedActionsParser {
   }, this.partial);
 
   readonly importDecl = this.RULE("importDecl", (): ImportN => {
-    const n = this.open<ImportN>({ start: NaN, end: NaN, rule: "importDecl", names: [], from: undefined });
+    const n = this.open<ImportN>({ start: -1, end: -1, rule: "importDecl", names: [], from: undefined });
     this.tk(0, T.Import);
-    n.names.push(this.tk(0, T.Identifier));
+    pushTo(n, "names", this.tk(0, T.Identifier));
     this.MANY((this.fns[10] ??= () => {
       this.tk(0, T.Comma);
       this.cur<ImportN>().names.push(this.tk(2, T.Identifier));
@@ -493,7 +506,7 @@ class AlgoParser extends EmbeddedActionsParser {
   }, this.partial);
 
   readonly varDecl = this.RULE("varDecl", (): VarN => {
-    const n = this.open<VarN>({ start: NaN, end: NaN, rule: "varDecl", name: undefined, type: undefined, expr: undefined });
+    const n = this.open<VarN>({ start: -1, end: -1, rule: "varDecl", name: undefined, type: undefined, expr: undefined });
     this.tk(0, T.Var);
     n.name = this.tk(0, T.Identifier);
     this.OPTION((this.fns[11] ??= () => {
@@ -505,7 +518,7 @@ class AlgoParser extends EmbeddedActionsParser {
   }, this.partial);
 
   readonly fnDecl = this.RULE("fnDecl", (): FnN => {
-    const n = this.open<FnN>({ start: NaN, end: NaN, rule: "fnDecl", name: undefined, params: undefined, arrow: undefined, returnType: undefined, block: undefined, expr: undefined });
+    const n = this.open<FnN>({ start: -1, end: -1, rule: "fnDecl", name: undefined, params: undefined, arrow: undefined, returnType: undefined, block: undefined, expr: undefined });
     this.tk(0, T.Fn);
     n.name = this.tk(0, T.Identifier);
     this.tk(0, T.LParen);
@@ -529,7 +542,7 @@ class AlgoParser extends EmbeddedActionsParser {
   }, this.partial);
 
   readonly parameterList = this.RULE("parameterList", (): ParamListN => {
-    const n = this.open<ParamListN>({ start: NaN, end: NaN, params: [] });
+    const n = this.open<ParamListN>({ start: -1, end: -1, params: [] });
     this.OPTION((this.fns[13] ??= () => {
       this.sub(0, this.parameter, Slot.PushParams);
       this.MANY((this.fns[14] ??= () => {
@@ -542,7 +555,7 @@ class AlgoParser extends EmbeddedActionsParser {
   }, this.partial);
 
   readonly parameter = this.RULE("parameter", (): ParameterN => {
-    const n = this.open<ParameterN>({ start: NaN, end: NaN, name: undefined, type: undefined, equals: undefined, expr: undefined });
+    const n = this.open<ParameterN>({ start: -1, end: -1, name: undefined, type: undefined, equals: undefined, expr: undefined });
     n.name = this.tk(0, T.Identifier);
     this.OPTION((this.fns[16] ??= () => {
       this.sub(0, this.typeAnnotation, Slot.Type);
@@ -556,9 +569,9 @@ class AlgoParser extends EmbeddedActionsParser {
   }, this.partial);
 
   readonly handler = this.RULE("handler", (): HandlerN => {
-    const n = this.open<HandlerN>({ start: NaN, end: NaN, rule: "handler", names: [], lparen: undefined, args: undefined, as: undefined, when: undefined, guard: undefined, block: undefined });
+    const n = this.open<HandlerN>({ start: -1, end: -1, rule: "handler", names: [], lparen: undefined, args: undefined, as: undefined, when: undefined, guard: undefined, block: undefined });
     this.tk(0, T.On);
-    n.names.push(this.tk(0, T.Identifier));
+    pushTo(n, "names", this.tk(0, T.Identifier));
     this.OPTION((this.fns[18] ??= () => {
       const m = this.cur<HandlerN>();
       m.lparen = this.tk(0, T.LParen);
@@ -580,7 +593,7 @@ class AlgoParser extends EmbeddedActionsParser {
   }, this.partial);
 
   readonly block = this.RULE("block", (): BlockN => {
-    const n = this.open<BlockN>({ start: NaN, end: NaN, stmts: [], junk: [], blocks: [] });
+    const n = this.open<BlockN>({ start: -1, end: -1, stmts: [], junk: [], blocks: [] });
     this.tk(0, T.LCurly);
     this.MANY((this.fns[21] ??= () => {
       this.OR((this.alts[7] ??= [
@@ -595,7 +608,7 @@ class AlgoParser extends EmbeddedActionsParser {
   }, this.partial);
 
   readonly statement = this.RULE("statement", (): StmtN => {
-    const n = this.open<StmtN>({ start: NaN, end: NaN, stmt: undefined });
+    const n = this.open<StmtN>({ start: -1, end: -1, stmt: undefined });
     this.OR((this.alts[8] ??= [
       { ALT: () => this.sub(0, this.letStmt, Slot.Stmt) },
       { ALT: () => this.sub(0, this.varDecl, Slot.Stmt) },
@@ -608,7 +621,7 @@ class AlgoParser extends EmbeddedActionsParser {
   }, this.partial);
 
   readonly letStmt = this.RULE("letStmt", (): LetN => {
-    const n = this.open<LetN>({ start: NaN, end: NaN, rule: "letStmt", name: undefined, type: undefined, expr: undefined });
+    const n = this.open<LetN>({ start: -1, end: -1, rule: "letStmt", name: undefined, type: undefined, expr: undefined });
     this.tk(0, T.Let);
     n.name = this.tk(0, T.Identifier);
     this.OPTION((this.fns[22] ??= () => {
@@ -621,7 +634,7 @@ class AlgoParser extends EmbeddedActionsParser {
 
   // `else if` chains are a loop, not recursion, so a long chain cannot overflow the stack.
   readonly ifStmt = this.RULE("ifStmt", (): IfN => {
-    const n = this.open<IfN>({ start: NaN, end: NaN, rule: "ifStmt", expr: undefined, blocks: [], clauses: [], else: undefined });
+    const n = this.open<IfN>({ start: -1, end: -1, rule: "ifStmt", expr: undefined, blocks: [], clauses: [], else: undefined });
     this.tk(0, T.If);
     this.sub(0, this.expression, Slot.Expr);
     this.sub(0, this.block, Slot.Blocks);
@@ -637,7 +650,7 @@ class AlgoParser extends EmbeddedActionsParser {
   }, this.partial);
 
   readonly elseIfClause = this.RULE("elseIfClause", (): ElseIfN => {
-    const n = this.open<ElseIfN>({ start: NaN, end: NaN, if: undefined, expr: undefined, block: undefined });
+    const n = this.open<ElseIfN>({ start: -1, end: -1, if: undefined, expr: undefined, block: undefined });
     this.tk(0, T.Else);
     n.if = this.tk(0, T.If);
     this.sub(0, this.expression, Slot.Expr);
@@ -646,7 +659,7 @@ class AlgoParser extends EmbeddedActionsParser {
   }, this.partial);
 
   readonly forStmt = this.RULE("forStmt", (): ForN => {
-    const n = this.open<ForN>({ start: NaN, end: NaN, rule: "forStmt", name: undefined, exprs: [], block: undefined });
+    const n = this.open<ForN>({ start: -1, end: -1, rule: "forStmt", name: undefined, exprs: [], block: undefined });
     this.tk(0, T.For);
     n.name = this.tk(0, T.Identifier);
     this.tk(0, T.In);
@@ -658,7 +671,7 @@ class AlgoParser extends EmbeddedActionsParser {
   }, this.partial);
 
   readonly returnStmt = this.RULE("returnStmt", (): ReturnN => {
-    const n = this.open<ReturnN>({ start: NaN, end: NaN, rule: "returnStmt", expr: undefined });
+    const n = this.open<ReturnN>({ start: -1, end: -1, rule: "returnStmt", expr: undefined });
     this.tk(0, T.Return);
     this.OPTION((this.fns[25] ??= () => {
       this.sub(0, this.expression, Slot.Expr);
@@ -667,7 +680,7 @@ class AlgoParser extends EmbeddedActionsParser {
   }, this.partial);
 
   readonly exprStmt = this.RULE("exprStmt", (): ExprStmtN => {
-    const n = this.open<ExprStmtN>({ start: NaN, end: NaN, rule: "exprStmt", exprs: [], op: undefined });
+    const n = this.open<ExprStmtN>({ start: -1, end: -1, rule: "exprStmt", exprs: [], op: undefined });
     this.sub(0, this.expression, Slot.Exprs);
     this.OPTION((this.fns[26] ??= () => {
       this.cur<ExprStmtN>().op = this.OR((this.alts[9] ??= [
@@ -686,11 +699,11 @@ class AlgoParser extends EmbeddedActionsParser {
   // precedence (grammar/build-ast.ts). This keeps the parse small (one node per operand instead
   // of one per precedence level) and long operator chains iterative.
   readonly expression = this.RULE("expression", (): ExprN => {
-    const n = this.open<ExprN>({ start: NaN, end: NaN, operands: [], ops: undefined });
+    const n = this.open<ExprN>({ start: -1, end: -1, operands: [], ops: undefined });
     this.sub(0, this.operand, Slot.Operands);
     this.MANY((this.fns[27] ??= () => {
       const op = this.tk(0, T.BinaryOperator);
-      (this.cur<ExprN>().ops ??= []).push(op);
+      pushTo(this.cur<ExprN>(), "ops", op);
       this.sub(2, this.operand, Slot.Operands);
     }));
     return n;
@@ -698,11 +711,11 @@ class AlgoParser extends EmbeddedActionsParser {
 
   /** Prefix operators, an atom, then postfix suffixes (call, member, index, `ticks`). */
   readonly operand = this.RULE("operand", (): OperandN => {
-    const n = this.open<OperandN>({ start: NaN, end: NaN, prefixes: undefined, atom: undefined, paren: undefined, calls: undefined, members: undefined, indexes: undefined, ticks: undefined });
+    const n = this.open<OperandN>({ start: -1, end: -1, prefixes: undefined, atom: undefined, paren: undefined, calls: undefined, members: undefined, indexes: undefined, ticks: undefined });
     this.MANY((this.fns[28] ??= () => {
       const t = this.tk(0, T.PrefixOperator);
       const m = this.cur<OperandN>();
-      (m.prefixes ??= []).push(t);
+      pushTo(m, "prefixes", t);
     }));
     this.OR((this.alts[10] ??= [
       { ALT: () => (this.cur<OperandN>().atom = this.tk(0, T.DurationLiteral)) },
@@ -721,7 +734,7 @@ class AlgoParser extends EmbeddedActionsParser {
         {
           ALT: () => {
             const t = this.tk(0, T.Ticks);
-            (this.cur<OperandN>().ticks ??= []).push(t);
+            pushTo(this.cur<OperandN>(), "ticks", t);
           },
         },
       ]));
@@ -730,7 +743,7 @@ class AlgoParser extends EmbeddedActionsParser {
   }, this.partial);
 
   readonly parenExpr = this.RULE("parenExpr", (): ParenN => {
-    const n = this.open<ParenN>({ start: NaN, end: NaN, expr: undefined });
+    const n = this.open<ParenN>({ start: -1, end: -1, expr: undefined });
     this.tk(0, T.LParen);
     this.sub(0, this.expression, Slot.Expr);
     this.tk(0, T.RParen);
@@ -738,7 +751,7 @@ class AlgoParser extends EmbeddedActionsParser {
   }, this.partial);
 
   readonly callSuffix = this.RULE("callSuffix", (): CallN => {
-    const n = this.open<CallN>({ start: NaN, end: NaN, rule: "callSuffix", args: undefined });
+    const n = this.open<CallN>({ start: -1, end: -1, rule: "callSuffix", args: undefined });
     this.tk(0, T.LParen);
     this.sub(0, this.argumentList, Slot.Args);
     this.tk(0, T.RParen);
@@ -746,14 +759,14 @@ class AlgoParser extends EmbeddedActionsParser {
   }, this.partial);
 
   readonly memberSuffix = this.RULE("memberSuffix", (): MemberN => {
-    const n = this.open<MemberN>({ start: NaN, end: NaN, rule: "memberSuffix", dot: undefined, name: undefined });
+    const n = this.open<MemberN>({ start: -1, end: -1, rule: "memberSuffix", dot: undefined, name: undefined });
     n.dot = this.tk(0, T.Dot);
     n.name = this.tk(0, T.Identifier);
     return n;
   }, this.partial);
 
   readonly indexSuffix = this.RULE("indexSuffix", (): IndexN => {
-    const n = this.open<IndexN>({ start: NaN, end: NaN, rule: "indexSuffix", expr: undefined });
+    const n = this.open<IndexN>({ start: -1, end: -1, rule: "indexSuffix", expr: undefined });
     this.tk(0, T.LBracket);
     this.sub(0, this.expression, Slot.Expr);
     this.tk(0, T.RBracket);
@@ -761,7 +774,7 @@ class AlgoParser extends EmbeddedActionsParser {
   }, this.partial);
 
   readonly argumentList = this.RULE("argumentList", (): ArgListN => {
-    const n = this.open<ArgListN>({ start: NaN, end: NaN, args: [] });
+    const n = this.open<ArgListN>({ start: -1, end: -1, args: [] });
     this.OPTION((this.fns[30] ??= () => {
       this.sub(0, this.argument, Slot.PushArgs);
       this.MANY((this.fns[31] ??= () => {
@@ -774,7 +787,7 @@ class AlgoParser extends EmbeddedActionsParser {
   }, this.partial);
 
   readonly argument = this.RULE("argument", (): ArgN => {
-    const n = this.open<ArgN>({ start: NaN, end: NaN, name: undefined, colon: undefined, expr: undefined });
+    const n = this.open<ArgN>({ start: -1, end: -1, name: undefined, colon: undefined, expr: undefined });
     this.OPTION((this.fns[33] ??= () => {
       const m = this.cur<ArgN>();
       m.name = this.tk(0, T.Identifier);

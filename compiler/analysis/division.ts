@@ -71,7 +71,8 @@ function divisionLint(program: CheckedProgram, file: CheckedFile): Diagnostic[] 
       }
     }
     for (const [k, v] of Object.entries(node)) {
-      if (k === "span") continue;
+      // checkedType: the checker's type slot of an expression (grammar/ast.ts ExprSlot), not syntax.
+      if (k === "span" || k === "checkedType") continue;
       if (v && typeof v === "object") visit(v);
     }
   };

@@ -127,6 +127,24 @@ interface FileState {
 
 const HANDLER_ONLY_KINDS: ReadonlySet<SymbolKind> = new Set(["var", "let", "binding"]);
 
+/** Whether `a` is one of the bound arguments (no array of the values per question). */
+function isBound(bound: ReadonlyMap<string, Arg>, a: Arg): boolean {
+  for (const v of bound.values()) if (v === a) return true;
+  return false;
+}
+
+/** Builtin and action parameter lists in the shape bindArgs takes, made once per list. */
+const PARAM_SHAPES = new WeakMap<object, ReadonlyArray<{ name: string; optional: boolean }>>();
+
+function paramShape(params: ReadonlyArray<{ name: string; optional?: boolean }>): ReadonlyArray<{ name: string; optional: boolean }> {
+  let shape = PARAM_SHAPES.get(params);
+  if (shape === undefined) {
+    shape = params.map((p) => ({ name: p.name, optional: p.optional === true }));
+    PARAM_SHAPES.set(params, shape);
+  }
+  return shape;
+}
+
 /** Checks the files of a program, filling its tables. One instance per program. */
 export class Checker {
   private readonly namespaces = operatorNamespaces();
@@ -141,8 +159,26 @@ export class Checker {
     this.program.diagnostics.push(diag(def, span, args, extras));
   }
 
+  /**
+   * Canonical TypeInfo objects of plain (string) types, by type then series × literal state: the
+   * table stores these instead of one fresh object per expression (the tree outlives many
+   * garbage collections, and so would ~100k small copies). TypeInfo values are never mutated once
+   * an expression's type is recorded.
+   */
+  private readonly canonical = new Map<string, Array<TypeInfo | undefined>>([["error", [ERROR_TYPE]]]);
+
   private setType(e: Expr, t: TypeInfo): TypeInfo {
-    this.program.types.set(e, t);
+    let stored = t;
+    if (typeof t.type === "string") {
+      // 0..5: series false/true × literal absent/false/true (the key set is kept: absent ≠ false).
+      const slot = (t.series ? 3 : 0) + (t.literal === undefined ? 0 : t.literal ? 2 : 1);
+      let row = this.canonical.get(t.type);
+      if (row === undefined) this.canonical.set(t.type, (row = []));
+      const hit = row[slot];
+      if (hit === undefined || ("literal" in hit) !== ("literal" in t)) row[slot] = t;
+      else stored = hit;
+    }
+    this.program.types.set(e, stored);
     return t;
   }
 
@@ -1268,7 +1304,7 @@ export class Checker {
     const argTypes = new Map<string, TypeInfo>();
     let failed = !ok;
     let timeWindow = false;
-    for (const a of e.args) if (![...bound.values()].includes(a)) this.expr(a.value, ctx);
+    for (const a of e.args) if (!isBound(bound, a)) this.expr(a.value, ctx);
     for (const p of op.params) {
       const a = bound.get(p.name);
       if (!a) continue;
@@ -1388,9 +1424,9 @@ export class Checker {
     if (b.name === "ready" && ctx.place !== "handler" && ctx.place !== "fn") {
       this.report(Codes.HandlerOnlyInFeatures, e.callee.span, { name: "ready", what: "a warm-up test for handlers and `when` guards" }, { hint: Hints.FeaturesOnly });
     }
-    const { bound, ok } = this.bindArgs(e, b.name, b.params.map((p) => ({ name: p.name, optional: p.optional === true })), false);
+    const { bound, ok } = this.bindArgs(e, b.name, paramShape(b.params), false);
     let failed = !ok || misplaced;
-    for (const a of e.args) if (![...bound.values()].includes(a)) this.expr(a.value, ctx);
+    for (const a of e.args) if (!isBound(bound, a)) this.expr(a.value, ctx);
     let unit: { type: ScalarType; literal: boolean; expr: Expr } | undefined;
     let series = false;
     for (const p of b.params) {
@@ -1489,8 +1525,8 @@ export class Checker {
     } else if (!statement) {
       this.report(Codes.NoValue, e.span, { name: action.name });
     }
-    const { bound, rest } = this.bindArgs(e, action.name, action.params.map((p) => ({ name: p.name, optional: p.optional === true })), action.variadic === true);
-    for (const a of e.args) if (![...bound.values()].includes(a) && !rest.includes(a)) this.expr(a.value, ctx);
+    const { bound, rest } = this.bindArgs(e, action.name, paramShape(action.params), action.variadic === true);
+    for (const a of e.args) if (!isBound(bound, a) && !rest.includes(a)) this.expr(a.value, ctx);
     for (const p of action.params) {
       const a = bound.get(p.name);
       if (!a) continue;
@@ -1519,7 +1555,7 @@ export class Checker {
     const { bound, ok } = this.bindArgs(e, sym.name, params.map((p) => ({ name: p.name, optional: false })), false);
     let failed = !ok;
     let series = false;
-    for (const a of e.args) if (![...bound.values()].includes(a)) this.expr(a.value, ctx);
+    for (const a of e.args) if (!isBound(bound, a)) this.expr(a.value, ctx);
     for (const p of params) {
       const a = bound.get(p.name);
       if (!a) continue;
@@ -1559,7 +1595,7 @@ export class Checker {
     const params = decl.params.map((p) => ({ name: p.name.name, optional: p.default !== undefined, p }));
     const { bound, ok } = this.bindArgs(e, sym.name, params, false);
     let failed = !ok;
-    for (const a of e.args) if (![...bound.values()].includes(a)) this.expr(a.value, ctx);
+    for (const a of e.args) if (!isBound(bound, a)) this.expr(a.value, ctx);
     for (const { name, p } of params) {
       const a = bound.get(name);
       if (!a) continue;

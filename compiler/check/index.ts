@@ -14,6 +14,7 @@ export type {
   HandlerInfo,
   RiskLimit,
   Interval,
+  ExprTypes,
 } from "./program.js";
 export {
   ERROR_TYPE,

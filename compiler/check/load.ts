@@ -7,7 +7,7 @@ import { parse, SourceFile, type ImportDecl, type Node } from "../../grammar/ind
 import { Codes, Hints, compareDiagnostics, diag, fromSyntaxDiagnostic, hint } from "../diagnostics/index.js";
 import { Checker } from "./checker.js";
 import type { CompilerHost } from "./host.js";
-import type { CheckedFile, CheckedProgram, FileKind, SymbolInfo } from "./program.js";
+import { ExprTypes, type CheckedFile, type CheckedProgram, type FileKind, type SymbolInfo } from "./program.js";
 import { suggest } from "./suggest.js";
 
 /** A root file given by the caller: its path (as shown in diagnostics) and its text. */
@@ -23,7 +23,7 @@ export function buildCheckedProgram(roots: readonly RootFile[], host: CompilerHo
     sources: [],
     roots: [],
     symbols: new Map(),
-    types: new Map(),
+    types: new ExprTypes(),
     calls: new Map(),
     constants: new Map(),
     handlers: new Map(),

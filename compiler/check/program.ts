@@ -10,7 +10,9 @@
  *                   FeatureDef, InstrumentDecl, FnDecl, FeatureUnit, Parameter, ForStmt, their
  *                   name Idents, import/export Idents, the handler binding Ident or `fill(f)` Name)
  *                   and for every reference (NameExpr, the member Ident of `m.imb`).
- *   types           expression node → TypeInfo { type, series, literal? } (types.ts).
+ *   types           expression node → TypeInfo { type, series, literal? } (types.ts); held in
+ *                   the node's own slot (ExprTypes), so a tree belongs to one checked program
+ *                   (buildCheckedProgram parses every file it checks).
  *   calls           call node → ResolvedCall: the stdlib operator (OperatorMeta) or builtin,
  *                   action, fn or feature unit it calls, with its arguments bound by parameter
  *                   name (defaults are not materialised: absent optional args are absent).
@@ -45,6 +47,27 @@ import type { OperatorMeta } from "../../stdlib/meta.js";
 import type { ActionDef, BuiltinFunction, HandlerKind, RiskKeyDef } from "../builtins.js";
 import type { Diagnostic } from "../diagnostics/index.js";
 import type { TypeInfo } from "./types.js";
+
+/**
+ * The type table of a checked program: expression node → TypeInfo. Stored in the node's
+ * `checkedType` slot (grammar/ast.ts ExprSlot) — recording ~100k types in a Map was the checker's
+ * hottest spot. Only the checker sets entries.
+ */
+export class ExprTypes {
+  /** The expression's type; undefined when the checker did not visit it. */
+  get(e: Expr): TypeInfo | undefined {
+    return e.checkedType as TypeInfo | undefined;
+  }
+  /** Whether the checker recorded a type for `e`. */
+  has(e: Expr): boolean {
+    return e.checkedType !== undefined;
+  }
+  /** Records the type of `e` (the checker's job). */
+  set(e: Expr, t: TypeInfo): this {
+    e.checkedType = t;
+    return this;
+  }
+}
 
 /** A closed interval of constant values (equal bounds for a literal). Durations in ns. */
 export interface Interval {
@@ -150,7 +173,7 @@ export interface CheckedProgram {
   /** File ids of the files the caller asked for, in order. */
   roots: number[];
   symbols: Map<Node, SymbolInfo>;
-  types: Map<Expr, TypeInfo>;
+  types: ExprTypes;
   calls: Map<CallExpr, ResolvedCall>;
   constants: Map<Expr, Interval>;
   handlers: Map<Handler, HandlerInfo>;

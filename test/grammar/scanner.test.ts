@@ -89,3 +89,123 @@ describe("features blocks built while parsing", () => {
     );
   });
 });
+
+describe("pooled chunk tokens (grammar/parse.ts reuses token objects from chunk to chunk)", () => {
+  const sample = (i: number) =>
+    `strategy S${i} "d"\ninstrument es = "ESZ4"\nfeatures {\n  mid = book.mid(es)\n  a${i} = ema(mid, ${i + 2})[1] + 2 ticks\n}\n` +
+    `on book(es) when ready(a${i}) {\n  let x = a${i} * 2\n  if x > 1 { buy(es, 1) }\n}\n`;
+  it("a parse equals building from fresh tokens, whatever was parsed before", () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 50 }), { minLength: 2, maxLength: 6 }), (ids) => {
+        const texts = ids.map(sample);
+        const alone = texts.map((t) => new AstBuilder(0, t, []).program(runParser(tokenize(t, 0).tokens).root));
+        for (let k = 0; k < texts.length; k++) expect(parse(texts[k]!, 0).ast).toEqual(alone[k]);
+      }),
+      { numRuns: 30 },
+    );
+  });
+  it("a chunk longer than the pool (a features block of >16k tokens) parses like the late build", () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 2_500; i++) lines.push(`  f${i} = ema(book.mid(es), ${i + 1}) - f${Math.max(0, i - 1)}[2]`);
+    const text = `features {\n${lines.join("\n")}\n}\n`;
+    expect(tokenize(text, 0).tokens.length).toBeGreaterThan(16_384 * 2);
+    const late = new AstBuilder(0, text, []).program(runParser(tokenize(text, 0).tokens).root);
+    const got = parse(text, 0);
+    expect(got.errors).toEqual([]);
+    expect(got.ast).toEqual(late);
+  });
+});
+
+/**
+ * The line-break filter of `tokenize` (which runs on typed arrays) against a plain recomputation
+ * over `scan`'s token objects: the rules of the lexer's header, written out directly.
+ */
+function naiveFilter(text: string): { kept: Array<[string, number]>; unclosed: number[] } {
+  const raw = scan(text).tokens;
+  const opens = new Set(["LParen", "LBracket", "LCurly"]);
+  const closeOf: Record<string, string> = { RParen: "LParen", RBracket: "LBracket", RCurly: "LCurly" };
+  const stmtKw = new Set(["Strategy", "Instrument", "Param", "Risk", "Features", "Export", "Import", "Var", "Let", "If", "For", "Fn", "Return", "On"]);
+  const after = new Set([
+    "Plus", "Minus", "Star", "Slash", "Percent", "EqEq", "NotEq", "Less", "LessEq", "Greater", "GreaterEq", "And", "Or", "Not",
+    "Equals", "PlusEq", "MinusEq", "StarEq", "SlashEq", "Comma", "Colon", "Dot", "DotDot", "Arrow", "LParen", "LBracket", "LCurly",
+    "In", "Per", "When", "As", "From", "Else", "Newline", "Semicolon",
+  ]);
+  const before = new Set(["And", "Or", "Else", "In", "Per", "When", "As", "From", "Arrow", "Dot", "LCurly"]);
+  const kept: IToken[] = [];
+  const stack: IToken[] = [];
+  let skip = 0;
+  const nextSignificant = (from: number): string | undefined => {
+    for (let k = from; k < raw.length; k++) if (raw[k]!.tokenType.name !== "Newline") return raw[k]!.tokenType.name;
+    return undefined;
+  };
+  for (let i = 0; i < raw.length; i++) {
+    const tok = raw[i]!;
+    const name = tok.tokenType.name;
+    if (skip > 0) {
+      if (opens.has(name)) skip++;
+      else if (closeOf[name] !== undefined) skip--;
+      continue;
+    }
+    if (opens.has(name)) {
+      if (stack.length >= 64) {
+        skip = 1;
+        continue;
+      }
+      stack.push(tok);
+    } else if (closeOf[name] !== undefined) {
+      const at = stack.map((t) => t.tokenType.name).lastIndexOf(closeOf[name]!);
+      if (at >= 0) stack.length = at;
+    } else if (name === "Newline" || name === "Semicolon") {
+      const top = stack.at(-1)?.tokenType.name;
+      const next = nextSignificant(i + 1);
+      if (name === "Newline" && (top === "LParen" || top === "LBracket")) {
+        if (next === undefined || !stmtKw.has(next)) continue;
+        while (stack.length > 0 && stack.at(-1)!.tokenType.name !== "LCurly") stack.pop();
+      }
+      const prev = kept.at(-1)?.tokenType.name;
+      if (prev === undefined || prev === "Newline" || prev === "Semicolon") {
+        if (name === "Newline") continue;
+        if (prev === "Newline") kept.pop();
+      }
+      if (name === "Newline" && prev !== undefined && after.has(prev) && (next === undefined || !stmtKw.has(next))) continue;
+      if (name === "Newline" && next !== undefined && before.has(next)) continue;
+    }
+    kept.push(tok);
+  }
+  return {
+    kept: kept.map((t) => [t.tokenType.name, t.startOffset]),
+    unclosed: stack.filter((t) => t.tokenType.name === "LCurly").map((t) => t.startOffset),
+  };
+}
+
+describe("tokenize's line-break and nesting filter = a plain recomputation", () => {
+  const LINES = [
+    "x = a +", "  b", "if a {", "} else {", "}", "f(a,", "  b)", "let y = (1", "on book(es) {", "  and c", "[", "]", ";", "",
+    "var z = 1", "  .mid", "when x", "{", "(((", ")))", "// c", "/* x\n y */", "return", "features {", "strategy S", "a[1", "-> f64",
+  ];
+  it("on random lines (and on every repository file)", () => {
+    for (const f of FILES) {
+      const text = readFileSync(f, "utf8");
+      const want = naiveFilter(text);
+      const got = tokenize(text, 0);
+      expect(got.tokens.map((t) => [t.tokenType.name, t.startOffset])).toEqual(want.kept);
+      expect(got.unclosedCurlies).toEqual(want.unclosed);
+    }
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...LINES), { maxLength: 30 }), (lines) => {
+        const text = lines.join("\n");
+        const want = naiveFilter(text);
+        const got = tokenize(text, 0);
+        expect(got.tokens.map((t) => [t.tokenType.name, t.startOffset])).toEqual(want.kept);
+        expect(got.unclosedCurlies).toEqual(want.unclosed);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+  it("cuts brackets nested deeper than 64 levels", () => {
+    const text = `x = ${"(".repeat(80)}1${")".repeat(80)}\ny = 2`;
+    const want = naiveFilter(text);
+    expect(tokenize(text, 0).tokens.map((t) => [t.tokenType.name, t.startOffset])).toEqual(want.kept);
+    expect(tokenize(text, 0).errors.map((e) => e.code)).toEqual(["E0110"]);
+  });
+});
