@@ -83,7 +83,7 @@ export class InterpretedStrategy implements Strategy {
         this.seriesSites.push(node);
         return;
       }
-      for (const [k, v] of Object.entries(node)) if (k !== "span" && v && typeof v === "object") visit(v);
+      for (const [k, v] of Object.entries(node)) if (k !== "span" && k !== "checkedType" && v && typeof v === "object") visit(v);
     };
     for (const h of this.handlers) visit([h.guard, h.body]);
   }
