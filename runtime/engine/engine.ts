@@ -784,21 +784,26 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     this.sim.afterEvent(ev, h, isPrint);
   }
 
-  /** Best bid / ask registers of an instrument, after its book changed (a small method of its own, so V8 inlines the book's getters here). */
+  /**
+   * Best bid / ask registers of an instrument, after its book changed: the book writes its touch
+   * straight into the registers (`touchInto`, one call instead of four getters whose double
+   * returns would be boxed when V8 does not inline them).
+   */
   private updateTouch(h: number): void {
     const l3 = this.l3Books[h];
     if (l3 !== null) {
-      this.bestBids[h] = l3.bestBid();
-      this.bestAsks[h] = l3.bestAsk();
-      this.bidSizes[h] = l3.levelSize(Side.Bid, 0);
-      this.askSizes[h] = l3.levelSize(Side.Ask, 0);
+      l3.touchInto(h, this.bestBids, this.bestAsks, this.bidSizes, this.askSizes);
       return;
     }
-    const b = this.books[h];
-    this.bestBids[h] = b.bestBid();
-    this.bestAsks[h] = b.bestAsk();
-    this.bidSizes[h] = b.levelSize(Side.Bid, 0);
-    this.askSizes[h] = b.levelSize(Side.Ask, 0);
+    const l2 = this.l2Books[h];
+    if (l2 !== null) {
+      l2.touchInto(h, this.bestBids, this.bestAsks, this.bidSizes, this.askSizes);
+      return;
+    }
+    this.bestBids[h] = Number.NaN;
+    this.bestAsks[h] = Number.NaN;
+    this.bidSizes[h] = 0;
+    this.askSizes[h] = 0;
   }
 
   /** Creates the instrument's book from the kind of its first book event; notes a missing snapshot. */
@@ -985,6 +990,14 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     this.assumptions.queueModel = `${parts.join("; ")}; our orders consume the liquidity they take until the level shrinks below it; no market impact, no self-matching`;
     if (this.portfolio.inexact) this.notes.push("P&L left the exact integer range (or a fill price was off the tick grid): amounts are approximate");
     if (this.sim.inFlight > 0) this.notes.push(`${this.sim.inFlight} order messages were still in flight at the end`);
+    // What the readers noted about the data (records skipped or read approximately: the DBN
+    // reader's unknown rtypes and actions…), for the report's notes and the console summary.
+    for (const src of this.sources) {
+      const f = (src as { notes?: unknown }).notes;
+      if (typeof f !== "function") continue;
+      const got: unknown = f.call(src);
+      if (Array.isArray(got)) for (const n of got) if (typeof n === "string" && !this.notes.includes(n)) this.notes.push(n);
+    }
     if (this.afterEvents > 0) {
       this.notes.push(
         `orders in flight at the end of the run (and those of \`on end\`) met the book as the data had it at their arrival: ${this.afterEvents} events after the strategy's last one were replayed to the book, unseen by the strategy`,
