@@ -704,7 +704,12 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     if (ts < this.fromTs) return;
     // Strategy side.
     const ff = this.feedFixedNs;
-    let t = ts + (ff === ff ? ff : this.feedLat.sample());
+    let t = ts;
+    if (ff === ff) t += ff;
+    else {
+      this.feedLat.draw();
+      t += this.feedLat.out[0];
+    }
     if (t < this.clk[C_STRAT]) t = this.clk[C_STRAT];
     this.clk[C_DUE] = t;
     this.dispatchDue();
@@ -1062,9 +1067,11 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
   // ================================================================== exchange → engine
 
   /** @internal ExecutionListener: a fill at the exchange (price and time in the simulator's registers). */
-  onExchangeFill(o: SimOrder, qty: number, liquidity: Liquidity): void {
-    const price = this.sim.fillPx[0];
-    const ts = this.sim.exchangeTime;
+  onExchangeFill(o: SimOrder, liquidity: Liquidity): void {
+    const sim = this.sim;
+    const price = sim.fillPx[0];
+    const qty = sim.fillQty[0];
+    const ts = sim.exchangeTime;
     const h = o.inst;
     const notional = price * qty * this.feeValue[h];
     // feeOf's formula, inline (a call V8 does not inline would box the notional and the fee).
@@ -1117,7 +1124,12 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     this.repOrder[r] = o.slot;
     this.repTs[r] = ts;
     const rf = this.respFixedNs;
-    let at = ts + (rf === rf ? rf : this.respLat.sample());
+    let at = ts;
+    if (rf === rf) at += rf;
+    else {
+      this.respLat.draw();
+      at += this.respLat.out[0];
+    }
     if (at < o.lastReportAt) at = o.lastReportAt;
     o.lastReportAt = at;
     o.pending++;
@@ -1235,6 +1247,7 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
   // `in*` fields and call a method taking integers only, so no double crosses a call that V8 may
   // not inline (such an argument is boxed — one allocation per call). Kept tiny so V8 inlines them.
   private inPrice = Number.NaN;
+  private inQty = 0;
   private inStop = Number.NaN;
   /** quoteAt's price registers: [0] bid, [1] ask. */
   readonly quotePrices = new Float64Array([Number.NaN, Number.NaN]);
@@ -1300,7 +1313,8 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     if (live) {
       if (o.cPrice === price && o.cQty - o.seenFilled === size) return ref;
       this.inPrice = price;
-      return this.modifyOrder(o, o.seenFilled + size) > 0 ? ref : -1;
+      this.inQty = o.seenFilled + size;
+      return this.modifyOrder(o) > 0 ? ref : -1;
     }
     this.inPrice = price;
     const nref = this.send(inst, side, size, OrderKind.Limit, 0, false, 5, false);
@@ -1317,13 +1331,15 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
   private modifyRef(ref: number, qty: number): number {
     const o = this.pool.byRef(ref);
     if (o === null || o.seenDone || o.cancelSent) return this.refuse(RefusalReason.BadOrder);
-    return this.modifyOrder(o, qty);
+    this.inQty = qty;
+    return this.modifyOrder(o);
   }
 
-  /** Modifies a live order to price inPrice and total qty `qty`. */
-  private modifyOrder(o: SimOrder, qty: number): number {
+  /** Modifies a live order to price inPrice and total qty inQty (registers: no double crosses the call). */
+  private modifyOrder(o: SimOrder): number {
     const h = o.inst;
     const price = this.inPrice;
+    const qty = this.inQty;
     if (!this.accepting || this.endOnly) return this.refuse(RefusalReason.Halted);
     if (!(qty > 0) || qty !== Math.floor(qty) || !(price === price) || !this.onTick(h, true) || o.kind === OrderKind.Market) {
       return this.refuse(RefusalReason.BadOrder);
@@ -1334,7 +1350,11 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
       this.cancelOrder(o);
       return o.ref;
     }
-    const reason = this.checkRisk(h, o.side, newRem, price, oldRem, false);
+    const rq = this.riskReq;
+    rq.qty = newRem;
+    rq.price = price;
+    rq.replacedQty = oldRem;
+    const reason = this.checkRisk(h, o.side, false);
     if (reason !== RefusalReason.None) return this.refuseCounted(reason);
     this.lastRefusal = RefusalReason.None;
     if (o.side === Side.Bid) this.openBuy[h] += newRem - oldRem;
@@ -1353,14 +1373,15 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     return o.ref;
   }
 
-  /** Pre-trade check of one order through the reused request record (no double crosses a call). */
-  private checkRisk(inst: number, side: Side, qty: number, price: number, replacedQty: number, isNew: boolean): RefusalReason {
+  /**
+   * Pre-trade check of one order through the reused request record: the caller has set its qty,
+   * price and replacedQty (doubles — as arguments of a call V8 does not inline they would be boxed,
+   * one allocation per order).
+   */
+  private checkRisk(inst: number, side: Side, isNew: boolean): RefusalReason {
     const rq = this.riskReq;
     rq.inst = inst;
     rq.side = side;
-    rq.qty = qty;
-    rq.price = price;
-    rq.replacedQty = replacedQty;
     rq.isNew = isNew;
     rq.now = this.clk[C_TIME];
     rq.bestBid = this.bestBids[inst];
@@ -1372,7 +1393,11 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
   /** Sets the arrival time of the message about to be sent (strategy time + order-entry latency) in sim.msg. */
   private stageArrival(): void {
     const f = this.entryFixedNs;
-    this.sim.msg[MSG_ARRIVE] = this.clk[C_TIME] + (f === f ? f : this.entryLat.sample());
+    if (f === f) this.sim.msg[MSG_ARRIVE] = this.clk[C_TIME] + f;
+    else {
+      this.entryLat.draw();
+      this.sim.msg[MSG_ARRIVE] = this.clk[C_TIME] + this.entryLat.out[0];
+    }
   }
 
   cancel(ref: number): void {
@@ -1490,7 +1515,11 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     const price = isLimit ? this.inPrice : Number.NaN;
     if (isLimit && !this.onTick(inst, true)) return this.refuse(RefusalReason.BadOrder);
     if (!exempt) {
-      const reason = this.checkRisk(inst, side, qty, price, 0, true);
+      const rq = this.riskReq;
+      rq.qty = qty;
+      rq.price = price;
+      rq.replacedQty = 0;
+      const reason = this.checkRisk(inst, side, true);
       if (reason !== RefusalReason.None) return this.refuseCounted(reason);
     }
     this.lastRefusal = RefusalReason.None;
