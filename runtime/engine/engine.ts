@@ -219,6 +219,15 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
   private posSeen: Float64Array = new Float64Array(0);
   private openBuy: Float64Array = new Float64Array(0);
   private openSell: Float64Array = new Float64Array(0);
+  /**
+   * openBuy and openSell as one array (they are views of it): [h] buy, [n + h] sell, indexed without a
+   * branch on the side (`sideOffset`): a branch first taken late in a run has no type feedback,
+   * and the deoptimisation that follows runs the order path unoptimised (allocating) for a while.
+   */
+  private openBySide: Float64Array = new Float64Array(0);
+  /** Fee per contract and in bps by [2h + liquidity] (Maker 0, Taker 1): no branch on liquidity. */
+  private feePer: Float64Array = new Float64Array(0);
+  private feeBps: Float64Array = new Float64Array(0);
   private openCnt: Float64Array = new Float64Array(0);
   private openTotal = 0;
   private quoteBid: Float64Array = new Float64Array(0);
@@ -426,6 +435,15 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
       if (isFeeSchedule(fees)) return fees;
       return fees[info.symbol] ?? fees["*"] ?? NO_FEES;
     });
+    this.feePer = new Float64Array(2 * n);
+    this.feeBps = new Float64Array(2 * n);
+    for (let h = 0; h < n; h++) {
+      const f = this.fee[h];
+      this.feePer[2 * h + Liquidity.Maker] = f.makerPerContract;
+      this.feePer[2 * h + Liquidity.Taker] = f.takerPerContract;
+      this.feeBps[2 * h + Liquidity.Maker] = f.makerBps;
+      this.feeBps[2 * h + Liquidity.Taker] = f.takerBps;
+    }
     this.posSeen = new Float64Array(n);
     this.bestBids = new Float64Array(n).fill(Number.NaN);
     this.bestAsks = new Float64Array(n).fill(Number.NaN);
@@ -433,8 +451,9 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     this.askSizes = new Float64Array(n);
     this.faces = [];
     for (let h = 0; h < n; h++) this.faces.push(new BookFace(h, EMPTY_BOOK, this.bestBids, this.bestAsks, this.bidSizes, this.askSizes));
-    this.openBuy = new Float64Array(n);
-    this.openSell = new Float64Array(n);
+    this.openBySide = new Float64Array(2 * n);
+    this.openBuy = this.openBySide.subarray(0, n);
+    this.openSell = this.openBySide.subarray(n, 2 * n);
     this.openCnt = new Float64Array(n);
     this.quoteBid = new Float64Array(n);
     this.quoteAsk = new Float64Array(n);
@@ -1074,12 +1093,10 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     const ts = sim.exchangeTime;
     const h = o.inst;
     const notional = price * qty * this.feeValue[h];
-    // feeOf's formula, inline (a call V8 does not inline would box the notional and the fee).
-    const sched = this.fee[h];
-    const fee =
-      liquidity === Liquidity.Maker
-        ? sched.makerPerContract * qty + (sched.makerBps * Math.abs(notional)) / 10000
-        : sched.takerPerContract * qty + (sched.takerBps * Math.abs(notional)) / 10000;
+    // feeOf's formula, inline (a call V8 does not inline would box the notional and the fee), and
+    // without a branch on the liquidity (taker fills are rare: see openBySide).
+    const j = 2 * h + liquidity;
+    const fee = this.feePer[j] * qty + (this.feeBps[j] * Math.abs(notional)) / 10000;
     const fr = this.recFill;
     fr.ts = ts;
     fr.instrument = h;
@@ -1151,10 +1168,7 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
       const q = this.repQty[r];
       o.seenFilled += q;
       this.posSeen[h] += o.side * q;
-      if (!o.seenDone) {
-        if (o.side === Side.Bid) this.openBuy[h] -= q;
-        else this.openSell[h] -= q;
-      }
+      if (!o.seenDone) this.openBySide[h + sideOffset(o.side) * this.instrumentCount] -= q;
       const f = this.fillRec;
       f.ref = o.ref;
       f.instrument = h;
@@ -1169,10 +1183,7 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     } else if (!o.seenDone) {
       o.seenDone = true;
       const rem = o.cQty - o.seenFilled;
-      if (rem > 0) {
-        if (o.side === Side.Bid) this.openBuy[h] -= rem;
-        else this.openSell[h] -= rem;
-      }
+      this.openBySide[h + sideOffset(o.side) * this.instrumentCount] -= Math.max(0, rem);
       this.openCnt[h]--;
       this.openTotal--;
       if (this.quoteBid[h] === o.ref) this.quoteBid[h] = 0;
@@ -1357,12 +1368,10 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     const reason = this.checkRisk(h, o.side, false);
     if (reason !== RefusalReason.None) return this.refuseCounted(reason);
     this.lastRefusal = RefusalReason.None;
-    if (o.side === Side.Bid) this.openBuy[h] += newRem - oldRem;
-    else this.openSell[h] += newRem - oldRem;
-    if (qty > o.peakQty) {
-      this.recorder.onOrderQtyRaised(o.ref, qty - o.peakQty);
-      o.peakQty = qty;
-    }
+    this.openBySide[h + sideOffset(o.side) * this.instrumentCount] += newRem - oldRem;
+    // Unconditional (0 when not raised): no late first branch.
+    this.recorder.onOrderQtyRaised(o.ref, Math.max(0, qty - o.peakQty));
+    o.peakQty = Math.max(o.peakQty, qty);
     o.cQty = qty;
     o.cPrice = price;
     const m = this.sim.msg;
@@ -1537,8 +1546,7 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     o.sentAt = this.clk[C_TIME];
     o.cQty = qty;
     o.cPrice = price;
-    if (side === Side.Bid) this.openBuy[inst] += qty;
-    else this.openSell[inst] += qty;
+    this.openBySide[inst + sideOffset(side) * this.instrumentCount] += qty;
     this.openCnt[inst]++;
     this.openTotal++;
     const or = this.recOrder;
@@ -1596,6 +1604,11 @@ export class LookupError extends Error {
 
 function isFeeSchedule(x: FeeSchedule | Record<string, FeeSchedule>): x is FeeSchedule {
   return typeof (x as FeeSchedule).makerPerContract === "number";
+}
+
+/** 0 for the bid side, 1 for the ask side (Side.Bid = 1, Side.Ask = -1), without a branch. */
+function sideOffset(side: Side): number {
+  return (1 - side) >> 1;
 }
 
 function fmtSeconds(ns: number): string {

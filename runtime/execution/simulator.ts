@@ -501,7 +501,9 @@ export class ExecutionSimulator {
 
   /** The order ends at clock[0]. */
   private finish(o: SimOrder, reason: DoneReason, refusal: RefusalReason): void {
-    if (o.state === ExchangeState.Resting || o.state === ExchangeState.Armed) this.dirty[o.inst] = 1;
+    // A range test, not two comparisons: the second would first run late in a run (no feedback).
+    const st = o.state;
+    if (st >= ExchangeState.Resting && st <= ExchangeState.Armed) this.dirty[o.inst] = 1;
     o.state = ExchangeState.Done;
     this.listener.onExchangeDone(o, reason, refusal);
   }
