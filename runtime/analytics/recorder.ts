@@ -337,6 +337,15 @@ export class RunRecorder {
     this.pushSample();
   }
 
+  /**
+   * onSample with its arguments in a register pair, reg[0] = ts and reg[1] = equity: the engine's
+   * per-event form (doubles passed to a call V8 does not inline are boxed; the sampling path runs
+   * rarely, so it is often not inlined, or not optimised at all).
+   */
+  onSampleFrom(reg: Float64Array): void {
+    this.onSample(reg[0], reg[1]);
+  }
+
   // Orders sent during the warm-up at the latest order time (pendTs), kept until the next order time.
   private pendTs = Number.NaN;
   private pendFirstRef = 0;

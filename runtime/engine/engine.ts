@@ -856,7 +856,13 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
   /** Equity sample on the recorder's grid at the current event (its own check decides; ours only avoids a call per event). */
   private sample(): void {
     const ts = this.clk[C_LAST];
-    if (this.recorder.needsSample(ts)) this.recorder.onSample(ts, this.equity());
+    if (ts >= this.recorder.nextSampleTs) {
+      const r = this.sampleReg;
+      r[0] = ts;
+      this.portfolio.computeTotalNet();
+      r[1] = (this.opts.initialCapital ?? 100_000) + this.portfolio.netOut[0];
+      this.recorder.onSampleFrom(r);
+    }
     const step = this.sampleStep;
     this.nextSampleTs = (Math.floor(ts / step) + 1) * step;
   }
@@ -1249,7 +1255,10 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     return o.cQty - o.seenFilled;
   }
   pnl(): number {
-    return this.portfolio.totalNet();
+    // Into the portfolio's register rather than through net() / unrealizedUnits(), whose double
+    // returns are boxed whenever V8 does not inline them (a timer's pnl() call often is not).
+    this.portfolio.computeTotalNet();
+    return this.portfolio.netOut[0];
   }
 
   // ================================================================== StrategyContext: orders
@@ -1258,6 +1267,8 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
   // `in*` fields and call a method taking integers only, so no double crosses a call that V8 may
   // not inline (such an argument is boxed — one allocation per call). Kept tiny so V8 inlines them.
   private inPrice = Number.NaN;
+  /** sample(): [0] time, [1] equity, for the recorder's onSampleFrom. */
+  private readonly sampleReg = new Float64Array(2);
   private inQty = 0;
   private inStop = Number.NaN;
   /** quoteAt's price registers: [0] bid, [1] ask. */
@@ -1369,9 +1380,10 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     if (reason !== RefusalReason.None) return this.refuseCounted(reason);
     this.lastRefusal = RefusalReason.None;
     this.openBySide[h + sideOffset(o.side) * this.instrumentCount] += newRem - oldRem;
-    // Unconditional (0 when not raised): no late first branch.
-    this.recorder.onOrderQtyRaised(o.ref, Math.max(0, qty - o.peakQty));
-    o.peakQty = Math.max(o.peakQty, qty);
+    if (qty > o.peakQty) {
+      this.recorder.onOrderQtyRaised(o.ref, qty - o.peakQty);
+      o.peakQty = qty;
+    }
     o.cQty = qty;
     o.cPrice = price;
     const m = this.sim.msg;
