@@ -137,7 +137,9 @@ export class LatencyModel {
         this.normal();
         const z = this.z[0];
         const x = this.kind === KIND_NORMAL ? Math.round(this.a + this.b * z) : Math.round(this.a * Math.exp(this.b * z));
-        this.out[0] = x < this.c ? this.c : x > this.cap ? this.cap : x;
+        // Clamped without a branch: a draw below minNs is rare, and a branch first taken late in a
+        // run has no type feedback (deoptimisation of the order path that inlined this).
+        this.out[0] = Math.min(Math.max(x, this.c), this.cap);
       }
     }
   }
