@@ -337,6 +337,15 @@ export class RunRecorder {
     this.pushSample();
   }
 
+  /**
+   * onSample with its arguments in a register pair, reg[0] = ts and reg[1] = equity: the engine's
+   * per-event form (doubles passed to a call V8 does not inline are boxed; the sampling path runs
+   * rarely, so it is often not inlined, or not optimised at all).
+   */
+  onSampleFrom(reg: Float64Array): void {
+    this.onSample(reg[0], reg[1]);
+  }
+
   // Orders sent during the warm-up at the latest order time (pendTs), kept until the next order time.
   private pendTs = Number.NaN;
   private pendFirstRef = 0;
@@ -582,7 +591,39 @@ export class RunRecorder {
       pos += side * closeQty;
       this.position[i] = pos;
       this.updateExcursion(i);
-      if (pos === 0) this.closeTrade(i);
+      if (pos === 0) {
+        // The round trip closes: its row in the trades table. Written here rather than in a method
+        // of its own: called once per round trip, such a method is optimised late, and until then
+        // runs unoptimised, where every double it reads or computes is a heap allocation.
+        this.tOpen[i] = 0;
+        const v = this.valuePerUnit[i]!;
+        const gross = this.tCash[i]! * v;
+        const fees = this.tFees[i]!;
+        const entryTs = this.tEntryTs[i]!;
+        const tripWarm = entryTs < this.readyTs ? 1 : 0;
+        const t = this.trades;
+        const o = t.appendRow();
+        const d = t.data;
+        d[o] = i;
+        d[o + 1] = this.tDir[i]!;
+        d[o + 2] = entryTs;
+        d[o + 3] = ts;
+        d[o + 4] = this.tEntryQty[i]!;
+        d[o + 5] = this.tEntryNotional[i]! / this.tEntryQty[i]!;
+        d[o + 6] = this.tExitNotional[i]! / this.tExitQty[i]!;
+        d[o + 7] = this.tMaxPos[i]!;
+        d[o + 8] = gross;
+        d[o + 9] = fees;
+        d[o + 10] = gross - fees;
+        d[o + 11] = this.tMae[i]!;
+        d[o + 12] = this.tMfe[i]!;
+        d[o + 13] = this.tFills[i]!;
+        d[o + 14] = tripWarm;
+        if (tripWarm === 0) {
+          this.tripsByInstrument[i]++;
+          this.netByInstrument[i]! += gross - fees;
+        }
+      }
       remaining = qty - closeQty;
       feeLeft = fee - feePart;
     }
@@ -682,38 +723,6 @@ export class RunRecorder {
     this.tMae[i] = 0;
     this.tMfe[i] = 0;
     this.tFills[i] = 0;
-  }
-
-  private closeTrade(i: number): void {
-    const ts = this.curTs;
-    this.tOpen[i] = 0;
-    const v = this.valuePerUnit[i]!;
-    const gross = this.tCash[i]! * v;
-    const fees = this.tFees[i]!;
-    const entryTs = this.tEntryTs[i]!;
-    const warm = entryTs < this.readyTs ? 1 : 0;
-    const t = this.trades;
-    const o = t.appendRow();
-    const d = t.data;
-    d[o] = i;
-    d[o + 1] = this.tDir[i]!;
-    d[o + 2] = entryTs;
-    d[o + 3] = ts;
-    d[o + 4] = this.tEntryQty[i]!;
-    d[o + 5] = this.tEntryNotional[i]! / this.tEntryQty[i]!;
-    d[o + 6] = this.tExitNotional[i]! / this.tExitQty[i]!;
-    d[o + 7] = this.tMaxPos[i]!;
-    d[o + 8] = gross;
-    d[o + 9] = fees;
-    d[o + 10] = gross - fees;
-    d[o + 11] = this.tMae[i]!;
-    d[o + 12] = this.tMfe[i]!;
-    d[o + 13] = this.tFills[i]!;
-    d[o + 14] = warm;
-    if (warm === 0) {
-      this.tripsByInstrument[i]++;
-      this.netByInstrument[i]! += gross - fees;
-    }
   }
 
   private pushLot(i: number, qty: number): void {

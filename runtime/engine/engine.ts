@@ -219,6 +219,15 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
   private posSeen: Float64Array = new Float64Array(0);
   private openBuy: Float64Array = new Float64Array(0);
   private openSell: Float64Array = new Float64Array(0);
+  /**
+   * openBuy and openSell as one array (they are views of it): [h] buy, [n + h] sell, indexed without a
+   * branch on the side (`sideOffset`): a branch first taken late in a run has no type feedback,
+   * and the deoptimisation that follows runs the order path unoptimised (allocating) for a while.
+   */
+  private openBySide: Float64Array = new Float64Array(0);
+  /** Fee per contract and in bps by [2h + liquidity] (Maker 0, Taker 1): no branch on liquidity. */
+  private feePer: Float64Array = new Float64Array(0);
+  private feeBps: Float64Array = new Float64Array(0);
   private openCnt: Float64Array = new Float64Array(0);
   private openTotal = 0;
   private quoteBid: Float64Array = new Float64Array(0);
@@ -426,6 +435,15 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
       if (isFeeSchedule(fees)) return fees;
       return fees[info.symbol] ?? fees["*"] ?? NO_FEES;
     });
+    this.feePer = new Float64Array(2 * n);
+    this.feeBps = new Float64Array(2 * n);
+    for (let h = 0; h < n; h++) {
+      const f = this.fee[h];
+      this.feePer[2 * h + Liquidity.Maker] = f.makerPerContract;
+      this.feePer[2 * h + Liquidity.Taker] = f.takerPerContract;
+      this.feeBps[2 * h + Liquidity.Maker] = f.makerBps;
+      this.feeBps[2 * h + Liquidity.Taker] = f.takerBps;
+    }
     this.posSeen = new Float64Array(n);
     this.bestBids = new Float64Array(n).fill(Number.NaN);
     this.bestAsks = new Float64Array(n).fill(Number.NaN);
@@ -433,8 +451,9 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     this.askSizes = new Float64Array(n);
     this.faces = [];
     for (let h = 0; h < n; h++) this.faces.push(new BookFace(h, EMPTY_BOOK, this.bestBids, this.bestAsks, this.bidSizes, this.askSizes));
-    this.openBuy = new Float64Array(n);
-    this.openSell = new Float64Array(n);
+    this.openBySide = new Float64Array(2 * n);
+    this.openBuy = this.openBySide.subarray(0, n);
+    this.openSell = this.openBySide.subarray(n, 2 * n);
     this.openCnt = new Float64Array(n);
     this.quoteBid = new Float64Array(n);
     this.quoteAsk = new Float64Array(n);
@@ -704,7 +723,12 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     if (ts < this.fromTs) return;
     // Strategy side.
     const ff = this.feedFixedNs;
-    let t = ts + (ff === ff ? ff : this.feedLat.sample());
+    let t = ts;
+    if (ff === ff) t += ff;
+    else {
+      this.feedLat.draw();
+      t += this.feedLat.out[0];
+    }
     if (t < this.clk[C_STRAT]) t = this.clk[C_STRAT];
     this.clk[C_DUE] = t;
     this.dispatchDue();
@@ -784,21 +808,26 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     this.sim.afterEvent(ev, h, isPrint);
   }
 
-  /** Best bid / ask registers of an instrument, after its book changed (a small method of its own, so V8 inlines the book's getters here). */
+  /**
+   * Best bid / ask registers of an instrument, after its book changed: the book writes its touch
+   * straight into the registers (`touchInto`, one call instead of four getters whose double
+   * returns would be boxed when V8 does not inline them).
+   */
   private updateTouch(h: number): void {
     const l3 = this.l3Books[h];
     if (l3 !== null) {
-      this.bestBids[h] = l3.bestBid();
-      this.bestAsks[h] = l3.bestAsk();
-      this.bidSizes[h] = l3.levelSize(Side.Bid, 0);
-      this.askSizes[h] = l3.levelSize(Side.Ask, 0);
+      l3.touchInto(h, this.bestBids, this.bestAsks, this.bidSizes, this.askSizes);
       return;
     }
-    const b = this.books[h];
-    this.bestBids[h] = b.bestBid();
-    this.bestAsks[h] = b.bestAsk();
-    this.bidSizes[h] = b.levelSize(Side.Bid, 0);
-    this.askSizes[h] = b.levelSize(Side.Ask, 0);
+    const l2 = this.l2Books[h];
+    if (l2 !== null) {
+      l2.touchInto(h, this.bestBids, this.bestAsks, this.bidSizes, this.askSizes);
+      return;
+    }
+    this.bestBids[h] = Number.NaN;
+    this.bestAsks[h] = Number.NaN;
+    this.bidSizes[h] = 0;
+    this.askSizes[h] = 0;
   }
 
   /** Creates the instrument's book from the kind of its first book event; notes a missing snapshot. */
@@ -827,7 +856,13 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
   /** Equity sample on the recorder's grid at the current event (its own check decides; ours only avoids a call per event). */
   private sample(): void {
     const ts = this.clk[C_LAST];
-    if (this.recorder.needsSample(ts)) this.recorder.onSample(ts, this.equity());
+    if (ts >= this.recorder.nextSampleTs) {
+      const r = this.sampleReg;
+      r[0] = ts;
+      this.portfolio.computeTotalNet();
+      r[1] = (this.opts.initialCapital ?? 100_000) + this.portfolio.netOut[0];
+      this.recorder.onSampleFrom(r);
+    }
     const step = this.sampleStep;
     this.nextSampleTs = (Math.floor(ts / step) + 1) * step;
   }
@@ -985,6 +1020,14 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     this.assumptions.queueModel = `${parts.join("; ")}; our orders consume the liquidity they take until the level shrinks below it; no market impact, no self-matching`;
     if (this.portfolio.inexact) this.notes.push("P&L left the exact integer range (or a fill price was off the tick grid): amounts are approximate");
     if (this.sim.inFlight > 0) this.notes.push(`${this.sim.inFlight} order messages were still in flight at the end`);
+    // What the readers noted about the data (records skipped or read approximately: the DBN
+    // reader's unknown rtypes and actions…), for the report's notes and the console summary.
+    for (const src of this.sources) {
+      const f = (src as { notes?: unknown }).notes;
+      if (typeof f !== "function") continue;
+      const got: unknown = f.call(src);
+      if (Array.isArray(got)) for (const n of got) if (typeof n === "string" && !this.notes.includes(n)) this.notes.push(n);
+    }
     if (this.afterEvents > 0) {
       this.notes.push(
         `orders in flight at the end of the run (and those of \`on end\`) met the book as the data had it at their arrival: ${this.afterEvents} events after the strategy's last one were replayed to the book, unseen by the strategy`,
@@ -1049,17 +1092,17 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
   // ================================================================== exchange → engine
 
   /** @internal ExecutionListener: a fill at the exchange (price and time in the simulator's registers). */
-  onExchangeFill(o: SimOrder, qty: number, liquidity: Liquidity): void {
-    const price = this.sim.fillPx[0];
-    const ts = this.sim.exchangeTime;
+  onExchangeFill(o: SimOrder, liquidity: Liquidity): void {
+    const sim = this.sim;
+    const price = sim.fillPx[0];
+    const qty = sim.fillQty[0];
+    const ts = sim.exchangeTime;
     const h = o.inst;
     const notional = price * qty * this.feeValue[h];
-    // feeOf's formula, inline (a call V8 does not inline would box the notional and the fee).
-    const sched = this.fee[h];
-    const fee =
-      liquidity === Liquidity.Maker
-        ? sched.makerPerContract * qty + (sched.makerBps * Math.abs(notional)) / 10000
-        : sched.takerPerContract * qty + (sched.takerBps * Math.abs(notional)) / 10000;
+    // feeOf's formula, inline (a call V8 does not inline would box the notional and the fee), and
+    // without a branch on the liquidity (taker fills are rare: see openBySide).
+    const j = 2 * h + liquidity;
+    const fee = this.feePer[j] * qty + (this.feeBps[j] * Math.abs(notional)) / 10000;
     const fr = this.recFill;
     fr.ts = ts;
     fr.instrument = h;
@@ -1104,7 +1147,12 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     this.repOrder[r] = o.slot;
     this.repTs[r] = ts;
     const rf = this.respFixedNs;
-    let at = ts + (rf === rf ? rf : this.respLat.sample());
+    let at = ts;
+    if (rf === rf) at += rf;
+    else {
+      this.respLat.draw();
+      at += this.respLat.out[0];
+    }
     if (at < o.lastReportAt) at = o.lastReportAt;
     o.lastReportAt = at;
     o.pending++;
@@ -1126,10 +1174,7 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
       const q = this.repQty[r];
       o.seenFilled += q;
       this.posSeen[h] += o.side * q;
-      if (!o.seenDone) {
-        if (o.side === Side.Bid) this.openBuy[h] -= q;
-        else this.openSell[h] -= q;
-      }
+      if (!o.seenDone) this.openBySide[h + sideOffset(o.side) * this.instrumentCount] -= q;
       const f = this.fillRec;
       f.ref = o.ref;
       f.instrument = h;
@@ -1144,10 +1189,7 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     } else if (!o.seenDone) {
       o.seenDone = true;
       const rem = o.cQty - o.seenFilled;
-      if (rem > 0) {
-        if (o.side === Side.Bid) this.openBuy[h] -= rem;
-        else this.openSell[h] -= rem;
-      }
+      this.openBySide[h + sideOffset(o.side) * this.instrumentCount] -= Math.max(0, rem);
       this.openCnt[h]--;
       this.openTotal--;
       if (this.quoteBid[h] === o.ref) this.quoteBid[h] = 0;
@@ -1213,7 +1255,10 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     return o.cQty - o.seenFilled;
   }
   pnl(): number {
-    return this.portfolio.totalNet();
+    // Into the portfolio's register rather than through net() / unrealizedUnits(), whose double
+    // returns are boxed whenever V8 does not inline them (a timer's pnl() call often is not).
+    this.portfolio.computeTotalNet();
+    return this.portfolio.netOut[0];
   }
 
   // ================================================================== StrategyContext: orders
@@ -1222,6 +1267,9 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
   // `in*` fields and call a method taking integers only, so no double crosses a call that V8 may
   // not inline (such an argument is boxed — one allocation per call). Kept tiny so V8 inlines them.
   private inPrice = Number.NaN;
+  /** sample(): [0] time, [1] equity, for the recorder's onSampleFrom. */
+  private readonly sampleReg = new Float64Array(2);
+  private inQty = 0;
   private inStop = Number.NaN;
   /** quoteAt's price registers: [0] bid, [1] ask. */
   readonly quotePrices = new Float64Array([Number.NaN, Number.NaN]);
@@ -1287,7 +1335,8 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     if (live) {
       if (o.cPrice === price && o.cQty - o.seenFilled === size) return ref;
       this.inPrice = price;
-      return this.modifyOrder(o, o.seenFilled + size) > 0 ? ref : -1;
+      this.inQty = o.seenFilled + size;
+      return this.modifyOrder(o) > 0 ? ref : -1;
     }
     this.inPrice = price;
     const nref = this.send(inst, side, size, OrderKind.Limit, 0, false, 5, false);
@@ -1304,13 +1353,15 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
   private modifyRef(ref: number, qty: number): number {
     const o = this.pool.byRef(ref);
     if (o === null || o.seenDone || o.cancelSent) return this.refuse(RefusalReason.BadOrder);
-    return this.modifyOrder(o, qty);
+    this.inQty = qty;
+    return this.modifyOrder(o);
   }
 
-  /** Modifies a live order to price inPrice and total qty `qty`. */
-  private modifyOrder(o: SimOrder, qty: number): number {
+  /** Modifies a live order to price inPrice and total qty inQty (registers: no double crosses the call). */
+  private modifyOrder(o: SimOrder): number {
     const h = o.inst;
     const price = this.inPrice;
+    const qty = this.inQty;
     if (!this.accepting || this.endOnly) return this.refuse(RefusalReason.Halted);
     if (!(qty > 0) || qty !== Math.floor(qty) || !(price === price) || !this.onTick(h, true) || o.kind === OrderKind.Market) {
       return this.refuse(RefusalReason.BadOrder);
@@ -1321,11 +1372,14 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
       this.cancelOrder(o);
       return o.ref;
     }
-    const reason = this.checkRisk(h, o.side, newRem, price, oldRem, false);
+    const rq = this.riskReq;
+    rq.qty = newRem;
+    rq.price = price;
+    rq.replacedQty = oldRem;
+    const reason = this.checkRisk(h, o.side, false);
     if (reason !== RefusalReason.None) return this.refuseCounted(reason);
     this.lastRefusal = RefusalReason.None;
-    if (o.side === Side.Bid) this.openBuy[h] += newRem - oldRem;
-    else this.openSell[h] += newRem - oldRem;
+    this.openBySide[h + sideOffset(o.side) * this.instrumentCount] += newRem - oldRem;
     if (qty > o.peakQty) {
       this.recorder.onOrderQtyRaised(o.ref, qty - o.peakQty);
       o.peakQty = qty;
@@ -1340,14 +1394,15 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     return o.ref;
   }
 
-  /** Pre-trade check of one order through the reused request record (no double crosses a call). */
-  private checkRisk(inst: number, side: Side, qty: number, price: number, replacedQty: number, isNew: boolean): RefusalReason {
+  /**
+   * Pre-trade check of one order through the reused request record: the caller has set its qty,
+   * price and replacedQty (doubles — as arguments of a call V8 does not inline they would be boxed,
+   * one allocation per order).
+   */
+  private checkRisk(inst: number, side: Side, isNew: boolean): RefusalReason {
     const rq = this.riskReq;
     rq.inst = inst;
     rq.side = side;
-    rq.qty = qty;
-    rq.price = price;
-    rq.replacedQty = replacedQty;
     rq.isNew = isNew;
     rq.now = this.clk[C_TIME];
     rq.bestBid = this.bestBids[inst];
@@ -1359,7 +1414,11 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
   /** Sets the arrival time of the message about to be sent (strategy time + order-entry latency) in sim.msg. */
   private stageArrival(): void {
     const f = this.entryFixedNs;
-    this.sim.msg[MSG_ARRIVE] = this.clk[C_TIME] + (f === f ? f : this.entryLat.sample());
+    if (f === f) this.sim.msg[MSG_ARRIVE] = this.clk[C_TIME] + f;
+    else {
+      this.entryLat.draw();
+      this.sim.msg[MSG_ARRIVE] = this.clk[C_TIME] + this.entryLat.out[0];
+    }
   }
 
   cancel(ref: number): void {
@@ -1477,7 +1536,11 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     const price = isLimit ? this.inPrice : Number.NaN;
     if (isLimit && !this.onTick(inst, true)) return this.refuse(RefusalReason.BadOrder);
     if (!exempt) {
-      const reason = this.checkRisk(inst, side, qty, price, 0, true);
+      const rq = this.riskReq;
+      rq.qty = qty;
+      rq.price = price;
+      rq.replacedQty = 0;
+      const reason = this.checkRisk(inst, side, true);
       if (reason !== RefusalReason.None) return this.refuseCounted(reason);
     }
     this.lastRefusal = RefusalReason.None;
@@ -1495,8 +1558,7 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     o.sentAt = this.clk[C_TIME];
     o.cQty = qty;
     o.cPrice = price;
-    if (side === Side.Bid) this.openBuy[inst] += qty;
-    else this.openSell[inst] += qty;
+    this.openBySide[inst + sideOffset(side) * this.instrumentCount] += qty;
     this.openCnt[inst]++;
     this.openTotal++;
     const or = this.recOrder;
@@ -1554,6 +1616,11 @@ export class LookupError extends Error {
 
 function isFeeSchedule(x: FeeSchedule | Record<string, FeeSchedule>): x is FeeSchedule {
   return typeof (x as FeeSchedule).makerPerContract === "number";
+}
+
+/** 0 for the bid side, 1 for the ask side (Side.Bid = 1, Side.Ask = -1), without a branch. */
+function sideOffset(side: Side): number {
+  return (1 - side) >> 1;
 }
 
 function fmtSeconds(ns: number): string {

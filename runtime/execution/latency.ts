@@ -107,25 +107,39 @@ export class LatencyModel {
   }
 
   /**
-   * Draws one latency in integer ns (>= 0). Latencies below 2^30 ns (~1.07 s) are small integers,
-   * which V8 returns unboxed; the uniforms and normals inside travel through registers, not returns.
+   * Draws one latency in integer ns (>= 0). Convenience form of `draw()` (per-order code calls
+   * `draw()` and reads `out[0]`: a double returned by a call V8 does not inline is boxed).
    */
   sample(): number {
+    this.draw();
+    return this.out[0];
+  }
+
+  /** [0] = the latency drawn by the last `draw()`, integer ns. */
+  readonly out = new Float64Array(1);
+
+  /** Draws one latency into out[0]; the uniforms and normals inside travel through registers too. */
+  draw(): void {
     const rng = this.rng;
     switch (this.kind) {
       case KIND_FIXED:
-        return this.a;
+        this.out[0] = this.a;
+        return;
       case KIND_UNIFORM:
         rng.draw();
-        return Math.round(this.a + (this.b - this.a) * rng.u[0]);
+        this.out[0] = Math.round(this.a + (this.b - this.a) * rng.u[0]);
+        return;
       case KIND_EXPONENTIAL:
         rng.draw();
-        return Math.round(this.a - this.b * Math.log(1 - rng.u[0]));
+        this.out[0] = Math.round(this.a - this.b * Math.log(1 - rng.u[0]));
+        return;
       default: {
         this.normal();
         const z = this.z[0];
         const x = this.kind === KIND_NORMAL ? Math.round(this.a + this.b * z) : Math.round(this.a * Math.exp(this.b * z));
-        return x < this.c ? this.c : x > this.cap ? this.cap : x;
+        // Clamped without a branch: a draw below minNs is rare, and a branch first taken late in a
+        // run has no type feedback (deoptimisation of the order path that inlined this).
+        this.out[0] = Math.min(Math.max(x, this.c), this.cap);
       }
     }
   }

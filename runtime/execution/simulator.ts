@@ -90,8 +90,11 @@ export const enum DoneReason {
 
 /** The engine's side of the simulator: fills and ends of orders, at exchange time. */
 export interface ExecutionListener {
-  /** A fill of `qty` at the simulator's `fillPx[0]` (fixed point), at its `exchangeTime`. */
-  onExchangeFill(o: SimOrder, qty: number, liquidity: Liquidity): void;
+  /**
+   * A fill of the simulator's `fillQty[0]` at its `fillPx[0]` (fixed point), at its `exchangeTime`
+   * (registers, not arguments: a double argument of a call V8 does not inline is boxed).
+   */
+  onExchangeFill(o: SimOrder, liquidity: Liquidity): void;
   /** The order ended at the exchange, at the simulator's `exchangeTime` (a register, not an argument). */
   onExchangeDone(o: SimOrder, reason: DoneReason, refusal: RefusalReason): void;
   /** An order reached the exchange (at `o.arrivedAt`; for queue-time statistics). */
@@ -209,6 +212,10 @@ export class ExecutionSimulator {
 
   /** [0] = price (fixed point) of the fill being reported to the listener. */
   readonly fillPx = new Float64Array(1);
+  /** [0] = quantity of the fill being reported to the listener. */
+  readonly fillQty = new Float64Array(1);
+  /** consumedAt / consume: [0] price, [1] amount. */
+  private readonly cReg = new Float64Array(2);
 
   /** Exchange time of the message or event being processed (read by listeners during callbacks). */
   get exchangeTime(): number {
@@ -400,7 +407,13 @@ export class ExecutionSimulator {
     // At the touch (the usual case) the size comes from level 0: no price crosses a call.
     const touch = this.touchOf(inst, o.side);
     const visible = o.price === touch ? book.levelSize(o.side, 0) : book.sizeAtPrice(o.side, o.price);
-    const ahead = visible - (this.cN[inst] === 0 ? 0 : this.consumedAt(inst, o.side, o.price));
+    let taken = 0;
+    if (this.cN[inst] !== 0) {
+      this.cReg[0] = o.price;
+      this.consumedAt(inst, o.side);
+      taken = this.cReg[1];
+    }
+    const ahead = visible - taken;
     o.ahead = ahead > 0 ? ahead : 0;
     o.pendingTrade = 0;
     this.addRest(o);
@@ -433,7 +446,13 @@ export class ExecutionSimulator {
     for (let i = 0; i < n; i++) {
       const p = i === 0 ? this.touchOf(inst, opp) : book.levelPrice(opp, i);
       if (limit === limit && (opp === Side.Ask ? p > limit : p < limit)) break;
-      const avail = book.levelSize(opp, i) - (this.cN[inst] === 0 ? 0 : this.consumedAt(inst, opp, p));
+      let taken = 0;
+      if (this.cN[inst] !== 0) {
+        this.cReg[0] = p;
+        this.consumedAt(inst, opp);
+        taken = this.cReg[1];
+      }
+      const avail = book.levelSize(opp, i) - taken;
       if (avail > 0) total += avail;
     }
     return total;
@@ -452,19 +471,28 @@ export class ExecutionSimulator {
       // Level 0 is the touch: read from the registers (a price returned by a call may be boxed).
       const p = i === 0 ? this.touchOf(inst, opp) : book.levelPrice(opp, i);
       if (limit === limit && (opp === Side.Ask ? p > limit : p < limit)) break;
-      const avail = book.levelSize(opp, i) - (this.cN[inst] === 0 ? 0 : this.consumedAt(inst, opp, p));
+      let taken = 0;
+      if (this.cN[inst] !== 0) {
+        this.cReg[0] = p;
+        this.consumedAt(inst, opp);
+        taken = this.cReg[1];
+      }
+      const avail = book.levelSize(opp, i) - taken;
       if (avail <= 0) continue;
       const q = avail < o.remaining ? avail : o.remaining;
-      this.consume(inst, opp, p, q);
+      this.cReg[0] = p;
+      this.cReg[1] = q;
+      this.consume(inst, opp);
       this.fillPx[0] = liq === Liquidity.Taker ? p : o.price;
-      this.fill(o, q, liq);
+      this.fillQty[0] = q;
+      this.fill(o, liq);
     }
   }
 
-  /** A fill of `qty` at fillPx[0], at clock[0]. */
-  private fill(o: SimOrder, qty: number, liq: Liquidity): void {
-    o.filled += qty;
-    this.listener.onExchangeFill(o, qty, liq);
+  /** A fill of fillQty[0] at fillPx[0], at clock[0] (registers: no double crosses the call). */
+  private fill(o: SimOrder, liq: Liquidity): void {
+    o.filled += this.fillQty[0];
+    this.listener.onExchangeFill(o, liq);
     if (o.remaining <= 0) {
       if (o.state === ExchangeState.Resting) this.dirty[o.inst] = 1;
       this.finish(o, DoneReason.Filled, RefusalReason.None);
@@ -473,7 +501,9 @@ export class ExecutionSimulator {
 
   /** The order ends at clock[0]. */
   private finish(o: SimOrder, reason: DoneReason, refusal: RefusalReason): void {
-    if (o.state === ExchangeState.Resting || o.state === ExchangeState.Armed) this.dirty[o.inst] = 1;
+    // A range test, not two comparisons: the second would first run late in a run (no feedback).
+    const st = o.state;
+    if (st >= ExchangeState.Resting && st <= ExchangeState.Armed) this.dirty[o.inst] = 1;
     o.state = ExchangeState.Done;
     this.listener.onExchangeDone(o, reason, refusal);
   }
@@ -530,7 +560,8 @@ export class ExecutionSimulator {
           const q = o.remaining < pool ? o.remaining : pool;
           pool -= q;
           this.fillPx[0] = o.price;
-          this.fill(o, q, Liquidity.Maker);
+          this.fillQty[0] = q;
+          this.fill(o, Liquidity.Maker);
         }
       }
     }
@@ -559,7 +590,8 @@ export class ExecutionSimulator {
         const q = o.remaining < pool ? o.remaining : pool;
         pool -= q;
         this.fillPx[0] = o.price;
-        this.fill(o, q, Liquidity.Maker);
+        this.fillQty[0] = q;
+        this.fill(o, Liquidity.Maker);
       }
     }
   }
@@ -640,7 +672,8 @@ export class ExecutionSimulator {
         const q = o.remaining < pool ? o.remaining : pool;
         pool -= q;
         this.fillPx[0] = o.price;
-        this.fill(o, q, Liquidity.Maker);
+        this.fillQty[0] = q;
+        this.fill(o, Liquidity.Maker);
       }
     }
     let takenHere = 0;
@@ -660,7 +693,8 @@ export class ExecutionSimulator {
         pool -= q;
         takenHere += q;
         this.fillPx[0] = o.price;
-        this.fill(o, q, Liquidity.Maker);
+        this.fillQty[0] = q;
+        this.fill(o, Liquidity.Maker);
       }
     }
   }
@@ -808,17 +842,31 @@ export class ExecutionSimulator {
 
   // ------------------------------------------------------------------ consumed liquidity
 
-  /** Size our own orders already took at (side, price) and that is still shown by the book. */
-  consumedAt(inst: number, side: Side, price: number): number {
+  /**
+   * Size our own orders already took at (side, cReg[0]) and that is still shown by the book, into
+   * cReg[1]. Price and amount travel through the register, not as an argument and a return value
+   * (doubles crossing a call V8 does not inline are boxed).
+   */
+  private consumedAt(inst: number, side: Side): void {
+    const r = this.cReg;
+    r[1] = 0;
     const n = this.cN[inst];
-    if (n === 0) return 0;
+    if (n === 0) return;
+    const price = r[0];
     const ps = this.cPrice[inst];
     const ss = this.cSide[inst];
-    for (let i = 0; i < n; i++) if (ps[i] === price && ss[i] === side) return this.cAmt[inst][i];
-    return 0;
+    for (let i = 0; i < n; i++) {
+      if (ps[i] === price && ss[i] === side) {
+        r[1] = this.cAmt[inst][i];
+        return;
+      }
+    }
   }
 
-  private consume(inst: number, side: Side, price: number, q: number): void {
+  /** Records that our order took cReg[1] at (side, cReg[0]). */
+  private consume(inst: number, side: Side): void {
+    const price = this.cReg[0];
+    const q = this.cReg[1];
     const n = this.cN[inst];
     const ps = this.cPrice[inst];
     const ss = this.cSide[inst];

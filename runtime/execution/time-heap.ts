@@ -58,7 +58,14 @@ export class TimeHeap {
     const s = this.counter++;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (this.time[p] < time || (this.time[p] === time && this.seq[p] < s)) break;
+      // Every comparison evaluated (no short circuit): a tie of times is rare, and a comparison
+      // first reached late in a run has no type feedback (a deoptimisation, then unoptimised,
+      // allocating code for a while).
+      const tp = this.time[p];
+      const earlier = tp < time;
+      const tie = tp === time;
+      const seqFirst = this.seq[p] < s;
+      if (earlier || (tie && seqFirst)) break;
       this.time[i] = this.time[p];
       this.seq[i] = this.seq[p];
       this.item[i] = this.item[p];
@@ -84,9 +91,20 @@ export class TimeHeap {
         const l = 2 * i + 1;
         if (l >= last) break;
         let c = l;
-        const r = l + 1;
-        if (r < last && (this.time[r] < this.time[l] || (this.time[r] === this.time[l] && this.seq[r] < this.seq[l]))) c = r;
-        if (t < this.time[c] || (t === this.time[c] && s < this.seq[c])) break;
+        // Without a right child, l is compared with itself (never earlier). All comparisons are
+        // evaluated, as in pushIn.
+        const r = l + 1 < last ? l + 1 : l;
+        const tr = this.time[r];
+        const tl = this.time[l];
+        const rEarlier = tr < tl;
+        const rTie = tr === tl;
+        const rSeqFirst = this.seq[r] < this.seq[l];
+        if (rEarlier || (rTie && rSeqFirst)) c = r;
+        const tc = this.time[c];
+        const tEarlier = t < tc;
+        const tTie = t === tc;
+        const sFirst = s < this.seq[c];
+        if (tEarlier || (tTie && sFirst)) break;
         this.time[i] = this.time[c];
         this.seq[i] = this.seq[c];
         this.item[i] = this.item[c];

@@ -7,6 +7,12 @@ import { runBacktest } from "../../runtime/engine/engine.js";
 import { ScriptedSource } from "../../runtime/engine/scripted-source.js";
 import { FillCol } from "../../runtime/analytics/recorder.js";
 import { openSynth } from "../../runtime/data/synth.js";
+import { openDbn } from "../../runtime/data/dbn/reader.js";
+import { DbnWriter } from "../../runtime/data/dbn/writer.js";
+import { renderSummary } from "../../runtime/analytics/summary.js";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import MarketMaker from "../../examples/strategies-ts/market-maker.js";
 import { add, baseBook, cancel, exec, INST, runScript, ScriptStrategy, trade } from "./helpers.js";
 import { TimeInForce } from "../../runtime/engine/strategy.js";
@@ -121,6 +127,41 @@ describe("sources, bars, timers", () => {
     expect(note).toBeDefined();
     expect(note).toContain("2 events referred to orders the book never saw");
     expect(note).toContain("0.900s");
+  });
+
+  it("a reader's notes (DBN: unknown rtype, unknown action) reach the report's notes and the console summary", () => {
+    const dir = mkdtempSync(join(tmpdir(), "algo-engine-notes-"));
+    const src = openSynth({ events: 5_000, seed: 3, symbol: "TEST" });
+    const path = join(dir, "odd.dbn");
+    const w = new DbnWriter(path, { schema: "mbo", timeBase: src.timeBase });
+    while (src.next()) w.write(src.event, src.instruments);
+    w.finish();
+    const b = new Uint8Array(readFileSync(path));
+    // The last two records are 56-byte MBO records: the next-to-last gets an rtype DBN does not
+    // define, the last an action letter it does not define.
+    const rtypeAt = b.length - 112;
+    const actionAt = b.length - 56;
+    expect([b[rtypeAt + 1], b[actionAt + 1]]).toEqual([0xa0, 0xa0]);
+    b[rtypeAt + 1] = 0x7e;
+    b[actionAt + 38] = 0x5a; // 'Z'
+    writeFileSync(path, b);
+    const expected = [
+      `${path}: 1 record of unknown rtype skipped (by length); the first has rtype 0x7e at byte ${rtypeAt}`,
+      `${path}: 1 MBO record with an unknown action read as no-action (no book change); the first has action 'Z' at byte ${actionAt}`,
+    ];
+    const result = runBacktest({ sources: [openDbn(path)], strategy: new ScriptStrategy({}) });
+    expect(result.notes.filter((n) => n.startsWith(path))).toEqual(expected);
+    expect((result.report.assumptions.notes ?? []).filter((n) => n.startsWith(path))).toEqual(expected);
+    const summary = renderSummary(result.report);
+    for (const n of expected) expect(summary).toContain(n);
+    // A clean file adds no reader note.
+    const clean = join(dir, "clean.dbn");
+    const src2 = openSynth({ events: 5_000, seed: 3, symbol: "TEST" });
+    const w2 = new DbnWriter(clean, { schema: "mbo", timeBase: src2.timeBase });
+    while (src2.next()) w2.write(src2.event, src2.instruments);
+    w2.finish();
+    const r2 = runBacktest({ sources: [openDbn(clean)], strategy: new ScriptStrategy({}) });
+    expect(r2.notes.filter((n) => n.includes(clean))).toEqual([]);
   });
 
   it("--from/--to: the book replays from the start, the strategy starts at `from`, the run stops after `to`", () => {
