@@ -523,7 +523,7 @@ export class L3Book implements BookView {
         this.note(AnomalyKind.BadField);
         return;
       }
-      this.moveSlot(slot, newSide as Side, size);
+      this.moveSlot(slot, newSide as Side);
       return;
     }
     const old = this.oSize[slot];
@@ -1170,7 +1170,9 @@ export class L3Book implements BookView {
    * Moves a resting order to (side, reg[Reg.Price]) with `size`, at the back of its new level's queue.
    * The order keeps its pool slot and its id-table entry: one id lookup for the whole modify.
    */
-  private moveSlot(slot: number, side: Side, size: number): void {
+  /** Moves an order to the level of (side, reg price) with the reg size (no double argument: it would be boxed when not inlined). */
+  private moveSlot(slot: number, side: Side): void {
+    const size = this.reg[Reg.Size];
     const lv = this.oLevel[slot];
     this.unlinkFromLevel(slot, lv);
     this.lSize[lv] -= this.oSize[slot];
