@@ -122,6 +122,16 @@ export class MarketEvent {
   readonly askCt = new Float64Array(MAX_SNAPSHOT_LEVELS);
 }
 
+/**
+ * Fixed-point units per currency unit for a price scale, for converting by division: `fixed /
+ * unitsPerCurrency(1e-9)` is the double nearest the decimal price (579790000000 → 579.79), where
+ * `fixed * 1e-9` is not (579.7900000000001), because 1e-9 has no exact double but 1e9 has.
+ */
+export function unitsPerCurrency(priceScale: number): number {
+  const n = Math.round(1 / priceScale);
+  return n > 0 && Math.abs(n * priceScale - 1) < 1e-12 ? n : 1 / priceScale;
+}
+
 /** Static facts about one instrument, known from the data's metadata or from configuration. */
 export interface InstrumentInfo {
   /** Dense index used in MarketEvent.instrument. */

@@ -20,7 +20,7 @@ import { L2Book } from "../book/l2.js";
 import { AnomalyKind } from "../book/anomalies.js";
 import { L3Book } from "../book/l3.js";
 import type { BookView } from "../book/view.js";
-import { EventKind, type EventSource, type InstrumentInfo, type MarketEvent, Side } from "../events.js";
+import { EventKind, type EventSource, type InstrumentInfo, type MarketEvent, Side, unitsPerCurrency } from "../events.js";
 import {
   FillRecord as RecorderFill,
   MarkRecord,
@@ -195,6 +195,8 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
   private tick_: Float64Array = new Float64Array(0);
   private fee: FeeSchedule[] = [];
   private feeValue: Float64Array = new Float64Array(0);
+  /** Fixed-point units per currency unit, by instrument (toCurrency divides: exact decimals). */
+  private unitsPer: Float64Array = new Float64Array(0);
 
   private readonly rng: SeededRandom;
   private readonly feedLat: LatencyModel;
@@ -420,6 +422,8 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     this.l2Books = new Array<L2Book | null>(n).fill(null);
     this.tick_ = new Float64Array(n);
     this.feeValue = new Float64Array(n);
+    this.unitsPer = new Float64Array(n);
+    for (let h = 0; h < n; h++) this.unitsPer[h] = unitsPerCurrency(this.infos[h].priceScale);
     for (let h = 0; h < n; h++) {
       this.tick_[h] = this.infos[h].tickSize > 0 ? this.infos[h].tickSize : 1;
       if (!(this.infos[h].tickSize > 0)) {
@@ -1227,7 +1231,7 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     return r * t;
   }
   toCurrency(inst: number, fixedPrice: number): number {
-    return fixedPrice * this.infos[inst].priceScale;
+    return fixedPrice / this.unitsPer[inst];
   }
   position(inst: number): number {
     return this.posSeen[inst];

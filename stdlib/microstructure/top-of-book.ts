@@ -2,7 +2,7 @@
  * Top-of-book operators (book.best_bid … book.spread_bps). PER-EVENT CODE: `update` reads a few
  * BookView fields and stores one number; it must not allocate, close over anything or loop.
  */
-import { Side, type InstrumentInfo } from "../../runtime/events.js";
+import { Side, unitsPerCurrency, type InstrumentInfo } from "../../runtime/events.js";
 import type { BookView } from "../../runtime/book/view.js";
 
 /** Shared state of the single-output book operators: value, readiness, the price scale. */
@@ -13,14 +13,14 @@ export abstract class BookOperator {
   ready = false;
   /** Book updates needed before `ready`. */
   readonly warmup: number = 1;
-  /** Currency units per fixed-point price unit. */
-  protected readonly scale: number;
+  /** Fixed-point price units per currency unit (prices are divided by it: exact decimals). */
+  protected readonly units: number;
   /** The instrument whose book is read. */
   readonly inst: InstrumentInfo;
 
   constructor(inst: InstrumentInfo) {
     this.inst = inst;
-    this.scale = inst.priceScale;
+    this.units = unitsPerCurrency(inst.priceScale);
   }
 
   /** Back to the state before the first update. */
@@ -34,7 +34,7 @@ export abstract class BookOperator {
 export class BookBestBid extends BookOperator {
   /** Reads the book after a change (`ts` is not used: the value depends on the book only). */
   update(book: BookView, _ts = 0): void {
-    this.value = book.bestBid() * this.scale;
+    this.value = book.bestBid() / this.units;
     this.ready = true;
   }
 }
@@ -43,7 +43,7 @@ export class BookBestBid extends BookOperator {
 export class BookBestAsk extends BookOperator {
   /** Reads the book after a change (`ts` is not used: the value depends on the book only). */
   update(book: BookView, _ts = 0): void {
-    this.value = book.bestAsk() * this.scale;
+    this.value = book.bestAsk() / this.units;
     this.ready = true;
   }
 }
@@ -70,7 +70,7 @@ export class BookAskSize extends BookOperator {
 export class BookMid extends BookOperator {
   /** Reads the book after a change (`ts` is not used: the value depends on the book only). */
   update(book: BookView, _ts = 0): void {
-    this.value = (book.bestBid() + book.bestAsk()) * 0.5 * this.scale;
+    this.value = ((book.bestBid() + book.bestAsk()) * 0.5) / this.units;
     this.ready = true;
   }
 }
@@ -85,7 +85,7 @@ export class BookMicroprice extends BookOperator {
     const as = book.levelSize(Side.Ask, 0);
     const total = bs + as;
     this.value =
-      total > 0 ? ((bid * as + ask * bs) / total) * this.scale : (bid + ask) * 0.5 * this.scale;
+      total > 0 ? (bid * as + ask * bs) / total / this.units : ((bid + ask) * 0.5) / this.units;
     this.ready = true;
   }
 }
@@ -94,7 +94,7 @@ export class BookMicroprice extends BookOperator {
 export class BookSpread extends BookOperator {
   /** Reads the book after a change (`ts` is not used: the value depends on the book only). */
   update(book: BookView, _ts = 0): void {
-    this.value = (book.bestAsk() - book.bestBid()) * this.scale;
+    this.value = (book.bestAsk() - book.bestBid()) / this.units;
     this.ready = true;
   }
 }

@@ -93,7 +93,7 @@ describe("feature graph propagation", () => {
     const expected: number[][] = [];
     let holes = 0;
     for (const { bid, ask } of touches(events)) {
-      const mid = ((bid + ask) / 2) * 0.01;
+      const mid = (bid + ask) / 2 / 100; // prices in currency: fixed / units per currency (exact decimals)
       if (Number.isNaN(mid)) holes++;
       else {
         mids.push(mid);
