@@ -187,7 +187,7 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
   private readonly sources: EventSource[];
   private readonly srcOffset: Float64Array;
   private readonly srcLive: Uint8Array;
-  /** Per source: 1 once its records are known to be grouped by F_LAST (see `endsEvent`). */
+  /** Per source: 1 once its records are known to be grouped by F_LAST (see `rebase`). */
   private readonly srcGrouped: Uint8Array;
   private srcMap: Int32Array[] = [];
   private infos: InstrumentInfo[] = [];
@@ -680,6 +680,9 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
    */
   private rebase(s: number): void {
     const ev = this.sources[s].event;
+    // F_LAST: a strategy sees the book only after the last record of an exchange event (onEvent's
+    // onBook); a source not declared grouped counts every record as last until its first F_LAST.
+    if ((ev.flags & F_LAST) !== 0) this.srcGrouped[s] = 1;
     const off = this.srcOffset[s];
     if (off !== 0) {
       ev.ts += off;
@@ -732,7 +735,6 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
   }
 
   private onEvent(s: number, ev: MarketEvent): void {
-    const last = this.endsEvent(s, ev.flags);
     const ts = ev.ts;
     if (this.firstTs !== this.firstTs) this.firstTs = ts;
     this.clk[C_LAST] = ts;
@@ -789,22 +791,8 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
       b.start = ts - (ev.aux > 0 ? ev.aux : 0);
       this.strategy.onBar(this, h, ev.aux, b);
     }
-    if (isBookEvent && last && this.strategy.onBook !== undefined) this.strategy.onBook(this, h);
+    if (isBookEvent && this.strategy.onBook !== undefined && ((ev.flags & F_LAST) !== 0 || this.srcGrouped[s] === 0)) this.strategy.onBook(this, h);
     if (!this.ready && this.hasReady) this.checkReady();
-  }
-
-  /**
-   * Whether the record ends its exchange event, so a strategy may see the book now (DBN F_LAST: act
-   * on the book only on the last record of an event; the book and the simulated exchange still take
-   * every record). A source not declared as grouped counts every record as last until its first
-   * F_LAST (a stream with no F_LAST anywhere: every record is an event of its own).
-   */
-  private endsEvent(s: number, flags: number): boolean {
-    if ((flags & F_LAST) !== 0) {
-      this.srcGrouped[s] = 1;
-      return true;
-    }
-    return this.srcGrouped[s] === 0;
   }
 
   /**
