@@ -720,7 +720,9 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
       for (let k = 0; k < declared.length; k++) {
         if ((map[declared[k]] ?? declared[k]) === info.symbol && k < this.instrumentCount && this.lateFits(k, info.symbol)) h = k;
       }
-      if (h === IGNORED) this.notes.push(`instrument "${info.symbol}" first appeared after the start and is not traded by the strategy: its events were skipped`);
+      if (h === IGNORED && !this.notes.some((n) => n.startsWith(`instrument "${info.symbol}" first appeared after the start, but`))) {
+        this.notes.push(`instrument "${info.symbol}" first appeared after the start and is not traded by the strategy: its events were skipped`);
+      }
     }
     m[local] = h;
     return h;

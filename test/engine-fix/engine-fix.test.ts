@@ -225,6 +225,7 @@ describe("instrument binding", () => {
     expect(res.instruments[0]!.symbol).toBe("ES");
     expect(s.seen.every((x) => x.bid < 150)).toBe(true);
     expect(res.notes.some((n) => n.includes('"NQ" first appeared after the start, but the strategy\'s instrument was already bound to "ES"'))).toBe(true);
+    expect(res.notes.filter((n) => n.includes('"NQ" first appeared')).length).toBe(1);
   });
 });
 
