@@ -161,4 +161,16 @@ export interface EventSource {
   readonly timeBase: bigint;
   next(): boolean;
   close(): void;
+  /**
+   * Optional: true when the source marks the last record of every exchange event with F_LAST (128)
+   * from its first record on (a LOBSTER seed, a DBN snapshot). The engine then shows a strategy
+   * the book only after such a record. Absent or false: each record counts as the last of its event
+   * until the source's first F_LAST (a stream with no F_LAST at all: every record is an event).
+   */
+  groupsByLastFlag?: boolean;
+  /**
+   * Optional: the index in `instruments` of a symbol the source names up front (DBN metadata symbol
+   * mappings) though none of its records was read yet — the entry is created now — or -1.
+   */
+  indexForSymbol?(symbol: string): number;
 }

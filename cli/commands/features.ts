@@ -130,6 +130,9 @@ async function featuresCommand(file: string, flags: FeaturesFlags): Promise<numb
       sourceNames: flags.data,
       strategy,
       strategyName: loaded.emitted.className,
+      // A symbol bound with --instrument must be in the data (as in algo backtest): no fallback
+      // onto the data's only instrument.
+      symbolMap: Object.fromEntries(Object.values(instruments).map((sym) => [sym, sym])),
       fromEpochNs: window("from", flags.from),
       toEpochNs: window("to", flags.to),
     });

@@ -29,6 +29,8 @@ export const LOBSTER_ANON_HI = 0xffe00000;
 /** MBO events of a LOBSTER day, seeded and reconciled (see the file comment). */
 export class LobsterMboSource implements EventSource {
   readonly event = new MarketEvent();
+  /** Every event group (a message, the seed, a reconciliation) ends with F_LAST. */
+  readonly groupsByLastFlag = true;
   /** Anonymous-depth corrections emitted (adds + cancels). */
   corrections = 0;
   /** Draws on unknown ids rewritten to anonymous orders. */

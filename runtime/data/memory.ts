@@ -7,6 +7,8 @@
  */
 import { type EventKind, type EventSource, type InstrumentInfo, MarketEvent, type Side } from "../events.js";
 
+const F_LAST = 128;
+
 /** A replayable in-memory copy of an event stream. */
 export class MemoryEventSource implements EventSource {
   readonly event = new MarketEvent();
@@ -14,6 +16,8 @@ export class MemoryEventSource implements EventSource {
   readonly timeBase: bigint;
   /** Number of events held. */
   readonly length: number;
+  /** As the copied source (EventSource.groupsByLastFlag). */
+  readonly groupsByLastFlag: boolean;
   private readonly kind: Uint8Array;
   private readonly inst: Uint16Array;
   private readonly side: Int8Array;
@@ -44,6 +48,9 @@ export class MemoryEventSource implements EventSource {
       cols.lo.push(e.orderIdLo);
       n++;
     }
+    this.groupsByLastFlag = src.groupsByLastFlag === true;
+    // A copy cut short by `limit` still ends its last event group.
+    if (this.groupsByLastFlag && n > 0) cols.flags[n - 1] |= F_LAST;
     this.instruments = src.instruments.slice();
     this.timeBase = src.timeBase;
     src.close();

@@ -118,16 +118,48 @@ export function asUserError(err: unknown): unknown {
   return err;
 }
 
+/** Records `probeLastFlag` reads at most (a snapshot of a deep book fits many times). */
+const PROBE_RECORDS = 1 << 17;
+
+/**
+ * Whether a DBN file marks its event groups with F_LAST (128) within its first records: read ahead
+ * by a second reader, so the engine groups even the opening snapshot (many adds, F_LAST on the last).
+ */
+function probeLastFlag(path: string, fragment: boolean, kinds: readonly EventKind[] | undefined): boolean {
+  const r = openDbn(path, { kinds, fragment });
+  try {
+    const e = r.event;
+    for (let i = 0; i < PROBE_RECORDS && r.next(); i++) if ((e.flags & 128) !== 0) return true;
+    return false;
+  } catch {
+    return false; // the main reader reports the file's errors where they are met
+  } finally {
+    r.close();
+  }
+}
+
+/** A DBN reader with its F_LAST grouping probed. */
+function openDbnProbed(path: string, fragment: boolean, options: OpenDataOptions): DbnReader {
+  const reader = openDbn(path, { timeBase: options.timeBase, kinds: options.kinds, fragment });
+  try {
+    reader.groupsByLastFlag = probeLastFlag(path, fragment, options.kinds);
+  } catch (e) {
+    reader.close();
+    throw e;
+  }
+  return reader;
+}
+
 /** Opens any supported market-data file as an EventSource. */
 export function openDataSource(path: string, options: OpenDataOptions = {}): OpenedSource {
   const format = options.format ?? detectFormat(path);
   try {
     switch (format) {
       case "dbn":
-        return { format, source: openDbn(path, { timeBase: options.timeBase, kinds: options.kinds, fragment: false }) };
+        return { format, source: openDbnProbed(path, false, options) };
       case "dbn-fragment":
       case "dbz":
-        return { format, source: openDbn(path, { timeBase: options.timeBase, kinds: options.kinds, fragment: true }) };
+        return { format, source: openDbnProbed(path, true, options) };
       case "lobster": {
         const lobster = { orderbook: options.lobsterBook, levels: options.levels, symbol: options.symbol, timeBase: options.timeBase };
         return { format, source: options.selfContained ? new LobsterMboSource(path, lobster) : openLobster(path, lobster) };

@@ -53,6 +53,8 @@ const TWO30 = 1 << 30;
 /** Deterministic synthetic MBO EventSource (in memory; `algo data synth` writes it as DBN). */
 export class SynthMboSource implements EventSource {
   readonly event = new MarketEvent();
+  /** Every action's events end with F_LAST (and so does the last event). */
+  readonly groupsByLastFlag = true;
   readonly instruments: InstrumentInfo[];
   readonly timeBase: bigint;
   private readonly total: number;

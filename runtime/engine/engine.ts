@@ -141,6 +141,8 @@ const REP_DONE = 2;
 const UNMAPPED = -1;
 const IGNORED = -2;
 const F_SNAPSHOT = 32;
+/** DBN flag on the last record of one exchange event for an instrument. */
+const F_LAST = 128;
 /** Rounds of fills answered by new orders the end of a run settles before refusing new orders. */
 const END_ROUNDS = 16;
 // Slots of ExecutionSimulator.msg (the message being sent).
@@ -185,6 +187,8 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
   private readonly sources: EventSource[];
   private readonly srcOffset: Float64Array;
   private readonly srcLive: Uint8Array;
+  /** Per source: 1 once its records are known to be grouped by F_LAST (see `rebase`). */
+  private readonly srcGrouped: Uint8Array;
   private srcMap: Int32Array[] = [];
   private infos: InstrumentInfo[] = [];
   private books: BookView[] = [];
@@ -312,6 +316,8 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     this.srcOffset = new Float64Array(options.sources.length);
     for (let i = 0; i < options.sources.length; i++) this.srcOffset[i] = Number(options.sources[i].timeBase - base);
     this.srcLive = new Uint8Array(options.sources.length);
+    this.srcGrouped = new Uint8Array(options.sources.length);
+    for (let i = 0; i < options.sources.length; i++) this.srcGrouped[i] = options.sources[i].groupsByLastFlag === true ? 1 : 0;
     const seed = options.seed ?? 1;
     this.rng = new SeededRandom(seed);
     const lat = options.latency ?? ZERO_LATENCY;
@@ -343,6 +349,9 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     for (let s = 0; s < this.sources.length; s++) {
       this.srcLive[s] = this.sources[s].next() ? 1 : 0;
       if (this.srcLive[s] === 1) this.rebase(s);
+    }
+    this.readLeadingDefinitions();
+    for (let s = 0; s < this.sources.length; s++) {
       this.srcMap.push(new Int32Array(Math.max(8, this.sources[s].instruments.length)).fill(UNMAPPED));
     }
     const declared = this.strategy.instruments ?? ["*"];
@@ -370,7 +379,7 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
           h = handles.length;
           bySymbol.set(a.info.symbol, h);
           handles.push(a.info);
-        }
+        } else if (!(handles[h].tickSize > 0) && a.info.tickSize > 0) handles[h] = a.info; // the source with a definition describes it
         bind(h, a);
       }
     } else {
@@ -378,6 +387,7 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
       const symbols = [...new Set(available.map((a) => a.info.symbol))];
       for (let h = 0; h < declared.length; h++) {
         const want = map[declared[h]] ?? declared[h];
+        this.addAnnounced(want, available);
         let matches = available.filter((a) => a.info.symbol === want);
         if (matches.length === 0 && declared.length === 1 && symbols.length === 1 && map[declared[h]] === undefined) {
           matches = available;
@@ -390,7 +400,8 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
             `instrument "${want}" (declared by the strategy${want !== declared[h] ? ` as "${declared[h]}"` : ""}) is not in the data; the data has: ${symbols.length === 0 ? "no instruments" : symbols.join(", ")}`,
           );
         }
-        handles.push(matches[0].info);
+        // Several sources may hold the symbol (market data, a definitions file): the one with a definition describes it.
+        handles.push((matches.find((a) => a.info.tickSize > 0) ?? matches[0]).info);
         for (const a of matches) bind(h, a);
       }
     }
@@ -400,6 +411,45 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
       for (let i = 0; i < m.length; i++) if (m[i] === UNMAPPED && i < this.sources[s].instruments.length) m[i] = IGNORED;
     }
     this.setupInstruments(handles);
+  }
+
+  /**
+   * Reads the instrument definitions dated before every other event (a definitions file merged with
+   * market data: its records are older, so they come first) before the instruments are bound: their
+   * tick size, multiplier and symbol then apply whatever the order of the --data files. They count
+   * as processed events; nothing else in them concerns the strategy.
+   */
+  private readLeadingDefinitions(): void {
+    const ns = this.sources.length;
+    for (;;) {
+      let s = -1;
+      let best = Number.POSITIVE_INFINITY;
+      for (let i = 0; i < ns; i++) {
+        if (this.srcLive[i] === 1 && this.sources[i].event.ts < best) {
+          best = this.sources[i].event.ts;
+          s = i;
+        }
+      }
+      if (s < 0 || best > this.toTs || this.sources[s].event.kind !== EventKind.Definition) return;
+      this.events++;
+      if (this.sources[s].next()) this.rebase(s);
+      else this.srcLive[s] = 0;
+    }
+  }
+
+  /**
+   * Adds to `available` the instrument `want` of every source that names it up front (DBN metadata
+   * symbol mappings) though none of its records was read yet: a second symbol of a file binds at
+   * the start instead of being taken for missing.
+   */
+  private addAnnounced(want: string, available: Array<{ src: number; local: number; info: InstrumentInfo }>): void {
+    for (let s = 0; s < this.sources.length; s++) {
+      const src = this.sources[s];
+      if (src.indexForSymbol === undefined || available.some((a) => a.src === s && a.info.symbol === want)) continue;
+      const local = src.indexForSymbol(want);
+      const info = local >= 0 ? src.instruments[local] : undefined;
+      if (info !== undefined && info.symbol === want) available.push({ src: s, local, info });
+    }
   }
 
   private setupInstruments(handles: InstrumentInfo[]): void {
@@ -653,6 +703,9 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
    */
   private rebase(s: number): void {
     const ev = this.sources[s].event;
+    // F_LAST: a strategy sees the book only after the last record of an exchange event (onEvent's
+    // onBook); a source not declared grouped counts every record as last until its first F_LAST.
+    if ((ev.flags & F_LAST) !== 0) this.srcGrouped[s] = 1;
     const off = this.srcOffset[s];
     if (off !== 0) {
       ev.ts += off;
@@ -688,12 +741,22 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
       const declared = this.strategy.instruments ?? ["*"];
       const map = this.opts.symbolMap ?? {};
       for (let k = 0; k < declared.length; k++) {
-        if ((map[declared[k]] ?? declared[k]) === info.symbol && k < this.instrumentCount) h = k;
+        if ((map[declared[k]] ?? declared[k]) === info.symbol && k < this.instrumentCount && this.lateFits(k, info.symbol)) h = k;
       }
-      if (h === IGNORED) this.notes.push(`instrument "${info.symbol}" first appeared after the start and is not traded by the strategy: its events were skipped`);
+      if (h === IGNORED && !this.notes.some((n) => n.startsWith(`instrument "${info.symbol}" first appeared after the start, but`))) {
+        this.notes.push(`instrument "${info.symbol}" first appeared after the start and is not traded by the strategy: its events were skipped`);
+      }
     }
     m[local] = h;
     return h;
+  }
+
+  /** A late instrument joins handle k only when k is bound to that same data symbol (never onto another instrument's handle). */
+  private lateFits(k: number, symbol: string): boolean {
+    const bound = this.infos[k].symbol;
+    if (bound === symbol) return true;
+    this.notes.push(`instrument "${symbol}" first appeared after the start, but the strategy's instrument was already bound to "${bound}": its events were skipped`);
+    return false;
   }
 
   private onEvent(s: number, ev: MarketEvent): void {
@@ -758,7 +821,7 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
       b.start = ts - (ev.aux > 0 ? ev.aux : 0);
       this.strategy.onBar(this, h, ev.aux, b);
     }
-    if (isBookEvent && this.strategy.onBook !== undefined) this.strategy.onBook(this, h);
+    if (isBookEvent && this.strategy.onBook !== undefined && ((ev.flags & F_LAST) !== 0 || this.srcGrouped[s] === 0)) this.strategy.onBook(this, h);
     if (!this.ready && this.hasReady) this.checkReady();
   }
 

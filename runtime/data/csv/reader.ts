@@ -220,6 +220,8 @@ export class CsvReader implements EventSource {
 
   private ls = 0;
   private le = 0;
+  /** Time of the previous row: rows must not go back in time. */
+  private lastTs = Number.NEGATIVE_INFINITY;
 
   private parseRow(ev: MarketEvent): void {
     const b = this.buf;
@@ -227,6 +229,8 @@ export class CsvReader implements EventSource {
     ev.instrument = this.cSym >= 0 ? this.symbolIndex(this.fs[this.cSym], this.fe[this.cSym]) : this.symbolIndex(-1, -1);
     const t = parseTimestamp(b, this.fs[this.cTime], this.fe[this.cTime], this.baseSec);
     if (t !== t) this.bad(this.cTime, "a timestamp (epoch s/ms/us/ns or ISO-8601 like 2024-01-02T14:30:00.123Z)");
+    if (t < this.lastTs) this.bad(this.cTime, "a time at or after the previous row's (rows in non-decreasing time order)");
+    this.lastTs = t;
     ev.ts = t;
     ev.tsRecv = t;
     ev.sequence = this.rows;
@@ -245,6 +249,7 @@ export class CsvReader implements EventSource {
     ev.action = 84;
     ev.price = this.fixed(this.cPrice, this.pDec, "a decimal price");
     ev.size = this.fixed(this.cSize, this.sDec, "a size");
+    if (!(ev.size > 0)) this.bad(this.cSize, "a size > 0");
     let side = 0;
     if (this.cSide >= 0) {
       side = parseSide(b, this.fs[this.cSide], this.fe[this.cSide]);

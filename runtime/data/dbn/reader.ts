@@ -250,6 +250,14 @@ export class DbnReader implements EventSource {
     return this.table.list;
   }
 
+  /** EventSource.groupsByLastFlag: set by openDataSource after probing the file's first records. */
+  groupsByLastFlag = false;
+
+  /** EventSource.indexForSymbol: a symbol the metadata maps (the instrument is indexed now), or -1. */
+  indexForSymbol(symbol: string): number {
+    return this.table.indexForSymbol(symbol);
+  }
+
   /** Absolute ts_event (ns since the epoch) of the first / last record read, or undefined. */
   firstTsEvent(): bigint | undefined {
     const st = this.st;
