@@ -649,6 +649,8 @@ const IDX_SEMICOLON = Semicolon.tokenTypeIdx!;
 const IDX_UNTERMINATED_STRING = UnterminatedString.tokenTypeIdx!;
 const IDX_STRING = StringLiteral.tokenTypeIdx!;
 const IDX_BAD_NUMBER = BadNumber.tokenTypeIdx!;
+const IDX_NUMBER = NumberLiteral.tokenTypeIdx!;
+const IDX_DURATION = DurationLiteral.tokenTypeIdx!;
 
 /**
  * Lexes `text` into the lexer arrays and filters them down to the tokens the parser reads (see
@@ -756,6 +758,9 @@ export function lex(text: string, file: number): LexResult {
       checkEscapes(text.slice(starts[i]!, ends[i]!), starts[i]!, file, errors);
     } else if (type === IDX_BAD_NUMBER) {
       errors.push(badNumberDiagnostic(text.slice(starts[i]!, ends[i]!), starts[i]!, file));
+    } else if ((type === IDX_NUMBER || type === IDX_DURATION) && (ends[i]! - starts[i]! > 15 || hasExponent(text, starts[i]!, ends[i]!))) {
+      const problem = numberOutOfRange(text.slice(starts[i]!, ends[i]!), type === IDX_DURATION);
+      if (problem !== undefined) errors.push({ code: "E0105", message: problem.message, span: span(file, starts[i]!, ends[i]!), hint: problem.hint });
     }
     types[kept] = type;
     starts[kept] = starts[i]!;
@@ -845,6 +850,33 @@ const UNIT_SUGGESTIONS: Readonly<Record<string, string>> = {
   hr: "h", hrs: "h", hour: "h", hours: "h", day: "d", days: "d", msec: "ms", usec: "us", nsec: "ns",
   w: "d", wk: "d",
 };
+
+function hasExponent(text: string, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) {
+    const c = text.charCodeAt(k);
+    if (c === Ch.e || c === Ch.E) return true;
+  }
+  return false;
+}
+
+/**
+ * A number literal whose value a double cannot hold: beyond ±1.8e308 (it would read as Infinity),
+ * or a whole number beyond 2^53 written without a fraction or exponent (it would silently round).
+ */
+function numberOutOfRange(image: string, duration: boolean): { message: string; hint: string } | undefined {
+  const body = (duration ? image.replace(/(ns|us|ms|s|m|h|d)$/, "") : image).replace(/_/g, "");
+  const v = Number(body);
+  if (!Number.isFinite(v)) {
+    return { message: `number literal \`${image}\` is too large (the largest number is about 1.8e308)`, hint: "write a smaller number" };
+  }
+  if (/^\d+$/.test(body) && !Number.isSafeInteger(v)) {
+    return {
+      message: `integer literal \`${image}\` is too large to be exact (whole numbers go up to 9_007_199_254_740_991)`,
+      hint: "write a smaller number, or a number with a fraction or exponent if an approximate value is meant",
+    };
+  }
+  return undefined;
+}
 
 function badNumberDiagnostic(text: string, offset: number, file: number): SyntaxDiagnostic {
   const where = span(file, offset, offset + text.length);

@@ -146,6 +146,11 @@ function paramShape(params: ReadonlyArray<{ name: string; optional?: boolean }>)
 }
 
 /** Checks the files of a program, filling its tables. One instance per program. */
+/** The largest count window (`sma(x, n)`): its buffer holds n numbers. */
+const MAX_WINDOW_COUNT = 10_000_000;
+/** The largest history index (`x[k]`): x keeps k + 1 values. */
+const MAX_HISTORY_INDEX = 1_000_000;
+
 export class Checker {
   private readonly namespaces = operatorNamespaces();
   private readonly states = new Map<number, FileState>();
@@ -969,7 +974,7 @@ export class Checker {
         let bad = false;
         if (k.type !== "error") {
           const v = this.constInterval(e.index, ctx, true);
-          if (v === undefined || k.type !== "int" || v.lo < 0 || !Number.isInteger(v.lo)) {
+          if (v === undefined || k.type !== "int" || v.lo < 0 || !Number.isInteger(v.lo) || v.hi > MAX_HISTORY_INDEX) {
             this.report(Codes.BadHistoryIndex, e.index.span, { found: v === undefined ? describe(k) : fmtInterval(v, k.type) });
             bad = true;
           }
@@ -1370,7 +1375,7 @@ export class Checker {
         }
         const allowsTime = p.allowsTime !== false;
         if (t.type === "duration" && allowsTime) {
-          if (v.lo <= 0) {
+          if (v.lo <= 0 || !Number.isFinite(v.hi)) {
             this.report(Codes.ArgumentOutOfRange, e.span, { param: p.name, callee, lo: "1ns", hi: "∞", value: fmtInterval(v, "duration") });
             return "fail";
           }
@@ -1380,7 +1385,8 @@ export class Checker {
           this.report(Codes.BadWindow, e.span, { callee, expected: allowsTime ? "an int count or a duration" : "an int count", found: describe(t) }, allowsTime ? { hint: Hints.WindowForm } : {});
           return "fail";
         }
-        return this.rangeCheck(callee, p, e, v, "int");
+        // A count window sizes a buffer of that many numbers: at most MAX_WINDOW_COUNT (80 MB).
+        return this.rangeCheck(callee, p.max !== undefined && p.max <= MAX_WINDOW_COUNT ? p : { ...p, max: MAX_WINDOW_COUNT }, e, v, "int");
       }
       case "const": {
         const want = p.accepts?.[0] ?? "f64";
