@@ -391,8 +391,26 @@ export class Checker {
     const t = this.expr(item.symbol, ctx);
     if (t.type !== "string" && t.type !== "error") {
       this.report(Codes.TypeMismatch, item.symbol.span, { expected: "a string symbol like \"ESZ4\"", found: describe(t) });
+      return;
     }
+    const sym = stripParens(item.symbol);
+    if (sym.kind !== "String") return;
+    const key = `${item.span.file}|${sym.value}`;
+    const first = this.instrumentSymbols.get(key);
+    if (first === undefined) {
+      this.instrumentSymbols.set(key, item);
+      return;
+    }
+    this.report(
+      Codes.DuplicateInstrumentSymbol,
+      item.symbol.span,
+      { name: item.name.name, symbol: sym.value, first: first.name.name },
+      { related: [{ span: first.symbol.span, message: "first declared here" }] },
+    );
   }
+
+  /** Instrument declarations by file and symbol. */
+  private readonly instrumentSymbols = new Map<string, Item & { kind: "Instrument" }>();
 
   private checkParam(item: ParamDecl, ctx: Ctx): void {
     const sym = this.program.symbols.get(item);

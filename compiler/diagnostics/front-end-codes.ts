@@ -100,6 +100,8 @@ export const Codes = {
     "Handlers, risk limits, instruments and vars make a file a strategy: it must start with `strategy Name \"description\"`. A file without one can only hold a feature unit and helper functions."),
   FeatureCycle: def("E0241", "feature-cycle", "error", "feature `{name}` depends on itself: {chain}",
     "Features form a directed acyclic graph: each is computed from market data, constants and features computed before it. A feature that reads itself, directly or through others (history `x[1]` included), has no first value. Keep state that feeds back on itself in a `var` updated by a handler, or use a stdlib operator (ema, cumulative sums) that holds the recursion."),
+  DuplicateInstrumentSymbol: def("E0242", "duplicate-instrument-symbol", "error", "instrument `{name}` trades \"{symbol}\", which `{first}` already trades",
+    "Every instrument of a strategy is bound to one instrument of the data by its symbol, so two instruments with the same symbol would share one book, one position and one set of orders under two names. Declare each symbol once and use that name everywhere."),
   // ---- E03xx: units -----------------------------------------------------------------------
   UnitMismatch: def("E0301", "unit-mismatch", "error", "cannot {verb} `{left}` and `{right}`",
     "Adding or subtracting needs the same unit on both sides: price ± price is a price, qty ± qty a qty, f64 and int mix freely, but price + qty or price + f64 has no meaning. A bare numeric literal takes the unit of the other side (`mid + 0.5` is a price). To mix, convert explicitly: multiply a price by a qty to get a notional, divide two prices to get a ratio."),
