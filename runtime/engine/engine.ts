@@ -16,6 +16,7 @@
  * (kept monotone); its messages reach the exchange after the order-entry latency; fills and order
  * ends reach it after the response latency (kept in order per order).
  */
+import { isoFromNs } from "../analytics/time-format.js";
 import { L2Book } from "../book/l2.js";
 import { AnomalyKind } from "../book/anomalies.js";
 import { L3Book } from "../book/l3.js";
@@ -1027,7 +1028,7 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     this.risk.halted = true;
     this.strategyHalted = true;
     this.notes.push(
-      `max_loss kill switch fired at ${this.clk[C_LAST]} ns (net P&L ${this.portfolio.totalNet().toFixed(2)} <= -${this.risk.maxLoss}): all orders cancelled, positions flattened, trading halted`,
+      `max_loss kill switch fired at ${isoFromNs(this.timeBase, this.clk[C_LAST])} (net P&L ${this.portfolio.totalNet().toFixed(2)} <= -${this.risk.maxLoss}): all orders cancelled, positions flattened, trading halted`,
     );
     if (this.clk[C_STRAT] < this.clk[C_LAST]) {
       this.clk[C_SET] = this.clk[C_LAST];

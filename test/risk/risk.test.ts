@@ -104,7 +104,7 @@ describe("risk in the engine", () => {
     expect(result.report.run.halted).toBe(true);
     expect(later).toBe(-1); // the strategy is no longer called after the halt
     expect(result.portfolio.position[0]).toBe(0);
-    expect(result.notes.some((n) => n.includes("kill switch"))).toBe(true);
+    expect(result.notes.some((n) => /kill switch fired at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z \(net P&L/.test(n))).toBe(true);
     expect(strategy.ctx!.openOrders(-1)).toBe(0);
   });
 });
