@@ -323,7 +323,9 @@ export function computeReport(rec: RunRecorder, info: FinishInfo): BacktestRepor
   const outcomes: TradeOutcome[] = [];
   const td = rec.trades.data;
   const tw = rec.trades.width;
+  // The round trip still open at the end counts too (Pine's "max contracts held" is over the run).
   let maxContractsHeld = 0;
+  for (let i = 0; i < n; i++) if (rec.openTradeMaxPosition(i) > maxContractsHeld) maxContractsHeld = rec.openTradeMaxPosition(i);
   for (let r = 0; r < rec.trades.rows; r++) {
     const o = r * tw;
     if (td[o + TradeCol.Warmup] === 1) continue;

@@ -708,6 +708,11 @@ export class RunRecorder {
     if (pnl > this.tMfe[i]!) this.tMfe[i] = pnl;
   }
 
+  /** Largest |position| of the round trip still open on instrument i at the end (0 when flat). */
+  openTradeMaxPosition(i: number): number {
+    return this.tOpen[i] === 1 ? this.tMaxPos[i]! : 0;
+  }
+
   private openTrade(i: number, side: number): void {
     const ts = this.curTs;
     this.tOpen[i] = 1;

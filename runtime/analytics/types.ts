@@ -114,7 +114,7 @@ export interface BacktestMetrics {
   /** Longest run of consecutive winning / losing round trips (in closing order; MetaTrader reports these). */
   maxConsecutiveWins: number;
   maxConsecutiveLosses: number;
-  /** Largest absolute position held in any round trip (Pine: "max contracts held"). */
+  /** Largest absolute position held in any round trip, the one still open at the end included (Pine: "max contracts held"). */
   maxContractsHeld: number;
   /** netPnl / maxDrawdown (MetaTrader's recovery factor; null without drawdown). */
   recoveryFactor: number | null;

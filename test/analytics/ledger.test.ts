@@ -291,3 +291,20 @@ describe("annualised metrics need a long enough span", () => {
     expect(annualizedText(report, "return", "12.00%")).toBe("12.00%");
   });
 });
+
+describe("max contracts held", () => {
+  it("counts the round trip still open at the end", () => {
+    const steps: Step[] = [
+      { ts: 0, kind: "mark", px: 10000 },
+      { ts: 10, kind: "order", side: 1, type: 0, px: Number.NaN, qty: 1, ref: 1 },
+      { ts: 20, kind: "fill", side: 1, px: 10000, qty: 1, fee: 0, ref: 1 },
+      { ts: 30, kind: "order", side: -1, type: 0, px: Number.NaN, qty: 1, ref: 2 },
+      { ts: 40, kind: "fill", side: -1, px: 10010, qty: 1, fee: 0, ref: 2 },
+      { ts: 50, kind: "order", side: -1, type: 0, px: Number.NaN, qty: 3, ref: 3 },
+      { ts: 60, kind: "fill", side: -1, px: 10000, qty: 3, fee: 0, ref: 3 },
+    ];
+    const { report } = runScript(steps, { instruments: [testInstrument()], initialCapital: 10_000, sampleIntervalNs: 1000 }, 500);
+    expect(report.metrics.roundTrips).toBe(1);
+    expect(report.metrics.maxContractsHeld).toBe(3);
+  });
+});
