@@ -1078,6 +1078,23 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
         );
       }
     }
+    // A crossed or locked book (a pre-open auction, a feed gap) is a state the static price-band
+    // proof assumes away ("the book is not crossed"): say how often the data had one.
+    for (let h = 0; h < this.instrumentCount; h++) {
+      const l3 = this.l3Books[h];
+      if (l3 === null) continue;
+      const crossed = l3.anomalies.count[AnomalyKind.Crossed]!;
+      const locked = l3.anomalies.count[AnomalyKind.Locked]!;
+      if (crossed + locked === 0) continue;
+      const first = Math.min(
+        crossed > 0 ? l3.anomalies.firstTs[AnomalyKind.Crossed]! : Infinity,
+        locked > 0 ? l3.anomalies.firstTs[AnomalyKind.Locked]! : Infinity,
+      );
+      this.notes.push(
+        `the book of "${this.infos[h].symbol}" was crossed ${crossed} and locked ${locked} times in the data (first at ${isoFromNs(this.timeBase, first)}); ` +
+          "prices and features read it as it was, and price-band checks against a crossed book can refuse orders the compiler's proof allowed",
+      );
+    }
     // State the queue model that actually applied, per kind of data seen.
     const l3 = this.infos.filter((_, h) => this.l3Books[h] !== null).map((i) => i.symbol);
     const l2 = this.infos.filter((_, h) => this.l2Books[h] !== null).map((i) => i.symbol);
