@@ -3,6 +3,11 @@
  * and short human durations ("250us", "1h 5m 3s").
  */
 
+/** Nanoseconds since the Unix epoch of `ts` ns after `timeBase`, exact (as decimal digits). */
+export function epochNsText(timeBase: bigint, ts: number): string {
+  return (timeBase + BigInt(Math.round(ts))).toString();
+}
+
 /** ISO-8601 UTC with nanosecond precision for `ts` ns after `timeBase` (ns since the Unix epoch). */
 export function isoFromNs(timeBase: bigint, ts: number): string {
   const abs = timeBase + BigInt(Math.round(ts));

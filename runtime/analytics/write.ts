@@ -15,7 +15,7 @@ import { writeFileAtomic } from "./atomic.js";
 import { renderReportHtml } from "./html.js";
 import { FillCol, TradeCol } from "./recorder.js";
 import type { RunRecorder } from "./recorder.js";
-import { isoFromNs } from "./time-format.js";
+import { epochNsText, isoFromNs } from "./time-format.js";
 import type { BacktestReport } from "./types.js";
 
 const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
@@ -125,7 +125,7 @@ export function fillsCsv(rec: RunRecorder): Generator<string> {
     const q = d[o + FillCol.QueueTimeNs]!;
     return [
       isoFromNs(tb, d[o + FillCol.Ts]!),
-      num(d[o + FillCol.Ts]!),
+      epochNsText(tb, d[o + FillCol.Ts]!),
       syms[i],
       d[o + FillCol.Side]! > 0 ? "buy" : "sell",
       priceText(d[o + FillCol.Price]!, scales[i]!),
@@ -191,7 +191,7 @@ export function equityCsv(rec: RunRecorder): Generator<string> {
     const eq = d[o + 1]!;
     if (eq > peak) peak = eq;
     const dd = peak - eq;
-    const cells = [isoFromNs(tb, d[o]!), num(d[o]!), num(eq), num(dd), num(peak > 0 ? (dd / peak) * 100 : 0), num(d[o + 2]!)];
+    const cells = [isoFromNs(tb, d[o]!), epochNsText(tb, d[o]!), num(eq), num(dd), num(peak > 0 ? (dd / peak) * 100 : 0), num(d[o + 2]!)];
     for (let i = 0; i < n; i++) cells.push(num(d[o + 3 + i]!));
     for (let i = 0; i < n; i++) cells.push(priceText(d[o + 3 + n + i]!, scales[i]!));
     return cells.join(",");
@@ -206,6 +206,6 @@ export function recordsCsv(rec: RunRecorder): Generator<string> {
   const vs = rec.recordValue.data;
   const tb = rec.options.timeBase;
   return batched("time,ts_ns,series,value", rec.recordTs.length, (r) =>
-    [isoFromNs(tb, ts[r]!), num(ts[r]!), names[sr[r]!] ?? String(sr[r]), num(vs[r]!)].join(","),
+    [isoFromNs(tb, ts[r]!), epochNsText(tb, ts[r]!), names[sr[r]!] ?? String(sr[r]), num(vs[r]!)].join(","),
   );
 }

@@ -50,7 +50,7 @@ describe("output files", () => {
     expect(reportProblems(bad)).toContain("/sampling/annualization/ratios: must be boolean");
   });
 
-  it("CSV contents match the hand ledger", () => {
+  it("CSV contents match the hand ledger (ts_ns: ns since the Unix epoch, exact)", () => {
     const out = mkdtempSync(join(tmpdir(), "algo-write-"));
     const { rec, report } = hand();
     writeBacktestOutputs(out, rec, report, { html: false });
@@ -62,21 +62,21 @@ describe("output files", () => {
     );
     expect(readFileSync(join(out, "fills.csv"), "utf8")).toBe(
       "time,ts_ns,symbol,side,price,qty,fee,liquidity,order_ref,queue_time_ns,position_after,warmup\n" +
-        '2023-11-14T22:13:20.000000100Z,100,"TEST,1",buy,100,2,1,taker,1,,2,0\n' +
-        '2023-11-14T22:13:20.000001500Z,1500,"TEST,1",sell,99.5,1,1,taker,2,,1,0\n' +
-        '2023-11-14T22:13:20.000002500Z,2500,"TEST,1",sell,102,3,1.5,taker,3,,-2,0\n' +
-        '2023-11-14T22:13:20.000003300Z,3300,"TEST,1",buy,101,2,-0.4,maker,7,700,0,0\n',
+        '2023-11-14T22:13:20.000000100Z,1700000000000000100,"TEST,1",buy,100,2,1,taker,1,,2,0\n' +
+        '2023-11-14T22:13:20.000001500Z,1700000000000001500,"TEST,1",sell,99.5,1,1,taker,2,,1,0\n' +
+        '2023-11-14T22:13:20.000002500Z,1700000000000002500,"TEST,1",sell,102,3,1.5,taker,3,,-2,0\n' +
+        '2023-11-14T22:13:20.000003300Z,1700000000000003300,"TEST,1",buy,101,2,-0.4,maker,7,700,0,0\n',
     );
     expect(readFileSync(join(out, "equity.csv"), "utf8")).toBe(
       'time,ts_ns,equity,drawdown,drawdown_pct,exposure,"position_TEST,1","price_TEST,1"\n' +
-        "2023-11-14T22:13:20.000000000Z,0,10000,0,0,0,0,\n" +
-        "2023-11-14T22:13:20.000001000Z,1000,10003,0,0,404,2,101\n" +
-        `2023-11-14T22:13:20.000002000Z,2000,9995,8,${Number(((8 / 10003) * 100).toPrecision(15))},198,1,99\n` +
-        `2023-11-14T22:13:20.000003000Z,3000,9999.5,3.5,${Number(((3.5 / 10003) * 100).toPrecision(15))},408,-2,102\n` +
-        "2023-11-14T22:13:20.000003500Z,3500,10003.9,0,0,0,0,102\n",
+        "2023-11-14T22:13:20.000000000Z,1700000000000000000,10000,0,0,0,0,\n" +
+        "2023-11-14T22:13:20.000001000Z,1700000000000001000,10003,0,0,404,2,101\n" +
+        `2023-11-14T22:13:20.000002000Z,1700000000000002000,9995,8,${Number(((8 / 10003) * 100).toPrecision(15))},198,1,99\n` +
+        `2023-11-14T22:13:20.000003000Z,1700000000000003000,9999.5,3.5,${Number(((3.5 / 10003) * 100).toPrecision(15))},408,-2,102\n` +
+        "2023-11-14T22:13:20.000003500Z,1700000000000003500,10003.9,0,0,0,0,102\n",
     );
     expect(readFileSync(join(out, "records.csv"), "utf8")).toBe(
-      "time,ts_ns,series,value\n2023-11-14T22:13:20.000002700Z,2700,signal,1.5\n2023-11-14T22:13:20.000003450Z,3450,signal,-0.5\n",
+      "time,ts_ns,series,value\n2023-11-14T22:13:20.000002700Z,1700000000000002700,signal,1.5\n2023-11-14T22:13:20.000003450Z,1700000000000003450,signal,-0.5\n",
     );
   });
 
