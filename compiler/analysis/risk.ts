@@ -72,10 +72,18 @@ interface Path {
   facts: Constraint[];
   reasons: string[];
   locals: Map<SymbolInfo, Lin>;
+  /** Bool lets, as the facts that hold when they are true / false (read when they were bound). */
+  conds: Map<SymbolInfo, { pos: CondAlt[]; neg: CondAlt[] }>;
   vars: Map<SymbolInfo, Lin>;
   buys: Map<number, Lin>;
   sells: Map<number, Lin>;
   orders: number;
+}
+
+/** One way a condition can hold: linear facts, and the source text that explains them. */
+interface CondAlt {
+  facts: Constraint[];
+  reasons: string[];
 }
 
 class TooComplex extends Error {}
@@ -299,7 +307,7 @@ export class RiskAnalysis {
       }
       facts.push(le(Lin.atom(this.bookAtom(h, true)), Lin.atom(this.bookAtom(h, false))));
     }
-    return { facts, reasons: [], locals: new Map(), vars: new Map(), buys: new Map(), sells: new Map(), orders: 0 };
+    return { facts, reasons: [], locals: new Map(), conds: new Map(), vars: new Map(), buys: new Map(), sells: new Map(), orders: 0 };
   }
 
   private block(b: Block, paths: Path[]): Path[] {
@@ -314,9 +322,13 @@ export class RiskAnalysis {
         const sym = this.sym(s) ?? this.sym(s.name);
         const out: Path[] = [];
         for (const p of paths) {
+          // A bool let keeps what it means at this point, so `if ok { ... }` guards like the
+          // comparison it names (evaluated now: later orders do not change what it said).
+          const asCond = sym && this.program.types.get(s.value)?.type === "bool" ? { pos: this.cond(s.value, p, true), neg: this.cond(s.value, p, false) } : undefined;
           for (const a of this.eval(s.value, p)) {
             const np = fork(p, a);
             if (sym) np.locals.set(sym, a.value);
+            if (sym && asCond) np.conds.set(sym, asCond);
             out.push(np);
           }
         }
@@ -468,6 +480,17 @@ export class RiskAnalysis {
           }
           return out.slice(0, MAX_ALTS);
         }
+        break;
+      }
+      case "Name": {
+        const sym = this.program.symbols.get(e);
+        const known = sym ? p.conds.get(sym) : undefined;
+        if (known) return (positive ? known.pos : known.neg).map((c) => ({ facts: c.facts, reasons: c.reasons.length ? c.reasons : [reason] }));
+        break;
+      }
+      case "Call": {
+        const rc = this.program.calls.get(e);
+        if (rc?.kind === "fn" && rc.decl.body.kind !== "Block") return this.fnCond(e, rc, p, positive);
         break;
       }
       default:
@@ -643,6 +666,33 @@ export class RiskAnalysis {
     }
     if (rc.kind === "fn") return this.inlineFn(e, rc, p);
     return [this.opaque(e)];
+  }
+
+  /** A call of a bool `fn` with an expression body used as a condition: its body, with the arguments bound. */
+  private fnCond(e: CallExpr, rc: Extract<ResolvedCall, { kind: "fn" }>, p: Path, positive: boolean): CondAlt[] {
+    let alts: Array<{ facts: Constraint[]; reasons: string[]; locals: Map<SymbolInfo, Lin> }> = [{ facts: [], reasons: [], locals: new Map(p.locals) }];
+    for (const param of rc.decl.params) {
+      const sym = this.sym(param) ?? this.sym(param.name);
+      const a = rc.args.get(param.name.name) ?? param.default;
+      if (!a) return [{ facts: [], reasons: [] }];
+      const next: typeof alts = [];
+      for (const cur of alts) {
+        for (const v of this.eval(a, { ...p, locals: cur.locals })) {
+          const locals = new Map(cur.locals);
+          if (sym) locals.set(sym, v.value);
+          next.push({ facts: [...cur.facts, ...v.facts], reasons: [...cur.reasons, ...v.reasons], locals });
+        }
+      }
+      if (next.length > MAX_ALTS) return [{ facts: [], reasons: [] }];
+      alts = next;
+    }
+    const out: CondAlt[] = [];
+    const text = positive ? this.text(e) : `not (${this.text(e)})`;
+    for (const a of alts) {
+      const fp: Path = { ...p, facts: [...p.facts, ...a.facts], reasons: [...p.reasons, ...a.reasons], locals: a.locals };
+      for (const c of this.cond(rc.decl.body as Expr, fp, positive)) out.push({ facts: [...a.facts, ...c.facts], reasons: [...a.reasons, text] });
+    }
+    return out.length > MAX_ALTS ? [{ facts: [], reasons: [] }] : out;
   }
 
   private inlineFn(e: CallExpr, rc: Extract<ResolvedCall, { kind: "fn" }>, p: Path): Alt[] {
@@ -1063,6 +1113,7 @@ function fork(p: Path, a?: { facts: Constraint[]; reasons: string[] }): Path {
     facts: a ? [...p.facts, ...a.facts] : [...p.facts],
     reasons: a ? [...p.reasons, ...a.reasons] : [...p.reasons],
     locals: new Map(p.locals),
+    conds: new Map(p.conds),
     vars: new Map(p.vars),
     buys: new Map(p.buys),
     sells: new Map(p.sells),
