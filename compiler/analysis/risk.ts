@@ -80,6 +80,11 @@ interface Path {
   orders: number;
 }
 
+/** Related spans of a diagnostic about handlers of one event: every handler but the last. */
+function sameEventRelated(group: ReadonlyArray<{ handler: Handler; count: number }>): Array<{ span: Span; message: string }> {
+  return group.slice(0, -1).map((g) => ({ span: g.handler.event.span, message: `this handler runs on the same event and sends up to ${g.count}` }));
+}
+
 /** One way a condition can hold: linear facts, and the source text that explains them. */
 interface CondAlt {
   facts: Constraint[];
@@ -266,7 +271,7 @@ export class RiskAnalysis {
           last.event.span,
           { handler: `on ${last.event.name}`, count: total, limit: fmt(limit.eval(r.point)) },
           {
-            related: group.slice(0, -1).map((g) => ({ span: g.handler.event.span, message: `this handler runs on the same event and sends up to ${g.count}` })),
+            related: sameEventRelated(group),
             hint: `${group.length} handlers run on each such event and their orders add up (${group.map((g) => g.count).join(" + ")}); send fewer, merge the handlers, or raise max_open_orders`,
           },
         ),
@@ -290,7 +295,7 @@ export class RiskAnalysis {
         RiskCodes.RateMayBind,
         last.event.span,
         { handler: `on ${last.event.name}`, count: total, gap: durationText(info.period.lo), limit: `${fmt(n.eval(r.point))} per ${durationText(perNs)}` },
-        { related: group.slice(0, -1).map((g) => ({ span: g.handler.event.span, message: `this handler runs on the same event and sends up to ${g.count}` })) },
+        { related: sameEventRelated(group) },
       ),
     );
   }
@@ -668,13 +673,19 @@ export class RiskAnalysis {
     return [this.opaque(e)];
   }
 
-  /** A call of a bool `fn` with an expression body used as a condition: its body, with the arguments bound. */
-  private fnCond(e: CallExpr, rc: Extract<ResolvedCall, { kind: "fn" }>, p: Path, positive: boolean): CondAlt[] {
+  /**
+   * The fn's params bound to the call's arguments (each argument's alternatives multiply), or
+   * undefined when an argument is missing or the alternatives are too many to follow.
+   */
+  private bindFnArgs(
+    rc: Extract<ResolvedCall, { kind: "fn" }>,
+    p: Path,
+  ): Array<{ facts: Constraint[]; reasons: string[]; locals: Map<SymbolInfo, Lin> }> | undefined {
     let alts: Array<{ facts: Constraint[]; reasons: string[]; locals: Map<SymbolInfo, Lin> }> = [{ facts: [], reasons: [], locals: new Map(p.locals) }];
     for (const param of rc.decl.params) {
       const sym = this.sym(param) ?? this.sym(param.name);
       const a = rc.args.get(param.name.name) ?? param.default;
-      if (!a) return [{ facts: [], reasons: [] }];
+      if (!a) return undefined;
       const next: typeof alts = [];
       for (const cur of alts) {
         for (const v of this.eval(a, { ...p, locals: cur.locals })) {
@@ -683,9 +694,16 @@ export class RiskAnalysis {
           next.push({ facts: [...cur.facts, ...v.facts], reasons: [...cur.reasons, ...v.reasons], locals });
         }
       }
-      if (next.length > MAX_ALTS) return [{ facts: [], reasons: [] }];
+      if (next.length > MAX_ALTS) return undefined;
       alts = next;
     }
+    return alts;
+  }
+
+  /** A call of a bool `fn` with an expression body used as a condition: its body, with the arguments bound. */
+  private fnCond(e: CallExpr, rc: Extract<ResolvedCall, { kind: "fn" }>, p: Path, positive: boolean): CondAlt[] {
+    const alts = this.bindFnArgs(rc, p);
+    if (alts === undefined) return [{ facts: [], reasons: [] }];
     const out: CondAlt[] = [];
     const text = positive ? this.text(e) : `not (${this.text(e)})`;
     for (const a of alts) {
@@ -696,22 +714,8 @@ export class RiskAnalysis {
   }
 
   private inlineFn(e: CallExpr, rc: Extract<ResolvedCall, { kind: "fn" }>, p: Path): Alt[] {
-    let alts: Array<{ facts: Constraint[]; reasons: string[]; locals: Map<SymbolInfo, Lin> }> = [{ facts: [], reasons: [], locals: new Map(p.locals) }];
-    for (const param of rc.decl.params) {
-      const sym = this.sym(param) ?? this.sym(param.name);
-      const a = rc.args.get(param.name.name) ?? param.default;
-      if (!a) return [this.opaque(e)];
-      const next: typeof alts = [];
-      for (const cur of alts) {
-        for (const v of this.eval(a, { ...p, locals: cur.locals })) {
-          const locals = new Map(cur.locals);
-          if (sym) locals.set(sym, v.value);
-          next.push({ facts: [...cur.facts, ...v.facts], reasons: [...cur.reasons, ...v.reasons], locals });
-        }
-      }
-      if (next.length > MAX_ALTS) return [this.opaque(e)];
-      alts = next;
-    }
+    const alts = this.bindFnArgs(rc, p);
+    if (alts === undefined) return [this.opaque(e)];
     const out: Alt[] = [];
     for (const a of alts) {
       const fp: Path = { ...p, facts: [...p.facts, ...a.facts], reasons: [...p.reasons, ...a.reasons], locals: a.locals };
