@@ -14,10 +14,11 @@
  * under the user's cache folder (`ALGO_CACHE_DIR`, else `$XDG_CACHE_HOME/algolang`, else
  * `~/.cache/algolang`; `%LOCALAPPDATA%\algolang` on Windows, `~/Library/Caches/algolang` on
  * macOS), written atomically (temp file, then rename). V8 checks the source and its flags and
- * rejects a cache that does not match; then it is written anew. Any failure to read or write the
+ * rejects a cache that does not match; then it is written anew, and the caches of other versions of
+ * that bundle are deleted (one file per bundle is kept). Any failure to read or write the
  * cache only costs time. `ALGO_NO_CODE_CACHE=1` turns it off.
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { basename, dirname, join } from "node:path";
@@ -69,8 +70,8 @@ export function requireWithCodeCache(path: string, info?: CodeCacheInfo): unknow
   if (process.env.ALGO_NO_CODE_CACHE !== "1") {
     try {
       const st = statSync(path);
-      const key = [VERSION, process.versions.v8, process.arch, st.size, Math.trunc(st.mtimeMs)].join("-").replace(/[^\w.-]/g, "_");
-      file = join(cacheFolder(), "v8", `${basename(path).replace(/\.c?js$/, "")}-${key}.bin`);
+      const key = [process.versions.v8, process.arch, st.size, Math.trunc(st.mtimeMs)].join("-").replace(/[^\w.-]/g, "_");
+      file = join(cacheFolder(), "v8", `${cacheStem(path)}${key}.bin`);
       cached = readFileSync(file);
     } catch {
       cached = undefined;
@@ -91,7 +92,7 @@ export function requireWithCodeCache(path: string, info?: CodeCacheInfo): unknow
   wrapper.call(mod.exports, mod.exports, createRequire(path), mod, path, dirname(path));
   if (file !== undefined && state !== "used") {
     const target = file;
-    pending.push(() => writeCache(script, target));
+    pending.push(() => writeCache(script, target, cacheStem(path)));
     if (!exitHooked) {
       exitHooked = true;
       process.once("exit", flushCodeCaches);
@@ -100,13 +101,36 @@ export function requireWithCodeCache(path: string, info?: CodeCacheInfo): unknow
   return mod.exports;
 }
 
-function writeCache(script: Script, file: string): void {
+/**
+ * Deletes the caches of other versions of the same bundle (another algo, Node or bundle build):
+ * only the one just written can be used, and each is ~8 MB. Temp files of other processes stay.
+ */
+function removeOlderCaches(file: string, stem: string): void {
+  const dir = dirname(file);
+  const name = basename(file);
+  for (const other of readdirSync(dir)) {
+    if (other === name || !other.startsWith(stem) || !other.endsWith(".bin")) continue;
+    try {
+      rmSync(join(dir, other), { force: true });
+    } catch {
+      // Another process may be removing it too.
+    }
+  }
+}
+
+/** The start of the cache file names of a bundle: its name and the algo version ("ts-morph-0.1.0-"). */
+function cacheStem(path: string): string {
+  return `${basename(path).replace(/\.c?js$/, "")}-${VERSION.replace(/[^\w.-]/g, "_")}-`;
+}
+
+function writeCache(script: Script, file: string, stem: string): void {
   const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   try {
     const data = script.createCachedData();
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     writeFileSync(tmp, data, { mode: 0o600 });
     renameSync(tmp, file);
+    removeOlderCaches(file, stem);
   } catch {
     // A cache that cannot be written only costs time on the next run.
     try {

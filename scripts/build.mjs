@@ -1,6 +1,7 @@
 // Bundles the command line (and the library entry points it shares chunks with) into dist/.
 import { build } from "esbuild";
-import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 
 const entryPoints = { cli: "cli/main.ts" };
 for (const [name, path] of [["runtime", "runtime/index.ts"], ["stdlib", "stdlib/index.ts"]]) {
@@ -55,9 +56,10 @@ const requireCommonJs = {
 };
 
 const dependencies = Object.keys(JSON.parse(readFileSync("package.json", "utf8")).dependencies ?? {});
-// Start clean: chunk names carry content hashes, so stale ones would pile up.
-rmSync("dist", { recursive: true, force: true });
+// Start clean: chunk names carry content hashes, so stale ones would pile up. dist/vendor stays:
+// its files are rewritten below only when their bytes change.
 mkdirSync("dist", { recursive: true });
+for (const entry of readdirSync("dist")) if (entry !== "vendor") rmSync(join("dist", entry), { recursive: true, force: true });
 await build({
   entryPoints,
   outdir: "dist",
@@ -77,7 +79,10 @@ await build({
   chunkNames: "chunks/[name]-[hash]",
 });
 for (const [pkg, file] of Object.entries(CODE_CACHED)) {
-  await build({
+  // Written only when its bytes change: the V8 code cache of a vendored bundle is keyed by the
+  // file's size and mtime (cli/code-cache.ts), so rewriting the same bytes would throw it away.
+  const vendored = await build({
+    write: false,
     stdin: { contents: `module.exports = require(${JSON.stringify(pkg)});`, resolveDir: process.cwd(), loader: "js" },
     outfile: `dist/vendor/${file}`,
     bundle: true,
@@ -89,4 +94,16 @@ for (const [pkg, file] of Object.entries(CODE_CACHED)) {
     keepNames: true,
     logLevel: "warning",
   });
+  for (const out of vendored.outputFiles) {
+    let same = false;
+    try {
+      same = Buffer.compare(readFileSync(out.path), Buffer.from(out.contents)) === 0;
+    } catch {
+      same = false;
+    }
+    if (!same) {
+      mkdirSync(dirname(out.path), { recursive: true });
+      writeFileSync(out.path, out.contents);
+    }
+  }
 }

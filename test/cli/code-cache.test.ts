@@ -93,6 +93,24 @@ describe("requireWithCodeCache", () => {
     expect(loadInChild(path, cacheDir)).toEqual({ state: "used", sum: first.sum });
   });
 
+  it("a changed bundle gets a new cache, and the old ones of that bundle are deleted (others kept)", () => {
+    const path = writeModule("grow.cjs");
+    const cacheDir = join(dir, "c-grow");
+    expect(loadInChild(path, cacheDir).state).toBe("absent");
+    const v8dir = join(cacheDir, "v8");
+    const [firstBin] = readdirSync(v8dir);
+    writeFileSync(join(v8dir, "other-0.1.0-x.bin"), "another bundle's cache");
+    writeFileSync(join(v8dir, `${firstBin!.replace(/\.bin$/, "")}.123.abc.tmp`), "a concurrent write");
+    // The bundle changes (new size and mtime): a new key, and the old file must go.
+    writeFileSync(path, `${readFileSync(path, "utf8")}\nexports.more = 1;\n`);
+    expect(loadInChild(path, cacheDir).state).toBe("absent");
+    const after = readdirSync(v8dir).sort();
+    expect(after.filter((f) => f.startsWith("grow-"))).toHaveLength(2); // the new cache and the other process's temp file
+    expect(after).not.toContain(firstBin);
+    expect(after).toContain("other-0.1.0-x.bin");
+    expect(after.filter((f) => f.startsWith("grow-") && f.endsWith(".bin"))).toHaveLength(1);
+  });
+
   it("an unwritable cache folder or ALGO_NO_CODE_CACHE=1 only turns the cache off", () => {
     const path = writeModule("ro.cjs");
     const ro = join(dir, "c-ro");
