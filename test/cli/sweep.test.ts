@@ -215,10 +215,12 @@ describe.skipIf(!built)("algo sweep: Ctrl-C", () => {
     let stderr = "";
     child.stdout.on("data", (b: Buffer) => (stdout += b.toString()));
     child.stderr.on("data", (b: Buffer) => (stderr += b.toString()));
+    const exited = new Promise<number | null>((r) => child.on("exit", (c) => r(c)));
     // 344 runs take far longer than this on any machine; the command catches Ctrl-C from its start.
-    await new Promise((r) => setTimeout(r, 8000));
+    const early = await Promise.race([exited.then((c) => ({ code: c })), new Promise<undefined>((r) => setTimeout(() => r(undefined), 8000))]);
+    expect(early, `the sweep ended before Ctrl-C: ${stderr}`).toBeUndefined();
     child.kill("SIGINT");
-    const code = await new Promise<number | null>((r) => child.on("exit", (c) => r(c)));
+    const code = await exited;
     expect(code, stderr).toBe(130);
     expect(stderr).toContain("algo: interrupted — stopping the runs in progress and writing the finished ones");
     expect(stderr).not.toContain("    at ");
