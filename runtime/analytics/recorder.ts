@@ -332,7 +332,9 @@ export class RunRecorder {
     const boundary = Math.floor(ts / step) * step;
     if (this.firstTs !== this.firstTs) this.firstTs = ts;
     this.nextSampleTs = boundary + step;
-    this.curTs = boundary;
+    // The grid point, but never before the run's start (the first sample of a run that starts
+    // mid-interval, e.g. at `from`, is recorded at the start itself).
+    this.curTs = boundary > this.firstTs ? boundary : this.firstTs;
     this.curPrice = equity;
     this.pushSample();
   }

@@ -341,6 +341,8 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
       options.toEpochNs !== undefined && options.toEpochNs !== null ? Number(options.toEpochNs - base) : (options.toTs ?? Number.POSITIVE_INFINITY);
     for (let i = 255; i >= 0; i--) this.repFree[this.repFreeN++] = i;
     this.reportHead = this.reports.headTime;
+    // Before `from` the events only build the book: no equity sample until the strategy starts.
+    if (this.fromTs > Number.NEGATIVE_INFINITY) this.nextSampleTs = Number.POSITIVE_INFINITY;
   }
 
   // ================================================================== setup
@@ -689,6 +691,12 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
   }
 
   private startStrategy(ts: number): void {
+    // With a `from`, the events before it only build the book: the run (its start, the warm-up
+    // span) begins where the strategy does.
+    if (this.fromTs > Number.NEGATIVE_INFINITY) {
+      this.recorder.firstTs = ts;
+      this.nextSampleTs = Number.NEGATIVE_INFINITY;
+    }
     this.started = true;
     this.clk[C_TIME] = ts;
     this.accepting = true;

@@ -94,6 +94,9 @@ describe.skipIf(!FILE)("recorder on a real day (AAPL, LOBSTER)", () => {
     writeBacktestOutputs(out, rec, report, { html: false });
     const equityRows = readFileSync(join(out, "equity.csv"), "utf8").trimEnd().split("\n");
     expect(equityRows.length - 1).toBe(rec.samples.rows);
-    expect(equityRows[1]!.startsWith("2012-06-21T13:30:00.000000000Z,")).toBe(true);
+    // The first sample is at the run's start (the day's first event), the next ones on the grid.
+    expect(equityRows[1]!.split(",")[0]).toBe(report.run.start);
+    expect(report.run.start.startsWith("2012-06-21T13:30:00.")).toBe(true);
+    expect(equityRows[2]!.startsWith("2012-06-21T13:31:00.000000000Z,")).toBe(true);
   });
 });
