@@ -96,7 +96,7 @@ describe.skipIf(!FILE)("recorder on a real day (AAPL, LOBSTER)", () => {
     expect(equityRows.length - 1).toBe(rec.samples.rows);
     // The first sample is at the run's start (the day's first event), the next ones on the grid.
     expect(equityRows[1]!.split(",")[0]).toBe(report.run.start);
-    expect(report.run.start.startsWith("2012-06-21T13:30:00.")).toBe(true);
+    expect(report.run.start?.startsWith("2012-06-21T13:30:00.")).toBe(true);
     expect(equityRows[2]!.startsWith("2012-06-21T13:31:00.000000000Z,")).toBe(true);
   });
 });
