@@ -155,10 +155,15 @@ export function emitFeatureProgram(program: CheckedProgram, root: CheckedFile, o
       w.writeLine(`return { timersNs: [${options.everyNs ? numberCode(options.everyNs) : ""}], bars: [${bars.join(", ")}] };`);
     },
   });
+  low.finishClockTriggers();
   methods.push(...updateMethods(low));
   const triggers = new Set(graphTriggers(low));
   const exportedTriggers = new Set<string>();
-  for (const f of named) for (const t of f.value.triggers) exportedTriggers.add(t);
+  for (const f of named) {
+    for (const t of f.value.triggers) exportedTriggers.add(t);
+    // The clock's readers got their triggers after lowering (finishClockTriggers).
+    for (const d of f.value.deps) for (const t of low.nodes[d]!.triggers) exportedTriggers.add(t);
+  }
   const emitRow = options.everyNs ? "" : "this.emitRow(ctx);";
   const dispatch = (kind: "book" | "trade" | "bar"): string[] => {
     const lines: string[] = [];

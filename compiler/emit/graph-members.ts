@@ -130,6 +130,11 @@ export function updateMethods(low: Lowering): MethodDeclarationStructure[] {
           const f = `this.${node.field}`;
           const r = `this.r_${node.field}`;
           const drive = node.op.drive;
+          // The clock: the handler read it before these updates (timeOfDayUpdates); it has a new value on every event.
+          if (node.className === "TimeOfDay") {
+            produced.set(node.id, "true");
+            continue;
+          }
           if (drive === "book" || drive === "trade" || drive === "bar") {
             if (drive === "book") w.writeLine(`${f}.update(ctx.book(${node.instrument}), t);`);
             else if (drive === "trade") {

@@ -238,6 +238,7 @@ export function emitStrategy(program: CheckedProgram, root: CheckedFile, options
     },
   });
   // Per-trigger update methods.
+  low.finishClockTriggers();
   methods.push(...updateMethods(low));
   const triggers = new Set(graphTriggers(low));
   const handlerCalls = (kind: string, h?: number, period?: number): string[] => {

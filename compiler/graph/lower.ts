@@ -96,6 +96,32 @@ export class Lowering {
     return { nodes: this.nodes, features, instruments: this.instruments };
   }
 
+  /**
+   * Gives the event clock's readers their triggers; call once, after every expression is lowered
+   * and before the update methods are generated. `time_of_day` has no series input, so no event
+   * reaches it through its inputs: it is read on every event (the handlers read the clock first),
+   * and an operator fed by it alone (`ema(time_of_day(), 5)`) takes a sample on every event that
+   * updates features — the triggers of the rest of the graph, or, when nothing else in the graph
+   * has one, every book and trade event of every instrument. An operator that also reads another
+   * series keeps that series' triggers only, as before (no extra samples for it).
+   */
+  finishClockTriggers(): void {
+    const clocked = new Set<number>();
+    for (const node of this.nodes) {
+      if (node.className === "TimeOfDay" || (node.triggers.size === 0 && node.deps.some((d) => clocked.has(d)))) clocked.add(node.id);
+    }
+    if (clocked.size === 0) return;
+    const every = new Set<Trigger>();
+    for (const node of this.nodes) if (!clocked.has(node.id)) for (const t of node.triggers) every.add(t);
+    if (every.size === 0) {
+      for (let h = 0; h < this.instruments.length; h++) {
+        every.add(`book:${h}`);
+        every.add(`trade:${h}`);
+      }
+    }
+    for (const node of this.nodes) if (clocked.has(node.id)) for (const t of every) node.triggers.add(t);
+  }
+
   /** A fresh scope for feature definitions. */
   static featureScope(): Scope {
     return { handler: false, tickInstrument: 0, bindings: new Map(), locals: new Map() };

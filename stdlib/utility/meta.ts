@@ -136,7 +136,10 @@ export const UTILITY_OPERATORS: readonly OperatorMeta[] = [
       "start and at each transition, so updates stay allocation-free. Driven by `update(ts)`; constructor " +
       "(utcOffsetNs, timeZone, timeBase), the time base as ns since the Unix epoch (bigint); a strategy " +
       "attaches the run's time base at start with `attachTimeBase(ctx.timeBase)`. Compound durations " +
-      "(`14h30m`) are not literals: write `870m`.",
+      "(`14h30m`) are not literals: write `870m`. In compiled programs every handler reads the clock " +
+      "first; an operator fed by the clock alone (`sma(time_of_day() / 1s, 20)`) takes a sample on every " +
+      "event that updates features (with no other feature in the program: every book and trade event), " +
+      "and one that also reads another series samples on that series' events.",
     example: "time_of_day(-5h)",
   },
   {

@@ -142,6 +142,89 @@ describe("time_of_day in a feature program", () => {
   });
 });
 
+// Operators fed by the clock alone: `slow` has no other input, so it samples on every event that
+// updates features (here the book of inst, through `mid`); `mixed` also reads mid and keeps mid's trigger.
+const CLOCKED = `features Clocked(inst: instrument) {
+  mid = book.mid(inst)
+  tod = time_of_day()
+  slow = sma(tod / 1s, 3)
+  mixed = sma(tod / 1s + (mid - mid) / mid, 3)
+  export tod, slow, mixed
+}
+`;
+
+// A strategy whose only feature reads the clock: with no other trigger in the graph, it samples on
+// every book and trade event.
+const CLOCK_ONLY = `strategy ClockOnly "reads a clock-fed average"
+
+instrument es = "ESZ4"
+
+risk {
+  max_position    = 1
+  max_order_qty   = 1
+  max_open_orders = 1
+  max_order_rate  = 10 per 1s
+  max_loss        = 1_000_000
+  price_band      = 1000 ticks
+}
+
+features {
+  avg = sma(time_of_day() / 1s, 2)
+}
+
+on book(es) when ready(avg) {
+  record("avg", avg)
+}
+`;
+
+describe("operators fed by time_of_day alone", () => {
+  it("update on every event that updates features, equal to a naive mean of the clock's last values", () => {
+    const c = compileFeatures("clocked.algo", CLOCKED, { instruments: { inst: "ESZ4" }, params: {} }, memoryHost({ "clocked.algo": CLOCKED }));
+    expect(c.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    const loaded = c.loaded!;
+    expect(loaded.emitted.columns).toEqual(["tod", "slow", "mixed"]);
+    const evs = events();
+    const table = new FeatureTable(loaded.emitted.columns, BASE);
+    runBacktest({ sources: [new ScriptedSource([INFO], evs, BASE)], strategy: loaded.create(table), strategyName: "clocked" });
+    expect(table.length).toBe(evs.length);
+    const tods: number[] = [];
+    let checked = 0;
+    for (let i = 0; i < evs.length; i++) {
+      const tod = wallNs(BASE + BigInt(evs[i]!.ts), 0n);
+      expect(table.columns[0]![i]).toBe(tod);
+      tods.push(tod);
+      const slow = table.columns[1]![i]!;
+      if (i < 2) expect(slow).toBeNaN();
+      else {
+        const naive = (tods[i]! + tods[i - 1]! + tods[i - 2]!) / 3 / 1e9;
+        expect(Math.abs(slow - naive)).toBeLessThanOrEqual(1e-6 * naive);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(100);
+    // mixed: mid is NaN until both sides exist; from then on it takes a sample per book event, like slow.
+    const last = evs.length - 1;
+    expect(Math.abs(table.columns[2]![last]! - table.columns[1]![last]!)).toBeLessThanOrEqual(1e-6 * table.columns[1]![last]!);
+  });
+
+  it("with no other feature in the graph, a clock-fed operator samples on every book event of a strategy", () => {
+    const r = compileStrategy("clockonly.algo", CLOCK_ONLY, memoryHost({ "clockonly.algo": CLOCK_ONLY }));
+    expect(r.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    expect(r.output!.emitted.code).toContain("upd_book_0");
+    const strategy = loadStrategy(r.output!, "algo:///clockonly.js").create({});
+    const evs = events();
+    const res = runBacktest({ sources: [new ScriptedSource([INFO], evs, BASE)], strategy, strategyName: "clockonly" });
+    const rec = res.recorder;
+    // Ready from the second event on: every later book event records the mean of the last two clock readings.
+    expect(rec.recordValue.length).toBe(evs.length - 1);
+    for (let i = 1; i < evs.length; i++) {
+      expect(rec.recordTs.data[i - 1]).toBe(evs[i]!.ts);
+      const naive = (wallNs(BASE + BigInt(evs[i]!.ts), 0n) + wallNs(BASE + BigInt(evs[i - 1]!.ts), 0n)) / 2 / 1e9;
+      expect(Math.abs(rec.recordValue.data[i - 1]! - naive)).toBeLessThanOrEqual(1e-6 * naive);
+    }
+  });
+});
+
 describe("time_of_day through the CLI", () => {
   const BIN = join(REPO, "bin/algo.js");
   let dir = "";
