@@ -2,6 +2,9 @@
 import { build } from "esbuild";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 
 const entryPoints = { cli: "cli/main.ts" };
 for (const [name, path] of [["runtime", "runtime/index.ts"], ["stdlib", "stdlib/index.ts"]]) {
@@ -106,4 +109,14 @@ for (const [pkg, file] of Object.entries(CODE_CACHED)) {
       writeFileSync(out.path, out.contents);
     }
   }
+}
+
+// The V8 code cache of the vendored bundles (cli/code-cache.ts) is written by the first run that
+// loads them: compile one example now, so that the first `algo build` after an install is as fast
+// as the later ones. Skipped with ALGO_NO_CODE_CACHE=1; a failure here only costs that first run time.
+if (process.env.ALGO_NO_CODE_CACHE !== "1" && existsSync("examples/ema_cross.algo")) {
+  const out = mkdtempSync(join(tmpdir(), "algo-cache-"));
+  const r = spawnSync(process.execPath, ["dist/cli.js", "build", "examples/ema_cross.algo", "-o", out], { encoding: "utf8" });
+  rmSync(out, { recursive: true, force: true });
+  if (r.status !== 0) process.stderr.write(`note: could not prime the code cache (algo build exited with ${r.status}): ${(r.stderr || "").trim().split("\n")[0]}\n`);
 }
