@@ -300,6 +300,11 @@ export class RiskAnalysis {
     );
   }
 
+  /** How many facts every path starts with (emptyPath: the model's standing facts, before any guard). */
+  private standingFacts = 0;
+  /** The unknowns the current path's guards read (set by decide for cex). */
+  private readonly guardAtoms = new Set<number>();
+
   private emptyPath(): Path {
     const facts: Constraint[] = [];
     for (let h = 0; h < this.instrumentNames.length; h++) {
@@ -312,6 +317,7 @@ export class RiskAnalysis {
       }
       facts.push(le(Lin.atom(this.bookAtom(h, true)), Lin.atom(this.bookAtom(h, false))));
     }
+    this.standingFacts = facts.length;
     return { facts, reasons: [], locals: new Map(), conds: new Map(), vars: new Map(), buys: new Map(), sells: new Map(), orders: 0 };
   }
 
@@ -938,6 +944,8 @@ export class RiskAnalysis {
       this.record(proof, limit, "unknown", `it depends on ${[...new Set(opaque.map((a) => `\`${a.label}\``))].join(", ")}, which the analysis cannot bound`);
       return;
     }
+    this.guardAtoms.clear();
+    for (let i = this.standingFacts; i < p.facts.length; i++) for (const id of p.facts[i]!.form.coef.keys()) this.guardAtoms.add(id);
     this.record(proof, limit, "unsafe", cex(r.point));
   }
 
@@ -1062,13 +1070,16 @@ export class RiskAnalysis {
   }
 
   /** "size = 5, exposure(es, buy) = 9" for the non-opaque atoms of a form. */
+  /**
+   * The counterexample's values: those of the violated form's unknowns, then those of the other
+   * unknowns the path's guards read (`position(es) = 5` is what makes a guard on position pass
+   * while exposure is at its worst); the model's standing facts alone add nothing.
+   */
   private cex(pt: Map<number, number>, form: Lin): string {
     const parts: string[] = [];
-    for (const id of [...form.coef.keys()].sort((a, b) => a - b)) {
-      const a = this.table.atoms[id]!;
-      if (a.opaque) continue;
-      parts.push(`${a.label.replace(/ in ticks$/, "")} = ${fmt(pt.get(id) ?? 0)}`);
-    }
+    const label = (id: number) => `${this.table.atoms[id]!.label.replace(/ in ticks$/, "")} = ${fmt(pt.get(id) ?? 0)}`;
+    for (const id of [...form.coef.keys()].sort((a, b) => a - b)) if (!this.table.atoms[id]!.opaque) parts.push(label(id));
+    for (const id of [...this.guardAtoms].sort((a, b) => a - b)) if (!form.coef.has(id) && !this.table.atoms[id]!.opaque) parts.push(label(id));
     return parts.join(", ") || "for every value";
   }
 

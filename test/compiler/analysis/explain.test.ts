@@ -26,6 +26,6 @@ describe("risk explanation", () => {
 
   it("shows the counterexample of a violated limit", () => {
     const text = explain("test/fixtures/risk/unsafe/qty-param-edge.algo");
-    expect(text).toMatch(/max_order_qty +VIOLATED +size = 6 → 6 > max_order_qty 5/);
+    expect(text).toMatch(/max_order_qty +VIOLATED +size = 6, exposure\(es, buy\) = 4 → 6 > max_order_qty 5/);
   });
 });
