@@ -151,6 +151,15 @@ follow(F.Assign, ASSIGN_KINDS, true);
 follow(F.Binary, BINARY_KINDS, true);
 follow(F.Suffix, SUFFIX_KINDS, true);
 
+/** The text of each binary and assignment operator, by kind. */
+const BINARY_OP_TEXT: Array<A.BinaryOp | undefined> = [];
+const ASSIGN_OP_TEXT: Array<A.AssignOp | undefined> = [];
+for (const [k, op] of [
+  [Tok.Or, "or"], [Tok.And, "and"], [Tok.EqEq, "=="], [Tok.NotEq, "!="], [Tok.Less, "<"], [Tok.LessEq, "<="], [Tok.Greater, ">"],
+  [Tok.GreaterEq, ">="], [Tok.Plus, "+"], [Tok.Minus, "-"], [Tok.Star, "*"], [Tok.Slash, "/"], [Tok.Percent, "%"],
+] as const) BINARY_OP_TEXT[k] = op;
+for (const [k, op] of [[Tok.Equals, "="], [Tok.PlusEq, "+="], [Tok.MinusEq, "-="], [Tok.StarEq, "*="], [Tok.SlashEq, "/="]] as const) ASSIGN_OP_TEXT[k] = op;
+
 /** What may follow the `)` of a feature unit's parameters, of a fn's parameters, of a handler's arguments. */
 const AFTER_UNIT_PARAMS = setOf([Tok.LCurly]);
 const AFTER_FN_PARAMS = setOf([Tok.Arrow, Tok.LCurly, Tok.Equals]);
@@ -166,17 +175,6 @@ const FAILED = -2;
 const EXPRESSION_EXPECTED = ["duration", "number", "string", "`true`", "`false`", "identifier", "`(`"];
 const TYPE_EXPECTED = ["identifier", "`instrument`"];
 const FN_BODY_EXPECTED = ["`{`", "`=`"];
-
-/** One operand of a flat operator list, during precedence climbing. */
-interface OperandInfo {
-  /** Prefix operators: start offset * 2 + 1 for `not`, + 0 for `-`. */
-  prefixes: number[];
-  /** How many prefixes have been applied. */
-  next: number;
-  atom: A.Expr;
-  depth: number;
-  height: number;
-}
 
 /** A diagnostic decided after the chunk's syntax errors are known (they take precedence per line). */
 interface Deferred {
@@ -221,7 +219,6 @@ export class Parser {
   private reportedDeep = false;
   private lastDepth = 0;
   private lastHeight = 0;
-  private climbState: { operands: OperandInfo[]; ops: number[]; operandIndex: number; opIndex: number } | undefined;
 
   /**
    * Parses the tokens of the last `lex` of `text`, chunk by chunk (`chunks` holds the start index
@@ -262,7 +259,6 @@ export class Parser {
       this.chunkErrors = [];
       this.deferred = [];
       this.unclosedCurlies = [];
-      this.climbState = undefined;
     }
     return { kind: "Program", items, span: this.span(0, text.length) };
   }
@@ -460,7 +456,8 @@ export class Parser {
     found.length = 0;
     for (const x of this.deferred) {
       if (x.type === 0) {
-        for (const j of x.junk!) {
+        if (x.junk === undefined) continue;
+        for (const j of x.junk) {
           const line = this.lineStartOf(j.start);
           if (this.errorLines.has(line)) continue;
           this.errorLines.add(line);
@@ -525,7 +522,7 @@ export class Parser {
 
   /** A junk list's deferred entry (filled as the list loop meets junk). */
   private junkEntry(expected: string): Deferred {
-    const x: Deferred = { type: 0, diag: undefined, junk: [], expected };
+    const x: Deferred = { type: 0, diag: undefined, junk: undefined, expected };
     this.deferred.push(x);
     return x;
   }
@@ -534,7 +531,7 @@ export class Parser {
     const k = this.kinds[i]! as Tok;
     const image = this.image(i);
     const what = KEYWORDS.includes(image) && k !== Tok.Identifier ? `keyword \`${image}\`` : k === Tok.StringLiteral || k === Tok.UnterminatedString ? "string" : `\`${image}\``;
-    x.junk!.push({ start: this.starts[i]!, end: this.ends[i]!, what });
+    (x.junk ??= []).push({ start: this.starts[i]!, end: this.ends[i]!, what });
   }
 
   /**
@@ -548,7 +545,7 @@ export class Parser {
     this.block();
     this.pop();
     this.deferred.length = mark;
-    x.junk!.push({ start: at, end: at + 1, what: "`{`" });
+    (x.junk ??= []).push({ start: at, end: at + 1, what: "`{`" });
   }
 
   private tooDeep(sp: A.Span): A.ErrorExpr {
@@ -1322,11 +1319,38 @@ export class Parser {
     }
     const sp = this.nodeSpan(s, c0);
     if (op < 0) return { kind: "ExprStmt", expr: first, span: sp };
-    return { kind: "Assign", target: first, op: this.image(op) as A.AssignOp, value: value ?? this.errorExpr(sp.end), span: sp };
+    return { kind: "Assign", target: first, op: ASSIGN_OP_TEXT[this.kinds[op]!]!, value: value ?? this.errorExpr(sp.end), span: sp };
   }
 
   // -------------------------------------------------------------------------------------------
   // Expressions
+
+  // The flat operand / operator lists of the expressions being read, as stacks shared by nested
+  // expressions (an argument's expression is read, folded and popped while its caller's list is
+  // open above nothing of its own), so reading an expression allocates nothing but its nodes.
+  private readonly stAtoms: Array<A.Expr | undefined> = [];
+  private readonly stPrefixes: number[][] = [];
+  private readonly stNext: number[] = [];
+  private readonly stDepth: number[] = [];
+  private readonly stHeight: number[] = [];
+  /** Operand stack top; operator stack (token indices) and its top. */
+  private stTop = 0;
+  private readonly stOps: number[] = [];
+  private opTop = 0;
+  /** The list being folded: next operand, its end; next operator, its end. */
+  private cOperand = 0;
+  private cOperandEnd = 0;
+  private cOp = 0;
+  private cOpEnd = 0;
+
+  private pushOperand(atom: A.Expr): void {
+    const t = this.stTop++;
+    this.stAtoms[t] = atom;
+    this.stPrefixes[t] = this.prefixes;
+    this.stNext[t] = 0;
+    this.stDepth[t] = this.lastDepth;
+    this.stHeight[t] = this.lastHeight;
+  }
 
   /**
    * operand (binary-operator operand)*, folded by precedence. Sets lastDepth / lastHeight (the
@@ -1336,45 +1360,54 @@ export class Parser {
     this.push(F.Binary);
     const first = this.operand();
     this.pop();
-    const firstPrefixes = this.prefixes;
     if (this.failed() || BINARY[this.la1()] !== 1) {
-      if (firstPrefixes === NO_PREFIXES) return first;
-      return this.fold([{ prefixes: firstPrefixes, next: 0, atom: first, depth: this.lastDepth, height: this.lastHeight }], NO_OPS);
+      if (this.prefixes === NO_PREFIXES) return first;
+      const base = this.stTop;
+      this.pushOperand(first);
+      return this.fold(base, this.opTop);
     }
-    const operands: OperandInfo[] = [{ prefixes: firstPrefixes, next: 0, atom: first, depth: this.lastDepth, height: this.lastHeight }];
-    const ops: number[] = [];
+    const base = this.stTop;
+    const opBase = this.opTop;
+    this.pushOperand(first);
     while (BINARY[this.la1()] === 1) {
-      ops.push(this.next());
+      this.stOps[this.opTop++] = this.next();
       this.push(F.Binary);
       const e = this.operand();
       this.pop();
-      operands.push({ prefixes: this.prefixes, next: 0, atom: e, depth: this.lastDepth, height: this.lastHeight });
+      this.pushOperand(e);
       if (this.failed()) break;
     }
-    return this.fold(operands, ops);
+    return this.fold(base, opBase);
   }
 
-  private fold(operands: OperandInfo[], ops: number[]): A.Expr {
-    const saved = this.climbState;
-    this.climbState = { operands, ops, operandIndex: 0, opIndex: 0 };
+  /** Folds the operands [base, stTop) and operators [opBase, opTop), then pops them. */
+  private fold(base: number, opBase: number): A.Expr {
+    this.cOperand = base;
+    this.cOperandEnd = this.stTop;
+    this.cOp = opBase;
+    this.cOpEnd = this.opTop;
     const e = this.climbBinary(1);
-    this.climbState = saved;
+    for (let k = base; k < this.stTop; k++) {
+      this.stAtoms[k] = undefined;
+      this.stPrefixes[k] = NO_PREFIXES;
+    }
+    this.stTop = base;
+    this.opTop = opBase;
     return e;
   }
 
   /** Precedence climbing over the current flat list: operators binding at least `minPrec`. */
   private climbBinary(minPrec: number): A.Expr {
-    const st = this.climbState!;
     let left = this.climbOperand();
     let depth = this.lastDepth;
     let height = this.lastHeight;
     let lastWasComparison = false;
-    while (st.opIndex < st.ops.length && st.operandIndex < st.operands.length) {
-      const opIdx = st.ops[st.opIndex]!;
-      const bop = this.image(opIdx) as A.BinaryOp;
+    while (this.cOp < this.cOpEnd && this.cOperand < this.cOperandEnd) {
+      const opIdx = this.stOps[this.cOp]!;
+      const bop = BINARY_OP_TEXT[this.kinds[opIdx]!]!;
       const prec = BINARY_PRECEDENCE[bop];
       if (prec < minPrec) break;
-      st.opIndex++;
+      this.cOp++;
       const right = this.climbBinary(prec + 1);
       // The left operand continues this chain (no deeper nesting); the right one nests.
       depth = Math.max(depth, this.lastDepth + 1);
@@ -1396,11 +1429,11 @@ export class Parser {
       }
       lastWasComparison = isComparison;
       if (depth > MAX_EXPR_DEPTH) {
-        st.opIndex = st.ops.length;
+        this.cOp = this.cOpEnd;
         return this.tooDeep(this.span(left.span.start, right.span.end));
       }
       if (height > MAX_EXPR_HEIGHT) {
-        st.opIndex = st.ops.length;
+        this.cOp = this.cOpEnd;
         return this.tooTall(this.span(left.span.start, right.span.end));
       }
       left = { kind: "Binary", op: bop, left, right, span: this.span(left.span.start, right.span.end), checkedType: undefined };
@@ -1412,25 +1445,28 @@ export class Parser {
 
   /** The next operand with its prefix operators: `-` binds to the operand, `not` to a comparison. */
   private climbOperand(): A.Expr {
-    const st = this.climbState!;
-    const info = st.operands[st.operandIndex]!;
-    if (info.next < info.prefixes.length) {
-      if (info.prefixes.length > MAX_EXPR_DEPTH) {
-        info.next = info.prefixes.length;
-        st.operandIndex++;
-        return this.tooDeep(this.span(info.prefixes[0]! >> 1, info.atom.span.end));
+    const t = this.cOperand;
+    const prefixes = this.stPrefixes[t]!;
+    const atom = this.stAtoms[t]!;
+    const next = this.stNext[t]!;
+    if (next < prefixes.length) {
+      if (prefixes.length > MAX_EXPR_DEPTH) {
+        this.stNext[t] = prefixes.length;
+        this.cOperand++;
+        return this.tooDeep(this.span(prefixes[0]! >> 1, atom.span.end));
       }
-      const p = info.prefixes[info.next++]!;
+      const p = prefixes[next]!;
+      this.stNext[t] = next + 1;
       const isNot = (p & 1) === 1;
       const inner = isNot ? this.climbBinary(NOT_PRECEDENCE + 1) : this.climbOperand();
       this.lastDepth += 1;
       this.lastHeight += 1;
       return { kind: "Unary", op: isNot ? "not" : "-", operand: inner, span: this.span(p >> 1, inner.span.end), checkedType: undefined };
     }
-    st.operandIndex++;
-    this.lastDepth = info.depth;
-    this.lastHeight = info.height;
-    return info.atom;
+    this.cOperand++;
+    this.lastDepth = this.stDepth[t]!;
+    this.lastHeight = this.stHeight[t]!;
+    return atom;
   }
 
   /** The prefixes of the operand `operand` read last (NO_PREFIXES when none). */
@@ -1621,8 +1657,6 @@ export class Parser {
     return arg;
   }
 }
-
-const NO_OPS: number[] = [];
 
 const EXPRESSION_STARTS = ["number", "identifier", "`(`"];
 
