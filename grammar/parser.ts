@@ -168,6 +168,12 @@ const AFTER_HANDLER_ARGS = setOf([Tok.As, Tok.When, Tok.LCurly]);
 /** The rule a syntax error happened in (it shapes the message: summaries and hints). */
 const enum Rule { Other, ParamDecl }
 
+/** The intern table of names (see Parser.name): open addressing, at most 8 probes. */
+const INTERN_SLOTS = 16_384;
+const MAX_INTERNED = 40;
+const internTable: Array<string | undefined> = new Array<string | undefined>(INTERN_SLOTS).fill(undefined);
+let internCount = 0;
+
 /** `expect` results besides a token index. */
 const INSERTED = -1;
 const FAILED = -2;
@@ -238,6 +244,14 @@ export class Parser {
     this.errorLines = new Set();
     this.lineStarts = undefined;
     this.reportedDeep = false;
+    // (A stack overflow caught by grammar/parse.ts can leave the stacks non-empty.)
+    this.list.length = 0;
+    this.listTop = 0;
+    this.stAtoms.length = 0;
+    this.stPrefixes.length = 0;
+    this.stTop = 0;
+    this.opTop = 0;
+    this.prefixes = NO_PREFIXES;
     for (const e of this.errors) this.errorLines.add(this.lineStartOf(e.span.start));
     const items: A.Item[] = [];
     try {
@@ -289,6 +303,37 @@ export class Parser {
 
   private image(i: number): string {
     return this.text.slice(this.starts[i]!, this.ends[i]!);
+  }
+
+  /**
+   * The text of name token `i`, interned: the same name read again (in this input or a later one)
+   * is the same string, so reading it allocates nothing, the tree holds one copy, and the
+   * checker's maps find its hash already computed.
+   */
+  private name(i: number): string {
+    const text = this.text;
+    const start = this.starts[i]!;
+    const end = this.ends[i]!;
+    const len = end - start;
+    if (len > MAX_INTERNED) return text.slice(start, end);
+    let h = len;
+    for (let k = start; k < end; k++) h = Math.imul(h ^ text.charCodeAt(k), 16777619);
+    for (let probe = 0; probe < 8; probe++) {
+      const slot = (h + probe) & (INTERN_SLOTS - 1);
+      const known = internTable[slot];
+      if (known === undefined) {
+        const str = text.slice(start, end);
+        internTable[slot] = str;
+        if (++internCount > (INTERN_SLOTS * 3) / 4) {
+          // Full (a long-running language server reads ever new names): start over.
+          internTable.fill(undefined);
+          internCount = 0;
+        }
+        return str;
+      }
+      if (known.length === len && text.startsWith(known, start)) return known;
+    }
+    return text.slice(start, end);
   }
 
   /** Whether a token of kind `k` is what `want` asks for (a bad number is a number, an unterminated string a string). */
@@ -584,7 +629,7 @@ export class Parser {
 
   private ident(i: number, fallbackAt: number): A.Ident {
     if (i < 0) return { kind: "Ident", name: "", span: this.span(fallbackAt, fallbackAt) };
-    return { kind: "Ident", name: this.image(i), span: this.span(this.starts[i]!, this.ends[i]!) };
+    return { kind: "Ident", name: this.name(i), span: this.span(this.starts[i]!, this.ends[i]!) };
   }
 
   private errorExpr(at: number, end = at): A.ErrorExpr {
@@ -749,7 +794,7 @@ export class Parser {
     const k = this.la1();
     if (k === Tok.Identifier || k === Tok.Instrument) {
       const i = this.next();
-      return { kind: "TypeRef", name: this.image(i), span: this.span(this.starts[i]!, this.ends[i]!) };
+      return { kind: "TypeRef", name: this.name(i), span: this.span(this.starts[i]!, this.ends[i]!) };
     }
     const end = at >= 0 ? at : this.lastEnd;
     this.noViableAlt(TYPE_EXPECTED, Rule.Other);
@@ -760,7 +805,7 @@ export class Parser {
     const s = this.nextStart();
     const c0 = this.nReal;
     this.next();
-    const entries: A.RiskEntry[] = [];
+    const base = this.listTop;
     parse: {
       if (this.expect(Tok.LCurly, Rule.Other) === FAILED) break parse;
       const junk = this.junkEntry("a risk limit `name = value`");
@@ -770,7 +815,7 @@ export class Parser {
         if (k === Tok.Newline || k === Tok.Semicolon) this.next();
         else if (k === Tok.Identifier) {
           this.push(F.Risk);
-          entries.push(this.riskEntry());
+          this.listPush(this.riskEntry());
           this.pop();
           if (this.failed()) break parse;
         } else if (k === Tok.LCurly) {
@@ -782,6 +827,7 @@ export class Parser {
       }
       this.expect(Tok.RCurly, Rule.Other);
     }
+    const entries = this.listEnd<A.RiskEntry>(base);
     this.checkSeparators(entries);
     return { kind: "Risk", entries, span: this.nodeSpan(s, c0) };
   }
@@ -818,7 +864,7 @@ export class Parser {
     this.next();
     let name = -1;
     let params: A.Parameter[] | undefined;
-    const body: A.FeatureStmt[] = [];
+    const base = this.listTop;
     // The parameters' deferred diagnostics are decided after the body's.
     const p0 = this.deferred.length;
     let p1 = p0;
@@ -843,7 +889,7 @@ export class Parser {
         if (k === Tok.Newline || k === Tok.Semicolon) this.next();
         else if (k === Tok.Identifier || k === Tok.Export) {
           this.push(F.Features);
-          body.push(k === Tok.Export ? this.exportDecl() : this.featureDef());
+          this.listPush(k === Tok.Export ? this.exportDecl() : this.featureDef());
           this.pop();
           if (this.failed()) break parse;
         } else if (k === Tok.LCurly) {
@@ -855,6 +901,7 @@ export class Parser {
       }
       this.expect(Tok.RCurly, Rule.Other);
     }
+    const body = this.listEnd<A.FeatureStmt>(base);
     this.checkSeparators(body);
     this.moveDeferred(p0, p1);
     const sp = this.nodeSpan(s, c0);
@@ -1105,7 +1152,7 @@ export class Parser {
   private block(): A.Block {
     const c0 = this.nReal;
     let s = 0;
-    const stmts: A.Stmt[] = [];
+    const base = this.listTop;
     parse: {
       const open = this.expect(Tok.LCurly, Rule.Other);
       if (open === FAILED) break parse;
@@ -1117,7 +1164,7 @@ export class Parser {
         if (k === Tok.Newline || k === Tok.Semicolon) this.next();
         else if (STMT_START[k] === 1) {
           this.push(F.Block);
-          stmts.push(this.statement(k));
+          this.listPush(this.statement(k));
           this.pop();
           if (this.failed()) break parse;
         } else if (k === Tok.LCurly) {
@@ -1129,6 +1176,7 @@ export class Parser {
       }
       this.expect(Tok.RCurly, Rule.Other);
     }
+    const stmts = this.listEnd<A.Stmt>(base);
     this.checkSeparators(stmts);
     return { kind: "Block", stmts, span: this.nodeSpan(s, c0) };
   }
@@ -1325,6 +1373,24 @@ export class Parser {
   // -------------------------------------------------------------------------------------------
   // Expressions
 
+  // The elements of the lists being read (statements, arguments, entries, features), as one stack
+  // shared by nested lists; a finished list is copied out at its exact size (an array grown by
+  // push from [] reserves room for 17 elements, and most of these lists are short).
+  private readonly list: unknown[] = [];
+  private listTop = 0;
+
+  private listPush(x: unknown): void {
+    this.list[this.listTop++] = x;
+  }
+
+  /** The elements pushed since `base`, popped. */
+  private listEnd<T>(base: number): T[] {
+    const out = this.list.slice(base, this.listTop) as T[];
+    for (let k = base; k < this.listTop; k++) this.list[k] = undefined;
+    this.listTop = base;
+    return out;
+  }
+
   // The flat operand / operator lists of the expressions being read, as stacks shared by nested
   // expressions (an argument's expression is read, folded and popped while its caller's list is
   // open above nothing of its own), so reading an expression allocates nothing but its nodes.
@@ -1504,7 +1570,7 @@ export class Parser {
       }
       case Tok.Identifier: {
         const i = this.next();
-        e = { kind: "Name", name: this.image(i), span: this.span(this.starts[i]!, this.ends[i]!), checkedType: undefined };
+        e = { kind: "Name", name: this.name(i), span: this.span(this.starts[i]!, this.ends[i]!), checkedType: undefined };
         break;
       }
       case Tok.LParen: {
@@ -1614,13 +1680,13 @@ export class Parser {
 
   /** Arguments (possibly none, trailing comma allowed); sets lastDepth / lastHeight to their maximum (0 when none). */
   private argumentList(): A.Arg[] {
-    const out: A.Arg[] = [];
+    const base = this.listTop;
     let depth = 0;
     let height = 0;
     if (EXPR_START[this.la1()] === 1) {
       for (;;) {
         this.push(F.CommaOpt);
-        out.push(this.argument());
+        this.listPush(this.argument());
         this.pop();
         depth = Math.max(depth, this.lastDepth);
         height = Math.max(height, this.lastHeight);
@@ -1635,7 +1701,7 @@ export class Parser {
     }
     this.lastDepth = depth;
     this.lastHeight = height;
-    return out;
+    return this.listEnd<A.Arg>(base);
   }
 
   private argument(): A.Arg {
