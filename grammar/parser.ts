@@ -170,7 +170,11 @@ const enum Rule { Other, ParamDecl }
 
 /** The intern table of names (see Parser.name): open addressing, at most 8 probes. */
 const INTERN_SLOTS = 16_384;
-const MAX_INTERNED = 40;
+/**
+ * Longest name interned: V8 makes a slice of 13 characters or more a view into the whole text,
+ * which the table would then keep alive after its input is gone.
+ */
+const MAX_INTERNED = 12;
 const internTable: Array<string | undefined> = new Array<string | undefined>(INTERN_SLOTS).fill(undefined);
 let internCount = 0;
 
