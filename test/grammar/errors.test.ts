@@ -5,8 +5,11 @@
  * is assumed, a stray token skipped, else the statement or declaration ends there; an error never
  * spills past the next top-level declaration).
  */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parse, type Expr, type FnDecl, type Handler, type ParamDecl, type VarDecl } from "../../grammar/index.js";
+import { formatProgram, parse, type Expr, type FnDecl, type Handler, type ParamDecl, type VarDecl } from "../../grammar/index.js";
+import { tokenize } from "../../grammar/lexer.js";
+import { programArb } from "./ast-arbitrary.js";
 import { stripSpans } from "./helpers.js";
 
 /** `line:column code message` of every error. */
@@ -146,5 +149,38 @@ describe("recovery", () => {
     expect(e.message).toBe("expected `}` before end of file");
     expect(e.related).toEqual([{ span: { file: 0, start: text.lastIndexOf("{"), end: text.lastIndexOf("{") + 1 }, message: "this `{` is never closed" }]);
     expect(e.hint).toBe("add the missing `}`");
+  });
+});
+
+describe("recovery on generated programs (fast-check)", () => {
+  // Tokens that open nothing, inserted at a token boundary inside one declaration: the other
+  // declarations must come out exactly as before (the broken one may lose its tail).
+  const GARBAGE = [")", "]", ",", "= =", "..", "->", "else", "per", "export", "5 5", "as", ":", "+ *", "ticks ticks"];
+  it("a broken declaration leaves every other declaration as it was", () => {
+    fc.assert(
+      fc.property(programArb, fc.nat(), fc.nat(), fc.constantFrom(...GARBAGE), (ast, which, where, garbage) => {
+        const text = formatProgram(ast);
+        const clean = parse(text, 0);
+        const items = clean.ast.items;
+        if (items.length < 2) return;
+        const k = which % items.length;
+        const target = items[k]!;
+        const toks = tokenize(text, 0).tokens.filter((t) => t.startOffset > target.span.start && t.startOffset < target.span.end);
+        if (toks.length === 0) return;
+        const at = toks[where % toks.length]!.startOffset;
+        const broken = `${text.slice(0, at)}${garbage} ${text.slice(at)}`;
+        const r = parse(broken, 0);
+        const got = r.ast.items;
+        expect(stripSpans(got.slice(0, k)), broken).toEqual(stripSpans(items.slice(0, k)));
+        const after = items.length - k - 1;
+        if (after > 0) expect(stripSpans(got.slice(got.length - after)), broken).toEqual(stripSpans(items.slice(k + 1)));
+        // The errors are all inside the broken declaration's lines (and sorted).
+        const lineOf = (o: number) => broken.slice(0, o).split("\n").length;
+        const lastLine = lineOf(target.span.end + garbage.length + 1);
+        for (const e of r.errors) expect(lineOf(e.span.start), `${broken}\n${JSON.stringify(r.errors)}`).toBeLessThanOrEqual(lastLine + 1);
+        expect(r.errors.map((e) => e.span.start)).toEqual([...r.errors.map((e) => e.span.start)].sort((a, b) => a - b));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
