@@ -484,12 +484,10 @@ function canStart(text: string, i: number): boolean {
   return isSpace(c) || scanOne(text, i) >= 0;
 }
 
-// The scanner and the line-break filter work on parallel typed arrays — token type index
-// (Tok), start offset, end offset (exclusive) — reused from call to call,
-// so lexing allocates no object per token. Token objects are made afterwards: all at once by
-// `scan` / `tokenize`, or one parse chunk at a time from a pool by grammar/parse.ts
-// (`materializeTokens`), so that a large file's tokens do not all stay alive, and survive
-// garbage collections, until its parse ends.
+// The scanner and the line-break filter work on parallel typed arrays — token kind (Tok), start
+// offset, end offset (exclusive) — reused from call to call, so lexing allocates no object per
+// token. The parser reads the arrays directly (`lexArrays`); token objects are made only by
+// `scan` / `tokenize` (tests, the language server's semantic tokens).
 
 
 let lexTypes = new Uint16Array(4096);
@@ -602,7 +600,7 @@ export interface TokenizeResult {
 
 /**
  * What `lex` returns: the tokens the parser reads are entries [0, count) of the lexer arrays —
- * valid until the next call of `lex`, `scan` or `tokenize`; `tokenAt` / `materializeTokens` read them.
+ * valid until the next call of `lex`, `scan` or `tokenize`; `lexArrays` gives them.
  */
 export interface LexResult {
   count: number;
