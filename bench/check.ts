@@ -3,7 +3,7 @@
  * of generated strategies of about 1k / 10k / 100k lines, timed after warm-up. Reports wall and
  * CPU time (process.cpuUsage; the machine is shared, CPU is the steadier figure), the lexer (`lex`,
  * as `parse` runs it: typed arrays, no token objects) and
- * parse shares (parse = lex + parse nodes + AST), the GCs per parse + check, and the growth between
+ * parse shares (parse = lex + the parser building the AST), the GCs per parse + check, and the growth between
  * sizes. Every generated file must check without errors (unused-feature
  * warnings are expected: most generated features are never read).
  *

@@ -1,7 +1,7 @@
 /**
  * Parse benchmark: generates 1k / 10k / 100k-line strategies (parameters, a risk block, a large
  * features block, handlers with lets, if / else-if chains, loops and actions, comments) and times
- * `parse` (lex + CST + AST) after warm-up. Reports wall and CPU time (process.cpuUsage; the machine
+ * `parse` (lex + parse into the AST) after warm-up. Reports wall and CPU time (process.cpuUsage; the machine
  * is shared, CPU time is the steadier figure), lines/s and the growth factor between sizes.
  *
  *   node --import tsx bench/parse.ts [--sizes 1000,10000,100000] [--runs 5]

@@ -16,4 +16,4 @@ export {
 export { parse, type ParseResult } from "./parse.js";
 export { formatSource, formatProgram, formatExpr, encodeString, type FormatResult } from "./format.js";
 export { KEYWORDS, MAX_NESTING } from "./lexer.js";
-export { MAX_EXPR_DEPTH, MAX_EXPR_HEIGHT } from "./build-ast.js";
+export { MAX_EXPR_DEPTH, MAX_EXPR_HEIGHT } from "./parser.js";

@@ -1,10 +1,11 @@
 /**
- * The lexer: token definitions (Chevrotain token types, which the parser matches on) and
- * `tokenize`, which turns text into the token stream the parser reads, the comments, and lexical
- * diagnostics. The scanner itself is hand-written (`scan`): it produces exactly the tokens a
- * Chevrotain Lexer over ALL_TOKENS would (first matching pattern in ALL_TOKENS order, keywords
- * only as whole words, the same error runs), several times faster and without building the
- * Chevrotain lexer at start-up. The patterns on the token types document the language.
+ * The lexer: token kinds and types (grammar/parser.ts matches on the kinds) and `lex`, which
+ * turns text into the token stream the parser reads, the comments, and lexical diagnostics. The
+ * scanner is hand-written (`scan`): it produces exactly the tokens that first-match scanning with
+ * the patterns of ALL_TOKENS would (first matching pattern in ALL_TOKENS order, keywords only as
+ * whole words; test/grammar/scanner.test.ts holds it equal to such a reference scanner), and it
+ * writes them to reused typed arrays, so lexing allocates nothing per token. The patterns on the
+ * token types document the language.
  *
  * Statements end at line breaks, so line breaks are tokens (`Newline`). `tokenize` keeps only the
  * ones that can end a statement: none inside `(...)` or `[...]`, none after a token that cannot
@@ -13,80 +14,121 @@
  * two in a row. It also cuts out brackets nested deeper than MAX_NESTING (reporting E0110) so the
  * recursive-descent parser cannot overflow the stack on hostile input.
  */
-import { createToken, Lexer, type IToken, type TokenType } from "chevrotain";
 import type { Comment, Span } from "./ast.js";
 import type { SyntaxDiagnostic } from "./syntax-codes.js";
 
 /** Deepest bracket / block nesting the parser accepts. */
 export const MAX_NESTING = 64;
 
+/**
+ * Token kinds: small integers, stored in the lexer's typed arrays and read by the parser
+ * (grammar/parser.ts). `Eof` is what the parser sees past the end of its input.
+ */
+export const enum Tok {
+  Eof, Newline, Semicolon, StringLiteral, UnterminatedString, DurationLiteral, NumberLiteral, BadNumber,
+  Strategy, Instrument, Param, Risk, Features, Export, Import, From, Var, Let, If, Else, For, In,
+  Fn, Return, On, When, As, And, Or, Not, True, False, Ticks, Per,
+  Identifier,
+  Arrow, DotDot, EqEq, NotEq, LessEq, GreaterEq, PlusEq, MinusEq, StarEq, SlashEq,
+  Less, Greater, Equals, Plus, Minus, Star, Slash, Percent,
+  LParen, RParen, LBracket, RBracket, LCurly, RCurly, Comma, Colon, Dot,
+  LineComment, BlockComment, UnterminatedComment, WhiteSpace,
+  /** How many kinds there are. */
+  Count,
+}
+
+/**
+ * A token type: its kind, its name, how messages call it, and the pattern that documents what it
+ * matches (test/grammar/scanner.test.ts builds a reference scanner from the patterns: first
+ * matching pattern in ALL_TOKENS order, and holds the hand-written scanner equal to it).
+ */
+export interface TokenType {
+  readonly kind: Tok;
+  readonly name: string;
+  readonly label: string;
+  readonly pattern: RegExp | undefined;
+}
+
+/** A token with its text and start offset (what `scan` and `tokenize` return; the parser itself reads the typed arrays). */
+export interface Token {
+  tokenType: TokenType;
+  image: string;
+  startOffset: number;
+}
+
+/** Token type by kind. */
+const TYPE_BY_KIND: TokenType[] = [];
+
+function tokenType(kind: Tok, name: string, label: string, pattern: RegExp | undefined): TokenType {
+  const t: TokenType = { kind, name, label, pattern };
+  TYPE_BY_KIND[kind] = t;
+  return t;
+}
+
+/** The end of the input (never in the lexer arrays). */
+export const EOF = tokenType(Tok.Eof, "EOF", "end of file", undefined);
+
 const IDENT_PATTERN = /[A-Za-z_][A-Za-z0-9_]*/;
 
 /** Identifiers: names of everything, including `buy`, `sell`, `book`, `ema`, types, handler kinds. */
-export const Identifier = createToken({ name: "Identifier", pattern: IDENT_PATTERN, label: "identifier" });
+export const Identifier = tokenType(Tok.Identifier, "Identifier", "identifier", IDENT_PATTERN);
 
-function keyword(word: string): TokenType {
-  return createToken({
-    name: word[0]!.toUpperCase() + word.slice(1),
-    pattern: new RegExp(`${word}(?![A-Za-z0-9_])`),
-    start_chars_hint: [word[0]!],
-    longer_alt: Identifier,
-    label: `\`${word}\``,
-  });
+function keyword(kind: Tok, word: string): TokenType {
+  return tokenType(kind, word[0]!.toUpperCase() + word.slice(1), `\`${word}\``, new RegExp(`${word}(?![A-Za-z0-9_])`));
 }
 
 /** Reserved words. */
-export const Strategy = keyword("strategy");
+export const Strategy = keyword(Tok.Strategy, "strategy");
 /** The keyword `instrument`. */
-export const Instrument = keyword("instrument");
+export const Instrument = keyword(Tok.Instrument, "instrument");
 /** The keyword `param`. */
-export const Param = keyword("param");
+export const Param = keyword(Tok.Param, "param");
 /** The keyword `risk`. */
-export const Risk = keyword("risk");
+export const Risk = keyword(Tok.Risk, "risk");
 /** The keyword `features`. */
-export const Features = keyword("features");
+export const Features = keyword(Tok.Features, "features");
 /** The keyword `export`. */
-export const Export = keyword("export");
+export const Export = keyword(Tok.Export, "export");
 /** The keyword `import`. */
-export const Import = keyword("import");
+export const Import = keyword(Tok.Import, "import");
 /** The keyword `from`. */
-export const From = keyword("from");
+export const From = keyword(Tok.From, "from");
 /** The keyword `var`. */
-export const Var = keyword("var");
+export const Var = keyword(Tok.Var, "var");
 /** The keyword `let`. */
-export const Let = keyword("let");
+export const Let = keyword(Tok.Let, "let");
 /** The keyword `if`. */
-export const If = keyword("if");
+export const If = keyword(Tok.If, "if");
 /** The keyword `else`. */
-export const Else = keyword("else");
+export const Else = keyword(Tok.Else, "else");
 /** The keyword `for`. */
-export const For = keyword("for");
+export const For = keyword(Tok.For, "for");
 /** The keyword `in`. */
-export const In = keyword("in");
+export const In = keyword(Tok.In, "in");
 /** The keyword `fn`. */
-export const Fn = keyword("fn");
+export const Fn = keyword(Tok.Fn, "fn");
 /** The keyword `return`. */
-export const Return = keyword("return");
+export const Return = keyword(Tok.Return, "return");
 /** The keyword `on`. */
-export const On = keyword("on");
+export const On = keyword(Tok.On, "on");
 /** The keyword `when`. */
-export const When = keyword("when");
+export const When = keyword(Tok.When, "when");
 /** The keyword `as`. */
-export const As = keyword("as");
+export const As = keyword(Tok.As, "as");
 /** The keyword `and`. */
-export const And = keyword("and");
+export const And = keyword(Tok.And, "and");
 /** The keyword `or`. */
-export const Or = keyword("or");
+export const Or = keyword(Tok.Or, "or");
 /** The keyword `not`. */
-export const Not = keyword("not");
+export const Not = keyword(Tok.Not, "not");
 /** The keyword `true`. */
-export const True = keyword("true");
+export const True = keyword(Tok.True, "true");
 /** The keyword `false`. */
-export const False = keyword("false");
+export const False = keyword(Tok.False, "false");
 /** The keyword `ticks`. */
-export const Ticks = keyword("ticks");
+export const Ticks = keyword(Tok.Ticks, "ticks");
 /** The keyword `per`. */
-export const Per = keyword("per");
+export const Per = keyword(Tok.Per, "per");
 
 /** Every reserved word, as written. */
 export const KEYWORDS: readonly string[] = [
@@ -95,123 +137,97 @@ export const KEYWORDS: readonly string[] = [
   "false", "ticks", "per",
 ];
 
-const DIGITS = "0123456789".split("");
 const NUMBER_BODY = String.raw`\d(?:_?\d)*(?:\.\d(?:_?\d)*)?`;
 
 /** `250ms`, `1s`, `1.5h`: a number glued to a unit. */
-export const DurationLiteral = createToken({
-  name: "DurationLiteral",
-  pattern: new RegExp(`${NUMBER_BODY}(?:ns|us|ms|s|m|h|d)(?![A-Za-z0-9_])`),
-  start_chars_hint: DIGITS,
-  label: "duration",
-});
+export const DurationLiteral = tokenType(Tok.DurationLiteral, "DurationLiteral", "duration", new RegExp(`${NUMBER_BODY}(?:ns|us|ms|s|m|h|d)(?![A-Za-z0-9_])`));
 /** `42`, `25_000`, `0.30`, `1e-3`. */
-export const NumberLiteral = createToken({
-  name: "NumberLiteral",
-  pattern: new RegExp(`${NUMBER_BODY}(?:[eE][+-]?\\d+)?(?![A-Za-z0-9_])`),
-  start_chars_hint: DIGITS,
-  label: "number",
-});
+export const NumberLiteral = tokenType(Tok.NumberLiteral, "NumberLiteral", "number", new RegExp(`${NUMBER_BODY}(?:[eE][+-]?\\d+)?(?![A-Za-z0-9_])`));
 /** A digit run glued to letters or stray underscores (`12abc`, `1__0`, `5min`): reported, parsed as a number. */
-export const BadNumber = createToken({
-  name: "BadNumber",
-  pattern: /\d[A-Za-z0-9_]*(?:\.\d[A-Za-z0-9_]*)?/,
-  start_chars_hint: DIGITS,
-  categories: [NumberLiteral],
-  label: "number",
-});
+export const BadNumber = tokenType(Tok.BadNumber, "BadNumber", "number", /\d[A-Za-z0-9_]*(?:\.\d[A-Za-z0-9_]*)?/);
 /** `"text"` with `\\`, `\"`, `\n`, `\t`, `\r` escapes; no line breaks. */
-export const StringLiteral = createToken({
-  name: "StringLiteral",
-  pattern: /"(?:[^"\\\n\r]|\\[^\n\r])*"/,
-  start_chars_hint: ['"'],
-  label: "string",
-});
+export const StringLiteral = tokenType(Tok.StringLiteral, "StringLiteral", "string", /"(?:[^"\\\n\r]|\\[^\n\r])*"/);
 /** A string whose line ends before its closing quote: reported, parsed as a string. */
-export const UnterminatedString = createToken({
-  name: "UnterminatedString",
-  pattern: /"(?:[^"\\\n\r]|\\[^\n\r])*\\?/,
-  start_chars_hint: ['"'],
-  categories: [StringLiteral],
-  label: "string",
-});
+export const UnterminatedString = tokenType(Tok.UnterminatedString, "UnterminatedString", "string", /"(?:[^"\\\n\r]|\\[^\n\r])*\\?/);
 
-/** Statement separators: line breaks and `;` (abstract category). */
-export const Separator = createToken({ name: "Separator", pattern: Lexer.NA, label: "line break" });
-/** A line break. */
-export const Newline = createToken({ name: "Newline", pattern: /\n/, categories: [Separator], label: "end of line", line_breaks: true });
+/** A line break (a statement separator). */
+export const Newline = tokenType(Tok.Newline, "Newline", "end of line", /\n/);
 /** `;` — an explicit statement separator. */
-export const Semicolon = createToken({ name: "Semicolon", pattern: ";", categories: [Separator], label: "`;`" });
+export const Semicolon = tokenType(Tok.Semicolon, "Semicolon", "`;`", /;/);
 
 /** `// ...` */
-export const LineComment = createToken({ name: "LineComment", pattern: /\/\/[^\n]*/, group: "comments" });
+export const LineComment = tokenType(Tok.LineComment, "LineComment", "comment", /\/\/[^\n]*/);
 /** `/* ... *\/` */
-export const BlockComment = createToken({ name: "BlockComment", pattern: /\/\*[\s\S]*?\*\//, group: "comments", line_breaks: true });
+export const BlockComment = tokenType(Tok.BlockComment, "BlockComment", "comment", /\/\*[\s\S]*?\*\//);
 /** `/*` with no `*\/`: reported, treated as a comment to the end of the file. */
-export const UnterminatedComment = createToken({ name: "UnterminatedComment", pattern: /\/\*[\s\S]*/, group: "comments", line_breaks: true });
-const WhiteSpace = createToken({ name: "WhiteSpace", pattern: /[ \t\r\f\v\uFEFF\u00A0]+/, group: Lexer.SKIPPED });
+export const UnterminatedComment = tokenType(Tok.UnterminatedComment, "UnterminatedComment", "comment", /\/\*[\s\S]*/);
+/** Spaces, tabs, carriage returns, form feeds, vertical tabs, byte-order marks and no-break spaces (skipped). */
+export const WhiteSpace = tokenType(Tok.WhiteSpace, "WhiteSpace", "white space", /[ \t\r\f\v\uFEFF\u00A0]+/);
 
-function punct(name: string, text: string): TokenType {
-  return createToken({ name, pattern: text, label: `\`${text}\`` });
+function punct(kind: Tok, name: string, text: string): TokenType {
+  return tokenType(kind, name, `\`${text}\``, new RegExp(text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")));
 }
 /** Punctuation and operators. */
-export const Arrow = punct("Arrow", "->");
+export const Arrow = punct(Tok.Arrow, "Arrow", "->");
 /** The token `..`. */
-export const DotDot = punct("DotDot", "..");
+export const DotDot = punct(Tok.DotDot, "DotDot", "..");
 /** The token `==`. */
-export const EqEq = punct("EqEq", "==");
+export const EqEq = punct(Tok.EqEq, "EqEq", "==");
 /** The token `!=`. */
-export const NotEq = punct("NotEq", "!=");
+export const NotEq = punct(Tok.NotEq, "NotEq", "!=");
 /** The token `<=`. */
-export const LessEq = punct("LessEq", "<=");
+export const LessEq = punct(Tok.LessEq, "LessEq", "<=");
 /** The token `>=`. */
-export const GreaterEq = punct("GreaterEq", ">=");
+export const GreaterEq = punct(Tok.GreaterEq, "GreaterEq", ">=");
 /** The token `+=`. */
-export const PlusEq = punct("PlusEq", "+=");
+export const PlusEq = punct(Tok.PlusEq, "PlusEq", "+=");
 /** The token `-=`. */
-export const MinusEq = punct("MinusEq", "-=");
+export const MinusEq = punct(Tok.MinusEq, "MinusEq", "-=");
 /** The token `*=`. */
-export const StarEq = punct("StarEq", "*=");
+export const StarEq = punct(Tok.StarEq, "StarEq", "*=");
 /** The token `/=`. */
-export const SlashEq = punct("SlashEq", "/=");
+export const SlashEq = punct(Tok.SlashEq, "SlashEq", "/=");
 /** The token `<`. */
-export const Less = punct("Less", "<");
+export const Less = punct(Tok.Less, "Less", "<");
 /** The token `>`. */
-export const Greater = punct("Greater", ">");
+export const Greater = punct(Tok.Greater, "Greater", ">");
 /** The token `=`. */
-export const Equals = punct("Equals", "=");
+export const Equals = punct(Tok.Equals, "Equals", "=");
 /** The token `+`. */
-export const Plus = punct("Plus", "+");
+export const Plus = punct(Tok.Plus, "Plus", "+");
 /** The token `-`. */
-export const Minus = punct("Minus", "-");
+export const Minus = punct(Tok.Minus, "Minus", "-");
 /** The token `*`. */
-export const Star = punct("Star", "*");
+export const Star = punct(Tok.Star, "Star", "*");
 /** The token `/`. */
-export const Slash = punct("Slash", "/");
+export const Slash = punct(Tok.Slash, "Slash", "/");
 /** The token `%`. */
-export const Percent = punct("Percent", "%");
+export const Percent = punct(Tok.Percent, "Percent", "%");
 /** The token `(`. */
-export const LParen = punct("LParen", "(");
+export const LParen = punct(Tok.LParen, "LParen", "(");
 /** The token `)`. */
-export const RParen = punct("RParen", ")");
+export const RParen = punct(Tok.RParen, "RParen", ")");
 /** The token `[`. */
-export const LBracket = punct("LBracket", "[");
+export const LBracket = punct(Tok.LBracket, "LBracket", "[");
 /** The token `]`. */
-export const RBracket = punct("RBracket", "]");
+export const RBracket = punct(Tok.RBracket, "RBracket", "]");
 /** The token `{`. */
-export const LCurly = punct("LCurly", "{");
+export const LCurly = punct(Tok.LCurly, "LCurly", "{");
 /** The token `}`. */
-export const RCurly = punct("RCurly", "}");
+export const RCurly = punct(Tok.RCurly, "RCurly", "}");
 /** The token `,`. */
-export const Comma = punct("Comma", ",");
+export const Comma = punct(Tok.Comma, "Comma", ",");
 /** The token `:`. */
-export const Colon = punct("Colon", ":");
+export const Colon = punct(Tok.Colon, "Colon", ":");
 /** The token `.`. */
-export const Dot = punct("Dot", ".");
+export const Dot = punct(Tok.Dot, "Dot", ".");
 
-/** Token types in match order (Chevrotain takes the first pattern that matches). */
-export const ALL_TOKENS: TokenType[] = [
-  WhiteSpace, Newline, Semicolon, Separator,
+/**
+ * Token types in match order: at each position the scanner produces the first type whose pattern
+ * matches there (keywords only as whole words; whitespace is skipped, comments set aside).
+ */
+export const ALL_TOKENS: readonly TokenType[] = [
+  WhiteSpace, Newline, Semicolon,
   LineComment, BlockComment, UnterminatedComment,
   StringLiteral, UnterminatedString,
   DurationLiteral, NumberLiteral, BadNumber,
@@ -223,41 +239,15 @@ export const ALL_TOKENS: TokenType[] = [
   LParen, RParen, LBracket, RBracket, LCurly, RCurly, Comma, Colon, Dot,
 ];
 
-/** Binary operators (abstract category): `or and == != < <= > >= + - * / %`. */
-export const BinaryOperator = createToken({ name: "BinaryOperator", pattern: Lexer.NA, label: "operator" });
-/** Prefix operators (abstract category): `-` and `not`. */
-export const PrefixOperator = createToken({ name: "PrefixOperator", pattern: Lexer.NA, label: "`-` or `not`" });
-for (const t of [Or, And, EqEq, NotEq, Less, LessEq, Greater, GreaterEq, Plus, Minus, Star, Slash, Percent]) {
-  t.CATEGORIES = [...(t.CATEGORIES ?? []), BinaryOperator];
+/** The token type of a kind. */
+export function typeOfKind(kind: Tok): TokenType {
+  return TYPE_BY_KIND[kind]!;
 }
-for (const t of [Minus, Not]) t.CATEGORIES = [...(t.CATEGORIES ?? []), PrefixOperator];
-
-/**
- * Junk categories: tokens that cannot start anything in a given list (top level, block
- * statements, risk/features entries). The parser consumes them one by one inside its list loops,
- * so an unexpected token never ends a list early and errors further down are still found.
- */
-export const TopJunk = createToken({ name: "TopJunk", pattern: Lexer.NA, label: "unexpected token" });
-/** Tokens that cannot start a statement inside a block. */
-export const StmtJunk = createToken({ name: "StmtJunk", pattern: Lexer.NA, label: "unexpected token" });
-/** Tokens that cannot start a risk entry or a features entry. */
-export const EntryJunk = createToken({ name: "EntryJunk", pattern: Lexer.NA, label: "unexpected token" });
-
-const ITEM_STARTS = [Strategy, Instrument, Param, Risk, Features, Import, Var, Fn, On];
-const STMT_STARTS = [Let, Var, If, For, Return, NumberLiteral, DurationLiteral, BadNumber, StringLiteral, UnterminatedString, True, False, Identifier, LParen, Minus, Not];
-const NEVER_JUNK = [WhiteSpace, Newline, Semicolon, Separator, LineComment, BlockComment, UnterminatedComment, LCurly];
-for (const t of ALL_TOKENS) {
-  if (NEVER_JUNK.includes(t)) continue;
-  const cats = [...(t.CATEGORIES ?? [])];
-  if (!ITEM_STARTS.includes(t)) cats.push(TopJunk);
-  if (!ITEM_STARTS.includes(t) && !STMT_STARTS.includes(t) && t !== RCurly) cats.push(StmtJunk);
-  if (!ITEM_STARTS.includes(t) && t !== Identifier && t !== Export && t !== RCurly) cats.push(EntryJunk);
-  t.CATEGORIES = cats;
-}
-ALL_TOKENS.push(TopJunk, StmtJunk, EntryJunk, BinaryOperator, PrefixOperator);
 
 /** Reserved words that can never appear inside an expression: a line starting with one is a new statement. */
-const STATEMENT_KEYWORDS = new Set<TokenType>([Strategy, Instrument, Param, Risk, Features, Export, Import, Var, Let, If, For, Fn, Return, On]);
+const STATEMENT_KEYWORDS: readonly Tok[] = [
+  Tok.Strategy, Tok.Instrument, Tok.Param, Tok.Risk, Tok.Features, Tok.Export, Tok.Import, Tok.Var, Tok.Let, Tok.If, Tok.For, Tok.Fn, Tok.Return, Tok.On,
+];
 
 
 // ---------------------------------------------------------------------------------------------
@@ -327,15 +317,15 @@ function durationUnitEnd(text: string, k: number): number {
   return -1;
 }
 
-/** A token in the shape Chevrotain's "onlyOffset" lexer makes, plus the end offset (inclusive) the parser's node locations need. */
-function makeToken(type: TokenType, image: string, start: number, end: number): IToken {
-  return { image, startOffset: start, tokenTypeIdx: type.tokenTypeIdx!, tokenType: type, endOffset: end - 1 } as IToken;
+/** A token object (for `scan`, `tokenize` and comments; `end` is exclusive). */
+function makeToken(type: TokenType, image: string, start: number, end: number): Token {
+  return { tokenType: type, image, startOffset: start };
 }
 
 /** What the scanner found: tokens (no whitespace), comments, and runs of invalid characters. */
 export interface ScanResult {
-  tokens: IToken[];
-  comments: IToken[];
+  tokens: Token[];
+  comments: Token[];
   errors: Array<{ offset: number; length: number }>;
 }
 
@@ -494,16 +484,11 @@ function canStart(text: string, i: number): boolean {
   return isSpace(c) || scanOne(text, i) >= 0;
 }
 
-// The scanner and the line-break filter work on parallel typed arrays — token type index
-// (Chevrotain's tokenTypeIdx), start offset, end offset (exclusive) — reused from call to call,
-// so lexing allocates no object per token. Token objects are made afterwards: all at once by
-// `scan` / `tokenize`, or one parse chunk at a time from a pool by grammar/parse.ts
-// (`materializeTokens`), so that a large file's tokens do not all stay alive, and survive
-// garbage collections, until its parse ends.
+// The scanner and the line-break filter work on parallel typed arrays — token kind (Tok), start
+// offset, end offset (exclusive) — reused from call to call, so lexing allocates no object per
+// token. The parser reads the arrays directly (`lexArrays`); token objects are made only by
+// `scan` / `tokenize` (tests, the language server's semantic tokens).
 
-/** Token type by tokenTypeIdx. */
-const TYPE_BY_IDX: TokenType[] = [];
-for (const t of ALL_TOKENS) TYPE_BY_IDX[t.tokenTypeIdx!] = t;
 
 let lexTypes = new Uint16Array(4096);
 let lexStarts = new Int32Array(4096);
@@ -527,13 +512,13 @@ function growLexArrays(): void {
 /** What `scanRaw` found besides the tokens it wrote to the lexer arrays. */
 interface RawScan {
   count: number;
-  comments: IToken[];
+  comments: Token[];
   errors: Array<{ offset: number; length: number }>;
 }
 
 /** Scans `text` into the lexer arrays (every token but whitespace and comments, newlines included). */
 function scanRaw(text: string): RawScan {
-  const comments: IToken[] = [];
+  const comments: Token[] = [];
   const errors: Array<{ offset: number; length: number }> = [];
   const n = text.length;
   let count = 0;
@@ -558,7 +543,7 @@ function scanRaw(text: string): RawScan {
       comments.push(makeToken(type, text.slice(i, end), i, end));
     } else {
       if (count === lexTypes.length) growLexArrays();
-      lexTypes[count] = type.tokenTypeIdx!;
+      lexTypes[count] = type.kind;
       lexStarts[count] = i;
       lexEnds[count] = end;
       count++;
@@ -569,26 +554,26 @@ function scanRaw(text: string): RawScan {
 }
 
 /** Fresh token objects for entries [from, to) of the lexer arrays. */
-function tokensOf(text: string, from: number, to: number): IToken[] {
-  const out = new Array<IToken>(to - from);
+function tokensOf(text: string, from: number, to: number): Token[] {
+  const out = new Array<Token>(to - from);
   for (let k = from; k < to; k++) {
     const start = lexStarts[k]!;
     const end = lexEnds[k]!;
-    out[k - from] = makeToken(TYPE_BY_IDX[lexTypes[k]!]!, text.slice(start, end), start, end);
+    out[k - from] = makeToken(TYPE_BY_KIND[lexTypes[k]!]!, text.slice(start, end), start, end);
   }
   return out;
 }
 
-/** Splits `text` into tokens, comments and invalid-character runs (what a Chevrotain Lexer over ALL_TOKENS gives; test/grammar/scanner.test.ts checks it). */
+/** Splits `text` into tokens, comments and invalid-character runs (what first-match scanning with the patterns of ALL_TOKENS gives; test/grammar/scanner.test.ts checks it). */
 export function scan(text: string): ScanResult {
   const raw = scanRaw(text);
   return { tokens: tokensOf(text, 0, raw.count), comments: raw.comments, errors: raw.errors };
 }
 
-/** Flags by tokenTypeIdx. */
-function flags(types: Iterable<TokenType>): Uint8Array {
-  const f = new Uint8Array(TYPE_BY_IDX.length + 1);
-  for (const t of types) f[t.tokenTypeIdx!] = 1;
+/** Flags by kind. */
+function flags(types: Iterable<TokenType | Tok>): Uint8Array {
+  const f = new Uint8Array(Tok.Count);
+  for (const t of types) f[typeof t === "number" ? t : t.kind] = 1;
   return f;
 }
 
@@ -606,7 +591,7 @@ const STATEMENT_KEYWORD = flags(STATEMENT_KEYWORDS);
 /** What `tokenize` returns. */
 export interface TokenizeResult {
   /** The tokens the parser reads (no comments, only statement-ending line breaks). */
-  tokens: IToken[];
+  tokens: Token[];
   comments: Comment[];
   errors: SyntaxDiagnostic[];
   /** Offsets of `{` still open at the end of the input, innermost last. */
@@ -615,7 +600,7 @@ export interface TokenizeResult {
 
 /**
  * What `lex` returns: the tokens the parser reads are entries [0, count) of the lexer arrays —
- * valid until the next call of `lex`, `scan` or `tokenize`; `tokenAt` / `materializeTokens` read them.
+ * valid until the next call of `lex`, `scan` or `tokenize`; `lexArrays` gives them.
  */
 export interface LexResult {
   count: number;
@@ -638,19 +623,19 @@ function describeChar(text: string): string {
 const ESCAPE_PATTERN = /\\(.)/g;
 const VALID_ESCAPES = new Set(["\\", '"', "n", "t", "r"]);
 
-const IDX_LPAREN = LParen.tokenTypeIdx!;
-const IDX_RPAREN = RParen.tokenTypeIdx!;
-const IDX_LBRACKET = LBracket.tokenTypeIdx!;
-const IDX_RBRACKET = RBracket.tokenTypeIdx!;
-const IDX_LCURLY = LCurly.tokenTypeIdx!;
-const IDX_RCURLY = RCurly.tokenTypeIdx!;
-const IDX_NEWLINE = Newline.tokenTypeIdx!;
-const IDX_SEMICOLON = Semicolon.tokenTypeIdx!;
-const IDX_UNTERMINATED_STRING = UnterminatedString.tokenTypeIdx!;
-const IDX_STRING = StringLiteral.tokenTypeIdx!;
-const IDX_BAD_NUMBER = BadNumber.tokenTypeIdx!;
-const IDX_NUMBER = NumberLiteral.tokenTypeIdx!;
-const IDX_DURATION = DurationLiteral.tokenTypeIdx!;
+const IDX_LPAREN = Tok.LParen;
+const IDX_RPAREN = Tok.RParen;
+const IDX_LBRACKET = Tok.LBracket;
+const IDX_RBRACKET = Tok.RBracket;
+const IDX_LCURLY = Tok.LCurly;
+const IDX_RCURLY = Tok.RCurly;
+const IDX_NEWLINE = Tok.Newline;
+const IDX_SEMICOLON = Tok.Semicolon;
+const IDX_UNTERMINATED_STRING = Tok.UnterminatedString;
+const IDX_STRING = Tok.StringLiteral;
+const IDX_BAD_NUMBER = Tok.BadNumber;
+const IDX_NUMBER = Tok.NumberLiteral;
+const IDX_DURATION = Tok.DurationLiteral;
 
 /**
  * Lexes `text` into the lexer arrays and filters them down to the tokens the parser reads (see
@@ -778,54 +763,14 @@ export function tokenize(text: string, file: number): TokenizeResult {
   return { tokens: tokensOf(text, 0, lexed.count), comments: lexed.comments, errors: lexed.errors, unclosedCurlies: lexed.unclosedCurlies };
 }
 
-/** The token type of entry `i` of the last `lex`. */
-export function tokenTypeAt(i: number): TokenType {
-  return TYPE_BY_IDX[lexTypes[i]!]!;
-}
-
-/** A fresh token object for entry `i` of the last `lex` of `text`. */
-export function tokenAt(text: string, i: number): IToken {
-  return makeToken(TYPE_BY_IDX[lexTypes[i]!]!, text.slice(lexStarts[i]!, lexEnds[i]!), lexStarts[i]!, lexEnds[i]!);
-}
-
-/** Token objects reused by `materializeTokens`; at most POOL_LIMIT are kept between calls. */
-const tokenPool: IToken[] = [];
-const POOL_LIMIT = 16_384;
-
 /**
- * Token objects for entries [from, to) of the last `lex` of `text`, taken from a pool: they are
- * overwritten by the next call, so the caller must be done with them (and with everything
- * holding them) by then. Beyond POOL_LIMIT the objects are fresh.
+ * The lexer arrays after the last `lex`: kind, start offset and end offset (exclusive) of each
+ * token, entries [0, count). Valid until the next call of `lex`, `scan` or `tokenize` (which may
+ * also replace the arrays).
  */
-export function materializeTokens(text: string, from: number, to: number): IToken[] {
-  // Room for the end-of-input sentinels Chevrotain's parser pushes onto its input (maxLookahead
-  // + 1): without it, each of those pushes onto a full array would copy the whole chunk.
-  const out = new Array<IToken>(to - from + SENTINEL_ROOM);
-  for (let k = from; k < to; k++) {
-    const j = k - from;
-    const start = lexStarts[k]!;
-    const end = lexEnds[k]!;
-    const type = TYPE_BY_IDX[lexTypes[k]!]!;
-    const image = text.slice(start, end);
-    let tok = j < POOL_LIMIT ? tokenPool[j] : undefined;
-    if (tok === undefined) {
-      tok = makeToken(type, image, start, end);
-      if (j < POOL_LIMIT) tokenPool[j] = tok;
-    } else {
-      tok.image = image;
-      tok.startOffset = start;
-      tok.tokenTypeIdx = type.tokenTypeIdx!;
-      tok.tokenType = type;
-      tok.endOffset = end - 1;
-    }
-    out[j] = tok;
-  }
-  out.length = to - from;
-  return out;
+export function lexArrays(): { kinds: Uint16Array; starts: Int32Array; ends: Int32Array } {
+  return { kinds: lexTypes, starts: lexStarts, ends: lexEnds };
 }
-
-/** Spare array slots for the parser's end-of-input padding (grammar/parser.ts maxLookahead is 3). */
-const SENTINEL_ROOM = 8;
 
 function checkEscapes(image: string, offset: number, file: number, errors: SyntaxDiagnostic[]): void {
   if (image.indexOf("\\") < 0) return;
