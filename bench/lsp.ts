@@ -102,7 +102,7 @@ function phases(text: string, runs: number): void {
   const path = "/bench/big.algo";
   for (let i = 0; i < runs + 3; i++) {
     if (i === 3) times.clear();
-    timed("parse (lex + CST + AST)", () => parse(text, 0));
+    timed("parse (lex + parser → AST)", () => parse(text, 0));
     const front = timed("front end (parse + names, types, units, lints)", () => checkProgram([{ path, text }], { analyses: [] }));
     const extra: Diagnostic[] = [];
     for (const a of registeredAnalyses()) extra.push(...timed(`analysis: ${a.name}`, () => a.run(front)));

@@ -12,11 +12,9 @@ for (const [name, path] of [["runtime", "runtime/index.ts"], ["stdlib", "stdlib/
 }
 
 // Bundled rather than loaded from node_modules at run time (bench/startup.ts measures start-up):
-// - chevrotain ships as hundreds of small ES modules (lodash-es); loading them one by one cost
-//   ~0.7 s of every `algo check`, bundled it loads as one chunk;
-// - commander and picocolors are loaded by every command (`algo --help` included); bundled, Node
-//   skips resolving their package "exports" and translating CommonJS for an ES importer.
-const BUNDLED = new Set(["chevrotain", "commander", "picocolors"]);
+// commander and picocolors are loaded by every command (`algo --help` included); bundled, Node
+// skips resolving their package "exports" and translating CommonJS for an ES importer.
+const BUNDLED = new Set(["commander", "picocolors"]);
 
 // CommonJS dependencies loaded with require() instead of `import`. An ES `import` of a CommonJS
 // package makes Node read and lex every file it loads for named exports; for ts-morph (and the
