@@ -49,7 +49,7 @@ import {
 } from "../builtins.js";
 import { Codes, Hints, diag, hint, type Diagnostic, type DiagnosticExtras } from "../diagnostics/index.js";
 import type { DiagnosticDef, TemplateArgs } from "../diagnostics/definition.js";
-import type { CheckedFile, CheckedProgram, HandlerInfo, Interval, ResolvedCall, RiskLimit, SymbolInfo, SymbolKind } from "./program.js";
+import { CallArgs, type CheckedFile, type CheckedProgram, type HandlerInfo, type Interval, type ResolvedCall, type RiskLimit, type SymbolInfo, type SymbolKind } from "./program.js";
 import { suggest } from "./suggest.js";
 import {
   ERROR_TYPE,
@@ -70,6 +70,36 @@ import {
   type UnitTypeRef,
   type ValueType,
 } from "./types.js";
+
+/** Value types that are plain strings (everything but unit instances, outputs and records). */
+type PlainType = Extract<ValueType, string>;
+
+/**
+ * Shared TypeInfo objects `{ type, series }` (no `literal` key) per plain type: the checker returns
+ * these instead of a fresh object per expression. Bounded by the number of type names; frozen,
+ * since TypeInfo values are never mutated once made.
+ */
+const SHARED_TYPES = new Map<PlainType, readonly [TypeInfo, TypeInfo]>();
+
+/** The shared `{ type, series }` of a plain type. */
+function typeInfo(type: PlainType, series: boolean): TypeInfo {
+  let pair = SHARED_TYPES.get(type);
+  if (pair === undefined) {
+    pair = [Object.freeze({ type, series: false }), Object.freeze({ type, series: true })];
+    SHARED_TYPES.set(type, pair);
+  }
+  return series ? pair[1] : pair[0];
+}
+
+/** The types of bare literals (`2`, `0.5`, `1s`): they adapt to the unit they meet. */
+const INT_LITERAL: TypeInfo = Object.freeze({ type: "int", series: false, literal: true });
+const F64_LITERAL: TypeInfo = Object.freeze({ type: "f64", series: false, literal: true });
+const DURATION_LITERAL: TypeInfo = Object.freeze({ type: "duration", series: false, literal: true });
+
+/** The shared `{ type, series: true }` of a scalar type. */
+function seriesOf(type: ScalarType): TypeInfo {
+  return typeInfo(type, true);
+}
 
 /** Namespaces of stdlib operators ("book", "flow", "bar", ...), from the metadata. */
 function operatorNamespaces(): Set<string> {
@@ -127,20 +157,89 @@ interface FileState {
 
 const HANDLER_ONLY_KINDS: ReadonlySet<SymbolKind> = new Set(["var", "let", "binding"]);
 
-/** Whether `a` is one of the bound arguments (no array of the values per question). */
-function isBound(bound: ReadonlyMap<string, Arg>, a: Arg): boolean {
-  for (const v of bound.values()) if (v === a) return true;
-  return false;
+/** A fn's parameter: every one is required (a `fn` parameter has no default). */
+interface FnParam extends ParamShape {
+  type: ScalarType | "error";
+  param: Parameter;
 }
 
-/** Builtin and action parameter lists in the shape bindArgs takes, made once per list. */
-const PARAM_SHAPES = new WeakMap<object, ReadonlyArray<{ name: string; optional: boolean }>>();
+/** A parameter as bindArgs sees it. */
+interface ParamShape {
+  name: string;
+  optional: boolean;
+}
 
-function paramShape(params: ReadonlyArray<{ name: string; optional?: boolean }>): ReadonlyArray<{ name: string; optional: boolean }> {
+/**
+ * How a call's arguments bound to its parameters (bindArgs). Arrays, not Maps: every call of the
+ * program is bound, and a Map per call was a large share of the checker's allocation.
+ */
+interface Binding {
+  /** `byParam[i]`: the argument bound to parameter i (parameters that share a name share it). */
+  byParam: Array<Arg | undefined>;
+  /** `paramOf[j]`: the parameter argument j is bound to; UNBOUND or VARIADIC when none. */
+  paramOf: number[];
+  ok: boolean;
+}
+
+/** paramOf: an argument that bound to no parameter (unknown name, duplicate, one too many). */
+const UNBOUND = -1;
+/** paramOf: an extra positional argument of a variadic action (`log`). */
+const VARIADIC = -2;
+
+/** The first parameter named like `params[i]` (a name binds once, as in a Map keyed by name). */
+function firstNamed(params: readonly ParamShape[], i: number): number {
+  const name = params[i]!.name;
+  let j = 0;
+  while (params[j]!.name !== name) j++;
+  return j;
+}
+
+/** The bound arguments of a call, by parameter name, in the order the call gives them. */
+function callArgs(e: CallExpr, params: readonly ParamShape[], b: Binding): CallArgs {
+  let positional = true;
+  for (let j = 0; j < e.args.length && positional; j++) positional = b.paramOf[j] === j;
+  if (positional) return new CallArgs(e.args, paramNames(params));
+  const names = new Array<string | undefined>(e.args.length);
+  for (let j = 0; j < e.args.length; j++) {
+    const i = b.paramOf[j]!;
+    names[j] = i >= 0 ? params[i]!.name : undefined;
+  }
+  return new CallArgs(e.args, names);
+}
+
+/** The names of a parameter list, made once per list (shared by the calls that bind in order). */
+const PARAM_NAMES = new WeakMap<readonly ParamShape[], readonly string[]>();
+
+function paramNames(params: readonly ParamShape[]): readonly string[] {
+  let names = PARAM_NAMES.get(params);
+  if (names === undefined) {
+    names = params.map((p) => p.name);
+    PARAM_NAMES.set(params, names);
+  }
+  return names;
+}
+
+/**
+ * Parameter lists of builtins, actions and operators in the shape bindArgs takes, made once per
+ * list (keyed by the static metadata, so bounded by the size of the vocabulary).
+ */
+const PARAM_SHAPES = new WeakMap<object, readonly ParamShape[]>();
+
+function paramShape(params: ReadonlyArray<{ name: string; optional?: boolean }>): readonly ParamShape[] {
   let shape = PARAM_SHAPES.get(params);
   if (shape === undefined) {
     shape = params.map((p) => ({ name: p.name, optional: p.optional === true }));
     PARAM_SHAPES.set(params, shape);
+  }
+  return shape;
+}
+
+/** An operator's parameters in bindArgs' shape: optional when they have a default. */
+function operatorShape(op: OperatorMeta): readonly ParamShape[] {
+  let shape = PARAM_SHAPES.get(op);
+  if (shape === undefined) {
+    shape = op.params.map((p) => ({ name: p.name, optional: p.default !== undefined }));
+    PARAM_SHAPES.set(op, shape);
   }
   return shape;
 }
@@ -627,12 +726,20 @@ export class Checker {
   // ------------------------------------------------------------------------------------------
   // Functions
 
-  private fnParams(decl: FnDecl): Array<{ name: string; type: ScalarType | "error"; param: Parameter }> {
-    return decl.params.map((p) => {
-      const t = p.type ? ((TYPE_NAMES as readonly string[]).includes(p.type.name) ? (p.type.name as ScalarType) : "error") : "f64";
-      return { name: p.name.name, type: t, param: p };
-    });
+  /** A fn's parameters with their types, made once per fn (a fn is called from many features). */
+  private fnParams(decl: FnDecl): readonly FnParam[] {
+    let params = this.fnParamLists.get(decl);
+    if (params === undefined) {
+      params = decl.params.map((p) => {
+        const t = p.type ? ((TYPE_NAMES as readonly string[]).includes(p.type.name) ? (p.type.name as ScalarType) : "error") : "f64";
+        return { name: p.name.name, optional: false, type: t, param: p };
+      });
+      this.fnParamLists.set(decl, params);
+    }
+    return params;
   }
+
+  private readonly fnParamLists = new Map<FnDecl, readonly FnParam[]>();
 
   /** Checks a fn body (declares its params; return type from the declaration or the body). */
   private checkFnBody(st: FileState, decl: FnDecl): TypeInfo {
@@ -951,13 +1058,13 @@ export class Checker {
   expr(e: Expr, ctx: Ctx): TypeInfo {
     switch (e.kind) {
       case "Number":
-        return this.setType(e, { type: e.isInteger ? "int" : "f64", series: false, literal: true });
+        return this.setType(e, e.isInteger ? INT_LITERAL : F64_LITERAL);
       case "Duration":
-        return this.setType(e, { type: "duration", series: false, literal: true });
+        return this.setType(e, DURATION_LITERAL);
       case "String":
-        return this.setType(e, { type: "string", series: false });
+        return this.setType(e, typeInfo("string", false));
       case "Bool":
-        return this.setType(e, { type: "bool", series: false });
+        return this.setType(e, typeInfo("bool", false));
       case "Error":
         return this.setType(e, ERROR_TYPE);
       case "Paren":
@@ -1006,7 +1113,7 @@ export class Checker {
           this.report(Codes.TypeMismatch, e.object.span, { expected: "a series of numbers or bools", found: typeName(t.type) });
           return this.setType(e, ERROR_TYPE);
         }
-        return this.setType(e, bad ? ERROR_TYPE : { type: t.type, series: true });
+        return this.setType(e, bad ? ERROR_TYPE : typeInfo(t.type, true));
       }
       case "Ticks": {
         const t = this.expr(e.value, ctx);
@@ -1015,7 +1122,7 @@ export class Checker {
           this.report(Codes.TypeMismatch, e.value.span, { expected: "a plain number of ticks", found: describe(t) });
           return this.setType(e, ERROR_TYPE);
         }
-        return this.setType(e, { type: "price", series: false });
+        return this.setType(e, typeInfo("price", false));
       }
     }
   }
@@ -1024,7 +1131,7 @@ export class Checker {
     const sym = ctx.scope.lookup(e.name);
     if (!sym) {
       const nv = NAMED_VALUES.get(e.name);
-      if (nv) return { type: nv, series: false };
+      if (nv) return typeInfo(nv, false);
       if (this.namespaces.has(e.name) || BUILTIN_FUNCTIONS.has(e.name) || ACTIONS.has(e.name) || findOperator(e.name)) {
         this.report(Codes.TypeMismatch, e.span, { expected: "a value", found: `function \`${e.name}\`` }, { hint: `call it: \`${e.name}(...)\`` });
         return ERROR_TYPE;
@@ -1083,7 +1190,7 @@ export class Checker {
         this.report(Codes.BoolOperands, (bad === a ? e.left : e.right).span, { op, found: describe(bad) });
         return ERROR_TYPE;
       }
-      return { type: "bool", series };
+      return typeInfo("bool", series);
     }
     if (typeof a.type !== "string" || typeof b.type !== "string" || a.type === "void" || b.type === "void") {
       const bad = typeof a.type !== "string" || a.type === "void" ? a : b;
@@ -1105,21 +1212,20 @@ export class Checker {
         this.report(Codes.TypeMismatch, e.right.span, { expected: typeName(at), found: describe(b) });
         return ERROR_TYPE;
       }
-      return { type: "bool", series };
+      return typeInfo("bool", series);
     }
     if (op === "<" || op === "<=" || op === ">" || op === ">=") {
-      const ordered = (t: ScalarType): boolean => isNumeric(t) || t === "duration" || t === "time";
-      if (!ordered(at) || !ordered(bt)) {
-        const bad = !ordered(at) ? a : b;
+      if (!isOrdered(at) || !isOrdered(bt)) {
+        const bad = !isOrdered(at) ? a : b;
         this.report(Codes.NonNumericOperand, (bad === a ? e.left : e.right).span, { op, found: describe(bad) });
         return ERROR_TYPE;
       }
-      const r = at === "time" || bt === "time" ? (at === bt ? ({ ok: true } as const) : ({ ok: false } as const)) : sameUnit(at, aLit, bt, bLit);
-      if (!r.ok) {
+      const ok = at === "time" || bt === "time" ? at === bt : sameUnit(at, aLit, bt, bLit).ok;
+      if (!ok) {
         this.report(Codes.UnitCompare, e.span, { left: at, right: bt }, this.unitHint(at, bt));
         return ERROR_TYPE;
       }
-      return { type: "bool", series };
+      return typeInfo("bool", series);
     }
     let r: UnitResult;
     if (op === "+" || op === "-") r = addUnits(op, at, aLit, bt, bLit);
@@ -1138,9 +1244,7 @@ export class Checker {
       }
       return ERROR_TYPE;
     }
-    const out: TypeInfo = { type: r.type, series };
-    if (r.literal) out.literal = true;
-    return out;
+    return r.literal ? { type: r.type, series, literal: true } : typeInfo(r.type, series);
   }
 
   private unitHint(a: ScalarType, b: ScalarType): DiagnosticExtras {
@@ -1175,16 +1279,16 @@ export class Checker {
       if (!x) return this.noField(e, target, [...vt.exports.keys()]);
       const fsym = this.unitExportSymbol(vt, field);
       if (fsym) this.program.symbols.set(e.member, fsym);
-      return { type: x.type, series: true };
+      return { type: x.type, series: true }; // a unit's export: a scalar or error type
     }
     if (vt.kind === "outputs") {
       const x = vt.fields.get(field);
       if (!x) return this.noField(e, target, [...vt.fields.keys()]);
-      return { type: x, series: true };
+      return typeInfo(x, true);
     }
     const x = vt.fields[field];
     if (!x) return this.noField(e, target, Object.keys(vt.fields));
-    return { type: x, series: false };
+    return typeInfo(x, false);
   }
 
   private unitExportSymbol(u: UnitTypeRef, field: string): SymbolInfo | undefined {
@@ -1224,10 +1328,6 @@ export class Checker {
 
   private call(e: CallExpr, ctx: Ctx, statement: boolean): TypeInfo {
     const callee = e.callee;
-    const checkArgsOnly = (): TypeInfo => {
-      for (const a of e.args) this.expr(a.value, ctx);
-      return ERROR_TYPE;
-    };
     if (callee.kind === "Name") {
       const name = callee.name;
       const sym = ctx.scope.lookup(name);
@@ -1235,11 +1335,11 @@ export class Checker {
         this.program.symbols.set(callee, sym);
         sym.uses++;
         const target = sym.kind === "import" ? sym.target : sym;
-        if (sym.kind === "import" && !target) return checkArgsOnly();
+        if (sym.kind === "import" && !target) return this.checkArgsOnly(e, ctx);
         if (target && target.kind === "fn") return this.fnCall(e, ctx, sym, target);
         if (target && target.kind === "feature-unit") return this.unitCall(e, ctx, sym, target);
         this.report(Codes.NotCallable, callee.span, { name, kind: kindName(sym.kind) }, { related: [{ span: sym.nameSpan, message: "declared here" }] });
-        return checkArgsOnly();
+        return this.checkArgsOnly(e, ctx);
       }
       const action = ACTIONS.get(name);
       if (action) return this.actionCall(e, ctx, action, statement);
@@ -1248,111 +1348,115 @@ export class Checker {
       const op = findOperator(name);
       if (op) return this.operatorCall(e, ctx, op, name);
       if (name !== "") this.unknownFunction(name, callee.span, undefined);
-      return checkArgsOnly();
+      return this.checkArgsOnly(e, ctx);
     }
     if (callee.kind === "Member" && callee.object.kind === "Name" && !ctx.scope.lookup(callee.object.name) && this.namespaces.has(callee.object.name)) {
       const q = `${callee.object.name}.${callee.member.name}`;
       const op = findOperator(q);
       if (op) return this.operatorCall(e, ctx, op, q);
       if (callee.member.name !== "") this.unknownFunction(q, callee.span, callee.object.name);
-      return checkArgsOnly();
+      return this.checkArgsOnly(e, ctx);
     }
     if (callee.kind === "Member" && callee.object.kind === "Name" && !ctx.scope.lookup(callee.object.name) && !NAMED_VALUES.has(callee.object.name)) {
       // `foo.bar(...)` with an unknown namespace.
       const q = `${callee.object.name}.${callee.member.name}`;
       if (callee.object.name !== "") this.unknownFunction(q, callee.span, undefined);
-      return checkArgsOnly();
+      return this.checkArgsOnly(e, ctx);
     }
     const t = this.expr(callee, ctx);
     if (t.type !== "error") this.report(Codes.NotCallable, callee.span, { name: exprText(callee), kind: describe(t) });
-    return checkArgsOnly();
+    return this.checkArgsOnly(e, ctx);
+  }
+
+  /** Types the arguments of a call that did not resolve; the call's type is "error". */
+  private checkArgsOnly(e: CallExpr, ctx: Ctx): TypeInfo {
+    for (const a of e.args) this.expr(a.value, ctx);
+    return ERROR_TYPE;
   }
 
   /**
    * Binds arguments to parameters: positional ones fill the next unbound parameter in order,
    * named ones their parameter. Reports unknown, duplicate, missing and extra arguments.
    */
-  private bindArgs(
-    e: CallExpr,
-    callee: string,
-    params: ReadonlyArray<{ name: string; optional: boolean }>,
-    variadic: boolean,
-  ): { bound: Map<string, Arg>; rest: Arg[]; ok: boolean } {
-    const bound = new Map<string, Arg>();
-    const rest: Arg[] = [];
+  private bindArgs(e: CallExpr, callee: string, params: readonly ParamShape[], variadic: boolean): Binding {
+    const byParam = new Array<Arg | undefined>(params.length).fill(undefined);
+    const paramOf = new Array<number>(e.args.length).fill(UNBOUND);
     let ok = true;
     let next = 0;
     let extra: Arg | undefined;
-    for (const a of e.args) {
+    for (let j = 0; j < e.args.length; j++) {
+      const a = e.args[j]!;
       if (a.name) {
         const pname = a.name.name;
         if (pname === "") continue;
-        if (!params.some((p) => p.name === pname)) {
+        let i = 0;
+        while (i < params.length && params[i]!.name !== pname) i++;
+        if (i === params.length) {
           const s = suggest(pname, params.map((p) => p.name));
           this.report(Codes.UnknownNamedArgument, a.name.span, { callee, name: pname }, s ? { hint: hint(Hints.DidYouMean, { name: s }) } : {});
           ok = false;
           continue;
         }
-        if (bound.has(pname)) {
-          this.report(Codes.DuplicateArgument, a.span, { name: pname }, { related: [{ span: bound.get(pname)!.span, message: "first given here" }] });
+        const first = byParam[i];
+        if (first !== undefined) {
+          this.report(Codes.DuplicateArgument, a.span, { name: pname }, { related: [{ span: first.span, message: "first given here" }] });
           ok = false;
           continue;
         }
-        bound.set(pname, a);
+        byParam[i] = a;
+        paramOf[j] = i;
         continue;
       }
-      while (next < params.length && bound.has(params[next]!.name)) next++;
+      while (next < params.length && byParam[firstNamed(params, next)] !== undefined) next++;
       if (next < params.length) {
-        bound.set(params[next]!.name, a);
+        const i = firstNamed(params, next);
+        byParam[i] = a;
+        paramOf[j] = i;
         next++;
-      } else if (variadic) rest.push(a);
+      } else if (variadic) paramOf[j] = VARIADIC;
       else extra ??= a;
     }
     if (extra) {
       this.report(Codes.TooManyArguments, extra.span, { callee, max: params.length, found: e.args.length });
       ok = false;
     }
-    for (const p of params) {
-      if (!p.optional && !bound.has(p.name)) {
-        this.report(Codes.MissingArgument, e.span, { param: p.name, callee });
+    for (let i = 0; i < params.length; i++) {
+      const f = firstNamed(params, i);
+      if (!params[i]!.optional && byParam[f] === undefined) {
+        this.report(Codes.MissingArgument, e.span, { param: params[i]!.name, callee });
         ok = false;
       }
+      byParam[i] = byParam[f];
     }
-    return { bound, rest, ok };
+    return { byParam, paramOf, ok };
   }
 
   private operatorCall(e: CallExpr, ctx: Ctx, op: OperatorMeta, q: string): TypeInfo {
-    const params = op.params.map((p) => ({ name: p.name, optional: p.default !== undefined || (p.kind !== "series" && p.kind !== "instrument" && p.default !== undefined) }));
-    const { bound, ok } = this.bindArgs(e, q, params, false);
-    const argTypes = new Map<string, TypeInfo>();
-    let failed = !ok;
+    const params = operatorShape(op);
+    const b = this.bindArgs(e, q, params, false);
+    // The type of each bound argument by parameter index (for outputs typed `sameAs` one).
+    const argTypes = new Array<TypeInfo | undefined>(params.length).fill(undefined);
+    let failed = !b.ok;
     let timeWindow = false;
-    for (const a of e.args) if (!isBound(bound, a)) this.expr(a.value, ctx);
-    for (const p of op.params) {
-      const a = bound.get(p.name);
+    for (let j = 0; j < e.args.length; j++) if (b.paramOf[j]! < 0) this.expr(e.args[j]!.value, ctx);
+    for (let i = 0; i < params.length; i++) {
+      const a = b.byParam[i];
       if (!a) continue;
       const t = this.expr(a.value, ctx);
-      argTypes.set(p.name, t);
+      argTypes[i] = t;
       if (t.type === "error") {
         failed = true;
         continue;
       }
-      const r = this.checkOperatorArg(q, p, a.value, t, ctx);
+      const r = this.checkOperatorArg(q, op.params[i]!, a.value, t, ctx);
       if (r === "fail") failed = true;
       if (r === "time") timeWindow = true;
     }
-    const args = new Map<string, Expr>();
-    for (const [k, a] of bound) args.set(k, a.value);
-    this.program.calls.set(e, { kind: "operator", op, args, timeWindow });
+    this.program.calls.set(e, { kind: "operator", op, args: callArgs(e, params, b), timeWindow });
     if (failed) return ERROR_TYPE;
-    const resolve = (o: OperatorMeta["outputs"][number]): ScalarType => {
-      if ("type" in o.type) return o.type.type;
-      const src = argTypes.get(o.type.sameAs);
-      return src && typeof src.type === "string" && src.type !== "error" ? (src.type as ScalarType) : "f64";
-    };
-    if (op.outputs.length === 1) return { type: resolve(op.outputs[0]!), series: true };
+    if (op.outputs.length === 1) return seriesOf(outputType(op, op.outputs[0]!, argTypes));
     const fields = new Map<string, ScalarType>();
-    for (const o of op.outputs) fields.set(o.name, resolve(o));
+    for (const o of op.outputs) fields.set(o.name, outputType(op, o, argTypes));
     const outputs: OutputsTypeRef = { kind: "outputs", op, fields };
     return { type: outputs, series: true };
   }
@@ -1362,14 +1466,14 @@ export class Checker {
     switch (p.kind) {
       case "series": {
         const accepts = p.accepts ?? NUMERIC_TYPES;
-        const acceptText = accepts.join(" or ");
         if (!t.series) {
-          this.report(Codes.ArgumentType, e.span, { param: p.name, callee, expected: `a series of ${acceptText}`, found: describe(t) });
+          this.report(Codes.ArgumentType, e.span, { param: p.name, callee, expected: `a series of ${accepts.join(" or ")}`, found: describe(t) });
           return "fail";
         }
         const ty = t.type;
         if (typeof ty !== "string" || !(accepts as readonly string[]).includes(ty)) {
           if (ty === "int" && accepts.includes("f64")) return "ok";
+          const acceptText = accepts.join(" or ");
           if (typeof ty === "string" && isNumeric(ty) && accepts.some((x) => isNumeric(x))) {
             this.report(Codes.ArgumentUnit, e.span, { param: p.name, callee, expected: acceptText, found: ty });
           } else {
@@ -1404,7 +1508,7 @@ export class Checker {
           return "fail";
         }
         // A count window sizes a buffer of that many numbers: at most MAX_WINDOW_COUNT (80 MB).
-        return this.rangeCheck(callee, p.max !== undefined && p.max <= MAX_WINDOW_COUNT ? p : { ...p, max: MAX_WINDOW_COUNT }, e, v, "int");
+        return this.rangeCheck(callee, p, p.max !== undefined && p.max <= MAX_WINDOW_COUNT ? p.max : MAX_WINDOW_COUNT, e, v, "int");
       }
       case "const": {
         const want = p.accepts?.[0] ?? "f64";
@@ -1424,14 +1528,15 @@ export class Checker {
           }
           return "fail";
         }
-        return v ? this.rangeCheck(callee, p, e, v, typeof t.type === "string" ? t.type : "f64") : "ok";
+        return v ? this.rangeCheck(callee, p, p.max ?? Infinity, e, v, typeof t.type === "string" ? t.type : "f64") : "ok";
       }
     }
   }
 
-  private rangeCheck(callee: string, p: OperatorParam, e: Expr, v: Interval, type: string): "ok" | "fail" {
+  /** Checks a constant argument against [p.min, max]. */
+  private rangeCheck(callee: string, p: OperatorParam, max: number, e: Expr, v: Interval, type: string): "ok" | "fail" {
     const lo = p.min ?? -Infinity;
-    const hi = p.max ?? Infinity;
+    const hi = max;
     if (v.lo < lo || v.hi > hi) {
       this.report(Codes.ArgumentOutOfRange, e.span, { param: p.name, callee, lo: fmtNum(lo), hi: fmtNum(hi), value: fmtInterval(v, type) });
       return "fail";
@@ -1448,13 +1553,15 @@ export class Checker {
     if (b.name === "ready" && ctx.place !== "handler" && ctx.place !== "fn") {
       this.report(Codes.HandlerOnlyInFeatures, e.callee.span, { name: "ready", what: "a warm-up test for handlers and `when` guards" }, { hint: Hints.FeaturesOnly });
     }
-    const { bound, ok } = this.bindArgs(e, b.name, paramShape(b.params), false);
-    let failed = !ok || misplaced;
-    for (const a of e.args) if (!isBound(bound, a)) this.expr(a.value, ctx);
+    const params = paramShape(b.params);
+    const bound = this.bindArgs(e, b.name, params, false);
+    let failed = !bound.ok || misplaced;
+    for (let j = 0; j < e.args.length; j++) if (bound.paramOf[j]! < 0) this.expr(e.args[j]!.value, ctx);
     let unit: { type: ScalarType; literal: boolean; expr: Expr } | undefined;
     let series = false;
-    for (const p of b.params) {
-      const a = bound.get(p.name);
+    for (let i = 0; i < params.length; i++) {
+      const p = b.params[i]!;
+      const a = bound.byParam[i];
       if (!a) continue;
       const t = this.expr(a.value, ctx);
       series ||= t.series;
@@ -1487,14 +1594,10 @@ export class Checker {
       }
       if (!this.checkBuiltinArg(b.name, p.name, p.type, a.value, t)) failed = true;
     }
-    const args = new Map<string, Expr>();
-    for (const [k, a] of bound) args.set(k, a.value);
-    this.program.calls.set(e, { kind: "builtin", builtin: b, args });
+    this.program.calls.set(e, { kind: "builtin", builtin: b, args: callArgs(e, params, bound) });
     if (failed) return ERROR_TYPE;
-    if ("type" in b.result) return { type: b.result.type, series };
-    const out: TypeInfo = { type: unit?.type ?? "f64", series };
-    if (unit?.literal) out.literal = true;
-    return out;
+    if ("type" in b.result) return typeInfo(b.result.type, series);
+    return unit?.literal ? { type: unit.type, series, literal: true } : typeInfo(unit?.type ?? "f64", series);
   }
 
   /** Checks an action/builtin argument of a fixed kind; false when reported. */
@@ -1549,23 +1652,26 @@ export class Checker {
     } else if (!statement) {
       this.report(Codes.NoValue, e.span, { name: action.name });
     }
-    const { bound, rest } = this.bindArgs(e, action.name, paramShape(action.params), action.variadic === true);
-    for (const a of e.args) if (!isBound(bound, a) && !rest.includes(a)) this.expr(a.value, ctx);
-    for (const p of action.params) {
-      const a = bound.get(p.name);
+    const params = paramShape(action.params);
+    const b = this.bindArgs(e, action.name, params, action.variadic === true);
+    for (let j = 0; j < e.args.length; j++) if (b.paramOf[j] === UNBOUND) this.expr(e.args[j]!.value, ctx);
+    for (let i = 0; i < params.length; i++) {
+      const a = b.byParam[i];
       if (!a) continue;
       const t = this.expr(a.value, ctx);
       if (t.type === "error") continue;
-      this.checkBuiltinArg(action.name, p.name, p.type, a.value, t);
+      this.checkBuiltinArg(action.name, params[i]!.name, action.params[i]!.type, a.value, t);
     }
-    for (const a of rest) {
+    const rest: Expr[] = [];
+    for (let j = 0; j < e.args.length; j++) {
+      if (b.paramOf[j] !== VARIADIC) continue;
+      const a = e.args[j]!;
+      rest.push(a.value);
       const t = this.expr(a.value, ctx);
       if (t.type !== "error") this.checkBuiltinArg(action.name, "…", "any", a.value, t);
     }
-    const args = new Map<string, Expr>();
-    for (const [k, a] of bound) args.set(k, a.value);
-    this.program.calls.set(e, { kind: "action", action, args, rest: rest.map((a) => a.value) });
-    return statement ? { type: "void", series: false } : ERROR_TYPE;
+    this.program.calls.set(e, { kind: "action", action, args: callArgs(e, params, b), rest });
+    return statement ? typeInfo("void", false) : ERROR_TYPE;
   }
 
   private fnCall(e: CallExpr, ctx: Ctx, sym: SymbolInfo, fnSym: SymbolInfo): TypeInfo {
@@ -1576,12 +1682,13 @@ export class Checker {
       set.add(fnSym);
     }
     const params = this.fnParams(decl);
-    const { bound, ok } = this.bindArgs(e, sym.name, params.map((p) => ({ name: p.name, optional: false })), false);
-    let failed = !ok;
+    const b = this.bindArgs(e, sym.name, params, false);
+    let failed = !b.ok;
     let series = false;
-    for (const a of e.args) if (!isBound(bound, a)) this.expr(a.value, ctx);
-    for (const p of params) {
-      const a = bound.get(p.name);
+    for (let j = 0; j < e.args.length; j++) if (b.paramOf[j]! < 0) this.expr(e.args[j]!.value, ctx);
+    for (let i = 0; i < params.length; i++) {
+      const p = params[i]!;
+      const a = b.byParam[i];
       if (!a) continue;
       const t = this.expr(a.value, ctx);
       series ||= t.series;
@@ -1598,9 +1705,7 @@ export class Checker {
         failed = true;
       }
     }
-    const args = new Map<string, Expr>();
-    for (const [k, a] of bound) args.set(k, a.value);
-    this.program.calls.set(e, { kind: "fn", symbol: fnSym, decl, args });
+    this.program.calls.set(e, { kind: "fn", symbol: fnSym, decl, args: callArgs(e, params, b) });
     const st = this.states.get(fnSym.file);
     const rt = decl.returnType ? fnSym.type : st ? this.checkFnBody(st, decl) : fnSym.type;
     if (failed || rt.type === "error") return ERROR_TYPE;
@@ -1617,11 +1722,12 @@ export class Checker {
       this.report(Codes.MisplacedStatement, e.span, { what: `an instance of feature unit \`${sym.name}\` outside a \`features\` block` });
     }
     const params = decl.params.map((p) => ({ name: p.name.name, optional: p.default !== undefined, p }));
-    const { bound, ok } = this.bindArgs(e, sym.name, params, false);
-    let failed = !ok;
-    for (const a of e.args) if (!isBound(bound, a)) this.expr(a.value, ctx);
-    for (const { name, p } of params) {
-      const a = bound.get(name);
+    const b = this.bindArgs(e, sym.name, params, false);
+    let failed = !b.ok;
+    for (let j = 0; j < e.args.length; j++) if (b.paramOf[j]! < 0) this.expr(e.args[j]!.value, ctx);
+    for (let i = 0; i < params.length; i++) {
+      const { name, p } = params[i]!;
+      const a = b.byParam[i];
       if (!a) continue;
       const t = this.expr(a.value, ctx);
       if (t.type === "error") {
@@ -1648,9 +1754,7 @@ export class Checker {
         failed = true;
       }
     }
-    const args = new Map<string, Expr>();
-    for (const [k, a] of bound) args.set(k, a.value);
-    this.program.calls.set(e, { kind: "unit", symbol: unitSym, decl, args });
+    this.program.calls.set(e, { kind: "unit", symbol: unitSym, decl, args: callArgs(e, params, b) });
     const t = this.symbolType(unitSym);
     return failed || t.type === "error" ? ERROR_TYPE : t;
   }
@@ -1755,17 +1859,8 @@ export class Checker {
       return v === undefined ? undefined : !v;
     }
     if (x.kind === "Binary") {
-      const lit = (y: Expr): number | undefined => {
-        const z = stripParens(y);
-        if (z.kind === "Number") return z.value;
-        if (z.kind === "Unary" && z.op === "-") {
-          const w = lit(z.operand);
-          return w === undefined ? undefined : -w;
-        }
-        return undefined;
-      };
-      const a = lit(x.left);
-      const b = lit(x.right);
+      const a = literalNumber(x.left);
+      const b = literalNumber(x.right);
       if (a !== undefined && b !== undefined) {
         switch (x.op) {
           case "<": return a < b;
@@ -1836,6 +1931,31 @@ export class Checker {
       if (sym.uses === 0 && !sym.name.startsWith("_")) this.report(Codes.UnusedVariable, sym.nameSpan, { kind: "let", name: sym.name });
     }
   }
+}
+
+/** An operator output's type: its own, or the type of the argument it is `sameAs` (f64 if none). */
+function outputType(op: OperatorMeta, o: OperatorMeta["outputs"][number], argTypes: ReadonlyArray<TypeInfo | undefined>): ScalarType {
+  if ("type" in o.type) return o.type.type;
+  let i = 0;
+  while (i < op.params.length && op.params[i]!.name !== o.type.sameAs) i++;
+  const src = argTypes[i];
+  return src && typeof src.type === "string" && src.type !== "error" ? (src.type as ScalarType) : "f64";
+}
+
+/** Values that have an order (`<`, `>=`): numbers, durations, times. */
+function isOrdered(t: ScalarType): boolean {
+  return isNumeric(t) || t === "duration" || t === "time";
+}
+
+/** The value of a number literal, possibly negated and parenthesised (`-(2)`), else undefined. */
+function literalNumber(y: Expr): number | undefined {
+  const z = stripParens(y);
+  if (z.kind === "Number") return z.value;
+  if (z.kind === "Unary" && z.op === "-") {
+    const w = literalNumber(z.operand);
+    return w === undefined ? undefined : -w;
+  }
+  return undefined;
 }
 
 function stripParens(e: Expr): Expr {
