@@ -50,6 +50,7 @@ import {
 import { Codes, Hints, diag, hint, type Diagnostic, type DiagnosticExtras } from "../diagnostics/index.js";
 import type { DiagnosticDef, TemplateArgs } from "../diagnostics/definition.js";
 import { CallArgs, type CheckedFile, type CheckedProgram, type HandlerInfo, type Interval, type ResolvedCall, type RiskLimit, type SymbolInfo, type SymbolKind } from "./program.js";
+import { NodeMap } from "./node-map.js";
 import { suggest } from "./suggest.js";
 import {
   ERROR_TYPE,
@@ -143,16 +144,25 @@ interface Ctx {
 interface FileState {
   file: CheckedFile;
   scope: Scope;
-  /** Features being typed (for cycle detection), in order. */
+  /** Features being typed, in order (the chain a cycle report shows). */
   resolving: SymbolInfo[];
-  /** Feature symbol → its definition and the scope it is checked in. */
-  featureDefs: Map<SymbolInfo, { def: FeatureDef; ctx: Ctx }>;
+  /** Every feature of the file (strategy features, then each unit's), by its definition node. */
+  featureDefs: NodeMap<FeatureDef, FeatureEntry>;
   /** Fn symbols whose return type is being inferred. */
   fnResolving: Set<SymbolInfo>;
   /** Feature unit symbol → state to type its exports lazily. */
   unitDefs: Map<SymbolInfo, { unit: FeatureUnit; scope: Scope; typed: boolean }>;
   /** Lets declared in handler/fn blocks (for the unused lint). */
   lets: SymbolInfo[];
+}
+
+/** A feature and where its type stands: not yet asked for, being typed (a cycle if asked again), typed. */
+interface FeatureEntry {
+  sym: SymbolInfo;
+  def: FeatureDef;
+  /** The scope it is checked in (shared by the features of one block). */
+  ctx: Ctx;
+  state: "untyped" | "typing" | "typed";
 }
 
 const HANDLER_ONLY_KINDS: ReadonlySet<SymbolKind> = new Set(["var", "let", "binding"]);
@@ -253,8 +263,8 @@ const MAX_HISTORY_INDEX = 1_000_000;
 export class Checker {
   private readonly namespaces = operatorNamespaces();
   private readonly states = new Map<number, FileState>();
-  /** Features and fns whose type is final. */
-  private readonly resolved = new Set<SymbolInfo>();
+  /** Fns whose type is final (a feature's state is in its FeatureEntry). */
+  private readonly resolvedFns = new Set<SymbolInfo>();
 
   constructor(private readonly program: CheckedProgram) {}
 
@@ -299,7 +309,7 @@ export class Checker {
       file,
       scope,
       resolving: [],
-      featureDefs: new Map(),
+      featureDefs: new NodeMap(),
       fnResolving: new Set(),
       unitDefs: new Map(),
       lets: [],
@@ -344,6 +354,7 @@ export class Checker {
 
   private declareTopLevel(st: FileState, importTargets: ReadonlyMap<Node, SymbolInfo | "missing">): void {
     const f = st.file;
+    const featureCtx: Ctx = { scope: st.scope, place: "feature" };
     for (const item of f.ast.items) {
       switch (item.kind) {
         case "Instrument":
@@ -364,7 +375,7 @@ export class Checker {
             if (s.kind !== "FeatureDef") continue;
             const sym = this.newSymbol("feature", s.name.name, f.id, s, s.name.span, ERROR_TYPE);
             this.declare(st, st.scope, sym, s.name);
-            st.featureDefs.set(sym, { def: s, ctx: { scope: st.scope, place: "feature" } });
+            st.featureDefs.set(s, { sym, def: s, ctx: featureCtx, state: "untyped" });
           }
           break;
         case "FeatureUnit": {
@@ -395,6 +406,7 @@ export class Checker {
     }
     // Unit scopes: params and features, declared once the file scope is complete.
     for (const [sym, u] of st.unitDefs) {
+      const unitCtx: Ctx = { scope: u.scope, place: "feature", unit: u.unit };
       for (const p of u.unit.params) {
         const t = p.type ? this.typeRef(p.type) : "f64";
         const ps = this.newSymbol("unit-param", p.name.name, f.id, p, p.name.span, { type: t ?? "error", series: false });
@@ -406,7 +418,7 @@ export class Checker {
         const fs = this.newSymbol("feature", s.name.name, f.id, s, s.name.span, ERROR_TYPE);
         fs.unit = u.unit;
         this.declare(st, u.scope, fs, s.name);
-        st.featureDefs.set(fs, { def: s, ctx: { scope: u.scope, place: "feature", unit: u.unit } });
+        st.featureDefs.set(s, { sym: fs, def: s, ctx: unitCtx, state: "untyped" });
       }
       void sym;
     }
@@ -478,7 +490,7 @@ export class Checker {
     // Unit params first (their defaults are constants the unit's features fold), then features
     // (lazily typed, so order does not matter), unit exports, fns.
     for (const u of st.unitDefs.values()) this.checkUnitParams(u.unit, u.scope);
-    for (const sym of st.featureDefs.keys()) this.featureType(st, sym);
+    for (const entry of st.featureDefs.values()) this.featureType(st, entry.sym);
     for (const sym of st.unitDefs.keys()) this.unitType(st, sym);
     for (const item of f.ast.items) if (item.kind === "Fn") this.checkFnBody(st, item);
   }
@@ -645,19 +657,17 @@ export class Checker {
 
   /** The type of a feature, computed on first request (reports cycles). */
   private featureType(st: FileState, sym: SymbolInfo): TypeInfo {
-    if (this.resolved.has(sym)) return sym.type;
-    const entry = st.featureDefs.get(sym);
-    if (!entry) return sym.type;
-    const at = st.resolving.indexOf(sym);
-    if (at >= 0) {
-      const chain = [...st.resolving.slice(at), sym].map((s) => s.name).join(" → ");
+    const entry = st.featureDefs.get(sym.decl as FeatureDef);
+    if (!entry || entry.sym !== sym || entry.state === "typed") return sym.type;
+    if (entry.state === "typing") {
+      const chain = [...st.resolving.slice(st.resolving.indexOf(sym)), sym].map((s) => s.name).join(" → ");
       this.report(Codes.FeatureCycle, sym.nameSpan, { name: sym.name, chain });
       return ERROR_TYPE;
     }
+    entry.state = "typing";
     st.resolving.push(sym);
     const t = this.expr(entry.def.value, entry.ctx);
     st.resolving.pop();
-    if (this.resolved.has(sym)) return sym.type; // typed during a cycle report
     let result = t;
     if (t.type !== "error" && !t.series) {
       if (t.type === "void") result = ERROR_TYPE;
@@ -669,8 +679,8 @@ export class Checker {
         result = ERROR_TYPE;
       }
     }
-    sym.type = { type: result.type, series: result.type !== "error" };
-    this.resolved.add(sym);
+    sym.type = typeof result.type === "string" ? typeInfo(result.type, result.type !== "error") : { type: result.type, series: true };
+    entry.state = "typed";
     return sym.type;
   }
 
@@ -745,7 +755,7 @@ export class Checker {
   private checkFnBody(st: FileState, decl: FnDecl): TypeInfo {
     const sym = this.program.symbols.get(decl);
     if (!sym) return ERROR_TYPE;
-    if (this.resolved.has(sym)) return sym.type;
+    if (this.resolvedFns.has(sym)) return sym.type;
     if (st.fnResolving.has(sym)) return decl.returnType ? sym.type : ERROR_TYPE; // recursion: reported by the call graph
     st.fnResolving.add(sym);
     const scope = new Scope(st.scope);
@@ -775,7 +785,7 @@ export class Checker {
       const t = bodyType.type;
       sym.type = { type: t === "int" && bodyType.literal && decl.body.kind !== "Block" ? "int" : t, series: false };
     }
-    this.resolved.add(sym);
+    this.resolvedFns.add(sym);
     return sym.type;
   }
 

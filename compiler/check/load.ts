@@ -6,6 +6,7 @@
 import { parse, SourceFile, type ImportDecl, type Node, type ParseResult } from "../../grammar/index.js";
 import { Codes, Hints, compareDiagnostics, diag, fromSyntaxDiagnostic, hint } from "../diagnostics/index.js";
 import { Checker } from "./checker.js";
+import { NodeMap } from "./node-map.js";
 import type { CompilerHost } from "./host.js";
 import { ExprTypes, type CheckedFile, type CheckedProgram, type FileKind, type SymbolInfo } from "./program.js";
 import { suggest } from "./suggest.js";
@@ -31,10 +32,10 @@ export function buildCheckedProgram(
     files: [],
     sources: [],
     roots: [],
-    symbols: new Map(),
+    symbols: new NodeMap(),
     types: new ExprTypes(),
-    calls: new Map(),
-    constants: new Map(),
+    calls: new NodeMap(),
+    constants: new NodeMap(),
     handlers: new Map(),
     fnCalls: new Map(),
     diagnostics: [],

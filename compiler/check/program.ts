@@ -47,6 +47,7 @@ import type {
 import type { OperatorMeta } from "../../stdlib/meta.js";
 import type { ActionDef, BuiltinFunction, HandlerKind, RiskKeyDef } from "../builtins.js";
 import type { Diagnostic } from "../diagnostics/index.js";
+import type { NodeMap } from "./node-map.js";
 import type { TypeInfo } from "./types.js";
 
 /**
@@ -227,10 +228,10 @@ export interface CheckedProgram {
   sources: SourceFile[];
   /** File ids of the files the caller asked for, in order. */
   roots: number[];
-  symbols: Map<Node, SymbolInfo>;
+  symbols: NodeMap<Node, SymbolInfo>;
   types: ExprTypes;
-  calls: Map<CallExpr, ResolvedCall>;
-  constants: Map<Expr, Interval>;
+  calls: NodeMap<CallExpr, ResolvedCall>;
+  constants: NodeMap<Expr, Interval>;
   handlers: Map<Handler, HandlerInfo>;
   fnCalls: Map<SymbolInfo, Set<SymbolInfo>>;
   diagnostics: Diagnostic[];
