@@ -97,37 +97,71 @@ const INT_LITERAL: TypeInfo = Object.freeze({ type: "int", series: false, litera
 const F64_LITERAL: TypeInfo = Object.freeze({ type: "f64", series: false, literal: true });
 const DURATION_LITERAL: TypeInfo = Object.freeze({ type: "duration", series: false, literal: true });
 
+/**
+ * Shared TypeInfo objects of plain types by type, then series × literal state (0..5: series
+ * false/true × `literal` absent/false/true), for the type table: the tree holds these instead of
+ * one fresh object per expression (the tree outlives many garbage collections, and so would
+ * ~100k small copies). Same keys and values as the object they stand for.
+ */
+const CANONICAL_TYPES = new Map<PlainType, TypeInfo[]>();
+
+function canonicalType(t: TypeInfo): TypeInfo {
+  const type = t.type;
+  if (typeof type !== "string") return t;
+  const literal = t.literal;
+  if (literal === undefined && "literal" in t) return t; // an explicit `literal: undefined`: keep its keys
+  let row = CANONICAL_TYPES.get(type);
+  if (row === undefined) {
+    row = [
+      typeInfo(type, false),
+      Object.freeze({ type, series: false, literal: false }),
+      Object.freeze({ type, series: false, literal: true }),
+      typeInfo(type, true),
+      Object.freeze({ type, series: true, literal: false }),
+      Object.freeze({ type, series: true, literal: true }),
+    ];
+    CANONICAL_TYPES.set(type, row);
+  }
+  return row[(t.series ? 3 : 0) + (literal === undefined ? 0 : literal ? 2 : 1)]!;
+}
+
 /** The shared `{ type, series: true }` of a scalar type. */
 function seriesOf(type: ScalarType): TypeInfo {
   return typeInfo(type, true);
 }
 
 /** Namespaces of stdlib operators ("book", "flow", "bar", ...), from the metadata. */
-function operatorNamespaces(): Set<string> {
-  const s = new Set<string>();
-  for (const op of OPERATORS) if (op.namespace) s.add(op.namespace);
-  return s;
-}
+const NAMESPACES: ReadonlySet<string> = new Set(OPERATORS.flatMap((op) => (op.namespace ? [op.namespace] : [])));
 
 /** Where an expression is being checked; decides which names and calls are allowed. */
 type Place = "feature" | "handler" | "fn" | "const";
 
 /** A lexical scope: names declared in one block (or the file), with a link to the outer one. */
 class Scope {
-  readonly names = new Map<string, SymbolInfo>();
+  /** The names declared here; made on the first declaration (most blocks declare nothing). */
+  private declared: Map<string, SymbolInfo> | undefined;
   constructor(readonly parent: Scope | undefined) {}
+  /** The names declared in this scope (not its parents). */
+  get names(): Map<string, SymbolInfo> {
+    return (this.declared ??= new Map());
+  }
   lookup(name: string): SymbolInfo | undefined {
     for (let s: Scope | undefined = this; s; s = s.parent) {
-      const hit = s.names.get(name);
+      const hit = s.declared?.get(name);
       if (hit) return hit;
     }
     return undefined;
   }
   allNames(): string[] {
     const out: string[] = [];
-    for (let s: Scope | undefined = this; s; s = s.parent) out.push(...s.names.keys());
+    for (let s: Scope | undefined = this; s; s = s.parent) if (s.declared) out.push(...s.declared.keys());
     return out;
   }
+}
+
+/** `ctx` with another scope (a block's own). */
+function withScope(ctx: Ctx, scope: Scope): Ctx {
+  return { scope, place: ctx.place, fn: ctx.fn, unit: ctx.unit };
 }
 
 /** Where we are while checking an expression. */
@@ -261,7 +295,6 @@ const MAX_WINDOW_COUNT = 10_000_000;
 const MAX_HISTORY_INDEX = 1_000_000;
 
 export class Checker {
-  private readonly namespaces = operatorNamespaces();
   private readonly states = new Map<number, FileState>();
   /** Fns whose type is final (a feature's state is in its FeatureEntry). */
   private readonly resolvedFns = new Set<SymbolInfo>();
@@ -273,26 +306,9 @@ export class Checker {
     this.program.diagnostics.push(diag(def, span, args, extras));
   }
 
-  /**
-   * Canonical TypeInfo objects of plain (string) types, by type then series × literal state: the
-   * table stores these instead of one fresh object per expression (the tree outlives many
-   * garbage collections, and so would ~100k small copies). TypeInfo values are never mutated once
-   * an expression's type is recorded.
-   */
-  private readonly canonical = new Map<string, Array<TypeInfo | undefined>>([["error", [ERROR_TYPE]]]);
-
+  /** Records the type of `e` (a shared copy when it has one, see canonicalType) and returns `t`. */
   private setType(e: Expr, t: TypeInfo): TypeInfo {
-    let stored = t;
-    if (typeof t.type === "string") {
-      // 0..5: series false/true × literal absent/false/true (the key set is kept: absent ≠ false).
-      const slot = (t.series ? 3 : 0) + (t.literal === undefined ? 0 : t.literal ? 2 : 1);
-      let row = this.canonical.get(t.type);
-      if (row === undefined) this.canonical.set(t.type, (row = []));
-      const hit = row[slot];
-      if (hit === undefined || ("literal" in hit) !== ("literal" in t)) row[slot] = t;
-      else stored = hit;
-    }
-    this.program.types.set(e, stored);
+    this.program.types.set(e, canonicalType(t));
     return t;
   }
 
@@ -887,7 +903,7 @@ export class Checker {
    * its `return` statements), or "void".
    */
   private block(b: Block, outer: Ctx, st: FileState, returnType: ScalarType | undefined, newScope = true): TypeInfo {
-    const ctx: Ctx = newScope ? { ...outer, scope: new Scope(outer.scope) } : outer;
+    const ctx: Ctx = newScope ? withScope(outer, new Scope(outer.scope)) : outer;
     let ret: TypeInfo = { type: "void", series: false };
     for (const s of b.stmts) {
       const r = this.stmt(s, ctx, st, returnType);
@@ -1046,7 +1062,7 @@ export class Checker {
     const sym = this.newSymbol("for", s.variable.name, st.file.id, s, s.variable.span, { type: "int", series: false });
     sym.constant = range ?? { lo: -Infinity, hi: Infinity };
     this.declare(st, scope, sym, s.variable);
-    const r = this.block(s.body, { ...ctx, scope }, st, returnType, false);
+    const r = this.block(s.body, withScope(ctx, scope), st, returnType, false);
     return ctx.place === "fn" ? r : undefined;
   }
 
@@ -1142,7 +1158,7 @@ export class Checker {
     if (!sym) {
       const nv = NAMED_VALUES.get(e.name);
       if (nv) return typeInfo(nv, false);
-      if (this.namespaces.has(e.name) || BUILTIN_FUNCTIONS.has(e.name) || ACTIONS.has(e.name) || findOperator(e.name)) {
+      if (NAMESPACES.has(e.name) || BUILTIN_FUNCTIONS.has(e.name) || ACTIONS.has(e.name) || findOperator(e.name)) {
         this.report(Codes.TypeMismatch, e.span, { expected: "a value", found: `function \`${e.name}\`` }, { hint: `call it: \`${e.name}(...)\`` });
         return ERROR_TYPE;
       }
@@ -1269,7 +1285,7 @@ export class Checker {
 
   private member(e: MemberExpr, ctx: Ctx): TypeInfo {
     // `book.mid` without a call: an operator used as a value.
-    if (e.object.kind === "Name" && !ctx.scope.lookup(e.object.name) && this.namespaces.has(e.object.name)) {
+    if (e.object.kind === "Name" && !ctx.scope.lookup(e.object.name) && NAMESPACES.has(e.object.name)) {
       const q = `${e.object.name}.${e.member.name}`;
       if (findOperator(q)) this.report(Codes.TypeMismatch, e.span, { expected: "a value", found: `function \`${q}\`` }, { hint: `call it: \`${q}(...)\`` });
       else this.unknownFunction(q, e.span, e.object.name);
@@ -1360,7 +1376,7 @@ export class Checker {
       if (name !== "") this.unknownFunction(name, callee.span, undefined);
       return this.checkArgsOnly(e, ctx);
     }
-    if (callee.kind === "Member" && callee.object.kind === "Name" && !ctx.scope.lookup(callee.object.name) && this.namespaces.has(callee.object.name)) {
+    if (callee.kind === "Member" && callee.object.kind === "Name" && !ctx.scope.lookup(callee.object.name) && NAMESPACES.has(callee.object.name)) {
       const q = `${callee.object.name}.${callee.member.name}`;
       const op = findOperator(q);
       if (op) return this.operatorCall(e, ctx, op, q);

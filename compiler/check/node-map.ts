@@ -21,7 +21,7 @@ const CHUNK = 1024;
 export class NodeMap<K extends { readonly span: Span }, V> implements Map<K, V> {
   /** shards[file][start >>> SHARD_BITS]: the entries of nodes starting in that KiB of the file. */
   private readonly shards: Array<Array<Map<K, V> | undefined> | undefined> = [];
-  /** Keys in insertion order, CHUNK per array; deleted keys leave `undefined`. */
+  /** Keys in insertion order, CHUNK per array (made at full size); deleted keys leave `undefined`. */
   private readonly order: Array<Array<K | undefined>> = [];
   /** Keys written to `order` (including deleted ones). */
   private logged = 0;
@@ -49,9 +49,9 @@ export class NodeMap<K extends { readonly span: Span }, V> implements Map<K, V> 
     shard.set(key, value);
     if (shard.size !== size) {
       const at = this.logged++;
-      let chunk = this.order[at / CHUNK | 0];
-      if (chunk === undefined) this.order.push((chunk = []));
-      chunk.push(key);
+      const slot = at % CHUNK;
+      if (slot === 0) this.order.push(new Array<K | undefined>(CHUNK).fill(undefined));
+      this.order[this.order.length - 1]![slot] = key;
       this.live++;
     }
     return this;
@@ -83,19 +83,23 @@ export class NodeMap<K extends { readonly span: Span }, V> implements Map<K, V> 
   }
 
   *entries(): MapIterator<[K, V]> {
+    for (const k of this.keys()) yield [k, this.shardOf(k, false)!.get(k)!];
+    return undefined;
+  }
+
+  /** Keys in insertion order (chunks are filled in order; unused and deleted slots hold undefined). */
+  *keys(): MapIterator<K> {
     for (const chunk of this.order) {
-      for (const k of chunk) if (k !== undefined) yield [k, this.shardOf(k, false)!.get(k)!];
+      for (let i = 0; i < CHUNK; i++) {
+        const k = chunk[i];
+        if (k !== undefined) yield k;
+      }
     }
     return undefined;
   }
 
-  *keys(): MapIterator<K> {
-    for (const chunk of this.order) for (const k of chunk) if (k !== undefined) yield k;
-    return undefined;
-  }
-
   *values(): MapIterator<V> {
-    for (const [, v] of this.entries()) yield v;
+    for (const k of this.keys()) yield this.shardOf(k, false)!.get(k)!;
     return undefined;
   }
 
