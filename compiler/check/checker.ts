@@ -1405,8 +1405,11 @@ export class Checker {
    * named ones their parameter. Reports unknown, duplicate, missing and extra arguments.
    */
   private bindArgs(e: CallExpr, callee: string, params: readonly ParamShape[], variadic: boolean): Binding {
-    const byParam = new Array<Arg | undefined>(params.length).fill(undefined);
-    const paramOf = new Array<number>(e.args.length).fill(UNBOUND);
+    // Filled by push: short packed arrays (`new Array(n).fill()` is a slow path in V8).
+    const byParam: Array<Arg | undefined> = [];
+    for (let i = 0; i < params.length; i++) byParam.push(undefined);
+    const paramOf: number[] = [];
+    for (let j = 0; j < e.args.length; j++) paramOf.push(UNBOUND);
     let ok = true;
     let next = 0;
     let extra: Arg | undefined;
@@ -1461,7 +1464,8 @@ export class Checker {
     const params = operatorShape(op);
     const b = this.bindArgs(e, q, params, false);
     // The type of each bound argument by parameter index (for outputs typed `sameAs` one).
-    const argTypes = new Array<TypeInfo | undefined>(params.length).fill(undefined);
+    const argTypes: Array<TypeInfo | undefined> = [];
+    for (let i = 0; i < params.length; i++) argTypes.push(undefined);
     let failed = !b.ok;
     let timeWindow = false;
     for (let j = 0; j < e.args.length; j++) if (b.paramOf[j]! < 0) this.expr(e.args[j]!.value, ctx);
