@@ -220,15 +220,18 @@ interface ParamShape {
 interface Binding {
   /** `byParam[i]`: the argument bound to parameter i (parameters that share a name share it). */
   byParam: Array<Arg | undefined>;
-  /** `paramOf[j]`: the parameter argument j is bound to; UNBOUND or VARIADIC when none. */
-  paramOf: number[];
   ok: boolean;
 }
 
-/** paramOf: an argument that bound to no parameter (unknown name, duplicate, one too many). */
-const UNBOUND = -1;
-/** paramOf: an extra positional argument of a variadic action (`log`). */
-const VARIADIC = -2;
+/** The first parameter `a` is bound to, or -1 (unknown name, duplicate, one too many, variadic rest). */
+function boundTo(b: Binding, a: Arg): number {
+  return b.byParam.indexOf(a);
+}
+
+/** An extra positional argument of a variadic action (`log`): positional and bound to nothing. */
+function isRest(b: Binding, a: Arg, variadic: boolean): boolean {
+  return variadic && !a.name && boundTo(b, a) < 0;
+}
 
 /** The first parameter named like `params[i]` (a name binds once, as in a Map keyed by name). */
 function firstNamed(params: readonly ParamShape[], i: number): number {
@@ -241,11 +244,11 @@ function firstNamed(params: readonly ParamShape[], i: number): number {
 /** The bound arguments of a call, by parameter name, in the order the call gives them. */
 function callArgs(e: CallExpr, params: readonly ParamShape[], b: Binding): CallArgs {
   let positional = true;
-  for (let j = 0; j < e.args.length && positional; j++) positional = b.paramOf[j] === j;
+  for (let j = 0; j < e.args.length && positional; j++) positional = b.byParam[j] === e.args[j];
   if (positional) return new CallArgs(e.args, paramNames(params));
   const names = new Array<string | undefined>(e.args.length);
   for (let j = 0; j < e.args.length; j++) {
-    const i = b.paramOf[j]!;
+    const i = boundTo(b, e.args[j]!);
     names[j] = i >= 0 ? params[i]!.name : undefined;
   }
   return new CallArgs(e.args, names);
@@ -1405,11 +1408,9 @@ export class Checker {
    * named ones their parameter. Reports unknown, duplicate, missing and extra arguments.
    */
   private bindArgs(e: CallExpr, callee: string, params: readonly ParamShape[], variadic: boolean): Binding {
-    // Filled by push: short packed arrays (`new Array(n).fill()` is a slow path in V8).
-    const byParam: Array<Arg | undefined> = [];
-    for (let i = 0; i < params.length; i++) byParam.push(undefined);
-    const paramOf: number[] = [];
-    for (let j = 0; j < e.args.length; j++) paramOf.push(UNBOUND);
+    // Made at their size and filled by a loop (`fill` is a slow path in V8, `push` over-allocates).
+    const byParam = new Array<Arg | undefined>(params.length);
+    for (let i = 0; i < params.length; i++) byParam[i] = undefined;
     let ok = true;
     let next = 0;
     let extra: Arg | undefined;
@@ -1433,17 +1434,13 @@ export class Checker {
           continue;
         }
         byParam[i] = a;
-        paramOf[j] = i;
         continue;
       }
       while (next < params.length && byParam[firstNamed(params, next)] !== undefined) next++;
       if (next < params.length) {
-        const i = firstNamed(params, next);
-        byParam[i] = a;
-        paramOf[j] = i;
+        byParam[firstNamed(params, next)] = a;
         next++;
-      } else if (variadic) paramOf[j] = VARIADIC;
-      else extra ??= a;
+      } else if (!variadic) extra ??= a;
     }
     if (extra) {
       this.report(Codes.TooManyArguments, extra.span, { callee, max: params.length, found: e.args.length });
@@ -1457,18 +1454,18 @@ export class Checker {
       }
       byParam[i] = byParam[f];
     }
-    return { byParam, paramOf, ok };
+    return { byParam, ok };
   }
 
   private operatorCall(e: CallExpr, ctx: Ctx, op: OperatorMeta, q: string): TypeInfo {
     const params = operatorShape(op);
     const b = this.bindArgs(e, q, params, false);
     // The type of each bound argument by parameter index (for outputs typed `sameAs` one).
-    const argTypes: Array<TypeInfo | undefined> = [];
-    for (let i = 0; i < params.length; i++) argTypes.push(undefined);
+    const argTypes = new Array<TypeInfo | undefined>(params.length);
+    for (let i = 0; i < params.length; i++) argTypes[i] = undefined;
     let failed = !b.ok;
     let timeWindow = false;
-    for (let j = 0; j < e.args.length; j++) if (b.paramOf[j]! < 0) this.expr(e.args[j]!.value, ctx);
+    for (const a of e.args) if (boundTo(b, a) < 0) this.expr(a.value, ctx);
     for (let i = 0; i < params.length; i++) {
       const a = b.byParam[i];
       if (!a) continue;
@@ -1586,7 +1583,7 @@ export class Checker {
     const params = paramShape(b.params);
     const bound = this.bindArgs(e, b.name, params, false);
     let failed = !bound.ok || misplaced;
-    for (let j = 0; j < e.args.length; j++) if (bound.paramOf[j]! < 0) this.expr(e.args[j]!.value, ctx);
+    for (const a of e.args) if (boundTo(bound, a) < 0) this.expr(a.value, ctx);
     let unit: { type: ScalarType; literal: boolean; expr: Expr } | undefined;
     let series = false;
     for (let i = 0; i < params.length; i++) {
@@ -1684,7 +1681,8 @@ export class Checker {
     }
     const params = paramShape(action.params);
     const b = this.bindArgs(e, action.name, params, action.variadic === true);
-    for (let j = 0; j < e.args.length; j++) if (b.paramOf[j] === UNBOUND) this.expr(e.args[j]!.value, ctx);
+    const variadic = action.variadic === true;
+    for (const a of e.args) if (boundTo(b, a) < 0 && !isRest(b, a, variadic)) this.expr(a.value, ctx);
     for (let i = 0; i < params.length; i++) {
       const a = b.byParam[i];
       if (!a) continue;
@@ -1693,9 +1691,8 @@ export class Checker {
       this.checkBuiltinArg(action.name, params[i]!.name, action.params[i]!.type, a.value, t);
     }
     const rest: Expr[] = [];
-    for (let j = 0; j < e.args.length; j++) {
-      if (b.paramOf[j] !== VARIADIC) continue;
-      const a = e.args[j]!;
+    for (const a of e.args) {
+      if (!isRest(b, a, variadic)) continue;
       rest.push(a.value);
       const t = this.expr(a.value, ctx);
       if (t.type !== "error") this.checkBuiltinArg(action.name, "…", "any", a.value, t);
@@ -1715,7 +1712,7 @@ export class Checker {
     const b = this.bindArgs(e, sym.name, params, false);
     let failed = !b.ok;
     let series = false;
-    for (let j = 0; j < e.args.length; j++) if (b.paramOf[j]! < 0) this.expr(e.args[j]!.value, ctx);
+    for (const a of e.args) if (boundTo(b, a) < 0) this.expr(a.value, ctx);
     for (let i = 0; i < params.length; i++) {
       const p = params[i]!;
       const a = b.byParam[i];
@@ -1754,7 +1751,7 @@ export class Checker {
     const params = decl.params.map((p) => ({ name: p.name.name, optional: p.default !== undefined, p }));
     const b = this.bindArgs(e, sym.name, params, false);
     let failed = !b.ok;
-    for (let j = 0; j < e.args.length; j++) if (b.paramOf[j]! < 0) this.expr(e.args[j]!.value, ctx);
+    for (const a of e.args) if (boundTo(b, a) < 0) this.expr(a.value, ctx);
     for (let i = 0; i < params.length; i++) {
       const { name, p } = params[i]!;
       const a = b.byParam[i];
