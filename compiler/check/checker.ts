@@ -49,7 +49,8 @@ import {
 } from "../builtins.js";
 import { Codes, Hints, diag, hint, type Diagnostic, type DiagnosticExtras } from "../diagnostics/index.js";
 import type { DiagnosticDef, TemplateArgs } from "../diagnostics/definition.js";
-import type { CheckedFile, CheckedProgram, HandlerInfo, Interval, ResolvedCall, RiskLimit, SymbolInfo, SymbolKind } from "./program.js";
+import { CallArgs, type CheckedFile, type CheckedProgram, type HandlerInfo, type Interval, type ResolvedCall, type RiskLimit, type SymbolInfo, type SymbolKind } from "./program.js";
+import { NodeMap } from "./node-map.js";
 import { suggest } from "./suggest.js";
 import {
   ERROR_TYPE,
@@ -71,32 +72,96 @@ import {
   type ValueType,
 } from "./types.js";
 
-/** Namespaces of stdlib operators ("book", "flow", "bar", ...), from the metadata. */
-function operatorNamespaces(): Set<string> {
-  const s = new Set<string>();
-  for (const op of OPERATORS) if (op.namespace) s.add(op.namespace);
-  return s;
+/** Value types that are plain strings (everything but unit instances, outputs and records). */
+type PlainType = Extract<ValueType, string>;
+
+/**
+ * Shared TypeInfo objects `{ type, series }` (no `literal` key) per plain type: the checker returns
+ * these instead of a fresh object per expression. Bounded by the number of type names; frozen,
+ * since TypeInfo values are never mutated once made.
+ */
+const SHARED_TYPES = new Map<PlainType, readonly [TypeInfo, TypeInfo]>();
+
+/** The shared `{ type, series }` of a plain type. */
+function typeInfo(type: PlainType, series: boolean): TypeInfo {
+  let pair = SHARED_TYPES.get(type);
+  if (pair === undefined) {
+    pair = [Object.freeze({ type, series: false }), Object.freeze({ type, series: true })];
+    SHARED_TYPES.set(type, pair);
+  }
+  return series ? pair[1] : pair[0];
 }
+
+/** The types of bare literals (`2`, `0.5`, `1s`): they adapt to the unit they meet. */
+const INT_LITERAL: TypeInfo = Object.freeze({ type: "int", series: false, literal: true });
+const F64_LITERAL: TypeInfo = Object.freeze({ type: "f64", series: false, literal: true });
+const DURATION_LITERAL: TypeInfo = Object.freeze({ type: "duration", series: false, literal: true });
+
+/**
+ * Shared TypeInfo objects of plain types by type, then series × literal state (0..5: series
+ * false/true × `literal` absent/false/true), for the type table: the tree holds these instead of
+ * one fresh object per expression (the tree outlives many garbage collections, and so would
+ * ~100k small copies). Same keys and values as the object they stand for.
+ */
+const CANONICAL_TYPES = new Map<PlainType, TypeInfo[]>();
+
+function canonicalType(t: TypeInfo): TypeInfo {
+  const type = t.type;
+  if (typeof type !== "string") return t;
+  const literal = t.literal;
+  if (literal === undefined && "literal" in t) return t; // an explicit `literal: undefined`: keep its keys
+  let row = CANONICAL_TYPES.get(type);
+  if (row === undefined) {
+    row = [
+      typeInfo(type, false),
+      Object.freeze({ type, series: false, literal: false }),
+      Object.freeze({ type, series: false, literal: true }),
+      typeInfo(type, true),
+      Object.freeze({ type, series: true, literal: false }),
+      Object.freeze({ type, series: true, literal: true }),
+    ];
+    CANONICAL_TYPES.set(type, row);
+  }
+  return row[(t.series ? 3 : 0) + (literal === undefined ? 0 : literal ? 2 : 1)]!;
+}
+
+/** The shared `{ type, series: true }` of a scalar type. */
+function seriesOf(type: ScalarType): TypeInfo {
+  return typeInfo(type, true);
+}
+
+/** Namespaces of stdlib operators ("book", "flow", "bar", ...), from the metadata. */
+const NAMESPACES: ReadonlySet<string> = new Set(OPERATORS.flatMap((op) => (op.namespace ? [op.namespace] : [])));
 
 /** Where an expression is being checked; decides which names and calls are allowed. */
 type Place = "feature" | "handler" | "fn" | "const";
 
 /** A lexical scope: names declared in one block (or the file), with a link to the outer one. */
 class Scope {
-  readonly names = new Map<string, SymbolInfo>();
+  /** The names declared here; made on the first declaration (most blocks declare nothing). */
+  private declared: Map<string, SymbolInfo> | undefined;
   constructor(readonly parent: Scope | undefined) {}
+  /** The names declared in this scope (not its parents). */
+  get names(): Map<string, SymbolInfo> {
+    return (this.declared ??= new Map());
+  }
   lookup(name: string): SymbolInfo | undefined {
     for (let s: Scope | undefined = this; s; s = s.parent) {
-      const hit = s.names.get(name);
+      const hit = s.declared?.get(name);
       if (hit) return hit;
     }
     return undefined;
   }
   allNames(): string[] {
     const out: string[] = [];
-    for (let s: Scope | undefined = this; s; s = s.parent) out.push(...s.names.keys());
+    for (let s: Scope | undefined = this; s; s = s.parent) if (s.declared) out.push(...s.declared.keys());
     return out;
   }
+}
+
+/** `ctx` with another scope (a block's own). */
+function withScope(ctx: Ctx, scope: Scope): Ctx {
+  return { scope, place: ctx.place, fn: ctx.fn, unit: ctx.unit };
 }
 
 /** Where we are while checking an expression. */
@@ -113,10 +178,10 @@ interface Ctx {
 interface FileState {
   file: CheckedFile;
   scope: Scope;
-  /** Features being typed (for cycle detection), in order. */
+  /** Features being typed, in order (the chain a cycle report shows). */
   resolving: SymbolInfo[];
-  /** Feature symbol → its definition and the scope it is checked in. */
-  featureDefs: Map<SymbolInfo, { def: FeatureDef; ctx: Ctx }>;
+  /** Every feature of the file (strategy features, then each unit's), by its definition node. */
+  featureDefs: NodeMap<FeatureDef, FeatureEntry>;
   /** Fn symbols whose return type is being inferred. */
   fnResolving: Set<SymbolInfo>;
   /** Feature unit symbol → state to type its exports lazily. */
@@ -125,22 +190,103 @@ interface FileState {
   lets: SymbolInfo[];
 }
 
-const HANDLER_ONLY_KINDS: ReadonlySet<SymbolKind> = new Set(["var", "let", "binding"]);
-
-/** Whether `a` is one of the bound arguments (no array of the values per question). */
-function isBound(bound: ReadonlyMap<string, Arg>, a: Arg): boolean {
-  for (const v of bound.values()) if (v === a) return true;
-  return false;
+/** A feature and where its type stands: not yet asked for, being typed (a cycle if asked again), typed. */
+interface FeatureEntry {
+  sym: SymbolInfo;
+  def: FeatureDef;
+  /** The scope it is checked in (shared by the features of one block). */
+  ctx: Ctx;
+  state: "untyped" | "typing" | "typed";
 }
 
-/** Builtin and action parameter lists in the shape bindArgs takes, made once per list. */
-const PARAM_SHAPES = new WeakMap<object, ReadonlyArray<{ name: string; optional: boolean }>>();
+const HANDLER_ONLY_KINDS: ReadonlySet<SymbolKind> = new Set(["var", "let", "binding"]);
 
-function paramShape(params: ReadonlyArray<{ name: string; optional?: boolean }>): ReadonlyArray<{ name: string; optional: boolean }> {
+/** A fn's parameter: every one is required (a `fn` parameter has no default). */
+interface FnParam extends ParamShape {
+  type: ScalarType | "error";
+  param: Parameter;
+}
+
+/** A parameter as bindArgs sees it. */
+interface ParamShape {
+  name: string;
+  optional: boolean;
+}
+
+/**
+ * How a call's arguments bound to its parameters (bindArgs). Arrays, not Maps: every call of the
+ * program is bound, and a Map per call was a large share of the checker's allocation.
+ */
+interface Binding {
+  /** `byParam[i]`: the argument bound to parameter i (parameters that share a name share it). */
+  byParam: Array<Arg | undefined>;
+  ok: boolean;
+}
+
+/** The first parameter `a` is bound to, or -1 (unknown name, duplicate, one too many, variadic rest). */
+function boundTo(b: Binding, a: Arg): number {
+  return b.byParam.indexOf(a);
+}
+
+/** An extra positional argument of a variadic action (`log`): positional and bound to nothing. */
+function isRest(b: Binding, a: Arg, variadic: boolean): boolean {
+  return variadic && !a.name && boundTo(b, a) < 0;
+}
+
+/** The first parameter named like `params[i]` (a name binds once, as in a Map keyed by name). */
+function firstNamed(params: readonly ParamShape[], i: number): number {
+  const name = params[i]!.name;
+  let j = 0;
+  while (params[j]!.name !== name) j++;
+  return j;
+}
+
+/** The bound arguments of a call, by parameter name, in the order the call gives them. */
+function callArgs(e: CallExpr, params: readonly ParamShape[], b: Binding): CallArgs {
+  let positional = true;
+  for (let j = 0; j < e.args.length && positional; j++) positional = b.byParam[j] === e.args[j];
+  if (positional) return new CallArgs(e.args, paramNames(params));
+  const names = new Array<string | undefined>(e.args.length);
+  for (let j = 0; j < e.args.length; j++) {
+    const i = boundTo(b, e.args[j]!);
+    names[j] = i >= 0 ? params[i]!.name : undefined;
+  }
+  return new CallArgs(e.args, names);
+}
+
+/** The names of a parameter list, made once per list (shared by the calls that bind in order). */
+const PARAM_NAMES = new WeakMap<readonly ParamShape[], readonly string[]>();
+
+function paramNames(params: readonly ParamShape[]): readonly string[] {
+  let names = PARAM_NAMES.get(params);
+  if (names === undefined) {
+    names = params.map((p) => p.name);
+    PARAM_NAMES.set(params, names);
+  }
+  return names;
+}
+
+/**
+ * Parameter lists of builtins, actions and operators in the shape bindArgs takes, made once per
+ * list (keyed by the static metadata, so bounded by the size of the vocabulary).
+ */
+const PARAM_SHAPES = new WeakMap<object, readonly ParamShape[]>();
+
+function paramShape(params: ReadonlyArray<{ name: string; optional?: boolean }>): readonly ParamShape[] {
   let shape = PARAM_SHAPES.get(params);
   if (shape === undefined) {
     shape = params.map((p) => ({ name: p.name, optional: p.optional === true }));
     PARAM_SHAPES.set(params, shape);
+  }
+  return shape;
+}
+
+/** An operator's parameters in bindArgs' shape: optional when they have a default. */
+function operatorShape(op: OperatorMeta): readonly ParamShape[] {
+  let shape = PARAM_SHAPES.get(op);
+  if (shape === undefined) {
+    shape = op.params.map((p) => ({ name: p.name, optional: p.default !== undefined }));
+    PARAM_SHAPES.set(op, shape);
   }
   return shape;
 }
@@ -152,10 +298,9 @@ const MAX_WINDOW_COUNT = 10_000_000;
 const MAX_HISTORY_INDEX = 1_000_000;
 
 export class Checker {
-  private readonly namespaces = operatorNamespaces();
   private readonly states = new Map<number, FileState>();
-  /** Features and fns whose type is final. */
-  private readonly resolved = new Set<SymbolInfo>();
+  /** Fns whose type is final (a feature's state is in its FeatureEntry). */
+  private readonly resolvedFns = new Set<SymbolInfo>();
 
   constructor(private readonly program: CheckedProgram) {}
 
@@ -164,26 +309,9 @@ export class Checker {
     this.program.diagnostics.push(diag(def, span, args, extras));
   }
 
-  /**
-   * Canonical TypeInfo objects of plain (string) types, by type then series × literal state: the
-   * table stores these instead of one fresh object per expression (the tree outlives many
-   * garbage collections, and so would ~100k small copies). TypeInfo values are never mutated once
-   * an expression's type is recorded.
-   */
-  private readonly canonical = new Map<string, Array<TypeInfo | undefined>>([["error", [ERROR_TYPE]]]);
-
+  /** Records the type of `e` (a shared copy when it has one, see canonicalType) and returns `t`. */
   private setType(e: Expr, t: TypeInfo): TypeInfo {
-    let stored = t;
-    if (typeof t.type === "string") {
-      // 0..5: series false/true × literal absent/false/true (the key set is kept: absent ≠ false).
-      const slot = (t.series ? 3 : 0) + (t.literal === undefined ? 0 : t.literal ? 2 : 1);
-      let row = this.canonical.get(t.type);
-      if (row === undefined) this.canonical.set(t.type, (row = []));
-      const hit = row[slot];
-      if (hit === undefined || ("literal" in hit) !== ("literal" in t)) row[slot] = t;
-      else stored = hit;
-    }
-    this.program.types.set(e, stored);
+    this.program.types.set(e, canonicalType(t));
     return t;
   }
 
@@ -200,7 +328,7 @@ export class Checker {
       file,
       scope,
       resolving: [],
-      featureDefs: new Map(),
+      featureDefs: new NodeMap(),
       fnResolving: new Set(),
       unitDefs: new Map(),
       lets: [],
@@ -245,6 +373,7 @@ export class Checker {
 
   private declareTopLevel(st: FileState, importTargets: ReadonlyMap<Node, SymbolInfo | "missing">): void {
     const f = st.file;
+    const featureCtx: Ctx = { scope: st.scope, place: "feature" };
     for (const item of f.ast.items) {
       switch (item.kind) {
         case "Instrument":
@@ -265,7 +394,7 @@ export class Checker {
             if (s.kind !== "FeatureDef") continue;
             const sym = this.newSymbol("feature", s.name.name, f.id, s, s.name.span, ERROR_TYPE);
             this.declare(st, st.scope, sym, s.name);
-            st.featureDefs.set(sym, { def: s, ctx: { scope: st.scope, place: "feature" } });
+            st.featureDefs.set(s, { sym, def: s, ctx: featureCtx, state: "untyped" });
           }
           break;
         case "FeatureUnit": {
@@ -296,6 +425,7 @@ export class Checker {
     }
     // Unit scopes: params and features, declared once the file scope is complete.
     for (const [sym, u] of st.unitDefs) {
+      const unitCtx: Ctx = { scope: u.scope, place: "feature", unit: u.unit };
       for (const p of u.unit.params) {
         const t = p.type ? this.typeRef(p.type) : "f64";
         const ps = this.newSymbol("unit-param", p.name.name, f.id, p, p.name.span, { type: t ?? "error", series: false });
@@ -307,7 +437,7 @@ export class Checker {
         const fs = this.newSymbol("feature", s.name.name, f.id, s, s.name.span, ERROR_TYPE);
         fs.unit = u.unit;
         this.declare(st, u.scope, fs, s.name);
-        st.featureDefs.set(fs, { def: s, ctx: { scope: u.scope, place: "feature", unit: u.unit } });
+        st.featureDefs.set(s, { sym: fs, def: s, ctx: unitCtx, state: "untyped" });
       }
       void sym;
     }
@@ -379,7 +509,7 @@ export class Checker {
     // Unit params first (their defaults are constants the unit's features fold), then features
     // (lazily typed, so order does not matter), unit exports, fns.
     for (const u of st.unitDefs.values()) this.checkUnitParams(u.unit, u.scope);
-    for (const sym of st.featureDefs.keys()) this.featureType(st, sym);
+    for (const entry of st.featureDefs.values()) this.featureType(st, entry.sym);
     for (const sym of st.unitDefs.keys()) this.unitType(st, sym);
     for (const item of f.ast.items) if (item.kind === "Fn") this.checkFnBody(st, item);
   }
@@ -546,19 +676,17 @@ export class Checker {
 
   /** The type of a feature, computed on first request (reports cycles). */
   private featureType(st: FileState, sym: SymbolInfo): TypeInfo {
-    if (this.resolved.has(sym)) return sym.type;
-    const entry = st.featureDefs.get(sym);
-    if (!entry) return sym.type;
-    const at = st.resolving.indexOf(sym);
-    if (at >= 0) {
-      const chain = [...st.resolving.slice(at), sym].map((s) => s.name).join(" → ");
+    const entry = st.featureDefs.get(sym.decl as FeatureDef);
+    if (!entry || entry.sym !== sym || entry.state === "typed") return sym.type;
+    if (entry.state === "typing") {
+      const chain = [...st.resolving.slice(st.resolving.indexOf(sym)), sym].map((s) => s.name).join(" → ");
       this.report(Codes.FeatureCycle, sym.nameSpan, { name: sym.name, chain });
       return ERROR_TYPE;
     }
+    entry.state = "typing";
     st.resolving.push(sym);
     const t = this.expr(entry.def.value, entry.ctx);
     st.resolving.pop();
-    if (this.resolved.has(sym)) return sym.type; // typed during a cycle report
     let result = t;
     if (t.type !== "error" && !t.series) {
       if (t.type === "void") result = ERROR_TYPE;
@@ -570,8 +698,8 @@ export class Checker {
         result = ERROR_TYPE;
       }
     }
-    sym.type = { type: result.type, series: result.type !== "error" };
-    this.resolved.add(sym);
+    sym.type = typeof result.type === "string" ? typeInfo(result.type, result.type !== "error") : { type: result.type, series: true };
+    entry.state = "typed";
     return sym.type;
   }
 
@@ -627,18 +755,26 @@ export class Checker {
   // ------------------------------------------------------------------------------------------
   // Functions
 
-  private fnParams(decl: FnDecl): Array<{ name: string; type: ScalarType | "error"; param: Parameter }> {
-    return decl.params.map((p) => {
-      const t = p.type ? ((TYPE_NAMES as readonly string[]).includes(p.type.name) ? (p.type.name as ScalarType) : "error") : "f64";
-      return { name: p.name.name, type: t, param: p };
-    });
+  /** A fn's parameters with their types, made once per fn (a fn is called from many features). */
+  private fnParams(decl: FnDecl): readonly FnParam[] {
+    let params = this.fnParamLists.get(decl);
+    if (params === undefined) {
+      params = decl.params.map((p) => {
+        const t = p.type ? ((TYPE_NAMES as readonly string[]).includes(p.type.name) ? (p.type.name as ScalarType) : "error") : "f64";
+        return { name: p.name.name, optional: false, type: t, param: p };
+      });
+      this.fnParamLists.set(decl, params);
+    }
+    return params;
   }
+
+  private readonly fnParamLists = new Map<FnDecl, readonly FnParam[]>();
 
   /** Checks a fn body (declares its params; return type from the declaration or the body). */
   private checkFnBody(st: FileState, decl: FnDecl): TypeInfo {
     const sym = this.program.symbols.get(decl);
     if (!sym) return ERROR_TYPE;
-    if (this.resolved.has(sym)) return sym.type;
+    if (this.resolvedFns.has(sym)) return sym.type;
     if (st.fnResolving.has(sym)) return decl.returnType ? sym.type : ERROR_TYPE; // recursion: reported by the call graph
     st.fnResolving.add(sym);
     const scope = new Scope(st.scope);
@@ -668,7 +804,7 @@ export class Checker {
       const t = bodyType.type;
       sym.type = { type: t === "int" && bodyType.literal && decl.body.kind !== "Block" ? "int" : t, series: false };
     }
-    this.resolved.add(sym);
+    this.resolvedFns.add(sym);
     return sym.type;
   }
 
@@ -770,7 +906,7 @@ export class Checker {
    * its `return` statements), or "void".
    */
   private block(b: Block, outer: Ctx, st: FileState, returnType: ScalarType | undefined, newScope = true): TypeInfo {
-    const ctx: Ctx = newScope ? { ...outer, scope: new Scope(outer.scope) } : outer;
+    const ctx: Ctx = newScope ? withScope(outer, new Scope(outer.scope)) : outer;
     let ret: TypeInfo = { type: "void", series: false };
     for (const s of b.stmts) {
       const r = this.stmt(s, ctx, st, returnType);
@@ -929,7 +1065,7 @@ export class Checker {
     const sym = this.newSymbol("for", s.variable.name, st.file.id, s, s.variable.span, { type: "int", series: false });
     sym.constant = range ?? { lo: -Infinity, hi: Infinity };
     this.declare(st, scope, sym, s.variable);
-    const r = this.block(s.body, { ...ctx, scope }, st, returnType, false);
+    const r = this.block(s.body, withScope(ctx, scope), st, returnType, false);
     return ctx.place === "fn" ? r : undefined;
   }
 
@@ -951,13 +1087,13 @@ export class Checker {
   expr(e: Expr, ctx: Ctx): TypeInfo {
     switch (e.kind) {
       case "Number":
-        return this.setType(e, { type: e.isInteger ? "int" : "f64", series: false, literal: true });
+        return this.setType(e, e.isInteger ? INT_LITERAL : F64_LITERAL);
       case "Duration":
-        return this.setType(e, { type: "duration", series: false, literal: true });
+        return this.setType(e, DURATION_LITERAL);
       case "String":
-        return this.setType(e, { type: "string", series: false });
+        return this.setType(e, typeInfo("string", false));
       case "Bool":
-        return this.setType(e, { type: "bool", series: false });
+        return this.setType(e, typeInfo("bool", false));
       case "Error":
         return this.setType(e, ERROR_TYPE);
       case "Paren":
@@ -1006,7 +1142,7 @@ export class Checker {
           this.report(Codes.TypeMismatch, e.object.span, { expected: "a series of numbers or bools", found: typeName(t.type) });
           return this.setType(e, ERROR_TYPE);
         }
-        return this.setType(e, bad ? ERROR_TYPE : { type: t.type, series: true });
+        return this.setType(e, bad ? ERROR_TYPE : typeInfo(t.type, true));
       }
       case "Ticks": {
         const t = this.expr(e.value, ctx);
@@ -1015,7 +1151,7 @@ export class Checker {
           this.report(Codes.TypeMismatch, e.value.span, { expected: "a plain number of ticks", found: describe(t) });
           return this.setType(e, ERROR_TYPE);
         }
-        return this.setType(e, { type: "price", series: false });
+        return this.setType(e, typeInfo("price", false));
       }
     }
   }
@@ -1024,8 +1160,8 @@ export class Checker {
     const sym = ctx.scope.lookup(e.name);
     if (!sym) {
       const nv = NAMED_VALUES.get(e.name);
-      if (nv) return { type: nv, series: false };
-      if (this.namespaces.has(e.name) || BUILTIN_FUNCTIONS.has(e.name) || ACTIONS.has(e.name) || findOperator(e.name)) {
+      if (nv) return typeInfo(nv, false);
+      if (NAMESPACES.has(e.name) || BUILTIN_FUNCTIONS.has(e.name) || ACTIONS.has(e.name) || findOperator(e.name)) {
         this.report(Codes.TypeMismatch, e.span, { expected: "a value", found: `function \`${e.name}\`` }, { hint: `call it: \`${e.name}(...)\`` });
         return ERROR_TYPE;
       }
@@ -1083,7 +1219,7 @@ export class Checker {
         this.report(Codes.BoolOperands, (bad === a ? e.left : e.right).span, { op, found: describe(bad) });
         return ERROR_TYPE;
       }
-      return { type: "bool", series };
+      return typeInfo("bool", series);
     }
     if (typeof a.type !== "string" || typeof b.type !== "string" || a.type === "void" || b.type === "void") {
       const bad = typeof a.type !== "string" || a.type === "void" ? a : b;
@@ -1105,21 +1241,20 @@ export class Checker {
         this.report(Codes.TypeMismatch, e.right.span, { expected: typeName(at), found: describe(b) });
         return ERROR_TYPE;
       }
-      return { type: "bool", series };
+      return typeInfo("bool", series);
     }
     if (op === "<" || op === "<=" || op === ">" || op === ">=") {
-      const ordered = (t: ScalarType): boolean => isNumeric(t) || t === "duration" || t === "time";
-      if (!ordered(at) || !ordered(bt)) {
-        const bad = !ordered(at) ? a : b;
+      if (!isOrdered(at) || !isOrdered(bt)) {
+        const bad = !isOrdered(at) ? a : b;
         this.report(Codes.NonNumericOperand, (bad === a ? e.left : e.right).span, { op, found: describe(bad) });
         return ERROR_TYPE;
       }
-      const r = at === "time" || bt === "time" ? (at === bt ? ({ ok: true } as const) : ({ ok: false } as const)) : sameUnit(at, aLit, bt, bLit);
-      if (!r.ok) {
+      const ok = at === "time" || bt === "time" ? at === bt : sameUnit(at, aLit, bt, bLit).ok;
+      if (!ok) {
         this.report(Codes.UnitCompare, e.span, { left: at, right: bt }, this.unitHint(at, bt));
         return ERROR_TYPE;
       }
-      return { type: "bool", series };
+      return typeInfo("bool", series);
     }
     let r: UnitResult;
     if (op === "+" || op === "-") r = addUnits(op, at, aLit, bt, bLit);
@@ -1138,9 +1273,7 @@ export class Checker {
       }
       return ERROR_TYPE;
     }
-    const out: TypeInfo = { type: r.type, series };
-    if (r.literal) out.literal = true;
-    return out;
+    return r.literal ? { type: r.type, series, literal: true } : typeInfo(r.type, series);
   }
 
   private unitHint(a: ScalarType, b: ScalarType): DiagnosticExtras {
@@ -1155,7 +1288,7 @@ export class Checker {
 
   private member(e: MemberExpr, ctx: Ctx): TypeInfo {
     // `book.mid` without a call: an operator used as a value.
-    if (e.object.kind === "Name" && !ctx.scope.lookup(e.object.name) && this.namespaces.has(e.object.name)) {
+    if (e.object.kind === "Name" && !ctx.scope.lookup(e.object.name) && NAMESPACES.has(e.object.name)) {
       const q = `${e.object.name}.${e.member.name}`;
       if (findOperator(q)) this.report(Codes.TypeMismatch, e.span, { expected: "a value", found: `function \`${q}\`` }, { hint: `call it: \`${q}(...)\`` });
       else this.unknownFunction(q, e.span, e.object.name);
@@ -1175,16 +1308,16 @@ export class Checker {
       if (!x) return this.noField(e, target, [...vt.exports.keys()]);
       const fsym = this.unitExportSymbol(vt, field);
       if (fsym) this.program.symbols.set(e.member, fsym);
-      return { type: x.type, series: true };
+      return { type: x.type, series: true }; // a unit's export: a scalar or error type
     }
     if (vt.kind === "outputs") {
       const x = vt.fields.get(field);
       if (!x) return this.noField(e, target, [...vt.fields.keys()]);
-      return { type: x, series: true };
+      return typeInfo(x, true);
     }
     const x = vt.fields[field];
     if (!x) return this.noField(e, target, Object.keys(vt.fields));
-    return { type: x, series: false };
+    return typeInfo(x, false);
   }
 
   private unitExportSymbol(u: UnitTypeRef, field: string): SymbolInfo | undefined {
@@ -1224,10 +1357,6 @@ export class Checker {
 
   private call(e: CallExpr, ctx: Ctx, statement: boolean): TypeInfo {
     const callee = e.callee;
-    const checkArgsOnly = (): TypeInfo => {
-      for (const a of e.args) this.expr(a.value, ctx);
-      return ERROR_TYPE;
-    };
     if (callee.kind === "Name") {
       const name = callee.name;
       const sym = ctx.scope.lookup(name);
@@ -1235,11 +1364,11 @@ export class Checker {
         this.program.symbols.set(callee, sym);
         sym.uses++;
         const target = sym.kind === "import" ? sym.target : sym;
-        if (sym.kind === "import" && !target) return checkArgsOnly();
+        if (sym.kind === "import" && !target) return this.checkArgsOnly(e, ctx);
         if (target && target.kind === "fn") return this.fnCall(e, ctx, sym, target);
         if (target && target.kind === "feature-unit") return this.unitCall(e, ctx, sym, target);
         this.report(Codes.NotCallable, callee.span, { name, kind: kindName(sym.kind) }, { related: [{ span: sym.nameSpan, message: "declared here" }] });
-        return checkArgsOnly();
+        return this.checkArgsOnly(e, ctx);
       }
       const action = ACTIONS.get(name);
       if (action) return this.actionCall(e, ctx, action, statement);
@@ -1248,111 +1377,113 @@ export class Checker {
       const op = findOperator(name);
       if (op) return this.operatorCall(e, ctx, op, name);
       if (name !== "") this.unknownFunction(name, callee.span, undefined);
-      return checkArgsOnly();
+      return this.checkArgsOnly(e, ctx);
     }
-    if (callee.kind === "Member" && callee.object.kind === "Name" && !ctx.scope.lookup(callee.object.name) && this.namespaces.has(callee.object.name)) {
+    if (callee.kind === "Member" && callee.object.kind === "Name" && !ctx.scope.lookup(callee.object.name) && NAMESPACES.has(callee.object.name)) {
       const q = `${callee.object.name}.${callee.member.name}`;
       const op = findOperator(q);
       if (op) return this.operatorCall(e, ctx, op, q);
       if (callee.member.name !== "") this.unknownFunction(q, callee.span, callee.object.name);
-      return checkArgsOnly();
+      return this.checkArgsOnly(e, ctx);
     }
     if (callee.kind === "Member" && callee.object.kind === "Name" && !ctx.scope.lookup(callee.object.name) && !NAMED_VALUES.has(callee.object.name)) {
       // `foo.bar(...)` with an unknown namespace.
       const q = `${callee.object.name}.${callee.member.name}`;
       if (callee.object.name !== "") this.unknownFunction(q, callee.span, undefined);
-      return checkArgsOnly();
+      return this.checkArgsOnly(e, ctx);
     }
     const t = this.expr(callee, ctx);
     if (t.type !== "error") this.report(Codes.NotCallable, callee.span, { name: exprText(callee), kind: describe(t) });
-    return checkArgsOnly();
+    return this.checkArgsOnly(e, ctx);
+  }
+
+  /** Types the arguments of a call that did not resolve; the call's type is "error". */
+  private checkArgsOnly(e: CallExpr, ctx: Ctx): TypeInfo {
+    for (const a of e.args) this.expr(a.value, ctx);
+    return ERROR_TYPE;
   }
 
   /**
    * Binds arguments to parameters: positional ones fill the next unbound parameter in order,
    * named ones their parameter. Reports unknown, duplicate, missing and extra arguments.
    */
-  private bindArgs(
-    e: CallExpr,
-    callee: string,
-    params: ReadonlyArray<{ name: string; optional: boolean }>,
-    variadic: boolean,
-  ): { bound: Map<string, Arg>; rest: Arg[]; ok: boolean } {
-    const bound = new Map<string, Arg>();
-    const rest: Arg[] = [];
+  private bindArgs(e: CallExpr, callee: string, params: readonly ParamShape[], variadic: boolean): Binding {
+    // Made at their size and filled by a loop (`fill` is a slow path in V8, `push` over-allocates).
+    const byParam = new Array<Arg | undefined>(params.length);
+    for (let i = 0; i < params.length; i++) byParam[i] = undefined;
     let ok = true;
     let next = 0;
     let extra: Arg | undefined;
-    for (const a of e.args) {
+    for (let j = 0; j < e.args.length; j++) {
+      const a = e.args[j]!;
       if (a.name) {
         const pname = a.name.name;
         if (pname === "") continue;
-        if (!params.some((p) => p.name === pname)) {
+        let i = 0;
+        while (i < params.length && params[i]!.name !== pname) i++;
+        if (i === params.length) {
           const s = suggest(pname, params.map((p) => p.name));
           this.report(Codes.UnknownNamedArgument, a.name.span, { callee, name: pname }, s ? { hint: hint(Hints.DidYouMean, { name: s }) } : {});
           ok = false;
           continue;
         }
-        if (bound.has(pname)) {
-          this.report(Codes.DuplicateArgument, a.span, { name: pname }, { related: [{ span: bound.get(pname)!.span, message: "first given here" }] });
+        const first = byParam[i];
+        if (first !== undefined) {
+          this.report(Codes.DuplicateArgument, a.span, { name: pname }, { related: [{ span: first.span, message: "first given here" }] });
           ok = false;
           continue;
         }
-        bound.set(pname, a);
+        byParam[i] = a;
         continue;
       }
-      while (next < params.length && bound.has(params[next]!.name)) next++;
+      while (next < params.length && byParam[firstNamed(params, next)] !== undefined) next++;
       if (next < params.length) {
-        bound.set(params[next]!.name, a);
+        byParam[firstNamed(params, next)] = a;
         next++;
-      } else if (variadic) rest.push(a);
-      else extra ??= a;
+      } else if (!variadic) extra ??= a;
     }
     if (extra) {
       this.report(Codes.TooManyArguments, extra.span, { callee, max: params.length, found: e.args.length });
       ok = false;
     }
-    for (const p of params) {
-      if (!p.optional && !bound.has(p.name)) {
-        this.report(Codes.MissingArgument, e.span, { param: p.name, callee });
+    for (let i = 0; i < params.length; i++) {
+      const f = firstNamed(params, i);
+      if (!params[i]!.optional && byParam[f] === undefined) {
+        this.report(Codes.MissingArgument, e.span, { param: params[i]!.name, callee });
         ok = false;
       }
+      byParam[i] = byParam[f];
     }
-    return { bound, rest, ok };
+    return { byParam, ok };
   }
 
   private operatorCall(e: CallExpr, ctx: Ctx, op: OperatorMeta, q: string): TypeInfo {
-    const params = op.params.map((p) => ({ name: p.name, optional: p.default !== undefined || (p.kind !== "series" && p.kind !== "instrument" && p.default !== undefined) }));
-    const { bound, ok } = this.bindArgs(e, q, params, false);
-    const argTypes = new Map<string, TypeInfo>();
-    let failed = !ok;
+    const params = operatorShape(op);
+    const b = this.bindArgs(e, q, params, false);
+    // The type of each bound argument by parameter index (for outputs typed `sameAs` one).
+    const argTypes = new Array<TypeInfo | undefined>(params.length);
+    for (let i = 0; i < params.length; i++) argTypes[i] = undefined;
+    let failed = !b.ok;
     let timeWindow = false;
-    for (const a of e.args) if (!isBound(bound, a)) this.expr(a.value, ctx);
-    for (const p of op.params) {
-      const a = bound.get(p.name);
+    for (const a of e.args) if (boundTo(b, a) < 0) this.expr(a.value, ctx);
+    for (let i = 0; i < params.length; i++) {
+      const a = b.byParam[i];
       if (!a) continue;
       const t = this.expr(a.value, ctx);
-      argTypes.set(p.name, t);
+      argTypes[i] = t;
       if (t.type === "error") {
         failed = true;
         continue;
       }
-      const r = this.checkOperatorArg(q, p, a.value, t, ctx);
+      const r = this.checkOperatorArg(q, op.params[i]!, a.value, t, ctx);
       if (r === "fail") failed = true;
       if (r === "time") timeWindow = true;
     }
-    const args = new Map<string, Expr>();
-    for (const [k, a] of bound) args.set(k, a.value);
-    this.program.calls.set(e, { kind: "operator", op, args, timeWindow });
+    this.program.calls.set(e, { kind: "operator", op, args: callArgs(e, params, b), timeWindow });
     if (failed) return ERROR_TYPE;
-    const resolve = (o: OperatorMeta["outputs"][number]): ScalarType => {
-      if ("type" in o.type) return o.type.type;
-      const src = argTypes.get(o.type.sameAs);
-      return src && typeof src.type === "string" && src.type !== "error" ? (src.type as ScalarType) : "f64";
-    };
-    if (op.outputs.length === 1) return { type: resolve(op.outputs[0]!), series: true };
+    if (op.outputs.length === 1) return seriesOf(outputType(op, op.outputs[0]!, argTypes));
     const fields = new Map<string, ScalarType>();
-    for (const o of op.outputs) fields.set(o.name, resolve(o));
+    for (const o of op.outputs) fields.set(o.name, outputType(op, o, argTypes));
     const outputs: OutputsTypeRef = { kind: "outputs", op, fields };
     return { type: outputs, series: true };
   }
@@ -1362,14 +1493,14 @@ export class Checker {
     switch (p.kind) {
       case "series": {
         const accepts = p.accepts ?? NUMERIC_TYPES;
-        const acceptText = accepts.join(" or ");
         if (!t.series) {
-          this.report(Codes.ArgumentType, e.span, { param: p.name, callee, expected: `a series of ${acceptText}`, found: describe(t) });
+          this.report(Codes.ArgumentType, e.span, { param: p.name, callee, expected: `a series of ${accepts.join(" or ")}`, found: describe(t) });
           return "fail";
         }
         const ty = t.type;
         if (typeof ty !== "string" || !(accepts as readonly string[]).includes(ty)) {
           if (ty === "int" && accepts.includes("f64")) return "ok";
+          const acceptText = accepts.join(" or ");
           if (typeof ty === "string" && isNumeric(ty) && accepts.some((x) => isNumeric(x))) {
             this.report(Codes.ArgumentUnit, e.span, { param: p.name, callee, expected: acceptText, found: ty });
           } else {
@@ -1404,7 +1535,7 @@ export class Checker {
           return "fail";
         }
         // A count window sizes a buffer of that many numbers: at most MAX_WINDOW_COUNT (80 MB).
-        return this.rangeCheck(callee, p.max !== undefined && p.max <= MAX_WINDOW_COUNT ? p : { ...p, max: MAX_WINDOW_COUNT }, e, v, "int");
+        return this.rangeCheck(callee, p, p.max !== undefined && p.max <= MAX_WINDOW_COUNT ? p.max : MAX_WINDOW_COUNT, e, v, "int");
       }
       case "const": {
         const want = p.accepts?.[0] ?? "f64";
@@ -1424,14 +1555,15 @@ export class Checker {
           }
           return "fail";
         }
-        return v ? this.rangeCheck(callee, p, e, v, typeof t.type === "string" ? t.type : "f64") : "ok";
+        return v ? this.rangeCheck(callee, p, p.max ?? Infinity, e, v, typeof t.type === "string" ? t.type : "f64") : "ok";
       }
     }
   }
 
-  private rangeCheck(callee: string, p: OperatorParam, e: Expr, v: Interval, type: string): "ok" | "fail" {
+  /** Checks a constant argument against [p.min, max]. */
+  private rangeCheck(callee: string, p: OperatorParam, max: number, e: Expr, v: Interval, type: string): "ok" | "fail" {
     const lo = p.min ?? -Infinity;
-    const hi = p.max ?? Infinity;
+    const hi = max;
     if (v.lo < lo || v.hi > hi) {
       this.report(Codes.ArgumentOutOfRange, e.span, { param: p.name, callee, lo: fmtNum(lo), hi: fmtNum(hi), value: fmtInterval(v, type) });
       return "fail";
@@ -1448,13 +1580,15 @@ export class Checker {
     if (b.name === "ready" && ctx.place !== "handler" && ctx.place !== "fn") {
       this.report(Codes.HandlerOnlyInFeatures, e.callee.span, { name: "ready", what: "a warm-up test for handlers and `when` guards" }, { hint: Hints.FeaturesOnly });
     }
-    const { bound, ok } = this.bindArgs(e, b.name, paramShape(b.params), false);
-    let failed = !ok || misplaced;
-    for (const a of e.args) if (!isBound(bound, a)) this.expr(a.value, ctx);
+    const params = paramShape(b.params);
+    const bound = this.bindArgs(e, b.name, params, false);
+    let failed = !bound.ok || misplaced;
+    for (const a of e.args) if (boundTo(bound, a) < 0) this.expr(a.value, ctx);
     let unit: { type: ScalarType; literal: boolean; expr: Expr } | undefined;
     let series = false;
-    for (const p of b.params) {
-      const a = bound.get(p.name);
+    for (let i = 0; i < params.length; i++) {
+      const p = b.params[i]!;
+      const a = bound.byParam[i];
       if (!a) continue;
       const t = this.expr(a.value, ctx);
       series ||= t.series;
@@ -1487,14 +1621,10 @@ export class Checker {
       }
       if (!this.checkBuiltinArg(b.name, p.name, p.type, a.value, t)) failed = true;
     }
-    const args = new Map<string, Expr>();
-    for (const [k, a] of bound) args.set(k, a.value);
-    this.program.calls.set(e, { kind: "builtin", builtin: b, args });
+    this.program.calls.set(e, { kind: "builtin", builtin: b, args: callArgs(e, params, bound) });
     if (failed) return ERROR_TYPE;
-    if ("type" in b.result) return { type: b.result.type, series };
-    const out: TypeInfo = { type: unit?.type ?? "f64", series };
-    if (unit?.literal) out.literal = true;
-    return out;
+    if ("type" in b.result) return typeInfo(b.result.type, series);
+    return unit?.literal ? { type: unit.type, series, literal: true } : typeInfo(unit?.type ?? "f64", series);
   }
 
   /** Checks an action/builtin argument of a fixed kind; false when reported. */
@@ -1549,23 +1679,26 @@ export class Checker {
     } else if (!statement) {
       this.report(Codes.NoValue, e.span, { name: action.name });
     }
-    const { bound, rest } = this.bindArgs(e, action.name, paramShape(action.params), action.variadic === true);
-    for (const a of e.args) if (!isBound(bound, a) && !rest.includes(a)) this.expr(a.value, ctx);
-    for (const p of action.params) {
-      const a = bound.get(p.name);
+    const params = paramShape(action.params);
+    const b = this.bindArgs(e, action.name, params, action.variadic === true);
+    const variadic = action.variadic === true;
+    for (const a of e.args) if (boundTo(b, a) < 0 && !isRest(b, a, variadic)) this.expr(a.value, ctx);
+    for (let i = 0; i < params.length; i++) {
+      const a = b.byParam[i];
       if (!a) continue;
       const t = this.expr(a.value, ctx);
       if (t.type === "error") continue;
-      this.checkBuiltinArg(action.name, p.name, p.type, a.value, t);
+      this.checkBuiltinArg(action.name, params[i]!.name, action.params[i]!.type, a.value, t);
     }
-    for (const a of rest) {
+    const rest: Expr[] = [];
+    for (const a of e.args) {
+      if (!isRest(b, a, variadic)) continue;
+      rest.push(a.value);
       const t = this.expr(a.value, ctx);
       if (t.type !== "error") this.checkBuiltinArg(action.name, "…", "any", a.value, t);
     }
-    const args = new Map<string, Expr>();
-    for (const [k, a] of bound) args.set(k, a.value);
-    this.program.calls.set(e, { kind: "action", action, args, rest: rest.map((a) => a.value) });
-    return statement ? { type: "void", series: false } : ERROR_TYPE;
+    this.program.calls.set(e, { kind: "action", action, args: callArgs(e, params, b), rest });
+    return statement ? typeInfo("void", false) : ERROR_TYPE;
   }
 
   private fnCall(e: CallExpr, ctx: Ctx, sym: SymbolInfo, fnSym: SymbolInfo): TypeInfo {
@@ -1576,12 +1709,13 @@ export class Checker {
       set.add(fnSym);
     }
     const params = this.fnParams(decl);
-    const { bound, ok } = this.bindArgs(e, sym.name, params.map((p) => ({ name: p.name, optional: false })), false);
-    let failed = !ok;
+    const b = this.bindArgs(e, sym.name, params, false);
+    let failed = !b.ok;
     let series = false;
-    for (const a of e.args) if (!isBound(bound, a)) this.expr(a.value, ctx);
-    for (const p of params) {
-      const a = bound.get(p.name);
+    for (const a of e.args) if (boundTo(b, a) < 0) this.expr(a.value, ctx);
+    for (let i = 0; i < params.length; i++) {
+      const p = params[i]!;
+      const a = b.byParam[i];
       if (!a) continue;
       const t = this.expr(a.value, ctx);
       series ||= t.series;
@@ -1598,9 +1732,7 @@ export class Checker {
         failed = true;
       }
     }
-    const args = new Map<string, Expr>();
-    for (const [k, a] of bound) args.set(k, a.value);
-    this.program.calls.set(e, { kind: "fn", symbol: fnSym, decl, args });
+    this.program.calls.set(e, { kind: "fn", symbol: fnSym, decl, args: callArgs(e, params, b) });
     const st = this.states.get(fnSym.file);
     const rt = decl.returnType ? fnSym.type : st ? this.checkFnBody(st, decl) : fnSym.type;
     if (failed || rt.type === "error") return ERROR_TYPE;
@@ -1617,11 +1749,12 @@ export class Checker {
       this.report(Codes.MisplacedStatement, e.span, { what: `an instance of feature unit \`${sym.name}\` outside a \`features\` block` });
     }
     const params = decl.params.map((p) => ({ name: p.name.name, optional: p.default !== undefined, p }));
-    const { bound, ok } = this.bindArgs(e, sym.name, params, false);
-    let failed = !ok;
-    for (const a of e.args) if (!isBound(bound, a)) this.expr(a.value, ctx);
-    for (const { name, p } of params) {
-      const a = bound.get(name);
+    const b = this.bindArgs(e, sym.name, params, false);
+    let failed = !b.ok;
+    for (const a of e.args) if (boundTo(b, a) < 0) this.expr(a.value, ctx);
+    for (let i = 0; i < params.length; i++) {
+      const { name, p } = params[i]!;
+      const a = b.byParam[i];
       if (!a) continue;
       const t = this.expr(a.value, ctx);
       if (t.type === "error") {
@@ -1648,9 +1781,7 @@ export class Checker {
         failed = true;
       }
     }
-    const args = new Map<string, Expr>();
-    for (const [k, a] of bound) args.set(k, a.value);
-    this.program.calls.set(e, { kind: "unit", symbol: unitSym, decl, args });
+    this.program.calls.set(e, { kind: "unit", symbol: unitSym, decl, args: callArgs(e, params, b) });
     const t = this.symbolType(unitSym);
     return failed || t.type === "error" ? ERROR_TYPE : t;
   }
@@ -1755,17 +1886,8 @@ export class Checker {
       return v === undefined ? undefined : !v;
     }
     if (x.kind === "Binary") {
-      const lit = (y: Expr): number | undefined => {
-        const z = stripParens(y);
-        if (z.kind === "Number") return z.value;
-        if (z.kind === "Unary" && z.op === "-") {
-          const w = lit(z.operand);
-          return w === undefined ? undefined : -w;
-        }
-        return undefined;
-      };
-      const a = lit(x.left);
-      const b = lit(x.right);
+      const a = literalNumber(x.left);
+      const b = literalNumber(x.right);
       if (a !== undefined && b !== undefined) {
         switch (x.op) {
           case "<": return a < b;
@@ -1836,6 +1958,31 @@ export class Checker {
       if (sym.uses === 0 && !sym.name.startsWith("_")) this.report(Codes.UnusedVariable, sym.nameSpan, { kind: "let", name: sym.name });
     }
   }
+}
+
+/** An operator output's type: its own, or the type of the argument it is `sameAs` (f64 if none). */
+function outputType(op: OperatorMeta, o: OperatorMeta["outputs"][number], argTypes: ReadonlyArray<TypeInfo | undefined>): ScalarType {
+  if ("type" in o.type) return o.type.type;
+  let i = 0;
+  while (i < op.params.length && op.params[i]!.name !== o.type.sameAs) i++;
+  const src = argTypes[i];
+  return src && typeof src.type === "string" && src.type !== "error" ? (src.type as ScalarType) : "f64";
+}
+
+/** Values that have an order (`<`, `>=`): numbers, durations, times. */
+function isOrdered(t: ScalarType): boolean {
+  return isNumeric(t) || t === "duration" || t === "time";
+}
+
+/** The value of a number literal, possibly negated and parenthesised (`-(2)`), else undefined. */
+function literalNumber(y: Expr): number | undefined {
+  const z = stripParens(y);
+  if (z.kind === "Number") return z.value;
+  if (z.kind === "Unary" && z.op === "-") {
+    const w = literalNumber(z.operand);
+    return w === undefined ? undefined : -w;
+  }
+  return undefined;
 }
 
 function stripParens(e: Expr): Expr {

@@ -15,7 +15,9 @@ export type {
   RiskLimit,
   Interval,
   ExprTypes,
+  CallArgs,
 } from "./program.js";
+export type { NodeMap } from "./node-map.js";
 export {
   ERROR_TYPE,
   addUnits,

@@ -3,9 +3,10 @@
  * importing file), report missing files, cycles and names a file does not export, check every
  * file after the files it imports, then reject recursive `fn`s over the whole call graph.
  */
-import { parse, SourceFile, type ImportDecl, type Node } from "../../grammar/index.js";
+import { parse, SourceFile, type ImportDecl, type Node, type ParseResult } from "../../grammar/index.js";
 import { Codes, Hints, compareDiagnostics, diag, fromSyntaxDiagnostic, hint } from "../diagnostics/index.js";
 import { Checker } from "./checker.js";
+import { NodeMap } from "./node-map.js";
 import type { CompilerHost } from "./host.js";
 import { ExprTypes, type CheckedFile, type CheckedProgram, type FileKind, type SymbolInfo } from "./program.js";
 import { suggest } from "./suggest.js";
@@ -16,16 +17,25 @@ export interface RootFile {
   text: string;
 }
 
-/** Parses and checks `roots` and everything they import (read through `host`). */
-export function buildCheckedProgram(roots: readonly RootFile[], host: CompilerHost): CheckedProgram {
+/**
+ * Parses and checks `roots` and everything they import (read through `host`). `parseText` is the
+ * grammar's `parse` unless a benchmark hands in trees it parsed beforehand (bench/check-only.ts
+ * times the check alone); it must return a fresh tree for each call, since a tree belongs to one
+ * checked program.
+ */
+export function buildCheckedProgram(
+  roots: readonly RootFile[],
+  host: CompilerHost,
+  parseText: (text: string, file: number) => ParseResult = parse,
+): CheckedProgram {
   const program: CheckedProgram = {
     files: [],
     sources: [],
     roots: [],
-    symbols: new Map(),
+    symbols: new NodeMap(),
     types: new ExprTypes(),
-    calls: new Map(),
-    constants: new Map(),
+    calls: new NodeMap(),
+    constants: new NodeMap(),
     handlers: new Map(),
     fnCalls: new Map(),
     diagnostics: [],
@@ -41,7 +51,7 @@ export function buildCheckedProgram(roots: readonly RootFile[], host: CompilerHo
     const id = program.files.length;
     byKey.set(key, id);
     const source = new SourceFile(path, text);
-    const parsed = parse(text, id);
+    const parsed = parseText(text, id);
     for (const e of parsed.errors) program.diagnostics.push(fromSyntaxDiagnostic(e));
     const strategy = parsed.ast.items.find((i) => i.kind === "Strategy");
     const kind: FileKind = strategy ? "strategy" : parsed.ast.items.some((i) => i.kind === "FeatureUnit") ? "feature-unit" : "library";

@@ -29,6 +29,7 @@
  * checker never throws, whatever the tree (including error-recovered partial trees).
  */
 import type {
+  Arg,
   Comment,
   Expr,
   FeatureUnit,
@@ -46,6 +47,7 @@ import type {
 import type { OperatorMeta } from "../../stdlib/meta.js";
 import type { ActionDef, BuiltinFunction, HandlerKind, RiskKeyDef } from "../builtins.js";
 import type { Diagnostic } from "../diagnostics/index.js";
+import type { NodeMap } from "./node-map.js";
 import type { TypeInfo } from "./types.js";
 
 /**
@@ -114,6 +116,60 @@ export interface SymbolInfo {
   uses: number;
 }
 
+/**
+ * The arguments of a resolved call by parameter name, in the order the call gives them. A
+ * ReadonlyMap over the call's own argument list and the parameter name each argument bound to: a
+ * checked program holds one per call (~11k for a 10k-line strategy), and a Map each was a large
+ * share of what the checker allocates and keeps. Iterating builds a Map on demand (only the
+ * language server and tests iterate).
+ */
+export class CallArgs implements ReadonlyMap<string, Expr> {
+  /**
+   * `names[j]` is the parameter `args[j]` is bound to, undefined when it bound to none (unknown
+   * name, duplicate, one too many). `names` may be longer than `args` (a shared list of
+   * parameter names when every argument is positional).
+   */
+  constructor(
+    private readonly args: readonly Arg[],
+    private readonly names: ReadonlyArray<string | undefined>,
+  ) {}
+  get size(): number {
+    let n = 0;
+    for (let j = 0; j < this.args.length; j++) if (this.names[j] !== undefined) n++;
+    return n;
+  }
+  get(name: string): Expr | undefined {
+    for (let j = 0; j < this.args.length; j++) if (this.names[j] === name) return this.args[j]!.value;
+    return undefined;
+  }
+  has(name: string): boolean {
+    return this.get(name) !== undefined;
+  }
+  forEach(callback: (value: Expr, key: string, map: ReadonlyMap<string, Expr>) => void, thisArg?: unknown): void {
+    for (let j = 0; j < this.args.length; j++) {
+      const name = this.names[j];
+      if (name !== undefined) callback.call(thisArg, this.args[j]!.value, name, this);
+    }
+  }
+  entries(): MapIterator<[string, Expr]> {
+    return this.toMap().entries();
+  }
+  keys(): MapIterator<string> {
+    return this.toMap().keys();
+  }
+  values(): MapIterator<Expr> {
+    return this.toMap().values();
+  }
+  [Symbol.iterator](): MapIterator<[string, Expr]> {
+    return this.toMap().entries();
+  }
+  private toMap(): Map<string, Expr> {
+    const m = new Map<string, Expr>();
+    this.forEach((value, key) => m.set(key, value));
+    return m;
+  }
+}
+
 /** A call resolved to what it calls, with arguments bound by parameter name. */
 export type ResolvedCall =
   | { kind: "operator"; op: OperatorMeta; args: ReadonlyMap<string, Expr>; timeWindow: boolean }
@@ -172,10 +228,10 @@ export interface CheckedProgram {
   sources: SourceFile[];
   /** File ids of the files the caller asked for, in order. */
   roots: number[];
-  symbols: Map<Node, SymbolInfo>;
+  symbols: NodeMap<Node, SymbolInfo>;
   types: ExprTypes;
-  calls: Map<CallExpr, ResolvedCall>;
-  constants: Map<Expr, Interval>;
+  calls: NodeMap<CallExpr, ResolvedCall>;
+  constants: NodeMap<Expr, Interval>;
   handlers: Map<Handler, HandlerInfo>;
   fnCalls: Map<SymbolInfo, Set<SymbolInfo>>;
   diagnostics: Diagnostic[];

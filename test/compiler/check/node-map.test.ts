@@ -1,0 +1,83 @@
+/**
+ * NodeMap (the checked program's symbols / calls / constants tables) against a plain Map: after
+ * any sequence of set / delete / clear over nodes spread across files and offsets (many nodes
+ * sharing a shard, some sharing a span), both hold the same entries in the same order and answer
+ * get / has / size alike. Plus a whole program: a large generated strategy's tables list the same
+ * nodes in the order the checker visits them.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import type { Span } from "../../../grammar/index.js";
+import { checkText } from "../../../compiler/index.js";
+import { NodeMap } from "../../../compiler/check/node-map.js";
+
+type FakeNode = { kind: string; span: Span };
+
+const op = fc.oneof(
+  { weight: 6, arbitrary: fc.record({ kind: fc.constant("set" as const), node: fc.nat(199), value: fc.integer() }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant("delete" as const), node: fc.nat(199) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("clear" as const) }) },
+);
+
+describe("NodeMap", () => {
+  it("behaves as a Map keyed by node (fast-check)", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ file: fc.nat(3), start: fc.oneof(fc.nat(6), fc.nat(50), fc.nat(20_000)) }), { minLength: 200, maxLength: 200 }),
+        fc.array(op, { maxLength: 400 }),
+        (spans, ops) => {
+          // Nodes 2k and 2k + 1 share a span (as a Call and its callee share a start).
+          const nodes: FakeNode[] = spans.map((s, i) => ({ kind: `n${i}`, span: i % 2 === 1 ? nodesSpan(spans, i - 1) : { ...s, end: s.start + 1 } }));
+          const real = new Map<FakeNode, number>();
+          const table = new NodeMap<FakeNode, number>();
+          for (const o of ops) {
+            if (o.kind === "set") {
+              expect(table.set(nodes[o.node]!, o.value)).toBe(table);
+              real.set(nodes[o.node]!, o.value);
+            } else if (o.kind === "delete") {
+              expect(table.delete(nodes[o.node]!)).toBe(real.delete(nodes[o.node]!));
+            } else {
+              table.clear();
+              real.clear();
+            }
+          }
+          expect(table.size).toBe(real.size);
+          expect([...table]).toEqual([...real]);
+          expect([...table.keys()]).toEqual([...real.keys()]);
+          expect([...table.values()]).toEqual([...real.values()]);
+          const seen: Array<[FakeNode, number]> = [];
+          table.forEach((v, k) => seen.push([k, v]));
+          expect(seen).toEqual([...real.entries()]);
+          for (const n of nodes) {
+            expect(table.get(n)).toBe(real.get(n));
+            expect(table.has(n)).toBe(real.has(n));
+          }
+          expect(table.get(undefined as unknown as FakeNode)).toBeUndefined();
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it("lists a large program's symbols in the order the checker records them", () => {
+    const lines = ['strategy S "s"', 'instrument es = "ESZ4"', "features {", "  mid = book.mid(es)"];
+    for (let i = 0; i < 3000; i++) lines.push(`  f${i} = ema(${i < 10 ? "mid" : `f${i - 10}`}, ${2 + (i % 30)})`);
+    lines.push("}", "on book(es) when ready(f2999) {", '  record("x", f2999)', "}");
+    const p = checkText(lines.join("\n"), "s.algo", { analyses: [] });
+    expect(p.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    // Declarations first (the FeatureDef node, then its name), in source order, then references.
+    const decls = [...p.symbols].filter(([n]) => n.kind === "FeatureDef").map(([, s]) => s.name);
+    expect(decls).toEqual(["mid", ...Array.from({ length: 3000 }, (_, i) => `f${i}`)]);
+    const refs = [...p.symbols].filter(([n]) => n.kind === "Name");
+    expect(refs.length).toBe(1 + 3000 + 3); // `es` in mid, each ema's input, the handler's three
+    expect(refs.length + 2 * 3002).toBe(p.symbols.size); // + the instrument's and features' decls and names
+    for (const [node, sym] of p.symbols) expect(p.symbols.get(node)).toBe(sym);
+    expect(p.calls.size).toBe(3003); // book.mid, 3000 emas, ready, record
+    for (const [call, rc] of p.calls) expect(p.calls.get(call)).toBe(rc);
+  });
+});
+
+function nodesSpan(spans: ReadonlyArray<{ file: number; start: number }>, i: number): Span {
+  const s = spans[i]!;
+  return { file: s.file, start: s.start, end: s.start + 1 };
+}
