@@ -13,8 +13,10 @@
  * One configuration alone: `--child mm-cols` (market maker, pre-generated), `mm` (generator as the
  * source), `passive-cols`, `passive`, `gen`. `--alloc-profile` prints where the steady state
  * allocates (V8 sampling heap profiler; each site with its three physical callers — functions V8
- * inlined are part of their caller's frame).
+ * inlined are part of their caller's frame); `--cpu-profile FILE` writes a CPU profile of the
+ * steady state (use it with `--child`).
  */
+import { writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 import { PerformanceObserver } from "node:perf_hooks";
 import { BacktestEngine } from "../runtime/engine/engine.js";
@@ -32,6 +34,8 @@ const SEED = Number(arg("--seed", "42"));
 const WARMUP = Number(arg("--warmup", String(Math.min(1_000_000, Math.floor(N / 10)))));
 /** `--alloc-profile`: print where the steady state allocates (V8 sampling heap profiler). */
 const ALLOC_PROFILE = process.argv.includes("--alloc-profile");
+/** `--cpu-profile FILE`: write a V8 CPU profile of the steady state only (open it in Chrome DevTools). */
+const CPU_PROFILE = arg("--cpu-profile", "");
 
 let gcs = 0;
 let counting = false;
@@ -181,9 +185,14 @@ async function fullRun(
   await settle();
   counting = true;
   gcs = 0;
-  const session = ALLOC_PROFILE ? new Session() : null;
-  if (session !== null) {
-    session.connect();
+  const session = ALLOC_PROFILE || CPU_PROFILE !== "" ? new Session() : null;
+  if (session !== null) session.connect();
+  if (session !== null && CPU_PROFILE !== "") {
+    await session.post("Profiler.enable");
+    await session.post("Profiler.setSamplingInterval", { interval: 500 });
+    await session.post("Profiler.start");
+  }
+  if (session !== null && ALLOC_PROFILE) {
     await session.post("HeapProfiler.startSampling", {
       samplingInterval: 256,
       includeObjectsCollectedByMajorGC: true,
@@ -194,11 +203,15 @@ async function fullRun(
   // A small-integer count like the warm-up call's (Infinity would deoptimise the loop compiled for it).
   engine.step(N);
   const steadySeconds = cpuSeconds(c1);
-  if (session !== null) {
+  if (session !== null && CPU_PROFILE !== "") {
+    const { profile } = await session.post("Profiler.stop");
+    writeFileSync(CPU_PROFILE, JSON.stringify(profile));
+  }
+  if (session !== null && ALLOC_PROFILE) {
     const { profile } = (await session.post("HeapProfiler.stopSampling")) as unknown as { profile: { head: AllocNode } };
     printAllocations(profile.head, `${passive ? "no strategy" : "market maker"}, ${columns ? "pre-generated" : "generator"}`);
-    session.disconnect();
   }
+  session?.disconnect();
   await settle();
   counting = false;
   const steadyGcs = gcs;
