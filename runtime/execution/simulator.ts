@@ -76,6 +76,10 @@ export interface L3Lookup {
   orderSize(idHi: number, idLo: number): number;
   orderPrice(idHi: number, idLo: number): number;
   orderSide(idHi: number, idLo: number): Side;
+  /** Side, price, size of a resting order into out[0..2]; its handle for queueAheadOf, -1 when unknown. */
+  orderInto(idHi: number, idLo: number, out: Float64Array): number;
+  /** Size queued ahead of the order with a handle from orderInto (the book unchanged since). */
+  queueAheadOf(handle: number): number;
 }
 
 /** Why an order ended (reported to the strategy and the recorder). */
@@ -123,6 +127,10 @@ export class ExecutionSimulator {
   // list changed (restStale): crossCheck skips its loop when the touch crosses neither.
   private readonly restBidMax: Float64Array;
   private readonly restAskMin: Float64Array;
+  // Lowest resting bid and highest resting ask (same refresh): with the two above, the range a
+  // market event must fall in to touch one of our orders (beforeEvent's filter).
+  private readonly restBidMin: Float64Array;
+  private readonly restAskMax: Float64Array;
   private readonly restStale: Uint8Array;
   // Consumed liquidity per instrument: (side, price, amount).
   private readonly cSide: Int8Array[] = [];
@@ -158,6 +166,8 @@ export class ExecutionSimulator {
     this.dirty = new Uint8Array(instrumentCount);
     this.restBidMax = new Float64Array(instrumentCount).fill(Number.NEGATIVE_INFINITY);
     this.restAskMin = new Float64Array(instrumentCount).fill(Number.POSITIVE_INFINITY);
+    this.restBidMin = new Float64Array(instrumentCount).fill(Number.POSITIVE_INFINITY);
+    this.restAskMax = new Float64Array(instrumentCount).fill(Number.NEGATIVE_INFINITY);
     this.restStale = new Uint8Array(instrumentCount);
     this.cN = new Int32Array(instrumentCount);
     this.touchBid = new Float64Array(instrumentCount).fill(Number.NaN);
@@ -216,6 +226,8 @@ export class ExecutionSimulator {
   readonly fillQty = new Float64Array(1);
   /** consumedAt / consume: [0] price, [1] amount. */
   private readonly cReg = new Float64Array(2);
+  /** l3Event: the stranger's order from L3Lookup.orderInto — [0] side, [1] price, [2] size. */
+  private readonly oReg = new Float64Array(3);
 
   /** Exchange time of the message or event being processed (read by listeners during callbacks). */
   get exchangeTime(): number {
@@ -518,6 +530,11 @@ export class ExecutionSimulator {
     const k = ev.kind;
     const l3 = this.l3[inst];
     if (l3 !== null && ((k >= EventKind.Cancel && k <= EventKind.Execute) || k === EventKind.Fill)) {
+      const isFill = k === EventKind.Execute || k === EventKind.Fill;
+      if (isFill) this.sawExecute[inst] = 1;
+      // Most events are at a level none of our orders rests at: the resting extremes rule them out
+      // here, without the call (touchesOurs then decides exactly).
+      if (k !== EventKind.Modify && ev.side !== Side.None && !this.mayTouchOurs(inst, ev, isFill)) return;
       this.l3Event(ev, inst, l3);
       return;
     }
@@ -536,17 +553,18 @@ export class ExecutionSimulator {
     // Execute (LOBSTER, synthetic) reduces the order in the book; Fill (DBN 'F') is evidence only:
     // the Cancel that follows it reduces the book, and moves `ahead` through the Cancel rule.
     const isFill = k === EventKind.Execute || k === EventKind.Fill;
-    if (isFill) this.sawExecute[inst] = 1;
     // Cheap filter on the event's own side and price (sources carry the order's price on
     // cancels/executions): most events touch no level of ours, and asking the book returns
     // doubles through calls (boxed when V8 does not inline them).
     if (k !== EventKind.Modify && ev.side !== Side.None && !this.touchesOurs(inst, ev, isFill)) return;
-    const hi = ev.orderIdHi;
-    const lo = ev.orderIdLo;
-    const side = l3.orderSide(hi, lo);
+    // The stranger's order as the book holds it (one lookup; registers, not returned doubles).
+    const r = this.oReg;
+    const handle = l3.orderInto(ev.orderIdHi, ev.orderIdLo, r);
+    if (handle < 0) return;
+    const side = r[0] as Side;
     if (side === Side.None) return;
-    const price = l3.orderPrice(hi, lo);
-    const size = l3.orderSize(hi, lo);
+    const price = r[1];
+    const size = r[2];
     const list = this.rest[inst];
     const n = this.restN[inst];
     let pool = isFill ? ev.size : 0;
@@ -568,7 +586,7 @@ export class ExecutionSimulator {
     for (let i = 0; i < n; i++) {
       const o = this.pool.orders[list[i]];
       if (o.state !== ExchangeState.Resting || o.side !== side || o.price !== price) continue;
-      if (x !== x) x = l3.queueAhead(hi, lo);
+      if (x !== x) x = l3.queueAheadOf(handle);
       if (x < o.ahead) {
         if (k === EventKind.Fill) continue;
         let d: number;
@@ -594,6 +612,17 @@ export class ExecutionSimulator {
         this.fill(o, Liquidity.Maker);
       }
     }
+  }
+
+  /**
+   * False when no resting order of ours can be at the event's (side, price) — nor, for executions,
+   * better than it — judging from the resting extremes; true means "maybe" (touchesOurs decides).
+   */
+  private mayTouchOurs(inst: number, ev: MarketEvent, isFill: boolean): boolean {
+    if (this.restStale[inst] === 1) this.refreshRestExtremes(inst);
+    const price = ev.price;
+    if (ev.side === Side.Bid) return price <= this.restBidMax[inst] && (isFill || price >= this.restBidMin[inst]);
+    return price >= this.restAskMin[inst] && (isFill || price <= this.restAskMax[inst]);
   }
 
   /** True when one of our resting orders is at (side, price), or (executions) better than it. */
@@ -626,7 +655,10 @@ export class ExecutionSimulator {
       if (this.l3[inst] === null && (k === EventKind.LevelUpdate || k === EventKind.LevelSnapshot)) this.l2Decreases(inst, book);
       if (k === EventKind.Trade) this.tradePrint(inst, ev);
       if (isPrint) this.triggerStops(inst, ev);
-      this.crossCheck(inst, book);
+      // crossCheck's own fast exit, here: no call when the touch crosses none of our orders.
+      if (this.restStale[inst] === 1 || this.touchAsk[inst] <= this.restBidMax[inst] || this.touchBid[inst] >= this.restAskMin[inst]) {
+        this.crossCheck(inst, book);
+      }
       if (this.dirty[inst] === 1) this.compact(inst);
     }
     if (this.cN[inst] > 0) this.reconcileConsumed(inst);
@@ -746,17 +778,26 @@ export class ExecutionSimulator {
   private refreshRestExtremes(inst: number): void {
     const list = this.rest[inst];
     const n = this.restN[inst];
-    let hi = Number.NEGATIVE_INFINITY;
-    let lo = Number.POSITIVE_INFINITY;
+    let bidMax = Number.NEGATIVE_INFINITY;
+    let bidMin = Number.POSITIVE_INFINITY;
+    let askMin = Number.POSITIVE_INFINITY;
+    let askMax = Number.NEGATIVE_INFINITY;
     for (let i = 0; i < n; i++) {
       const o = this.pool.orders[list[i]];
       if (o.state !== ExchangeState.Resting) continue;
+      const p = o.price;
       if (o.side === Side.Bid) {
-        if (o.price > hi) hi = o.price;
-      } else if (o.price < lo) lo = o.price;
+        if (p > bidMax) bidMax = p;
+        if (p < bidMin) bidMin = p;
+      } else {
+        if (p < askMin) askMin = p;
+        if (p > askMax) askMax = p;
+      }
     }
-    this.restBidMax[inst] = hi;
-    this.restAskMin[inst] = lo;
+    this.restBidMax[inst] = bidMax;
+    this.restBidMin[inst] = bidMin;
+    this.restAskMin[inst] = askMin;
+    this.restAskMax[inst] = askMax;
     this.restStale[inst] = 0;
   }
 
