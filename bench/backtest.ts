@@ -6,8 +6,10 @@
  *
  * Reports: events/s of the full run; the generator alone (same seed, same N) so the engine's own
  * share can be read off; and the number of garbage collections during the steady state (after the
- * first `--warmup` events), counted with a PerformanceObserver on "gc" entries.
- * Run: node --expose-gc --import tsx bench/backtest.ts [--events N] [--seed S] [--warmup W]
+ * first `--warmup` events), counted with a PerformanceObserver on "gc" entries, with the bytes the
+ * steady state allocated in the young generation (exact when no GC ran). The engine runs in
+ * `--slice` events per step() call (65536, as `algo backtest` does).
+ * Run: node --expose-gc --import tsx bench/backtest.ts [--events N] [--seed S] [--warmup W] [--slice K]
  * (or bundled, as dist/ is: npx esbuild bench/backtest.ts --bundle --platform=node --format=esm
  * --packages=external --outfile=bench/.tmp/backtest.mjs && node --expose-gc bench/.tmp/backtest.mjs).
  * One configuration alone: `--child mm-cols` (market maker, pre-generated), `mm` (generator as the
@@ -19,6 +21,7 @@
 import { writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 import { PerformanceObserver } from "node:perf_hooks";
+import { getHeapSpaceStatistics } from "node:v8";
 import { BacktestEngine } from "../runtime/engine/engine.js";
 import { openSynth } from "../runtime/data/synth.js";
 import { type EventSource, type InstrumentInfo, MarketEvent } from "../runtime/events.js";
@@ -32,6 +35,13 @@ function arg(name: string, dflt: string): string {
 const N = Number(arg("--events", "10000000"));
 const SEED = Number(arg("--seed", "42"));
 const WARMUP = Number(arg("--warmup", String(Math.min(1_000_000, Math.floor(N / 10)))));
+/**
+ * Events per `engine.step` call, as `algo backtest` runs (runAsync's slice). One call for the whole
+ * warm-up and one for the steady state (the earlier form) left V8 compiling `step` from its loop
+ * only (on-stack replacement), without type feedback for its first lines: entering it again for
+ * the steady state could deoptimise it and run the first few hundred thousand events unoptimised.
+ */
+const SLICE = Number(arg("--slice", "65536"));
 /** `--alloc-profile`: print where the steady state allocates (V8 sampling heap profiler). */
 const ALLOC_PROFILE = process.argv.includes("--alloc-profile");
 /** `--cpu-profile FILE`: write a V8 CPU profile of the steady state only (open it in Chrome DevTools). */
@@ -45,6 +55,12 @@ const obs = new PerformanceObserver((list) => {
 obs.observe({ entryTypes: ["gc"] });
 const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 50));
 const fullGc = (globalThis as { gc?: () => void }).gc;
+
+/** Bytes in use in V8's young generation (new space). */
+function newSpaceUsed(): number {
+  for (const sp of getHeapSpaceStatistics()) if (sp.space_name === "new_space") return sp.space_used_size;
+  return 0;
+}
 
 function cpuSeconds(from: NodeJS.CpuUsage): number {
   const d = process.cpuUsage(from);
@@ -162,7 +178,7 @@ async function generatorOnly(): Promise<number> {
 async function fullRun(
   passive: boolean,
   columns: ColumnSource | null,
-): Promise<{ seconds: number; steadySeconds: number; steadyGcs: number; fills: number; orders: number; refusals: number }> {
+): Promise<{ seconds: number; steadySeconds: number; steadyGcs: number; steadyBytes: number; steadyEvents: number; fills: number; orders: number; refusals: number }> {
   columns?.rewind();
   const engine = new BacktestEngine({
     sources: [columns ?? openSynth({ events: N, seed: SEED })],
@@ -180,7 +196,16 @@ async function fullRun(
   });
   const c0 = process.cpuUsage();
   engine.start();
-  engine.step(WARMUP);
+  for (let done = 0; done < WARMUP; done += SLICE) engine.step(Math.min(SLICE, WARMUP - done));
+  // Warm-up ends when V8 is done tiering up: a slice that still allocates (code running unoptimised
+  // after a late deoptimisation, boxing its doubles) extends it, by at most 16 slices.
+  for (let extra = 0; extra < 16; extra++) {
+    const before = newSpaceUsed();
+    if (engine.step(SLICE)) break;
+    const d = newSpaceUsed() - before;
+    if (d >= 0 && d < 8192) break;
+  }
+  const warmed = engine.progress().events;
   fullGc?.();
   await settle();
   counting = true;
@@ -199,10 +224,11 @@ async function fullRun(
       includeObjectsCollectedByMinorGC: true,
     } as never);
   }
+  const newSpace0 = newSpaceUsed();
   const c1 = process.cpuUsage();
-  // A small-integer count like the warm-up call's (Infinity would deoptimise the loop compiled for it).
-  engine.step(N);
+  while (!engine.step(SLICE));
   const steadySeconds = cpuSeconds(c1);
+  const newSpace1 = newSpaceUsed();
   if (session !== null && CPU_PROFILE !== "") {
     const { profile } = await session.post("Profiler.stop");
     writeFileSync(CPU_PROFILE, JSON.stringify(profile));
@@ -215,12 +241,17 @@ async function fullRun(
   await settle();
   counting = false;
   const steadyGcs = gcs;
+  // Bytes allocated in the young generation over the steady state: exact when no GC ran in between.
+  const steadyBytes = steadyGcs === 0 ? newSpace1 - newSpace0 : -1;
+  const steadyEvents = engine.progress().events - warmed;
   const result = engine.finish();
   const seconds = cpuSeconds(c0);
   return {
     seconds,
     steadySeconds,
     steadyGcs,
+    steadyBytes,
+    steadyEvents,
     fills: result.report.metrics.fills,
     orders: result.report.metrics.orders,
     refusals: result.report.metrics.refusals,
@@ -231,7 +262,9 @@ async function fullRun(
 // strategy class, another source class) would otherwise leak into the next one's optimized code.
 const child = arg("--child", "");
 const fmt = (x: number): string => Math.round(x).toLocaleString("en-US");
-const steadyEvents = N - WARMUP;
+/** "GCs: n, allocated: k KB" (the bytes only when no GC ran: then they are exact). */
+const gcText = (r: Record<string, number>): string =>
+  `GCs: ${r.steadyGcs}${r.steadyBytes >= 0 ? `, allocated: ${(r.steadyBytes / 1024).toFixed(0)} KB` : ""}`;
 if (child !== "") {
   if (child === "gen") {
     console.log(JSON.stringify({ seconds: await generatorOnly() }));
@@ -257,11 +290,11 @@ if (child !== "") {
   const passive = runChild("passive");
   const runCols = runChild("mm-cols");
   const passiveCols = runChild("passive-cols");
-  console.log(`events: ${fmt(N)} (seed ${SEED}); steady state after ${fmt(WARMUP)}; rates in events per CPU second`);
-  console.log(`market maker, synthetic generator as the source: ${fmt(N / run.seconds)} events/s (orders ${fmt(run.orders)}, fills ${fmt(run.fills)}, refusals ${run.refusals}); steady state ${fmt(steadyEvents / run.steadySeconds)} events/s, GCs: ${run.steadyGcs}`);
-  console.log(`no strategy, generator: ${fmt(N / passive.seconds)} events/s; steady state ${fmt(steadyEvents / passive.steadySeconds)} events/s, GCs: ${passive.steadyGcs}`);
-  console.log(`market maker, pre-generated events (typed arrays): ${fmt(N / runCols.seconds)} events/s; steady state ${fmt(steadyEvents / runCols.steadySeconds)} events/s, GCs: ${runCols.steadyGcs}`);
-  console.log(`no strategy, pre-generated events: ${fmt(N / passiveCols.seconds)} events/s; steady state ${fmt(steadyEvents / passiveCols.steadySeconds)} events/s, GCs: ${passiveCols.steadyGcs}`);
+  console.log(`events: ${fmt(N)} (seed ${SEED}); steady state after ${fmt(WARMUP)} events or a few slices more (until V8 is done tiering up); rates in events per CPU second`);
+  console.log(`market maker, synthetic generator as the source: ${fmt(N / run.seconds)} events/s (orders ${fmt(run.orders)}, fills ${fmt(run.fills)}, refusals ${run.refusals}); steady state ${fmt(run.steadyEvents / run.steadySeconds)} events/s, ${gcText(run)}`);
+  console.log(`no strategy, generator: ${fmt(N / passive.seconds)} events/s; steady state ${fmt(passive.steadyEvents / passive.steadySeconds)} events/s, ${gcText(passive)}`);
+  console.log(`market maker, pre-generated events (typed arrays): ${fmt(N / runCols.seconds)} events/s; steady state ${fmt(runCols.steadyEvents / runCols.steadySeconds)} events/s, ${gcText(runCols)}`);
+  console.log(`no strategy, pre-generated events: ${fmt(N / passiveCols.seconds)} events/s; steady state ${fmt(passiveCols.steadyEvents / passiveCols.steadySeconds)} events/s, ${gcText(passiveCols)}`);
   console.log(`generator alone: ${gen.toFixed(2)} s CPU → ${fmt(N / gen)} events/s`);
 }
 obs.disconnect();
