@@ -668,6 +668,15 @@ export class L3Book implements BookView {
     return lv === Slot.Empty ? 0 : this.lSize[lv];
   }
 
+  /**
+   * sizeAtPrice with the price in reg[0]: per-event callers (the simulator) pass no double, which
+   * V8 boxes — one allocation per call — whenever it does not inline the call.
+   */
+  sizeAtPriceIn(side: Side, reg: Float64Array): number {
+    const lv = this.levelSlotAt(side, reg[0]);
+    return lv === Slot.Empty ? 0 : this.lSize[lv];
+  }
+
   /** Number of orders resting at an exact price on a side. */
   countAtPrice(side: Side, price: number): number {
     const lv = this.levelSlotAt(side, price);

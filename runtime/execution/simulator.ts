@@ -1,3 +1,8 @@
+/** A book answering sizeAtPrice with the price in reg[0] (L2Book, L3Book): no double argument. */
+export interface SizeAtPriceIn {
+  sizeAtPriceIn(side: Side, reg: Float64Array): number;
+}
+
 /**
  * The execution simulator: our orders against the reconstructed book. PER-EVENT CODE: every method
  * here runs per market event or per order message; nothing may allocate in steady state (orders
@@ -116,6 +121,10 @@ const MSG_QTY = 2;
 /** Simulated exchange for all instruments of a run. */
 export class ExecutionSimulator {
   private readonly books: BookView[] = [];
+  /** The same books when they implement SizeAtPriceIn (else null: sizeAtPrice with an argument). */
+  private readonly sizeBooks: Array<SizeAtPriceIn | null> = [];
+  /** [0] = price of a sizeAt() query. */
+  private readonly pReg = new Float64Array(1);
   private readonly l3: Array<L3Lookup | null> = [];
   /** Per instrument: the source sent at least one Execute (L3 fills come from executions). */
   private readonly sawExecute: Uint8Array;
@@ -174,6 +183,7 @@ export class ExecutionSimulator {
     this.touchAsk = new Float64Array(instrumentCount).fill(Number.NaN);
     for (let i = 0; i < instrumentCount; i++) {
       this.books.push(EMPTY_BOOK);
+      this.sizeBooks.push(null);
       this.l3.push(null);
       this.rest.push(new Int32Array(16));
       this.cSide.push(new Int8Array(MAX_CONSUMED));
@@ -205,8 +215,15 @@ export class ExecutionSimulator {
   /** Sets the book of an instrument; `l3` when it can answer order-id queries (exact queue). */
   setBook(inst: number, book: BookView, l3: L3Lookup | null): void {
     this.books[inst] = book;
+    this.sizeBooks[inst] = "sizeAtPriceIn" in book ? (book as BookView & SizeAtPriceIn) : null;
     this.l3[inst] = l3;
     if (this.ownTouch) this.refreshTouch(inst);
+  }
+
+  /** Visible size at (side, pReg[0]) in the instrument's book. */
+  private sizeAt(inst: number, side: Side): number {
+    const b = this.sizeBooks[inst];
+    return b !== null ? b.sizeAtPriceIn(side, this.pReg) : this.books[inst].sizeAtPrice(side, this.pReg[0]);
   }
 
   /** Own touch registers (no setTouch): re-read from the book after it changed. */
@@ -418,7 +435,8 @@ export class ExecutionSimulator {
     o.joinedAt = this.clock[0];
     // At the touch (the usual case) the size comes from level 0: no price crosses a call.
     const touch = this.touchOf(inst, o.side);
-    const visible = o.price === touch ? book.levelSize(o.side, 0) : book.sizeAtPrice(o.side, o.price);
+    this.pReg[0] = o.price;
+    const visible = o.price === touch ? book.levelSize(o.side, 0) : this.sizeAt(inst, o.side);
     let taken = 0;
     if (this.cN[inst] !== 0) {
       this.cReg[0] = o.price;
@@ -539,11 +557,13 @@ export class ExecutionSimulator {
       return;
     }
     if (l3 === null && (k === EventKind.LevelUpdate || k === EventKind.LevelSnapshot)) {
-      const book = this.books[inst];
       const list = this.rest[inst];
       for (let i = 0; i < n; i++) {
         const o = this.pool.orders[list[i]];
-        if (o.state === ExchangeState.Resting) o.levelBefore = book.sizeAtPrice(o.side, o.price);
+        if (o.state === ExchangeState.Resting) {
+          this.pReg[0] = o.price;
+          o.levelBefore = this.sizeAt(inst, o.side);
+        }
       }
     }
   }
@@ -652,7 +672,7 @@ export class ExecutionSimulator {
       this.clock[0] = ev.ts;
       const k = ev.kind;
       const book = this.books[inst];
-      if (this.l3[inst] === null && (k === EventKind.LevelUpdate || k === EventKind.LevelSnapshot)) this.l2Decreases(inst, book);
+      if (this.l3[inst] === null && (k === EventKind.LevelUpdate || k === EventKind.LevelSnapshot)) this.l2Decreases(inst);
       if (k === EventKind.Trade) this.tradePrint(inst, ev);
       if (isPrint) this.triggerStops(inst, ev);
       // crossCheck's own fast exit, here: no call when the touch crosses none of our orders.
@@ -664,7 +684,7 @@ export class ExecutionSimulator {
     if (this.cN[inst] > 0) this.reconcileConsumed(inst);
   }
 
-  private l2Decreases(inst: number, book: BookView): void {
+  private l2Decreases(inst: number): void {
     const list = this.rest[inst];
     const n = this.restN[inst];
     const model = this.queueModel;
@@ -672,7 +692,8 @@ export class ExecutionSimulator {
       const o = this.pool.orders[list[i]];
       if (o.state !== ExchangeState.Resting) continue;
       const before = o.levelBefore;
-      const after = book.sizeAtPrice(o.side, o.price);
+      this.pReg[0] = o.price;
+      const after = this.sizeAt(inst, o.side);
       const d = before - after;
       if (d > 0) {
         const explained = d < o.pendingTrade ? d : o.pendingTrade;
@@ -939,7 +960,8 @@ export class ExecutionSimulator {
     let w = 0;
     for (let i = 0; i < n; i++) {
       const side = ss[i] as Side;
-      const visible = ps[i] === this.touchOf(inst, side) ? book.levelSize(side, 0) : book.sizeAtPrice(side, ps[i]);
+      this.pReg[0] = ps[i];
+      const visible = ps[i] === this.touchOf(inst, side) ? book.levelSize(side, 0) : this.sizeAt(inst, side);
       if (visible <= 0) continue;
       ps[w] = ps[i];
       ss[w] = ss[i];
