@@ -13,7 +13,8 @@
  * (or bundled, as dist/ is: npx esbuild bench/backtest.ts --bundle --platform=node --format=esm
  * --packages=external --outfile=bench/.tmp/backtest.mjs && node --expose-gc bench/.tmp/backtest.mjs).
  * One configuration alone: `--child mm-cols` (market maker, pre-generated), `mm` (generator as the
- * source), `passive-cols`, `passive`, `gen`. `--alloc-profile` prints where the steady state
+ * source), `passive-cols`, `passive`, `algo-cols` / `algo` (the compiled examples/imbalance_maker.algo,
+ * another market maker: 10 feature operators, quoting both sides; `--algo FILE` for another), `gen`. `--alloc-profile` prints where the steady state
  * allocates (V8 sampling heap profiler; each site with its three physical callers — functions V8
  * inlined are part of their caller's frame); `--cpu-profile FILE` writes a CPU profile of the
  * steady state (use it with `--child`).
@@ -25,6 +26,7 @@ import { getHeapSpaceStatistics } from "node:v8";
 import { BacktestEngine } from "../runtime/engine/engine.js";
 import { openSynth } from "../runtime/data/synth.js";
 import { type EventSource, type InstrumentInfo, MarketEvent } from "../runtime/events.js";
+import type { Strategy } from "../runtime/engine/strategy.js";
 import MarketMaker from "../examples/strategies-ts/market-maker.js";
 
 function arg(name: string, dflt: string): string {
@@ -44,6 +46,8 @@ const WARMUP = Number(arg("--warmup", String(Math.min(1_000_000, Math.floor(N / 
 const SLICE = Number(arg("--slice", "65536"));
 /** `--alloc-profile`: print where the steady state allocates (V8 sampling heap profiler). */
 const ALLOC_PROFILE = process.argv.includes("--alloc-profile");
+/** The `.algo` market maker of the `algo`/`algo-cols` configurations (path from the working directory). */
+const ALGO_EXAMPLE = arg("--algo", "examples/imbalance_maker.algo");
 /** `--cpu-profile FILE`: write a V8 CPU profile of the steady state only (open it in Chrome DevTools). */
 const CPU_PROFILE = arg("--cpu-profile", "");
 
@@ -175,16 +179,28 @@ async function generatorOnly(): Promise<number> {
   return s;
 }
 
+/** The strategy of a configuration: the hand-written market maker, none, or the compiled `.algo` one. */
+type StrategyKind = "mm" | "passive" | "algo";
+
+/** Compiles examples/imbalance_maker.algo (the compiler is loaded only for this configuration). */
+async function compiledMarketMaker(): Promise<Strategy> {
+  const { compileStrategyFile } = await import("../compiler/build.js");
+  return compileStrategyFile(ALGO_EXAMPLE).create({});
+}
+
 async function fullRun(
-  passive: boolean,
+  kind: StrategyKind,
   columns: ColumnSource | null,
 ): Promise<{ seconds: number; steadySeconds: number; steadyGcs: number; steadyBytes: number; steadyEvents: number; fills: number; orders: number; refusals: number }> {
   columns?.rewind();
+  const strategy: Strategy =
+    // passive: a strategy with no handlers — the engine, books, simulator, portfolio and recorder only.
+    kind === "passive" ? { instruments: ["*"] } : kind === "algo" ? await compiledMarketMaker() : new MarketMaker({ size: 1, maxPosition: 5 });
   const engine = new BacktestEngine({
     sources: [columns ?? openSynth({ events: N, seed: SEED })],
-    // passive: a strategy with no handlers — the engine, books, simulator, portfolio and recorder only.
-    strategy: passive ? { instruments: ["*"] } : new MarketMaker({ size: 1, maxPosition: 5 }),
-    risk: { maxPosition: 5, maxOrderQty: 1, maxOpenOrders: 4, maxOrderRate: { count: 1000, windowNs: 1e9 }, maxLoss: 1e9 },
+    strategy,
+    // The compiled strategy brings its own `risk` block.
+    risk: kind === "algo" ? undefined : { maxPosition: 5, maxOrderQty: 1, maxOpenOrders: 4, maxOrderRate: { count: 1000, windowNs: 1e9 }, maxLoss: 1e9 },
     latency: {
       feed: { kind: "fixed", ns: 5_000 },
       orderEntry: { kind: "normal", meanNs: 50_000, sdNs: 10_000, minNs: 10_000 },
@@ -235,7 +251,7 @@ async function fullRun(
   }
   if (session !== null && ALLOC_PROFILE) {
     const { profile } = (await session.post("HeapProfiler.stopSampling")) as unknown as { profile: { head: AllocNode } };
-    printAllocations(profile.head, `${passive ? "no strategy" : "market maker"}, ${columns ? "pre-generated" : "generator"}`);
+    printAllocations(profile.head, `${kind === "passive" ? "no strategy" : kind === "algo" ? "compiled market maker" : "market maker"}, ${columns ? "pre-generated" : "generator"}`);
   }
   session?.disconnect();
   await settle();
@@ -271,7 +287,8 @@ if (child !== "") {
   } else {
     const columns = child.endsWith("-cols") ? new ColumnSource(N, SEED) : null;
     fullGc?.();
-    console.log(JSON.stringify(await fullRun(child.startsWith("passive"), columns)));
+    const kind: StrategyKind = child.startsWith("passive") ? "passive" : child.startsWith("algo") ? "algo" : "mm";
+    console.log(JSON.stringify(await fullRun(kind, columns)));
   }
 } else {
   const { spawnSync } = await import("node:child_process");
@@ -290,11 +307,13 @@ if (child !== "") {
   const passive = runChild("passive");
   const runCols = runChild("mm-cols");
   const passiveCols = runChild("passive-cols");
+  const algoCols = runChild("algo-cols");
   console.log(`events: ${fmt(N)} (seed ${SEED}); steady state after ${fmt(WARMUP)} events or a few slices more (until V8 is done tiering up); rates in events per CPU second`);
   console.log(`market maker, synthetic generator as the source: ${fmt(N / run.seconds)} events/s (orders ${fmt(run.orders)}, fills ${fmt(run.fills)}, refusals ${run.refusals}); steady state ${fmt(run.steadyEvents / run.steadySeconds)} events/s, ${gcText(run)}`);
   console.log(`no strategy, generator: ${fmt(N / passive.seconds)} events/s; steady state ${fmt(passive.steadyEvents / passive.steadySeconds)} events/s, ${gcText(passive)}`);
   console.log(`market maker, pre-generated events (typed arrays): ${fmt(N / runCols.seconds)} events/s; steady state ${fmt(runCols.steadyEvents / runCols.steadySeconds)} events/s, ${gcText(runCols)}`);
   console.log(`no strategy, pre-generated events: ${fmt(N / passiveCols.seconds)} events/s; steady state ${fmt(passiveCols.steadyEvents / passiveCols.steadySeconds)} events/s, ${gcText(passiveCols)}`);
+  console.log(`compiled market maker (${ALGO_EXAMPLE}), pre-generated events: ${fmt(N / algoCols.seconds)} events/s (orders ${fmt(algoCols.orders)}, fills ${fmt(algoCols.fills)}, refusals ${algoCols.refusals}); steady state ${fmt(algoCols.steadyEvents / algoCols.steadySeconds)} events/s, ${gcText(algoCols)}`);
   console.log(`generator alone: ${gen.toFixed(2)} s CPU → ${fmt(N / gen)} events/s`);
 }
 obs.disconnect();
