@@ -140,6 +140,8 @@ export class ExecutionSimulator {
   // market event must fall in to touch one of our orders (beforeEvent's filter).
   private readonly restBidMin: Float64Array;
   private readonly restAskMax: Float64Array;
+  // Armed stop orders in the list at the last refresh (same refresh; 0: prints need no stop check).
+  private readonly restArmed: Int32Array;
   private readonly restStale: Uint8Array;
   // Consumed liquidity per instrument: (side, price, amount).
   private readonly cSide: Int8Array[] = [];
@@ -177,6 +179,7 @@ export class ExecutionSimulator {
     this.restAskMin = new Float64Array(instrumentCount).fill(Number.POSITIVE_INFINITY);
     this.restBidMin = new Float64Array(instrumentCount).fill(Number.POSITIVE_INFINITY);
     this.restAskMax = new Float64Array(instrumentCount).fill(Number.NEGATIVE_INFINITY);
+    this.restArmed = new Int32Array(instrumentCount);
     this.restStale = new Uint8Array(instrumentCount);
     this.cN = new Int32Array(instrumentCount);
     this.touchBid = new Float64Array(instrumentCount).fill(Number.NaN);
@@ -673,8 +676,10 @@ export class ExecutionSimulator {
       const k = ev.kind;
       const book = this.books[inst];
       if (this.l3[inst] === null && (k === EventKind.LevelUpdate || k === EventKind.LevelSnapshot)) this.l2Decreases(inst);
-      if (k === EventKind.Trade) this.tradePrint(inst, ev);
-      if (isPrint) this.triggerStops(inst, ev);
+      // Both tests of the callees' own early exits, here (no call per print): L3 fills come from
+      // executions once the source sent one; an order turns Armed only through addRest (stale).
+      if (k === EventKind.Trade && !(this.l3[inst] !== null && this.sawExecute[inst] === 1)) this.tradePrint(inst, ev);
+      if (isPrint && (this.restStale[inst] === 1 || this.restArmed[inst] > 0)) this.triggerStops(inst, ev);
       // crossCheck's own fast exit, here: no call when the touch crosses none of our orders.
       if (this.restStale[inst] === 1 || this.touchAsk[inst] <= this.restBidMax[inst] || this.touchBid[inst] >= this.restAskMin[inst]) {
         this.crossCheck(inst, book);
@@ -803,8 +808,10 @@ export class ExecutionSimulator {
     let bidMin = Number.POSITIVE_INFINITY;
     let askMin = Number.POSITIVE_INFINITY;
     let askMax = Number.NEGATIVE_INFINITY;
+    let armed = 0;
     for (let i = 0; i < n; i++) {
       const o = this.pool.orders[list[i]];
+      if (o.state === ExchangeState.Armed) armed++;
       if (o.state !== ExchangeState.Resting) continue;
       const p = o.price;
       if (o.side === Side.Bid) {
@@ -819,6 +826,7 @@ export class ExecutionSimulator {
     this.restBidMin[inst] = bidMin;
     this.restAskMin[inst] = askMin;
     this.restAskMax[inst] = askMax;
+    this.restArmed[inst] = armed;
     this.restStale[inst] = 0;
   }
 
