@@ -15,9 +15,9 @@
  * One configuration alone: `--child mm-cols` (market maker, pre-generated), `mm` (generator as the
  * source), `passive-cols`, `passive`, `algo-cols` / `algo` (the compiled market maker
  * examples/imbalance_maker.algo: 10 feature operators, quoting both sides; `--algo FILE` for
- * another), `gen`. `--alloc-profile` prints where the steady state allocates (V8 sampling heap profiler; each site with its three physical callers — functions V8
- * inlined are part of their caller's frame); `--cpu-profile FILE` writes a CPU profile of the
- * steady state (use it with `--child`).
+ * another), `gen`. `--alloc-profile` prints where the steady state allocates (V8 sampling heap
+ * profiler; each site with its three physical callers — functions V8 inlined are part of their
+ * caller's frame); `--cpu-profile FILE` writes a CPU profile of the steady state (with `--child`).
  */
 import { writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
