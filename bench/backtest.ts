@@ -59,7 +59,7 @@ const obs = new PerformanceObserver((list) => {
 });
 obs.observe({ entryTypes: ["gc"] });
 const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 50));
-const fullGc = (globalThis as { gc?: () => void }).gc;
+const forceGc = (globalThis as { gc?: (options?: { type: "minor" | "major" }) => void }).gc;
 
 /** Bytes in use in V8's young generation (new space). */
 function newSpaceUsed(): number {
@@ -214,8 +214,12 @@ async function fullRun(
   const c0 = process.cpuUsage();
   engine.start();
   for (let done = 0; done < WARMUP; done += SLICE) engine.step(Math.min(SLICE, WARMUP - done));
+  forceGc?.();
+  await settle();
   // Warm-up ends when V8 is done tiering up: a slice that still allocates (code running unoptimised
-  // after a late deoptimisation, boxing its doubles) extends it, by at most 16 slices.
+  // after a late deoptimisation, boxing its doubles) extends it, by at most 16 slices. After the
+  // full GC, not before: the first step() call after a full GC often deoptimised and ran
+  // unoptimised until V8 compiled it again (observed with --trace-deopt: step, at its first line).
   for (let extra = 0; extra < 16; extra++) {
     const before = newSpaceUsed();
     if (engine.step(SLICE)) break;
@@ -223,7 +227,8 @@ async function fullRun(
     if (d >= 0 && d < 8192) break;
   }
   const warmed = engine.progress().events;
-  fullGc?.();
+  // Empties the young generation for the count (a scavenge: a full GC here would undo the above).
+  forceGc?.({ type: "minor" });
   await settle();
   counting = true;
   gcs = 0;
@@ -287,7 +292,7 @@ if (child !== "") {
     console.log(JSON.stringify({ seconds: await generatorOnly() }));
   } else {
     const columns = child.endsWith("-cols") ? new ColumnSource(N, SEED) : null;
-    fullGc?.();
+    forceGc?.();
     const kind: StrategyKind = child.startsWith("passive") ? "passive" : child.startsWith("algo") ? "algo" : "mm";
     console.log(JSON.stringify(await fullRun(kind, columns)));
   }
