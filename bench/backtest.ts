@@ -315,11 +315,11 @@ if (child !== "") {
   const passiveCols = runChild("passive-cols");
   const algoCols = runChild("algo-cols");
   console.log(`events: ${fmt(N)} (seed ${SEED}); steady state after ${fmt(WARMUP)} events or a few slices more (until V8 is done tiering up); rates in events per CPU second`);
-  console.log(`market maker, synthetic generator as the source: ${fmt(N / run.seconds)} events/s (orders ${fmt(run.orders)}, fills ${fmt(run.fills)}, refusals ${run.refusals}); steady state ${fmt(run.steadyEvents / run.steadySeconds)} events/s, ${gcText(run)}`);
+  console.log(`market maker, synthetic generator as the source: ${fmt(N / run.seconds)} events/s (orders ${fmt(run.orders)}, fills ${fmt(run.fills)}, refusals ${fmt(run.refusals)}); steady state ${fmt(run.steadyEvents / run.steadySeconds)} events/s, ${gcText(run)}`);
   console.log(`no strategy, generator: ${fmt(N / passive.seconds)} events/s; steady state ${fmt(passive.steadyEvents / passive.steadySeconds)} events/s, ${gcText(passive)}`);
   console.log(`market maker, pre-generated events (typed arrays): ${fmt(N / runCols.seconds)} events/s; steady state ${fmt(runCols.steadyEvents / runCols.steadySeconds)} events/s, ${gcText(runCols)}`);
   console.log(`no strategy, pre-generated events: ${fmt(N / passiveCols.seconds)} events/s; steady state ${fmt(passiveCols.steadyEvents / passiveCols.steadySeconds)} events/s, ${gcText(passiveCols)}`);
-  console.log(`compiled market maker (${ALGO_EXAMPLE}), pre-generated events: ${fmt(N / algoCols.seconds)} events/s (orders ${fmt(algoCols.orders)}, fills ${fmt(algoCols.fills)}, refusals ${algoCols.refusals}); steady state ${fmt(algoCols.steadyEvents / algoCols.steadySeconds)} events/s, ${gcText(algoCols)}`);
+  console.log(`compiled market maker (${ALGO_EXAMPLE}), pre-generated events: ${fmt(N / algoCols.seconds)} events/s (orders ${fmt(algoCols.orders)}, fills ${fmt(algoCols.fills)}, refusals ${fmt(algoCols.refusals)}); steady state ${fmt(algoCols.steadyEvents / algoCols.steadySeconds)} events/s, ${gcText(algoCols)}`);
   console.log(`generator alone: ${gen.toFixed(2)} s CPU → ${fmt(N / gen)} events/s`);
 }
 obs.disconnect();
