@@ -6,20 +6,27 @@
  *
  * Reports: events/s of the full run; the generator alone (same seed, same N) so the engine's own
  * share can be read off; and the number of garbage collections during the steady state (after the
- * first `--warmup` events), counted with a PerformanceObserver on "gc" entries.
- * Run: node --expose-gc --import tsx bench/backtest.ts [--events N] [--seed S] [--warmup W]
+ * first `--warmup` events), counted with a PerformanceObserver on "gc" entries, with the bytes the
+ * steady state allocated in the young generation (exact when no GC ran). The engine runs in
+ * `--slice` events per step() call (65536, as `algo backtest` does).
+ * Run: node --expose-gc --import tsx bench/backtest.ts [--events N] [--seed S] [--warmup W] [--slice K]
  * (or bundled, as dist/ is: npx esbuild bench/backtest.ts --bundle --platform=node --format=esm
  * --packages=external --outfile=bench/.tmp/backtest.mjs && node --expose-gc bench/.tmp/backtest.mjs).
  * One configuration alone: `--child mm-cols` (market maker, pre-generated), `mm` (generator as the
- * source), `passive-cols`, `passive`, `gen`. `--alloc-profile` prints where the steady state
- * allocates (V8 sampling heap profiler; each site with its three physical callers — functions V8
- * inlined are part of their caller's frame).
+ * source), `passive-cols`, `passive`, `algo-cols` / `algo` (the compiled market maker
+ * examples/imbalance_maker.algo: 10 feature operators, quoting both sides; `--algo FILE` for
+ * another), `gen`. `--alloc-profile` prints where the steady state allocates (V8 sampling heap
+ * profiler; each site with its three physical callers — functions V8 inlined are part of their
+ * caller's frame); `--cpu-profile FILE` writes a CPU profile of the steady state (with `--child`).
  */
+import { writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 import { PerformanceObserver } from "node:perf_hooks";
+import { getHeapSpaceStatistics } from "node:v8";
 import { BacktestEngine } from "../runtime/engine/engine.js";
 import { openSynth } from "../runtime/data/synth.js";
 import { type EventSource, type InstrumentInfo, MarketEvent } from "../runtime/events.js";
+import type { Strategy } from "../runtime/engine/strategy.js";
 import MarketMaker from "../examples/strategies-ts/market-maker.js";
 
 function arg(name: string, dflt: string): string {
@@ -30,8 +37,20 @@ function arg(name: string, dflt: string): string {
 const N = Number(arg("--events", "10000000"));
 const SEED = Number(arg("--seed", "42"));
 const WARMUP = Number(arg("--warmup", String(Math.min(1_000_000, Math.floor(N / 10)))));
+/**
+ * Events per `engine.step` call, as `algo backtest` runs (runAsync's slice). One call for the whole
+ * warm-up and one for the steady state (the earlier form) left V8 compiling `step` from its loop
+ * only (on-stack replacement), without type feedback for its first lines: entering it again for
+ * the steady state could deoptimise it, and the events until V8 compiled it again ran unoptimised,
+ * boxing their doubles (up to ~0.9 MB allocated at the start of the steady state).
+ */
+const SLICE = Number(arg("--slice", "65536"));
 /** `--alloc-profile`: print where the steady state allocates (V8 sampling heap profiler). */
 const ALLOC_PROFILE = process.argv.includes("--alloc-profile");
+/** The `.algo` market maker of the `algo`/`algo-cols` configurations (path from the working directory). */
+const ALGO_EXAMPLE = arg("--algo", "examples/imbalance_maker.algo");
+/** `--cpu-profile FILE`: write a V8 CPU profile of the steady state only (open it in Chrome DevTools). */
+const CPU_PROFILE = arg("--cpu-profile", "");
 
 let gcs = 0;
 let counting = false;
@@ -40,7 +59,13 @@ const obs = new PerformanceObserver((list) => {
 });
 obs.observe({ entryTypes: ["gc"] });
 const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 50));
-const fullGc = (globalThis as { gc?: () => void }).gc;
+const forceGc = (globalThis as { gc?: (options?: { type: "minor" | "major" }) => void }).gc;
+
+/** Bytes in use in V8's young generation (new space). */
+function newSpaceUsed(): number {
+  for (const sp of getHeapSpaceStatistics()) if (sp.space_name === "new_space") return sp.space_used_size;
+  return 0;
+}
 
 function cpuSeconds(from: NodeJS.CpuUsage): number {
   const d = process.cpuUsage(from);
@@ -155,16 +180,28 @@ async function generatorOnly(): Promise<number> {
   return s;
 }
 
+/** The strategy of a configuration: the hand-written market maker, none, or the compiled `.algo` one. */
+type StrategyKind = "mm" | "passive" | "algo";
+
+/** Compiles examples/imbalance_maker.algo (the compiler is loaded only for this configuration). */
+async function compiledMarketMaker(): Promise<Strategy> {
+  const { compileStrategyFile } = await import("../compiler/build.js");
+  return compileStrategyFile(ALGO_EXAMPLE).create({});
+}
+
 async function fullRun(
-  passive: boolean,
+  kind: StrategyKind,
   columns: ColumnSource | null,
-): Promise<{ seconds: number; steadySeconds: number; steadyGcs: number; fills: number; orders: number; refusals: number }> {
+): Promise<{ seconds: number; steadySeconds: number; steadyGcs: number; steadyBytes: number; steadyEvents: number; fills: number; orders: number; refusals: number }> {
   columns?.rewind();
+  const strategy: Strategy =
+    // passive: a strategy with no handlers — the engine, books, simulator, portfolio and recorder only.
+    kind === "passive" ? { instruments: ["*"] } : kind === "algo" ? await compiledMarketMaker() : new MarketMaker({ size: 1, maxPosition: 5 });
   const engine = new BacktestEngine({
     sources: [columns ?? openSynth({ events: N, seed: SEED })],
-    // passive: a strategy with no handlers — the engine, books, simulator, portfolio and recorder only.
-    strategy: passive ? { instruments: ["*"] } : new MarketMaker({ size: 1, maxPosition: 5 }),
-    risk: { maxPosition: 5, maxOrderQty: 1, maxOpenOrders: 4, maxOrderRate: { count: 1000, windowNs: 1e9 }, maxLoss: 1e9 },
+    strategy,
+    // The compiled strategy brings its own `risk` block.
+    risk: kind === "algo" ? undefined : { maxPosition: 5, maxOrderQty: 1, maxOpenOrders: 4, maxOrderRate: { count: 1000, windowNs: 1e9 }, maxLoss: 1e9 },
     latency: {
       feed: { kind: "fixed", ns: 5_000 },
       orderEntry: { kind: "normal", meanNs: 50_000, sdNs: 10_000, minNs: 10_000 },
@@ -176,38 +213,67 @@ async function fullRun(
   });
   const c0 = process.cpuUsage();
   engine.start();
-  engine.step(WARMUP);
-  fullGc?.();
+  for (let done = 0; done < WARMUP; done += SLICE) engine.step(Math.min(SLICE, WARMUP - done));
+  forceGc?.();
+  await settle();
+  // Warm-up ends when V8 is done tiering up: a slice that still allocates (code running unoptimised
+  // after a late deoptimisation, boxing its doubles) extends it, by at most 16 slices. After the
+  // full GC, not before: the first step() call after a full GC often deoptimised and ran
+  // unoptimised until V8 compiled it again (observed with --trace-deopt: step, at its first line).
+  for (let extra = 0; extra < 16; extra++) {
+    const before = newSpaceUsed();
+    if (engine.step(SLICE)) break;
+    const d = newSpaceUsed() - before;
+    if (d >= 0 && d < 8192) break;
+  }
+  const warmed = engine.progress().events;
+  // Empties the young generation for the count (a scavenge: a full GC here would undo the above).
+  forceGc?.({ type: "minor" });
   await settle();
   counting = true;
   gcs = 0;
-  const session = ALLOC_PROFILE ? new Session() : null;
-  if (session !== null) {
-    session.connect();
+  const session = ALLOC_PROFILE || CPU_PROFILE !== "" ? new Session() : null;
+  if (session !== null) session.connect();
+  if (session !== null && CPU_PROFILE !== "") {
+    await session.post("Profiler.enable");
+    await session.post("Profiler.setSamplingInterval", { interval: 500 });
+    await session.post("Profiler.start");
+  }
+  if (session !== null && ALLOC_PROFILE) {
     await session.post("HeapProfiler.startSampling", {
       samplingInterval: 256,
       includeObjectsCollectedByMajorGC: true,
       includeObjectsCollectedByMinorGC: true,
     } as never);
   }
+  const newSpace0 = newSpaceUsed();
   const c1 = process.cpuUsage();
-  // A small-integer count like the warm-up call's (Infinity would deoptimise the loop compiled for it).
-  engine.step(N);
+  while (!engine.step(SLICE));
   const steadySeconds = cpuSeconds(c1);
-  if (session !== null) {
-    const { profile } = (await session.post("HeapProfiler.stopSampling")) as unknown as { profile: { head: AllocNode } };
-    printAllocations(profile.head, `${passive ? "no strategy" : "market maker"}, ${columns ? "pre-generated" : "generator"}`);
-    session.disconnect();
+  const newSpace1 = newSpaceUsed();
+  if (session !== null && CPU_PROFILE !== "") {
+    const { profile } = await session.post("Profiler.stop");
+    writeFileSync(CPU_PROFILE, JSON.stringify(profile));
   }
+  if (session !== null && ALLOC_PROFILE) {
+    const { profile } = (await session.post("HeapProfiler.stopSampling")) as unknown as { profile: { head: AllocNode } };
+    printAllocations(profile.head, `${kind === "passive" ? "no strategy" : kind === "algo" ? "compiled market maker" : "market maker"}, ${columns ? "pre-generated" : "generator"}`);
+  }
+  session?.disconnect();
   await settle();
   counting = false;
   const steadyGcs = gcs;
+  // Bytes allocated in the young generation over the steady state: exact when no GC ran in between.
+  const steadyBytes = steadyGcs === 0 ? newSpace1 - newSpace0 : -1;
+  const steadyEvents = engine.progress().events - warmed;
   const result = engine.finish();
   const seconds = cpuSeconds(c0);
   return {
     seconds,
     steadySeconds,
     steadyGcs,
+    steadyBytes,
+    steadyEvents,
     fills: result.report.metrics.fills,
     orders: result.report.metrics.orders,
     refusals: result.report.metrics.refusals,
@@ -218,14 +284,17 @@ async function fullRun(
 // strategy class, another source class) would otherwise leak into the next one's optimized code.
 const child = arg("--child", "");
 const fmt = (x: number): string => Math.round(x).toLocaleString("en-US");
-const steadyEvents = N - WARMUP;
+/** "GCs: n, allocated: k KB" (the bytes only when no GC ran: then they are exact). */
+const gcText = (r: Record<string, number>): string =>
+  `GCs: ${r.steadyGcs}${r.steadyBytes >= 0 ? `, allocated: ${(r.steadyBytes / 1024).toFixed(0)} KB` : ""}`;
 if (child !== "") {
   if (child === "gen") {
     console.log(JSON.stringify({ seconds: await generatorOnly() }));
   } else {
     const columns = child.endsWith("-cols") ? new ColumnSource(N, SEED) : null;
-    fullGc?.();
-    console.log(JSON.stringify(await fullRun(child.startsWith("passive"), columns)));
+    forceGc?.();
+    const kind: StrategyKind = child.startsWith("passive") ? "passive" : child.startsWith("algo") ? "algo" : "mm";
+    console.log(JSON.stringify(await fullRun(kind, columns)));
   }
 } else {
   const { spawnSync } = await import("node:child_process");
@@ -244,11 +313,13 @@ if (child !== "") {
   const passive = runChild("passive");
   const runCols = runChild("mm-cols");
   const passiveCols = runChild("passive-cols");
-  console.log(`events: ${fmt(N)} (seed ${SEED}); steady state after ${fmt(WARMUP)}; rates in events per CPU second`);
-  console.log(`market maker, synthetic generator as the source: ${fmt(N / run.seconds)} events/s (orders ${fmt(run.orders)}, fills ${fmt(run.fills)}, refusals ${run.refusals}); steady state ${fmt(steadyEvents / run.steadySeconds)} events/s, GCs: ${run.steadyGcs}`);
-  console.log(`no strategy, generator: ${fmt(N / passive.seconds)} events/s; steady state ${fmt(steadyEvents / passive.steadySeconds)} events/s, GCs: ${passive.steadyGcs}`);
-  console.log(`market maker, pre-generated events (typed arrays): ${fmt(N / runCols.seconds)} events/s; steady state ${fmt(steadyEvents / runCols.steadySeconds)} events/s, GCs: ${runCols.steadyGcs}`);
-  console.log(`no strategy, pre-generated events: ${fmt(N / passiveCols.seconds)} events/s; steady state ${fmt(steadyEvents / passiveCols.steadySeconds)} events/s, GCs: ${passiveCols.steadyGcs}`);
+  const algoCols = runChild("algo-cols");
+  console.log(`events: ${fmt(N)} (seed ${SEED}); steady state after ${fmt(WARMUP)} events or a few slices more (until V8 is done tiering up); rates in events per CPU second`);
+  console.log(`market maker, synthetic generator as the source: ${fmt(N / run.seconds)} events/s (orders ${fmt(run.orders)}, fills ${fmt(run.fills)}, refusals ${fmt(run.refusals)}); steady state ${fmt(run.steadyEvents / run.steadySeconds)} events/s, ${gcText(run)}`);
+  console.log(`no strategy, generator: ${fmt(N / passive.seconds)} events/s; steady state ${fmt(passive.steadyEvents / passive.steadySeconds)} events/s, ${gcText(passive)}`);
+  console.log(`market maker, pre-generated events (typed arrays): ${fmt(N / runCols.seconds)} events/s; steady state ${fmt(runCols.steadyEvents / runCols.steadySeconds)} events/s, ${gcText(runCols)}`);
+  console.log(`no strategy, pre-generated events: ${fmt(N / passiveCols.seconds)} events/s; steady state ${fmt(passiveCols.steadyEvents / passiveCols.steadySeconds)} events/s, ${gcText(passiveCols)}`);
+  console.log(`compiled market maker (${ALGO_EXAMPLE}), pre-generated events: ${fmt(N / algoCols.seconds)} events/s (orders ${fmt(algoCols.orders)}, fills ${fmt(algoCols.fills)}, refusals ${fmt(algoCols.refusals)}); steady state ${fmt(algoCols.steadyEvents / algoCols.steadySeconds)} events/s, ${gcText(algoCols)}`);
   console.log(`generator alone: ${gen.toFixed(2)} s CPU → ${fmt(N / gen)} events/s`);
 }
 obs.disconnect();

@@ -238,6 +238,11 @@ export class L2Book implements BookView {
     return 0;
   }
 
+  /** sizeAtPrice with the price in reg[0] (no double argument: see L3Book.sizeAtPriceIn). */
+  sizeAtPriceIn(side: Side, reg: Float64Array): number {
+    return this.sizeAtPrice(side, reg[0]);
+  }
+
   /** Size resting at an exact price on a side. */
   sizeAtPrice(side: Side, price: number): number {
     if (side === Side.Bid) {

@@ -668,6 +668,15 @@ export class L3Book implements BookView {
     return lv === Slot.Empty ? 0 : this.lSize[lv];
   }
 
+  /**
+   * sizeAtPrice with the price in reg[0]: per-event callers (the simulator) pass no double, which
+   * V8 boxes — one allocation per call — whenever it does not inline the call.
+   */
+  sizeAtPriceIn(side: Side, reg: Float64Array): number {
+    const lv = this.levelSlotAt(side, reg[0]);
+    return lv === Slot.Empty ? 0 : this.lSize[lv];
+  }
+
   /** Number of orders resting at an exact price on a side. */
   countAtPrice(side: Side, price: number): number {
     const lv = this.levelSlotAt(side, price);
@@ -718,9 +727,27 @@ export class L3Book implements BookView {
   /** Size queued ahead of an order in its level's FIFO (O(position)); NaN when unknown. */
   queueAhead(idHi: number, idLo: number): number {
     const s = this.find(idHi | 0, idLo | 0);
-    if (s === Slot.Empty) return Number.NaN;
+    return s === Slot.Empty ? Number.NaN : this.queueAheadOf(s);
+  }
+
+  /**
+   * One id lookup for the simulator's per-event queue arithmetic: writes the resting order's side,
+   * price and remaining size into out[0], out[1], out[2] (registers: no double is returned through
+   * a call) and returns its handle for `queueAheadOf`; -1 when the id does not rest (out untouched).
+   */
+  orderInto(idHi: number, idLo: number, out: Float64Array): number {
+    const s = this.find(idHi | 0, idLo | 0);
+    if (s === Slot.Empty) return -1;
+    out[0] = this.oSide[s];
+    out[1] = this.oPrice[s];
+    out[2] = this.oSize[s];
+    return s;
+  }
+
+  /** Size queued ahead of the order whose handle `orderInto` returned (valid until the book changes). */
+  queueAheadOf(handle: number): number {
     let ahead = 0;
-    let p = this.oPrev[s];
+    let p = this.oPrev[handle];
     while (p !== Slot.Empty) {
       ahead += this.oSize[p];
       p = this.oPrev[p];
@@ -758,7 +785,15 @@ export class L3Book implements BookView {
     return new Int32Array(entries).fill(Slot.Empty);
   }
 
-  /** Slot of an order id, or -1. */
+  /**
+   * Slot of an order id, or -1.
+   *
+   * The probe loops (here, `probe`, `levelSlotAt`, `levelFor`) compute the next position before the
+   * match test, not after it: a lookup that hits at its first position then still runs the
+   * increment, so its type feedback exists from the first call. Otherwise the first collision met
+   * after V8 optimised the caller (rare for modifies) deoptimises it in the middle of a run, and the
+   * caller runs unoptimised — boxing every double — until V8 optimises it again.
+   */
   private find(hi: number, lo: number): number {
     const mask = this.hMask;
     const t = this.hTab;
@@ -768,8 +803,10 @@ export class L3Book implements BookView {
     for (;;) {
       const s = t[i];
       if (s === Slot.Empty) return Slot.Empty;
+      // before the match test (see the comment above)
+      const next = (i + 1) & mask;
       if (idLo[s] === lo && idHi[s] === hi) return s;
-      i = (i + 1) & mask;
+      i = next;
     }
   }
 
@@ -784,8 +821,9 @@ export class L3Book implements BookView {
     for (;;) {
       const s = t[i];
       if (s === Slot.Empty) return -(i + 1);
+      const next = (i + 1) & mask; // before the match test (see `find`)
       if (idLo[s] === lo && idHi[s] === hi) return i;
-      i = (i + 1) & mask;
+      i = next;
     }
   }
 
@@ -969,8 +1007,9 @@ export class L3Book implements BookView {
     for (;;) {
       const lv = t[i];
       if (lv === Slot.Empty) return Slot.Empty;
+      const next = (i + 1) & mask; // before the match test (see `find`)
       if (lp[lv] === price && lsd[lv] === side) return lv;
-      i = (i + 1) & mask;
+      i = next;
     }
   }
 
@@ -988,8 +1027,9 @@ export class L3Book implements BookView {
     for (;;) {
       const lv = t[i];
       if (lv === Slot.Empty) break;
+      const next = (i + 1) & mask; // before the match test (see `find`)
       if (lp[lv] === price && lsd[lv] === side) return lv;
-      i = (i + 1) & mask;
+      i = next;
     }
     return this.newLevel(side, i);
   }

@@ -254,6 +254,9 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
 
   private bars!: BarBuilders;
   private timers!: Timers;
+  /** bars.minEnd and timers.minNext (registers): onEvent's "nothing due" test reads them directly. */
+  private barEnd = new Float64Array([Number.POSITIVE_INFINITY]);
+  private timerNext = new Float64Array([Number.POSITIVE_INFINITY]);
   private readonly barRec = new BarRecord();
   private readonly tradeRec = new TradeRecord();
   private readonly fillRec = new FillRecord();
@@ -534,6 +537,8 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     }
     this.bars = new BarBuilders(subs.bars ?? [], this.timeBase);
     this.timers = new Timers(subs.timersNs ?? [], this.timeBase);
+    this.barEnd = this.bars.minEnd;
+    this.timerNext = this.timers.minNext;
     this.hasReady = typeof this.strategy.isReady === "function";
   }
 
@@ -807,7 +812,8 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     }
     if (t < this.clk[C_STRAT]) t = this.clk[C_STRAT];
     this.clk[C_DUE] = t;
-    this.dispatchDue();
+    // Nothing due is the common case: tested here, so the call happens only when something is.
+    if (this.reportHead[0] <= t || this.barEnd[0] <= ts || this.timerNext[0] <= t) this.dispatchDue();
     this.clk[C_STRAT] = t;
     this.clk[C_TIME] = t;
     if (this.strategyHalted) return;

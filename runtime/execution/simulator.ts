@@ -1,3 +1,8 @@
+/** A book answering sizeAtPrice with the price in reg[0] (L2Book, L3Book): no double argument. */
+export interface SizeAtPriceIn {
+  sizeAtPriceIn(side: Side, reg: Float64Array): number;
+}
+
 /**
  * The execution simulator: our orders against the reconstructed book. PER-EVENT CODE: every method
  * here runs per market event or per order message; nothing may allocate in steady state (orders
@@ -76,6 +81,10 @@ export interface L3Lookup {
   orderSize(idHi: number, idLo: number): number;
   orderPrice(idHi: number, idLo: number): number;
   orderSide(idHi: number, idLo: number): Side;
+  /** Side, price, size of a resting order into out[0..2]; its handle for queueAheadOf, -1 when unknown. */
+  orderInto(idHi: number, idLo: number, out: Float64Array): number;
+  /** Size queued ahead of the order with a handle from orderInto (the book unchanged since). */
+  queueAheadOf(handle: number): number;
 }
 
 /** Why an order ended (reported to the strategy and the recorder). */
@@ -112,6 +121,10 @@ const MSG_QTY = 2;
 /** Simulated exchange for all instruments of a run. */
 export class ExecutionSimulator {
   private readonly books: BookView[] = [];
+  /** The same books when they implement SizeAtPriceIn (else null: sizeAtPrice with an argument). */
+  private readonly sizeBooks: Array<SizeAtPriceIn | null> = [];
+  /** [0] = price of a sizeAt() query. */
+  private readonly pReg = new Float64Array(1);
   private readonly l3: Array<L3Lookup | null> = [];
   /** Per instrument: the source sent at least one Execute (L3 fills come from executions). */
   private readonly sawExecute: Uint8Array;
@@ -123,6 +136,12 @@ export class ExecutionSimulator {
   // list changed (restStale): crossCheck skips its loop when the touch crosses neither.
   private readonly restBidMax: Float64Array;
   private readonly restAskMin: Float64Array;
+  // Lowest resting bid and highest resting ask (same refresh): with the two above, the range a
+  // market event must fall in to touch one of our orders (beforeEvent's filter).
+  private readonly restBidMin: Float64Array;
+  private readonly restAskMax: Float64Array;
+  // Armed stop orders in the list at the last refresh (same refresh; 0: prints need no stop check).
+  private readonly restArmed: Int32Array;
   private readonly restStale: Uint8Array;
   // Consumed liquidity per instrument: (side, price, amount).
   private readonly cSide: Int8Array[] = [];
@@ -158,12 +177,16 @@ export class ExecutionSimulator {
     this.dirty = new Uint8Array(instrumentCount);
     this.restBidMax = new Float64Array(instrumentCount).fill(Number.NEGATIVE_INFINITY);
     this.restAskMin = new Float64Array(instrumentCount).fill(Number.POSITIVE_INFINITY);
+    this.restBidMin = new Float64Array(instrumentCount).fill(Number.POSITIVE_INFINITY);
+    this.restAskMax = new Float64Array(instrumentCount).fill(Number.NEGATIVE_INFINITY);
+    this.restArmed = new Int32Array(instrumentCount);
     this.restStale = new Uint8Array(instrumentCount);
     this.cN = new Int32Array(instrumentCount);
     this.touchBid = new Float64Array(instrumentCount).fill(Number.NaN);
     this.touchAsk = new Float64Array(instrumentCount).fill(Number.NaN);
     for (let i = 0; i < instrumentCount; i++) {
       this.books.push(EMPTY_BOOK);
+      this.sizeBooks.push(null);
       this.l3.push(null);
       this.rest.push(new Int32Array(16));
       this.cSide.push(new Int8Array(MAX_CONSUMED));
@@ -195,8 +218,15 @@ export class ExecutionSimulator {
   /** Sets the book of an instrument; `l3` when it can answer order-id queries (exact queue). */
   setBook(inst: number, book: BookView, l3: L3Lookup | null): void {
     this.books[inst] = book;
+    this.sizeBooks[inst] = "sizeAtPriceIn" in book ? (book as BookView & SizeAtPriceIn) : null;
     this.l3[inst] = l3;
     if (this.ownTouch) this.refreshTouch(inst);
+  }
+
+  /** Visible size at (side, pReg[0]) in the instrument's book. */
+  private sizeAt(inst: number, side: Side): number {
+    const b = this.sizeBooks[inst];
+    return b !== null ? b.sizeAtPriceIn(side, this.pReg) : this.books[inst].sizeAtPrice(side, this.pReg[0]);
   }
 
   /** Own touch registers (no setTouch): re-read from the book after it changed. */
@@ -216,6 +246,8 @@ export class ExecutionSimulator {
   readonly fillQty = new Float64Array(1);
   /** consumedAt / consume: [0] price, [1] amount. */
   private readonly cReg = new Float64Array(2);
+  /** l3Event: the stranger's order from L3Lookup.orderInto — [0] side, [1] price, [2] size. */
+  private readonly oReg = new Float64Array(3);
 
   /** Exchange time of the message or event being processed (read by listeners during callbacks). */
   get exchangeTime(): number {
@@ -406,7 +438,8 @@ export class ExecutionSimulator {
     o.joinedAt = this.clock[0];
     // At the touch (the usual case) the size comes from level 0: no price crosses a call.
     const touch = this.touchOf(inst, o.side);
-    const visible = o.price === touch ? book.levelSize(o.side, 0) : book.sizeAtPrice(o.side, o.price);
+    this.pReg[0] = o.price;
+    const visible = o.price === touch ? book.levelSize(o.side, 0) : this.sizeAt(inst, o.side);
     let taken = 0;
     if (this.cN[inst] !== 0) {
       this.cReg[0] = o.price;
@@ -518,15 +551,22 @@ export class ExecutionSimulator {
     const k = ev.kind;
     const l3 = this.l3[inst];
     if (l3 !== null && ((k >= EventKind.Cancel && k <= EventKind.Execute) || k === EventKind.Fill)) {
+      const isFill = k === EventKind.Execute || k === EventKind.Fill;
+      if (isFill) this.sawExecute[inst] = 1;
+      // Most events are at a level none of our orders rests at: the resting extremes rule them out
+      // here, without the call (touchesOurs then decides exactly).
+      if (k !== EventKind.Modify && ev.side !== Side.None && !this.mayTouchOurs(inst, ev, isFill)) return;
       this.l3Event(ev, inst, l3);
       return;
     }
     if (l3 === null && (k === EventKind.LevelUpdate || k === EventKind.LevelSnapshot)) {
-      const book = this.books[inst];
       const list = this.rest[inst];
       for (let i = 0; i < n; i++) {
         const o = this.pool.orders[list[i]];
-        if (o.state === ExchangeState.Resting) o.levelBefore = book.sizeAtPrice(o.side, o.price);
+        if (o.state === ExchangeState.Resting) {
+          this.pReg[0] = o.price;
+          o.levelBefore = this.sizeAt(inst, o.side);
+        }
       }
     }
   }
@@ -536,17 +576,18 @@ export class ExecutionSimulator {
     // Execute (LOBSTER, synthetic) reduces the order in the book; Fill (DBN 'F') is evidence only:
     // the Cancel that follows it reduces the book, and moves `ahead` through the Cancel rule.
     const isFill = k === EventKind.Execute || k === EventKind.Fill;
-    if (isFill) this.sawExecute[inst] = 1;
     // Cheap filter on the event's own side and price (sources carry the order's price on
     // cancels/executions): most events touch no level of ours, and asking the book returns
     // doubles through calls (boxed when V8 does not inline them).
     if (k !== EventKind.Modify && ev.side !== Side.None && !this.touchesOurs(inst, ev, isFill)) return;
-    const hi = ev.orderIdHi;
-    const lo = ev.orderIdLo;
-    const side = l3.orderSide(hi, lo);
+    // The stranger's order as the book holds it (one lookup; registers, not returned doubles).
+    const r = this.oReg;
+    const handle = l3.orderInto(ev.orderIdHi, ev.orderIdLo, r);
+    if (handle < 0) return;
+    const side = r[0] as Side;
     if (side === Side.None) return;
-    const price = l3.orderPrice(hi, lo);
-    const size = l3.orderSize(hi, lo);
+    const price = r[1];
+    const size = r[2];
     const list = this.rest[inst];
     const n = this.restN[inst];
     let pool = isFill ? ev.size : 0;
@@ -568,7 +609,7 @@ export class ExecutionSimulator {
     for (let i = 0; i < n; i++) {
       const o = this.pool.orders[list[i]];
       if (o.state !== ExchangeState.Resting || o.side !== side || o.price !== price) continue;
-      if (x !== x) x = l3.queueAhead(hi, lo);
+      if (x !== x) x = l3.queueAheadOf(handle);
       if (x < o.ahead) {
         if (k === EventKind.Fill) continue;
         let d: number;
@@ -594,6 +635,17 @@ export class ExecutionSimulator {
         this.fill(o, Liquidity.Maker);
       }
     }
+  }
+
+  /**
+   * False when no resting order of ours can be at the event's (side, price) — nor, for executions,
+   * better than it — judging from the resting extremes; true means "maybe" (touchesOurs decides).
+   */
+  private mayTouchOurs(inst: number, ev: MarketEvent, isFill: boolean): boolean {
+    if (this.restStale[inst] === 1) this.refreshRestExtremes(inst);
+    const price = ev.price;
+    if (ev.side === Side.Bid) return price <= this.restBidMax[inst] && (isFill || price >= this.restBidMin[inst]);
+    return price >= this.restAskMin[inst] && (isFill || price <= this.restAskMax[inst]);
   }
 
   /** True when one of our resting orders is at (side, price), or (executions) better than it. */
@@ -623,16 +675,21 @@ export class ExecutionSimulator {
       this.clock[0] = ev.ts;
       const k = ev.kind;
       const book = this.books[inst];
-      if (this.l3[inst] === null && (k === EventKind.LevelUpdate || k === EventKind.LevelSnapshot)) this.l2Decreases(inst, book);
-      if (k === EventKind.Trade) this.tradePrint(inst, ev);
-      if (isPrint) this.triggerStops(inst, ev);
-      this.crossCheck(inst, book);
+      if (this.l3[inst] === null && (k === EventKind.LevelUpdate || k === EventKind.LevelSnapshot)) this.l2Decreases(inst);
+      // Both tests of the callees' own early exits, here (no call per print): L3 fills come from
+      // executions once the source sent one; an order turns Armed only through addRest (stale).
+      if (k === EventKind.Trade && !(this.l3[inst] !== null && this.sawExecute[inst] === 1)) this.tradePrint(inst, ev);
+      if (isPrint && (this.restStale[inst] === 1 || this.restArmed[inst] > 0)) this.triggerStops(inst, ev);
+      // crossCheck's own fast exit, here: no call when the touch crosses none of our orders.
+      if (this.restStale[inst] === 1 || this.touchAsk[inst] <= this.restBidMax[inst] || this.touchBid[inst] >= this.restAskMin[inst]) {
+        this.crossCheck(inst, book);
+      }
       if (this.dirty[inst] === 1) this.compact(inst);
     }
     if (this.cN[inst] > 0) this.reconcileConsumed(inst);
   }
 
-  private l2Decreases(inst: number, book: BookView): void {
+  private l2Decreases(inst: number): void {
     const list = this.rest[inst];
     const n = this.restN[inst];
     const model = this.queueModel;
@@ -640,7 +697,8 @@ export class ExecutionSimulator {
       const o = this.pool.orders[list[i]];
       if (o.state !== ExchangeState.Resting) continue;
       const before = o.levelBefore;
-      const after = book.sizeAtPrice(o.side, o.price);
+      this.pReg[0] = o.price;
+      const after = this.sizeAt(inst, o.side);
       const d = before - after;
       if (d > 0) {
         const explained = d < o.pendingTrade ? d : o.pendingTrade;
@@ -746,17 +804,29 @@ export class ExecutionSimulator {
   private refreshRestExtremes(inst: number): void {
     const list = this.rest[inst];
     const n = this.restN[inst];
-    let hi = Number.NEGATIVE_INFINITY;
-    let lo = Number.POSITIVE_INFINITY;
+    let bidMax = Number.NEGATIVE_INFINITY;
+    let bidMin = Number.POSITIVE_INFINITY;
+    let askMin = Number.POSITIVE_INFINITY;
+    let askMax = Number.NEGATIVE_INFINITY;
+    let armed = 0;
     for (let i = 0; i < n; i++) {
       const o = this.pool.orders[list[i]];
+      if (o.state === ExchangeState.Armed) armed++;
       if (o.state !== ExchangeState.Resting) continue;
+      const p = o.price;
       if (o.side === Side.Bid) {
-        if (o.price > hi) hi = o.price;
-      } else if (o.price < lo) lo = o.price;
+        if (p > bidMax) bidMax = p;
+        if (p < bidMin) bidMin = p;
+      } else {
+        if (p < askMin) askMin = p;
+        if (p > askMax) askMax = p;
+      }
     }
-    this.restBidMax[inst] = hi;
-    this.restAskMin[inst] = lo;
+    this.restBidMax[inst] = bidMax;
+    this.restBidMin[inst] = bidMin;
+    this.restAskMin[inst] = askMin;
+    this.restAskMax[inst] = askMax;
+    this.restArmed[inst] = armed;
     this.restStale[inst] = 0;
   }
 
@@ -898,7 +968,8 @@ export class ExecutionSimulator {
     let w = 0;
     for (let i = 0; i < n; i++) {
       const side = ss[i] as Side;
-      const visible = ps[i] === this.touchOf(inst, side) ? book.levelSize(side, 0) : book.sizeAtPrice(side, ps[i]);
+      this.pReg[0] = ps[i];
+      const visible = ps[i] === this.touchOf(inst, side) ? book.levelSize(side, 0) : this.sizeAt(inst, side);
       if (visible <= 0) continue;
       ps[w] = ps[i];
       ss[w] = ss[i];
