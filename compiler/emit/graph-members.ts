@@ -6,6 +6,7 @@
 import { StructureKind, Scope as TsScope, type MethodDeclarationStructure, type PropertyDeclarationStructure } from "ts-morph";
 import type { Span } from "../../grammar/index.js";
 import { Lowering, LoweringError, resolveMarkers } from "../graph/lower.js";
+import type { GraphNode } from "../graph/graph.js";
 
 /** Gives every node a unique field name, from the first feature that names it when there is one. */
 export function nameNodes(low: Lowering): void {
@@ -95,6 +96,26 @@ export function graphTriggers(low: Lowering): string[] {
 export const POINTWISE_OPERATORS: ReadonlySet<string> = new Set(["abs", "sign", "clamp", "min", "max", "iff", "time_of_day"]);
 
 /**
+ * Operators whose `update` ignores the event time (its last parameter is an optional `_ts`): the
+ * generated code does not pass it. A time in ns is a double, and V8 boxes a double argument (a heap
+ * allocation) at every call it does not inline — in a method updating ten operators, most calls.
+ * Time windows, `sample` and time_of_day read the time and get it. test/compiler/emit/time-free.test.ts
+ * checks this list against the stdlib classes' own parameter lists, both ways.
+ */
+export const TIME_FREE_UPDATES: ReadonlySet<string> = new Set([
+  "Abs", "Autocorr", "Bollinger", "BookAskSize", "BookBestAsk", "BookBestBid", "BookBidSize", "BookDepth", "BookImbalance",
+  "BookMicroprice", "BookMid", "BookPressure", "BookQueuePosition", "BookSpread", "BookSpreadBps", "Clamp", "Corr", "Cov",
+  "Crossover", "Crossunder", "Dema", "Diff", "Ema", "EwmaVar", "HalfLife", "Hma", "Iff", "Kurtosis", "Lag", "LogReturn", "Macd",
+  "Max2", "Median", "Min2", "Momentum", "OrderFlowImbalance", "Quantile", "RealizedVol", "Roc", "RollingMax", "RollingMin", "Rsi",
+  "Sign", "SimpleReturn", "Skew", "Slope", "Sma", "Stdev", "Sum", "Tema", "Variance", "Wma", "Zscore",
+]);
+
+/** The arguments of a node's `update` call: its inputs, then the event time when the operator reads it. */
+function updateArgs(node: GraphNode, inputs: readonly string[]): string {
+  return (TIME_FREE_UPDATES.has(node.className) ? inputs : [...inputs, "t"]).join(", ");
+}
+
+/**
  * One `upd_<kind>_<handle>` method per trigger: the nodes it reaches, in topological order.
  *
  * Propagation: an operator driven by the event itself (book, trade, bar) produces a sample on every
@@ -120,10 +141,12 @@ export function updateMethods(low: Lowering): MethodDeclarationStructure[] {
       returnType: "void",
       docs: [`Updates the features a ${kind} event of ${low.instruments[h]?.name ?? h} reaches, in topological order.`],
       statements: (w) => {
-        w.writeLine("const t = ctx.time;");
         // Node id → code telling whether it produced a sample on this event ("true" for event-driven nodes).
         const produced = new Map<number, string>();
         const reached = low.nodes.filter((node) => node.triggers.has(trig));
+        const readsTime = (node: GraphNode) =>
+          node.className !== "TimeOfDay" && (node.op.drive === "trade" || node.op.drive === "bar" || node.op.drive === "clock" || !TIME_FREE_UPDATES.has(node.className));
+        if (reached.some(readsTime)) w.writeLine("const t = ctx.time;");
         const readLater = new Set<number>();
         for (const node of reached) for (const d of node.deps) readLater.add(d);
         for (const node of reached) {
@@ -136,7 +159,7 @@ export function updateMethods(low: Lowering): MethodDeclarationStructure[] {
             continue;
           }
           if (drive === "book" || drive === "trade" || drive === "bar") {
-            if (drive === "book") w.writeLine(`${f}.update(ctx.book(${node.instrument}), t);`);
+            if (drive === "book") w.writeLine(`${f}.update(${updateArgs(node, [`ctx.book(${node.instrument})`])});`);
             else if (drive === "trade") {
               if (kind !== "trade" || node.instrument !== h) continue;
               w.writeLine(`${f}.onTrade(ctx.toCurrency(${h}, trade.price), trade.size, trade.aggressor, t);`);
@@ -161,7 +184,7 @@ export function updateMethods(low: Lowering): MethodDeclarationStructure[] {
           w.writeLine(`if (${gate.length ? gate.join(" && ") : "true"}) {`);
           w.indent(() => {
             if (drive === "series" && POINTWISE_OPERATORS.has(node.op.name)) {
-              w.writeLine(`${f}.update(${[...inputs, "t"].join(", ")});`);
+              w.writeLine(`${f}.update(${updateArgs(node, inputs)});`);
               w.writeLine(`${r} = ${f}.ready;`);
               if (tracked) w.writeLine(`${u} = true;`);
               return;
@@ -180,7 +203,7 @@ export function updateMethods(low: Lowering): MethodDeclarationStructure[] {
             // Stateful: a NaN input is ignored by the operator, so it produces no sample.
             w.writeLine(`if (${locals.length ? locals.map((x) => `${x} === ${x}`).join(" && ") : "true"}) {`);
             w.indent(() => {
-              w.writeLine(`${f}.update(${[...locals, "t"].join(", ")});`);
+              w.writeLine(`${f}.update(${updateArgs(node, locals)});`);
               w.writeLine(`${r} = ${f}.ready;`);
               if (tracked) w.writeLine(`${u} = true;`);
             });
