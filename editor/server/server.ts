@@ -12,8 +12,9 @@
  *     document was never analysed: one publish, complete;
  *   - otherwise the front end's diagnostics are published at once together with the analysis
  *     diagnostics last published, carried onto the new text (carry.ts), and the analyses run
- *     in a later turn of the event loop — after any request or edit that arrived meanwhile. If a
- *     newer version has arrived by then they are skipped (that version's check runs them);
+ *     once the document has stayed unchanged for `analysisDelayMs` — after any request or edit
+ *     that arrived meanwhile. If a newer version has arrived by then they are skipped (that
+ *     version's check runs them);
  *     otherwise their result is published when it differs from what was carried.
  * So every version that is not superseded ends with exactly `algo check`'s diagnostics.
  *
@@ -73,6 +74,13 @@ export interface ServerOptions {
    * the front end plus the analyses are expected to take longer, the front end's go out first.
    */
   diagnosticsBudgetMs?: number;
+  /**
+   * When the analyses run after the front end's publish (the two-step case): how long the document
+   * must stay unchanged before they start (default 30 ms). They run to the end once started, so a
+   * keystroke arriving during them would wait; a keystroke within this time cancels them instead
+   * (the newer version's check runs them).
+   */
+  analysisDelayMs?: number;
 }
 
 /** Callbacks for an embedding process (the benchmark): not part of the protocol. */
@@ -111,6 +119,7 @@ export function startServer(streams: ServerStreams = { input: process.stdin, out
   const workspace = new Workspace();
   let debounceMs = 150;
   let budgetMs = 40;
+  let analysisDelayMs = 30;
   const timers = new Map<string, NodeJS.Timeout>();
   /** Per document: the front end whose analyses are due, and the timer that runs them. */
   const pendingAnalyses = new Map<string, { front: Analysis; timer: NodeJS.Timeout }>();
@@ -209,7 +218,7 @@ export function startServer(streams: ServerStreams = { input: process.stdin, out
       const carried = carryDiagnostics(shown.get(uri) ?? previous, front);
       publish(front, carried.length === 0 ? front.program.diagnostics : [...front.program.diagnostics, ...carried].sort(compareDiagnostics), t0);
       shown.set(uri, { front, diagnostics: carried, ms: previous.ms });
-      pendingAnalyses.set(uri, { front, timer: setTimeout(() => void finish(uri, front, carried), 0) });
+      pendingAnalyses.set(uri, { front, timer: setTimeout(() => void finish(uri, front, carried), analysisDelayMs) });
     } catch (err) {
       log("diagnostics", err);
     }
@@ -248,6 +257,12 @@ export function startServer(streams: ServerStreams = { input: process.stdin, out
 
   const changed = (uri: string): void => {
     if (observer.diagnosticsPublished && !changedAt.has(uri)) changedAt.set(uri, performance.now());
+    // The analyses of the previous version are moot now: the next check runs them on the new text.
+    const pending = pendingAnalyses.get(uri);
+    if (pending) {
+      clearTimeout(pending.timer);
+      pendingAnalyses.delete(uri);
+    }
     const doc = documents.get(uri);
     if (doc) workspace.set(doc);
     schedule(uri);
@@ -258,6 +273,7 @@ export function startServer(streams: ServerStreams = { input: process.stdin, out
     const opts = (params.initializationOptions ?? {}) as ServerOptions;
     if (typeof opts.debounceMs === "number" && opts.debounceMs >= 0) debounceMs = opts.debounceMs;
     if (typeof opts.diagnosticsBudgetMs === "number" && opts.diagnosticsBudgetMs >= 0) budgetMs = opts.diagnosticsBudgetMs;
+    if (typeof opts.analysisDelayMs === "number" && opts.analysisDelayMs >= 0) analysisDelayMs = opts.analysisDelayMs;
     clientCapabilities = params.capabilities ?? {};
     if (params.workspaceFolders && params.workspaceFolders.length > 0) folders = params.workspaceFolders.map((f) => uriToPath(f.uri));
     else if (params.rootUri) folders = [uriToPath(params.rootUri)];

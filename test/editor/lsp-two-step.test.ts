@@ -72,6 +72,39 @@ describe("two-step diagnostics (budget 0 ms)", () => {
     expect(s.stderr()).toBe("");
   });
 
+  it("an edit before analysisDelayMs has passed cancels the pending analyses: the newer version's check runs them", async () => {
+    // A long delay, so that the next edit surely arrives before the analyses of v2 start.
+    const s = await startSession({ debounceMs: 0, diagnosticsBudgetMs: 0, analysisDelayMs: 2_000 });
+    const path = join(dir, "risky-delay.algo");
+    writeFileSync(path, RISKY);
+    const uri = pathToFileURL(path).href;
+    let doc = TextDocument.create(uri, "algo", 1, RISKY);
+    const v1 = s.waitDiagnostics(uri, (p) => p.version === 1);
+    s.open(uri, RISKY, 1);
+    expect(shown(await v1)).toEqual(expected(path, RISKY));
+    // v2 clamps the quantity: its first publish carries R0401, and its analyses (which would drop
+    // it) are pending for 2 s.
+    const qty = doc.getText().indexOf("size, limit");
+    const change2: TextDocumentContentChangeEvent = { range: { start: doc.positionAt(qty), end: doc.positionAt(qty + 4) }, text: "min(size, 4)" };
+    doc = TextDocument.update(doc, [change2], 2);
+    const first2 = s.waitDiagnostics(uri, (p) => p.version === 2);
+    s.change(uri, 2, [change2]);
+    expect(shown(await first2).map((d) => d[0])).toEqual(["R0420", "R0401"]);
+    // v3 at once: a comment line above the handler.
+    const above = doc.getText().indexOf("on book");
+    const change3: TextDocumentContentChangeEvent = { range: { start: doc.positionAt(above), end: doc.positionAt(above) }, text: "// entry\n" };
+    doc = TextDocument.update(doc, [change3], 3);
+    const want3 = expected(path, doc.getText());
+    expect(want3.map((d) => d[0])).toEqual(["R0420"]);
+    const final3 = s.waitDiagnostics(uri, (p) => p.version === 3 && p.diagnostics.length === 1);
+    s.change(uri, 3, [change3]);
+    expect(shown(await final3)).toEqual(want3);
+    // v2's analyses never ran: it was published once.
+    expect(s.published.filter((p) => p.uri === uri && p.version === 2)).toHaveLength(1);
+    expect(await s.close()).toBe(0);
+    expect(s.stderr()).toBe("");
+  }, 60_000);
+
   it("ends every run of random edits with the compiler's diagnostics, never publishing an older version after a newer one", async () => {
     const s = await startSession({ debounceMs: 0, diagnosticsBudgetMs: 0 });
     const path = join(ROOT, "examples", "imbalance_maker.algo");
