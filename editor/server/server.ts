@@ -70,7 +70,7 @@ export interface ServerOptions {
   /** Minimum time between two checks of one document while edits keep arriving (default 150 ms). */
   debounceMs?: number;
   /**
-   * Time after which the analyses' diagnostics are published separately (default 40 ms): when
+   * Time after which the analyses' diagnostics are published separately (default 20 ms): when
    * the front end plus the analyses are expected to take longer, the front end's go out first.
    */
   diagnosticsBudgetMs?: number;
@@ -118,7 +118,7 @@ export function startServer(streams: ServerStreams = { input: process.stdin, out
   const documents = new TextDocuments(TextDocument);
   const workspace = new Workspace();
   let debounceMs = 150;
-  let budgetMs = 40;
+  let budgetMs = 20;
   let analysisDelayMs = 30;
   const timers = new Map<string, NodeJS.Timeout>();
   /** Per document: the front end whose analyses are due, and the timer that runs them. */
