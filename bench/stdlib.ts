@@ -12,7 +12,9 @@
  * Inputs: a price-like random walk (quarter ticks around 5000), a second correlated series,
  * timestamps 1 ms apart on average, and OHLCV bars built from the walk. Each measured loop is its
  * own function (monomorphic call sites) on one instance (steady state) and calls our operators as
- * generated code does: the series arguments, then the event time. Each is warmed up with 300 short
+ * generated code does: the series arguments, then the event time to the operators that read it
+ * (compiler/emit/graph-members.ts TIME_FREE_UPDATES: the others are called without it, so that no
+ * double is boxed where V8 does not inline the call). Each is warmed up with 300 short
  * calls and one full run, then ours counts the best of three runs, the others one run. Rates use
  * the process's CPU time (user + system), so that a shared machine's scheduling does not count.
  * GCs: every 'gc' entry that starts inside one of our three measured runs — scavenges (what
@@ -119,7 +121,7 @@ function steady<T>(make: () => T, loop: (o: T, n: number, off: Float64Array) => 
 const entries: Entry[] = [
   {
     name: "sma(x, 20)",
-    ours: steady(() => new S.Sma(20), (o, n, off) => { const o0 = off[0]; for (let i = 0; i < n; i++) o.update(xs[i], ts[i] + o0); return 0; }),
+    ours: steady(() => new S.Sma(20), (o, n, off) => { for (let i = 0; i < n; i++) o.update(xs[i]); return 0; }),
     ts: steady(() => new TS.SMA(20), (o, n) => { for (let i = 0; i < n; i++) o.add(xs[i]); return Number(o.getResult()); }),
     ti: steady(() => new TI.SMA({ period: 20, values: [] }), (o, n) => { for (let i = 0; i < n; i++) o.nextValue(xs[i]); return 0; }),
   },
@@ -129,46 +131,46 @@ const entries: Entry[] = [
   },
   {
     name: "ema(x, 20)",
-    ours: steady(() => new S.Ema(20), (o, n, off) => { const o0 = off[0]; for (let i = 0; i < n; i++) o.update(xs[i], ts[i] + o0); return 0; }),
+    ours: steady(() => new S.Ema(20), (o, n, off) => { for (let i = 0; i < n; i++) o.update(xs[i]); return 0; }),
     ts: steady(() => new TS.EMA(20), (o, n) => { for (let i = 0; i < n; i++) o.add(xs[i]); return Number(o.getResult()); }),
     ti: steady(() => new TI.EMA({ period: 20, values: [] }), (o, n) => { for (let i = 0; i < n; i++) o.nextValue(xs[i]); return 0; }),
   },
   {
     name: "wma(x, 20)",
-    ours: steady(() => new S.Wma(20), (o, n, off) => { const o0 = off[0]; for (let i = 0; i < n; i++) o.update(xs[i], ts[i] + o0); return 0; }),
+    ours: steady(() => new S.Wma(20), (o, n, off) => { for (let i = 0; i < n; i++) o.update(xs[i]); return 0; }),
     ts: steady(() => new TS.WMA(20), (o, n) => { for (let i = 0; i < n; i++) o.add(xs[i]); return Number(o.getResult()); }),
     ti: steady(() => new TI.WMA({ period: 20, values: [] }), (o, n) => { for (let i = 0; i < n; i++) o.nextValue(xs[i]); return 0; }),
   },
   {
     name: "dema(x, 20)",
-    ours: steady(() => new S.Dema(20), (o, n, off) => { const o0 = off[0]; for (let i = 0; i < n; i++) o.update(xs[i], ts[i] + o0); return 0; }),
+    ours: steady(() => new S.Dema(20), (o, n, off) => { for (let i = 0; i < n; i++) o.update(xs[i]); return 0; }),
     ts: steady(() => new TS.DEMA(20), (o, n) => { for (let i = 0; i < n; i++) o.add(xs[i]); return Number(o.getResult()); }),
   },
   {
     name: "tema(x, 20)",
-    ours: steady(() => new S.Tema(20), (o, n, off) => { const o0 = off[0]; for (let i = 0; i < n; i++) o.update(xs[i], ts[i] + o0); return 0; }),
+    ours: steady(() => new S.Tema(20), (o, n, off) => { for (let i = 0; i < n; i++) o.update(xs[i]); return 0; }),
     ts: steady(() => new TS.TEMA(20), (o, n) => { for (let i = 0; i < n; i++) o.add(xs[i]); return Number(o.getResult()); }),
   },
   {
     name: "hma(x, 16)",
-    ours: steady(() => new S.Hma(16), (o, n, off) => { const o0 = off[0]; for (let i = 0; i < n; i++) o.update(xs[i], ts[i] + o0); return 0; }),
+    ours: steady(() => new S.Hma(16), (o, n, off) => { for (let i = 0; i < n; i++) o.update(xs[i]); return 0; }),
     ts: steady(() => new TS.HMA(16), (o, n) => { for (let i = 0; i < n; i++) o.add(xs[i]); return Number(o.getResult()); }),
   },
   {
     name: "bollinger(x, 20, 2)",
-    ours: steady(() => new S.Bollinger(20, 2), (o, n, off) => { const o0 = off[0]; for (let i = 0; i < n; i++) o.update(xs[i], ts[i] + o0); return 0; }),
+    ours: steady(() => new S.Bollinger(20, 2), (o, n, off) => { for (let i = 0; i < n; i++) o.update(xs[i]); return 0; }),
     ts: steady(() => new TS.BollingerBands(20, 2), (o, n) => { for (let i = 0; i < n; i++) o.add(xs[i]); return 0; }),
     ti: steady(() => new TI.BollingerBands({ period: 20, stdDev: 2, values: [] }), (o, n) => { for (let i = 0; i < n; i++) o.nextValue(xs[i]); return 0; }),
   },
   {
     name: "rsi(x, 14)",
-    ours: steady(() => new S.Rsi(14), (o, n, off) => { const o0 = off[0]; for (let i = 0; i < n; i++) o.update(xs[i], ts[i] + o0); return 0; }),
+    ours: steady(() => new S.Rsi(14), (o, n, off) => { for (let i = 0; i < n; i++) o.update(xs[i]); return 0; }),
     ts: steady(() => new TS.RSI(14), (o, n) => { for (let i = 0; i < n; i++) o.add(xs[i]); return Number(o.getResult()); }),
     ti: steady(() => new TI.RSI({ period: 14, values: [] }), (o, n) => { for (let i = 0; i < n; i++) o.nextValue(xs[i]); return 0; }),
   },
   {
     name: "macd(x, 12, 26, 9)",
-    ours: steady(() => new S.Macd(12, 26, 9), (o, n, off) => { const o0 = off[0]; for (let i = 0; i < n; i++) o.update(xs[i], ts[i] + o0); return 0; }),
+    ours: steady(() => new S.Macd(12, 26, 9), (o, n, off) => { for (let i = 0; i < n; i++) o.update(xs[i]); return 0; }),
     ts: steady(() => new TS.MACD(new TS.EMA(12), new TS.EMA(26), new TS.EMA(9)), (o, n) => { for (let i = 0; i < n; i++) o.add(xs[i]); return 0; }),
     ti: steady(
       () => new TI.MACD({ fastPeriod: 12, slowPeriod: 26, signalPeriod: 9, SimpleMAOscillator: false, SimpleMASignal: false, values: [] }),
@@ -207,23 +209,23 @@ const entries: Entry[] = [
   },
   {
     name: "roc(x, 10)",
-    ours: steady(() => new S.Roc(10), (o, n, off) => { const o0 = off[0]; for (let i = 0; i < n; i++) o.update(xs[i], ts[i] + o0); return 0; }),
+    ours: steady(() => new S.Roc(10), (o, n, off) => { for (let i = 0; i < n; i++) o.update(xs[i]); return 0; }),
     ts: steady(() => new TS.ROC(10), (o, n) => { for (let i = 0; i < n; i++) o.add(xs[i]); return 0; }),
     ti: steady(() => new TI.ROC({ period: 10, values: [] }), (o, n) => { for (let i = 0; i < n; i++) o.nextValue(xs[i]); return 0; }),
   },
   {
     name: "momentum(x, 10)",
-    ours: steady(() => new S.Momentum(10), (o, n, off) => { const o0 = off[0]; for (let i = 0; i < n; i++) o.update(xs[i], ts[i] + o0); return 0; }),
+    ours: steady(() => new S.Momentum(10), (o, n, off) => { for (let i = 0; i < n; i++) o.update(xs[i]); return 0; }),
     ts: steady(() => new TS.MOM(10), (o, n) => { for (let i = 0; i < n; i++) o.add(xs[i]); return 0; }),
   },
   {
     name: "highest(x, 20)",
-    ours: steady(() => new S.RollingMax(20), (o, n, off) => { const o0 = off[0]; for (let i = 0; i < n; i++) o.update(xs[i], ts[i] + o0); return 0; }),
+    ours: steady(() => new S.RollingMax(20), (o, n, off) => { for (let i = 0; i < n; i++) o.update(xs[i]); return 0; }),
     ti: steady(() => new TI.Highest({ period: 20, values: [] }), (o, n) => { for (let i = 0; i < n; i++) o.nextValue(xs[i]); return 0; }),
   },
   {
     name: "lowest(x, 20)",
-    ours: steady(() => new S.RollingMin(20), (o, n, off) => { const o0 = off[0]; for (let i = 0; i < n; i++) o.update(xs[i], ts[i] + o0); return 0; }),
+    ours: steady(() => new S.RollingMin(20), (o, n, off) => { for (let i = 0; i < n; i++) o.update(xs[i]); return 0; }),
     ti: steady(() => new TI.Lowest({ period: 20, values: [] }), (o, n) => { for (let i = 0; i < n; i++) o.nextValue(xs[i]); return 0; }),
   },
   {
@@ -232,24 +234,24 @@ const entries: Entry[] = [
   },
   {
     name: "crossover(x, y)",
-    ours: steady(() => new S.Crossover(), (o, n, off) => { const o0 = off[0]; let c = 0; for (let i = 0; i < n; i++) { o.update(xs[i], ys[i] * 2, ts[i] + o0); if (o.value) c++; } return c; }),
+    ours: steady(() => new S.Crossover(), (o, n, off) => { let c = 0; for (let i = 0; i < n; i++) { o.update(xs[i], ys[i] * 2); if (o.value) c++; } return c; }),
   },
   {
     name: "crossunder(x, y)",
-    ours: steady(() => new S.Crossunder(), (o, n, off) => { const o0 = off[0]; let c = 0; for (let i = 0; i < n; i++) { o.update(xs[i], ys[i] * 2, ts[i] + o0); if (o.value) c++; } return c; }),
+    ours: steady(() => new S.Crossunder(), (o, n, off) => { let c = 0; for (let i = 0; i < n; i++) { o.update(xs[i], ys[i] * 2); if (o.value) c++; } return c; }),
   },
   {
     name: "sum(x, 100)",
-    ours: steady(() => new S.Sum(100), (o, n, off) => { const o0 = off[0]; for (let i = 0; i < n; i++) o.update(xs[i], ts[i] + o0); return 0; }),
+    ours: steady(() => new S.Sum(100), (o, n, off) => { for (let i = 0; i < n; i++) o.update(xs[i]); return 0; }),
     ti: steady(() => new TI.Sum({ period: 100, values: [] }), (o, n) => { for (let i = 0; i < n; i++) o.nextValue(xs[i]); return 0; }),
   },
   {
     name: "variance(x, 100)",
-    ours: steady(() => new S.Variance(100), (o, n, off) => { const o0 = off[0]; for (let i = 0; i < n; i++) o.update(xs[i], ts[i] + o0); return 0; }),
+    ours: steady(() => new S.Variance(100), (o, n, off) => { for (let i = 0; i < n; i++) o.update(xs[i]); return 0; }),
   },
   {
     name: "stdev(x, 20)",
-    ours: steady(() => new S.Stdev(20), (o, n, off) => { const o0 = off[0]; for (let i = 0; i < n; i++) o.update(xs[i], ts[i] + o0); return 0; }),
+    ours: steady(() => new S.Stdev(20), (o, n, off) => { for (let i = 0; i < n; i++) o.update(xs[i]); return 0; }),
     ti: steady(() => new TI.SD({ period: 20, values: [] }), (o, n) => { for (let i = 0; i < n; i++) o.nextValue(xs[i]); return 0; }),
   },
   {
@@ -258,15 +260,15 @@ const entries: Entry[] = [
   },
   {
     name: "zscore(x, 300)",
-    ours: steady(() => new S.Zscore(300), (o, n, off) => { const o0 = off[0]; for (let i = 0; i < n; i++) o.update(xs[i], ts[i] + o0); return 0; }),
+    ours: steady(() => new S.Zscore(300), (o, n, off) => { for (let i = 0; i < n; i++) o.update(xs[i]); return 0; }),
   },
   {
     name: "median(x, 101)",
-    ours: steady(() => new S.Median(101), (o, n, off) => { const o0 = off[0]; for (let i = 0; i < n; i++) o.update(xs[i], ts[i] + o0); return 0; }),
+    ours: steady(() => new S.Median(101), (o, n, off) => { for (let i = 0; i < n; i++) o.update(xs[i]); return 0; }),
   },
   {
     name: "quantile(x, 1000, 0.95)",
-    ours: steady(() => new S.Quantile(1000, 0.95), (o, n, off) => { const o0 = off[0]; for (let i = 0; i < n; i++) o.update(xs[i], ts[i] + o0); return 0; }),
+    ours: steady(() => new S.Quantile(1000, 0.95), (o, n, off) => { for (let i = 0; i < n; i++) o.update(xs[i]); return 0; }),
   },
   {
     name: "median(x, 1s) (time)",
@@ -274,19 +276,19 @@ const entries: Entry[] = [
   },
   {
     name: "skew(x, 100)",
-    ours: steady(() => new S.Skew(100), (o, n, off) => { const o0 = off[0]; for (let i = 0; i < n; i++) o.update(xs[i], ts[i] + o0); return 0; }),
+    ours: steady(() => new S.Skew(100), (o, n, off) => { for (let i = 0; i < n; i++) o.update(xs[i]); return 0; }),
   },
   {
     name: "kurtosis(x, 100)",
-    ours: steady(() => new S.Kurtosis(100), (o, n, off) => { const o0 = off[0]; for (let i = 0; i < n; i++) o.update(xs[i], ts[i] + o0); return 0; }),
+    ours: steady(() => new S.Kurtosis(100), (o, n, off) => { for (let i = 0; i < n; i++) o.update(xs[i]); return 0; }),
   },
   {
     name: "cov(x, y, 100)",
-    ours: steady(() => new S.Cov(100), (o, n, off) => { const o0 = off[0]; for (let i = 0; i < n; i++) o.update(xs[i], ys[i], ts[i] + o0); return 0; }),
+    ours: steady(() => new S.Cov(100), (o, n, off) => { for (let i = 0; i < n; i++) o.update(xs[i], ys[i]); return 0; }),
   },
   {
     name: "corr(x, y, 100)",
-    ours: steady(() => new S.Corr(100), (o, n, off) => { const o0 = off[0]; for (let i = 0; i < n; i++) o.update(xs[i], ys[i], ts[i] + o0); return 0; }),
+    ours: steady(() => new S.Corr(100), (o, n, off) => { for (let i = 0; i < n; i++) o.update(xs[i], ys[i]); return 0; }),
   },
   {
     name: "corr(x, y, 1s) (time)",
@@ -294,28 +296,28 @@ const entries: Entry[] = [
   },
   {
     name: "slope(x, 50)",
-    ours: steady(() => new S.Slope(50), (o, n, off) => { const o0 = off[0]; for (let i = 0; i < n; i++) o.update(xs[i], ts[i] + o0); return 0; }),
+    ours: steady(() => new S.Slope(50), (o, n, off) => { for (let i = 0; i < n; i++) o.update(xs[i]); return 0; }),
     ts: steady(() => new TS.LinearRegression(50), (o, n) => { for (let i = 0; i < n; i++) o.add(xs[i]); return 0; }),
   },
   {
     name: "autocorr(x, 100, 1)",
-    ours: steady(() => new S.Autocorr(100, 1), (o, n, off) => { const o0 = off[0]; for (let i = 0; i < n; i++) o.update(xs[i], ts[i] + o0); return 0; }),
+    ours: steady(() => new S.Autocorr(100, 1), (o, n, off) => { for (let i = 0; i < n; i++) o.update(xs[i]); return 0; }),
   },
   {
     name: "half_life(x, 500)",
-    ours: steady(() => new S.HalfLife(500), (o, n, off) => { const o0 = off[0]; for (let i = 0; i < n; i++) o.update(xs[i], ts[i] + o0); return 0; }),
+    ours: steady(() => new S.HalfLife(500), (o, n, off) => { for (let i = 0; i < n; i++) o.update(xs[i]); return 0; }),
   },
   {
     name: "log_return(x)",
-    ours: steady(() => new S.LogReturn(1), (o, n, off) => { const o0 = off[0]; for (let i = 0; i < n; i++) o.update(xs[i], ts[i] + o0); return 0; }),
+    ours: steady(() => new S.LogReturn(1), (o, n, off) => { for (let i = 0; i < n; i++) o.update(xs[i]); return 0; }),
   },
   {
     name: "simple_return(x)",
-    ours: steady(() => new S.SimpleReturn(1), (o, n, off) => { const o0 = off[0]; for (let i = 0; i < n; i++) o.update(xs[i], ts[i] + o0); return 0; }),
+    ours: steady(() => new S.SimpleReturn(1), (o, n, off) => { for (let i = 0; i < n; i++) o.update(xs[i]); return 0; }),
   },
   {
     name: "realized_vol(x, 100)",
-    ours: steady(() => new S.RealizedVol(100, true, 252), (o, n, off) => { const o0 = off[0]; for (let i = 0; i < n; i++) o.update(xs[i], ts[i] + o0); return 0; }),
+    ours: steady(() => new S.RealizedVol(100, true, 252), (o, n, off) => { for (let i = 0; i < n; i++) o.update(xs[i]); return 0; }),
   },
   {
     name: "realized_vol(x, 1s) (time)",
@@ -323,35 +325,35 @@ const entries: Entry[] = [
   },
   {
     name: "ewma_var(r, 0.94)",
-    ours: steady(() => new S.EwmaVar(0.94), (o, n, off) => { const o0 = off[0]; for (let i = 0; i < n; i++) o.update(ys[i] - 2500, ts[i] + o0); return 0; }),
+    ours: steady(() => new S.EwmaVar(0.94), (o, n, off) => { for (let i = 0; i < n; i++) o.update(ys[i] - 2500); return 0; }),
   },
   {
     name: "lag(x, 5)",
-    ours: steady(() => new S.Lag(5), (o, n, off) => { const o0 = off[0]; for (let i = 0; i < n; i++) o.update(xs[i], ts[i] + o0); return 0; }),
+    ours: steady(() => new S.Lag(5), (o, n, off) => { for (let i = 0; i < n; i++) o.update(xs[i]); return 0; }),
   },
   {
     name: "diff(x, 1)",
-    ours: steady(() => new S.Diff(1), (o, n, off) => { const o0 = off[0]; for (let i = 0; i < n; i++) o.update(xs[i], ts[i] + o0); return 0; }),
+    ours: steady(() => new S.Diff(1), (o, n, off) => { for (let i = 0; i < n; i++) o.update(xs[i]); return 0; }),
   },
   {
     name: "clamp(x, lo, hi)",
-    ours: steady(() => new S.Clamp(), (o, n, off) => { const o0 = off[0]; for (let i = 0; i < n; i++) o.update(xs[i], 4990, 5010, ts[i] + o0); return 0; }),
+    ours: steady(() => new S.Clamp(), (o, n, off) => { for (let i = 0; i < n; i++) o.update(xs[i], 4990, 5010); return 0; }),
   },
   {
     name: "sign(x - 5000)",
-    ours: steady(() => new S.Sign(), (o, n, off) => { const o0 = off[0]; for (let i = 0; i < n; i++) o.update(xs[i] - 5000, ts[i] + o0); return 0; }),
+    ours: steady(() => new S.Sign(), (o, n, off) => { for (let i = 0; i < n; i++) o.update(xs[i] - 5000); return 0; }),
   },
   {
     name: "abs(x - 5000)",
-    ours: steady(() => new S.Abs(), (o, n, off) => { const o0 = off[0]; for (let i = 0; i < n; i++) o.update(xs[i] - 5000, ts[i] + o0); return 0; }),
+    ours: steady(() => new S.Abs(), (o, n, off) => { for (let i = 0; i < n; i++) o.update(xs[i] - 5000); return 0; }),
   },
   {
     name: "min(x, y)",
-    ours: steady(() => new S.Min2(), (o, n, off) => { const o0 = off[0]; for (let i = 0; i < n; i++) o.update(xs[i], ys[i] * 2, ts[i] + o0); return 0; }),
+    ours: steady(() => new S.Min2(), (o, n, off) => { for (let i = 0; i < n; i++) o.update(xs[i], ys[i] * 2); return 0; }),
   },
   {
     name: "iff(c, a, b)",
-    ours: steady(() => new S.Iff(), (o, n, off) => { const o0 = off[0]; for (let i = 0; i < n; i++) o.update(xs[i] > ys[i], xs[i], ys[i], ts[i] + o0); return 0; }),
+    ours: steady(() => new S.Iff(), (o, n, off) => { for (let i = 0; i < n; i++) o.update(xs[i] > ys[i], xs[i], ys[i]); return 0; }),
   },
   {
     name: "sample(x, every: 1s)",
