@@ -518,7 +518,6 @@ class StatementEmitter {
       const a = args.get(key);
       return a ? codeOf(this.low.expr(a, this.low.rootEnv, orderScope)) : undefined;
     };
-    const fixed = (code: string) => `ctx.toFixed(${h}, ${code})`;
     switch (name) {
       case "buy":
       case "sell": {
@@ -526,24 +525,28 @@ class StatementEmitter {
         const qty = arg("qty")!;
         const limit = arg("limit");
         if (limit === undefined) this.line(depth, `${m}ctx.${name}(${h}, ${qty});`);
-        else this.line(depth, `${m}ctx.limit(${h}, ${side}, ${qty}, ${fixed(limit)}, ${arg("tif") ?? "0"}, ${arg("post_only") ?? "false"});`);
+        else {
+          // The register form of `ctx.limit`: the currency price in `orderPrices`, rounded by the call.
+          this.line(depth, `${m}ctx.orderPrices[0] = ${limit};`);
+          this.line(depth, `ctx.limitAtCurrency(${h}, ${side}, ${qty}, ${arg("tif") ?? "0"}, ${arg("post_only") ?? "false"});`);
+        }
         return;
       }
       case "bid":
       case "ask": {
         const qty = arg("qty")!;
-        const price = fixed(arg("price")!);
-        const tif = arg("tif");
-        if (tif === undefined) this.line(depth, `${m}ctx.${name}(${h}, ${price}, ${qty});`);
-        else this.line(depth, `${m}ctx.limit(${h}, ${name === "bid" ? "1" : "-1"}, ${qty}, ${price}, ${tif}, true);`);
+        // Post-only limits (`ctx.bid`/`ctx.ask` with a GTC default) in the register form.
+        this.line(depth, `${m}ctx.orderPrices[0] = ${arg("price")!};`);
+        this.line(depth, `ctx.limitAtCurrency(${h}, ${name === "bid" ? "1" : "-1"}, ${qty}, ${arg("tif") ?? "0"}, true);`);
         return;
       }
       case "quote":
-        // The register form of `ctx.quote` (runtime/engine/strategy.ts): prices in
-        // `quotePrices`, then `quoteAt` with integers only, so no double is boxed per event.
-        this.line(depth, `${m}ctx.quotePrices[0] = ${fixed(arg("bid")!)};`);
-        this.line(depth, `ctx.quotePrices[1] = ${fixed(arg("ask")!)};`);
-        this.line(depth, `ctx.quoteAt(${h}, ${arg("size")!});`);
+        // The register form of `ctx.quote` (runtime/engine/strategy.ts): currency prices in
+        // `quotePrices`, rounded to the tick by `quoteAtCurrency` itself, so no double crosses a
+        // call (none is boxed per event).
+        this.line(depth, `${m}ctx.quotePrices[0] = ${arg("bid")!};`);
+        this.line(depth, `ctx.quotePrices[1] = ${arg("ask")!};`);
+        this.line(depth, `ctx.quoteAtCurrency(${h}, ${arg("size")!});`);
         return;
       case "cancel": {
         const side = arg("side");

@@ -1383,6 +1383,14 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     this.inPrice = price;
     return this.send(inst, side, qty, OrderKind.Limit, tif, postOnly, postOnly ? 4 : 1, false);
   }
+  readonly orderPrices = new Float64Array([Number.NaN]);
+  limitAtCurrency(inst: number, side: Side, qty: number, tif: TimeInForce, postOnly: boolean): number {
+    // toFixed's arithmetic, inline on the register (no double crosses a call).
+    const t = this.tick_[inst];
+    const k = this.orderPrices[0] / this.infos[inst].priceScale / t;
+    this.inPrice = (k < 0 ? -Math.round(-k) : Math.round(k)) * t;
+    return this.send(inst, side, qty, OrderKind.Limit, tif, postOnly, postOnly ? 4 : 1, false);
+  }
   bid(inst: number, price: number, qty: number): number {
     this.inPrice = price;
     return this.send(inst, Side.Bid, qty, OrderKind.Limit, 0, true, 4, false);
@@ -1409,6 +1417,18 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     const q = this.quotePrices;
     q[0] = bidPrice;
     q[1] = askPrice;
+    return this.quoteAt(inst, size);
+  }
+
+  quoteAtCurrency(inst: number, size: number): number {
+    // toFixed's arithmetic, inline on the registers (no double crosses a call).
+    const q = this.quotePrices;
+    const t = this.tick_[inst];
+    const scale = this.infos[inst].priceScale;
+    const kb = q[0] / scale / t;
+    q[0] = (kb < 0 ? -Math.round(-kb) : Math.round(kb)) * t;
+    const ka = q[1] / scale / t;
+    q[1] = (ka < 0 ? -Math.round(-ka) : Math.round(ka)) * t;
     return this.quoteAt(inst, size);
   }
 

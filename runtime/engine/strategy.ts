@@ -273,6 +273,21 @@ export interface StrategyContext {
    * `quoteAt` takes integers only.
    */
   quoteAt(inst: number, size: number): number;
+  /**
+   * `quoteAt` with currency prices in `quotePrices` (as a strategy's features give them): each is
+   * first rounded to the nearest tick exactly as `toFixed` rounds it, in place, then quoted. The
+   * compiled strategies use it: `quoteAt(inst, size)` after two `toFixed` calls would pass and
+   * return four doubles across calls V8 may not inline (one heap allocation each).
+   */
+  quoteAtCurrency(inst: number, size: number): number;
+  /**
+   * `limit` with its price in currency in `orderPrices[0]`, rounded to the nearest tick exactly
+   * as `toFixed` rounds it (for per-event code: no double crosses the call). `bid`/`ask` are
+   * `limitAtCurrency(inst, ±1, qty, TimeInForce.Gtc, true)`.
+   */
+  limitAtCurrency(inst: number, side: Side, qty: number, tif: TimeInForce, postOnly: boolean): number;
+  /** The price register of `limitAtCurrency`: [0] the limit price, in currency. */
+  readonly orderPrices: Float64Array;
   /** The price registers of `quoteAt`: [0] bid, [1] ask (fixed point; NaN cancels that side). */
   readonly quotePrices: Float64Array;
   /**

@@ -39,6 +39,29 @@ function logging(inner: Strategy, log: string[]): Strategy {
               return (v as (...a: unknown[]) => unknown).apply(target, args);
             };
           }
+          if (prop === "quoteAtCurrency") {
+            // The same with currency prices, rounded to the tick by the call: log the fixed prices.
+            return (inst: number, size: number) => {
+              const [bid, ask] = [target.toFixed(inst, target.quotePrices[0]!), target.toFixed(inst, target.quotePrices[1]!)];
+              log.push(`${target.time} quote(${[inst, bid, ask, size].map((a) => Number(a.toPrecision(12))).join(",")})`);
+              return target.quoteAtCurrency(inst, size);
+            };
+          }
+          if (prop === "limitAtCurrency") {
+            // `limit` with a currency price in a register, rounded by the call: log the `limit` it is.
+            return (inst: number, side: number, qty: number, tif: number, postOnly: boolean) => {
+              const price = target.toFixed(inst, target.orderPrices[0]!);
+              log.push(`${target.time} limit(${[inst, side, qty, price, tif].map((a) => Number(a.toPrecision(12))).join(",")},${postOnly})`);
+              return target.limitAtCurrency(inst, side, qty, tif, postOnly);
+            };
+          }
+          if (prop === "bid" || prop === "ask") {
+            // bid/ask are post-only GTC limits: logged as such, like the compiled code's register form.
+            return (inst: number, price: number, qty: number) => {
+              log.push(`${target.time} limit(${[inst, prop === "bid" ? 1 : -1, qty, price, 0].map((a) => Number(a.toPrecision(12))).join(",")},true)`);
+              return (v as (i: number, p: number, q: number) => number).call(target, inst, price, qty);
+            };
+          }
           return typeof v === "function" ? v.bind(target) : v;
         },
       });
