@@ -302,8 +302,6 @@ export class RiskAnalysis {
 
   /** How many facts every path starts with (emptyPath: the model's standing facts, before any guard). */
   private standingFacts = 0;
-  /** The unknowns the current path's guards read (set by decide for cex). */
-  private readonly guardAtoms = new Set<number>();
 
   private emptyPath(): Path {
     const facts: Constraint[] = [];
@@ -852,7 +850,7 @@ export class RiskAnalysis {
     const limit = this.limits.qty;
     if (!limit) return;
     const violation = lt(limit, qty);
-    this.decide(proof, "max_order_qty", p, violation, qty, limit, (pt) => `${this.cex(pt, qty)} → ${fmt(qty.eval(pt))} > max_order_qty ${fmt(limit.eval(pt))}`, `${this.text(at)} ≤ ${this.limitText(limit)}`);
+    this.decide(proof, "max_order_qty", p, violation, qty, limit, (pt) => `${this.cex(pt, qty, p)} → ${fmt(qty.eval(pt))} > max_order_qty ${fmt(limit.eval(pt))}`, `${this.text(at)} ≤ ${this.limitText(limit)}`);
   }
 
   /**
@@ -897,7 +895,7 @@ export class RiskAnalysis {
       (pt) => {
         const already = sent.eval(pt);
         const note = already > 0 ? `, ${fmt(already)} lot(s) already sent on that side by this event` : "";
-        return `${this.cex(pt, after)}${note} → worst-case position ${fmt(after.eval(pt))} ${buy ? ">" : "<"} ${buy ? "" : "-"}max_position ${fmt(limit.eval(pt))}`;
+        return `${this.cex(pt, after, p)}${note} → worst-case position ${fmt(after.eval(pt))} ${buy ? ">" : "<"} ${buy ? "" : "-"}max_position ${fmt(limit.eval(pt))}`;
       },
       `exposure(${inst}, ${buy ? "buy" : "sell"}) ${buy ? "+" : "−"} ${this.text(at)} within ±${this.limitText(limit)}`,
     );
@@ -923,7 +921,7 @@ export class RiskAnalysis {
         lt(band, dist),
         dist,
         band,
-        (pt) => `${this.cex(pt, dist)} → ${fmt(dist.eval(pt))} ticks beyond the ${buy ? "best ask" : "best bid"} > price_band ${fmt(band.eval(pt))} ticks`,
+        (pt) => `${this.cex(pt, dist, p)} → ${fmt(dist.eval(pt))} ticks beyond the ${buy ? "best ask" : "best bid"} > price_band ${fmt(band.eval(pt))} ticks`,
         buy ? `limit − book.best_ask(${inst}) ≤ ${this.limitText(band)} ticks` : `book.best_bid(${inst}) − limit ≤ ${this.limitText(band)} ticks`,
       );
     }
@@ -944,8 +942,6 @@ export class RiskAnalysis {
       this.record(proof, limit, "unknown", `it depends on ${[...new Set(opaque.map((a) => `\`${a.label}\``))].join(", ")}, which the analysis cannot bound`);
       return;
     }
-    this.guardAtoms.clear();
-    for (let i = this.standingFacts; i < p.facts.length; i++) for (const id of p.facts[i]!.form.coef.keys()) this.guardAtoms.add(id);
     this.record(proof, limit, "unsafe", cex(r.point));
   }
 
@@ -1069,17 +1065,19 @@ export class RiskAnalysis {
     return [...l.coef.keys()].map((id) => this.table.atoms[id]!.label).join(" + ");
   }
 
-  /** "size = 5, exposure(es, buy) = 9" for the non-opaque atoms of a form. */
   /**
    * The counterexample's values: those of the violated form's unknowns, then those of the other
    * unknowns the path's guards read (`position(es) = 5` is what makes a guard on position pass
-   * while exposure is at its worst); the model's standing facts alone add nothing.
+   * while exposure is at its worst); the model's standing facts alone add nothing. Without a
+   * path (R0408: the quantity alone), only the form's unknowns.
    */
-  private cex(pt: Map<number, number>, form: Lin): string {
+  private cex(pt: Map<number, number>, form: Lin, path?: Path): string {
     const parts: string[] = [];
     const label = (id: number) => `${this.table.atoms[id]!.label.replace(/ in ticks$/, "")} = ${fmt(pt.get(id) ?? 0)}`;
     for (const id of [...form.coef.keys()].sort((a, b) => a - b)) if (!this.table.atoms[id]!.opaque) parts.push(label(id));
-    for (const id of [...this.guardAtoms].sort((a, b) => a - b)) if (!form.coef.has(id) && !this.table.atoms[id]!.opaque) parts.push(label(id));
+    const guards = new Set<number>();
+    if (path) for (let i = this.standingFacts; i < path.facts.length; i++) for (const id of path.facts[i]!.form.coef.keys()) guards.add(id);
+    for (const id of [...guards].sort((a, b) => a - b)) if (!form.coef.has(id) && !this.table.atoms[id]!.opaque) parts.push(label(id));
     return parts.join(", ") || "for every value";
   }
 
