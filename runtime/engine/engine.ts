@@ -1381,15 +1381,17 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
   }
   limit(inst: number, side: Side, qty: number, price: number, tif: TimeInForce, postOnly: boolean): number {
     this.inPrice = price;
+    return this.sendLimit(inst, side, qty, tif, postOnly);
+  }
+  /** A limit order at inPrice. */
+  private sendLimit(inst: number, side: Side, qty: number, tif: TimeInForce, postOnly: boolean): number {
     return this.send(inst, side, qty, OrderKind.Limit, tif, postOnly, postOnly ? 4 : 1, false);
   }
   readonly orderPrices = new Float64Array([Number.NaN]);
   limitAtCurrency(inst: number, side: Side, qty: number, tif: TimeInForce, postOnly: boolean): number {
-    // toFixed's arithmetic, inline on the register (no double crosses a call).
-    const t = this.tick_[inst];
-    const k = this.orderPrices[0] / this.infos[inst].priceScale / t;
-    this.inPrice = (k < 0 ? -Math.round(-k) : Math.round(k)) * t;
-    return this.send(inst, side, qty, OrderKind.Limit, tif, postOnly, postOnly ? 4 : 1, false);
+    this.toFixedIn(inst, this.orderPrices, 0);
+    this.inPrice = this.orderPrices[0];
+    return this.sendLimit(inst, side, qty, tif, postOnly);
   }
   bid(inst: number, price: number, qty: number): number {
     this.inPrice = price;
@@ -1421,15 +1423,16 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
   }
 
   quoteAtCurrency(inst: number, size: number): number {
-    // toFixed's arithmetic, inline on the registers (no double crosses a call).
-    const q = this.quotePrices;
-    const t = this.tick_[inst];
-    const scale = this.infos[inst].priceScale;
-    const kb = q[0] / scale / t;
-    q[0] = (kb < 0 ? -Math.round(-kb) : Math.round(kb)) * t;
-    const ka = q[1] / scale / t;
-    q[1] = (ka < 0 ? -Math.round(-ka) : Math.round(ka)) * t;
+    this.toFixedIn(inst, this.quotePrices, 0);
+    this.toFixedIn(inst, this.quotePrices, 1);
     return this.quoteAt(inst, size);
+  }
+
+  /** toFixed on a register, in place: reg[i] currency → fixed point (no double crosses the call). */
+  private toFixedIn(inst: number, reg: Float64Array, i: number): void {
+    const t = this.tick_[inst];
+    const ticks = reg[i] / this.infos[inst].priceScale / t;
+    reg[i] = (ticks < 0 ? -Math.round(-ticks) : Math.round(ticks)) * t;
   }
 
   quoteAt(inst: number, size: number): number {

@@ -281,8 +281,8 @@ export interface StrategyContext {
    */
   quoteAtCurrency(inst: number, size: number): number;
   /**
-   * `limit` with its price in currency in `orderPrices[0]`, rounded to the nearest tick exactly
-   * as `toFixed` rounds it (for per-event code: no double crosses the call). `bid`/`ask` are
+   * `limit` with its price in currency in `orderPrices[0]`, rounded in place to the nearest tick
+   * exactly as `toFixed` rounds it (for per-event code: no double crosses the call). `bid`/`ask` are
    * `limitAtCurrency(inst, ±1, qty, TimeInForce.Gtc, true)`.
    */
   limitAtCurrency(inst: number, side: Side, qty: number, tif: TimeInForce, postOnly: boolean): number;
