@@ -974,12 +974,20 @@ export class Parser {
 
   /** `var` at the top level or in a block. */
   private varDecl(): A.VarDecl {
+    const b = this.binding();
+    const out: A.VarDecl = { kind: "Var", name: b.name, init: b.value, span: b.span };
+    if (b.type !== undefined) out.type = b.type;
+    return out;
+  }
+
+  /** The shared body of `var` and `let`: keyword, name, optional `: type`, `=`, value. */
+  private binding(): { name: A.Ident; type: A.TypeRef | undefined; value: A.Expr; span: A.Span } {
     const s = this.nextStart();
     const c0 = this.nReal;
     this.next();
     let name = -1;
     let type: A.TypeRef | undefined;
-    let init: A.Expr | undefined;
+    let value: A.Expr | undefined;
     parse: {
       name = this.expect(Tok.Identifier, Rule.Other);
       if (name === FAILED) break parse;
@@ -990,12 +998,10 @@ export class Parser {
         if (this.failed()) break parse;
       }
       if (this.expect(Tok.Equals, Rule.Other) === FAILED) break parse;
-      init = this.expression();
+      value = this.expression();
     }
     const sp = this.nodeSpan(s, c0);
-    const out: A.VarDecl = { kind: "Var", name: this.ident(name, sp.end), init: init ?? this.errorExpr(sp.end), span: sp };
-    if (type !== undefined) out.type = type;
-    return out;
+    return { name: this.ident(name, sp.end), type, value: value ?? this.errorExpr(sp.end), span: sp };
   }
 
   private fnDecl(): A.FnDecl {
@@ -1197,27 +1203,9 @@ export class Parser {
   }
 
   private letStmt(): A.LetStmt {
-    const s = this.nextStart();
-    const c0 = this.nReal;
-    this.next();
-    let name = -1;
-    let type: A.TypeRef | undefined;
-    let value: A.Expr | undefined;
-    parse: {
-      name = this.expect(Tok.Identifier, Rule.Other);
-      if (name === FAILED) break parse;
-      if (this.la1() === Tok.Colon) {
-        this.push(F.Equals);
-        type = this.typeAnnotation();
-        this.pop();
-        if (this.failed()) break parse;
-      }
-      if (this.expect(Tok.Equals, Rule.Other) === FAILED) break parse;
-      value = this.expression();
-    }
-    const sp = this.nodeSpan(s, c0);
-    const out: A.LetStmt = { kind: "Let", name: this.ident(name, sp.end), value: value ?? this.errorExpr(sp.end), span: sp };
-    if (type !== undefined) out.type = type;
+    const b = this.binding();
+    const out: A.LetStmt = { kind: "Let", name: b.name, value: b.value, span: b.span };
+    if (b.type !== undefined) out.type = b.type;
     return out;
   }
 
