@@ -4,7 +4,7 @@
  * with a PerformanceObserver on 'gc' entries (target: none). The engine-facing record methods take
  * object references only, so the count stays at zero even with inlining disabled
  * (--max-inlined-bytecode-size=0). Run:
- *   node --expose-gc --import tsx bench/analytics.ts [events]
+ *   node bench/run.mjs analytics [events]
  */
 import { PerformanceObserver } from "node:perf_hooks";
 import { FillRecord, MarkRecord, OrderRecord, RecordValue, RunRecorder } from "../runtime/analytics/recorder.js";

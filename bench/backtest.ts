@@ -9,7 +9,7 @@
  * first `--warmup` events), counted with a PerformanceObserver on "gc" entries, with the bytes the
  * steady state allocated in the young generation (exact when no GC ran). The engine runs in
  * `--slice` events per step() call (65536, as `algo backtest` does).
- * Run: node --expose-gc --import tsx bench/backtest.ts [--events N] [--seed S] [--warmup W] [--slice K]
+ * Run: node bench/run.mjs backtest [--events N] [--seed S] [--warmup W] [--slice K]
  * (or bundled, as dist/ is: npx esbuild bench/backtest.ts --bundle --platform=node --format=esm
  * --packages=external --outfile=bench/.tmp/backtest.mjs && node --expose-gc bench/.tmp/backtest.mjs).
  * One configuration alone: `--child mm-cols` (market maker, pre-generated), `mm` (generator as the

@@ -5,7 +5,7 @@
  *  2. decode + book: the same synthetic stream written once as a DBN file on disk, then read by
  *     the DBN reader and applied to the Market — events/s and GCs;
  *  3. LOBSTER decode + seeded/reconciled replay of a real day (when the shared data is present).
- * Run: node --expose-gc --import tsx bench/book.ts [--events N] [--seed S] [--runs R] [--gc-between-runs] [--only book|dbn|lobster]
+ * Run: node bench/run.mjs book [--events N] [--seed S] [--runs R] [--gc-between-runs] [--only book|dbn|lobster]
  */
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -6,7 +6,7 @@
  * the growth between sizes, and a digest of the diagnostics and tables, so two versions of the
  * checker can be compared for identical output.
  *
- *   node --expose-gc --import tsx bench/check-only.ts [--sizes 1000,10000,100000] [--runs 7]
+ *   node bench/run.mjs check-only [--sizes 1000,10000,100000] [--runs 7]
  *
  * With --expose-gc, a full collection runs before each timed check (the parse's garbage is not
  * charged to the check).

@@ -4,7 +4,7 @@
  * same synthetic MBO events held in memory. Reports events/s (CPU time of this process) and GCs
  * during each run. Target (issue 5): compiled ≥ 0.95 × hand-written, zero GCs in steady state.
  *
- *   node --expose-gc --import tsx bench/compiled.ts [events]
+ *   node bench/run.mjs compiled [events]
  */
 import { readFileSync } from "node:fs";
 import { PerformanceObserver } from "node:perf_hooks";

@@ -7,7 +7,7 @@
  *  4. csv: decoding a trades CSV of N/5 rows written to os.tmpdir().
  * Speeds use process CPU time (robust on the shared 2-core machine); GCs are counted with a
  * PerformanceObserver on 'gc' entries, only inside the timed loops.
- * Run: node --expose-gc --import tsx bench/data.ts [--events N] [--seed S]
+ * Run: node bench/run.mjs data [--events N] [--seed S]
  */
 import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -15,7 +15,7 @@
  *     this process.
  * The server's CPU time (process.cpuUsage) and GC count are given for the timed edits (the wall
  * clock is noisy on a shared machine).
- * Run: node --expose-gc --import tsx bench/lsp.ts [--edits 100] [--memory-edits 2000] [--heap-every 500] [--phases] [--progress]
+ * Run: node bench/run.mjs lsp [--edits 100] [--memory-edits 2000] [--heap-every 500] [--phases] [--progress]
  *      [--budget MS] (the server's diagnosticsBudgetMs; a large value publishes everything in one step)
  */
 import { spawn } from "node:child_process";
@@ -320,7 +320,7 @@ async function main(): Promise<void> {
   process.exit(0);
 }
 
-if (process.argv[1]?.endsWith("lsp.ts")) {
+if (/[\\/]lsp\.(ts|mjs)$/.test(process.argv[1] ?? "")) {
   if (process.argv.includes("--server-child")) serverChild();
   else await main();
 }

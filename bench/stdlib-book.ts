@@ -2,7 +2,7 @@
  * Book, flow and bar operators: updates per second over 1,000,000 book updates / trades / bars,
  * one operator at a time, with the garbage collections counted during each timed run (target 0).
  *
- *   node --expose-gc --import tsx bench/stdlib-book.ts [--n 1000000] [--seed 7]
+ *   node bench/run.mjs stdlib-book [--n 1000000] [--seed 7]
  *
  * Each operator first replays the whole stream twice (JIT warm-up; time-window rings reach their
  * high-water mark), then a full GC, one more untimed replay, and three timed replays (reset
@@ -31,7 +31,7 @@ const TRACE = argv.includes("--trace");
 const ONLY = argv.includes("--only") ? argv[argv.indexOf("--only") + 1] : "";
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) {
-  console.error("run with node --expose-gc --import tsx bench/stdlib-book.ts");
+  console.error("run with node bench/run.mjs stdlib-book (it passes --expose-gc)");
   process.exit(2);
 }
 
