@@ -792,6 +792,18 @@ export class Checker {
       const last = decl.body.stmts[decl.body.stmts.length - 1];
       if (declared && (!last || (last.kind !== "Return" && last.kind !== "If"))) {
         this.report(Codes.ReturnMismatch, decl.body.span, { fn: sym.name, expected: declared, found: "no value" });
+      } else {
+        // The body ends in an `if` (or returns early): every path through it must return, or the
+        // call would fall off the end and give no value at run time.
+        const open = fallThrough(decl.body);
+        const inferred = typeof bodyType.type === "string" && bodyType.type !== "error" && bodyType.type !== "void" ? bodyType.type : undefined;
+        const expected = declared ?? inferred;
+        if (open && expected) {
+          const noElse = open.kind === "If" && !open.else;
+          this.report(Codes.ReturnMismatch, open.span, { fn: sym.name, expected, found: noElse ? "no value when this `if` is false" : "no value at the end of this branch" }, {
+            hint: noElse ? Hints.ElseReturns : Hints.BranchReturns,
+          });
+        }
       }
     } else {
       bodyType = this.expr(decl.body, ctx);
@@ -1983,6 +1995,31 @@ function literalNumber(y: Expr): number | undefined {
     return w === undefined ? undefined : -w;
   }
   return undefined;
+}
+
+/**
+ * Where control can reach the end of a fn's `block` without a `return`: the `if` that has no
+ * `else`, or the last statement (the block itself when empty) of a branch that does not return.
+ * Undefined when every path returns. A statement that always returns ends the block: what follows
+ * it is never reached.
+ */
+function fallThrough(block: Block): Block | Stmt | undefined {
+  if (block.stmts.some(alwaysReturns)) return undefined;
+  const last = block.stmts[block.stmts.length - 1];
+  if (!last) return block;
+  if (last.kind !== "If") return last;
+  return ifFallThrough(last);
+}
+
+function ifFallThrough(s: IfStmt): Block | Stmt | undefined {
+  if (!s.else) return s;
+  return fallThrough(s.then) ?? (s.else.kind === "If" ? ifFallThrough(s.else) : fallThrough(s.else));
+}
+
+function alwaysReturns(s: Stmt): boolean {
+  if (s.kind === "Return") return true;
+  if (s.kind !== "If" || !s.else) return false;
+  return s.then.stmts.some(alwaysReturns) && (s.else.kind === "If" ? alwaysReturns(s.else) : s.else.stmts.some(alwaysReturns));
 }
 
 function stripParens(e: Expr): Expr {

@@ -150,4 +150,6 @@ export const Hints = {
   ParamRange: "a compile-time constant is a literal, a param, or arithmetic over them",
   SwapBounds: "write `in [{hi}, {lo}]`",
   StrategyHeader: "start the file with `strategy Name \"what it does\"`",
+  ElseReturns: "add an `else` branch that returns, or a `return` after the `if`",
+  BranchReturns: "end this branch with `return`",
 } as const;
