@@ -56,7 +56,7 @@ import {
   RefusalReason,
   type Strategy,
   type StrategyContext,
-  type TimeInForce,
+  TimeInForce,
   type TradeView,
 } from "./strategy.js";
 
@@ -301,6 +301,8 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
   private readonly logs: string[] = [];
   // book start diagnostics per instrument
   private bookSeen: Uint8Array = new Uint8Array(0);
+  /** Market and IOC/FOK orders accepted per instrument (for the note on instruments without a book). */
+  private immediateSent: Float64Array = new Float64Array(0);
   private noSnapshot: Uint8Array = new Uint8Array(0);
   private firstBookTs: Float64Array = new Float64Array(0);
   private unknownRefs: Float64Array = new Float64Array(0);
@@ -522,6 +524,7 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     this.coverPx = new Float64Array(n);
     this.coverQty = new Float64Array(n);
     this.bookSeen = new Uint8Array(n);
+    this.immediateSent = new Float64Array(n);
     this.noSnapshot = new Uint8Array(n);
     this.firstBookTs = new Float64Array(n);
     this.unknownRefs = new Float64Array(n);
@@ -1076,7 +1079,15 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     this.accepting = false;
     for (let h = 0; h < this.instrumentCount; h++) {
       const sym = this.infos[h].symbol;
-      if (this.bookSeen[h] === 0) this.notes.push(`instrument "${sym}" had no book events in the data`);
+      if (this.bookSeen[h] === 0) {
+        const sent = this.immediateSent[h];
+        this.notes.push(
+          `instrument "${sym}" had no book events in the data` +
+            (sent > 0
+              ? `: market and IOC/FOK orders fill only against a book, so the ${sent} sent on it found no liquidity and were cancelled unfilled (only resting limit orders can fill here, when a trade print crosses their price); backtest on data with a book (MBO, MBP, BBO, LOBSTER) to trade it`
+              : ""),
+        );
+      }
       if (this.noSnapshot[h] === 1 && (this.unknownRefs[h] > 0 || this.snapshotAt[h] === this.snapshotAt[h])) {
         const start = this.firstBookTs[h];
         const snap = this.snapshotAt[h];
@@ -1683,6 +1694,7 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     this.openBySide[inst + sideOffset(side) * this.instrumentCount] += qty;
     this.openCnt[inst]++;
     this.openTotal++;
+    if (kind === OrderKind.Market || tif !== TimeInForce.Gtc) this.immediateSent[inst]++;
     const or = this.recOrder;
     or.ts = this.clk[C_TIME];
     or.instrument = inst;
