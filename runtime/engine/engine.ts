@@ -486,7 +486,7 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
       this.tick_[h] = this.infos[h].tickSize > 0 ? this.infos[h].tickSize : 1;
       if (!(this.infos[h].tickSize > 0)) {
         this.notes.push(
-          `tick size of "${this.infos[h].symbol}" unknown (no definition in the data): order prices are not checked against a tick grid and P&L is kept in price units; set instruments.${this.infos[h].symbol}.tick_size (and multiplier) in the configuration`,
+          `tick size of "${this.infos[h].symbol}" unknown (no definition in the data): order prices are not checked against a tick grid, \`N ticks\` (in order prices and the risk block's price_band) counts N of the data's smallest price unit (${this.infos[h].priceScale}), and P&L is kept in price units; set instruments.${this.infos[h].symbol}.tick_size (and multiplier) in the configuration`,
         );
       }
       this.feeValue[h] = this.infos[h].priceScale * this.infos[h].multiplier;
