@@ -1619,7 +1619,9 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
   }
 
   log(message: string): void {
-    const line = `[${this.clk[C_TIME]}] ${message}`;
+    // The event time as ISO-8601 UTC, like every time in the reports (ns since the time base
+    // meant nothing to a reader: `[-39594756074693] starting`).
+    const line = `[${isoFromNs(this.timeBase, this.clk[C_TIME])}] ${message}`;
     this.logs.push(line);
     this.opts.onLog?.(line);
   }
