@@ -805,6 +805,10 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
       this.checkKillSwitch();
     }
     if (ts < this.fromTs) return;
+    // Shorter data bars build the longer bars the strategy subscribed to, folded before the due
+    // check (the last one of a window closes it at once) — except one that opens a new window
+    // while the previous is still open: that one waits until the due check has closed it.
+    const barPending = k === EventKind.Bar && this.bars.count > 0 && this.bars.onBarEvent(h, ev);
     // Strategy side.
     const ff = this.feedFixedNs;
     let t = ts;
@@ -817,6 +821,10 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     this.clk[C_DUE] = t;
     // Nothing due is the common case: tested here, so the call happens only when something is.
     if (this.reportHead[0] <= t || this.barEnd[0] <= ts || this.timerNext[0] <= t) this.dispatchDue();
+    if (barPending) {
+      this.bars.onBarEvent(h, ev);
+      if (this.barEnd[0] <= ts) this.dispatchDue();
+    }
     this.clk[C_STRAT] = t;
     this.clk[C_TIME] = t;
     if (this.strategyHalted) return;
