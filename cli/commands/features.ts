@@ -35,7 +35,7 @@ export function register(program: Command): void {
     .requiredOption("-d, --data <path>", "market data file (DBN, LOBSTER, CSV); repeat for several", collect, [])
     .requiredOption("-o, --out <file>", "output file: .csv, .arrow (Arrow IPC) or .parquet")
     .option("-i, --instrument <name=symbol>", "bind an instrument (param) to a data symbol; repeatable", collect, [])
-    .option("-s, --set <key=value>", "value of a unit param; repeatable", collect, [])
+    .option("-s, --set <key=value>", "value of a param of the unit (or of the strategy); repeatable", collect, [])
     .option("--every <duration>", "one row per clock tick (e.g. 1s) instead of one per update")
     .option("--bar <duration>", "bar length for bar features (default 1m)")
     .option("--unit <name>", "which feature unit of the file (when it has several)")

@@ -36,6 +36,8 @@ export interface CheckResult {
   outcome: Outcome;
   /** Human-readable: the proof's facts, or the counterexample, or why it is unknown. */
   detail: string;
+  /** For an unsafe max_position check: the fix to suggest (the guard, in the order's own terms). */
+  guard?: string;
 }
 
 /** One order-sending action and what was proven about it. */
@@ -833,16 +835,18 @@ export class RiskAnalysis {
     return p;
   }
 
-  private record(proof: OrderProof, limit: CheckResult["limit"], outcome: Outcome, detail: string): void {
+  private record(proof: OrderProof, limit: CheckResult["limit"], outcome: Outcome, detail: string, guard?: string): void {
     const existing = proof.checks.find((c) => c.limit === limit);
     const rank = { safe: 0, unknown: 1, unsafe: 2 } as const;
-    if (!existing) proof.checks.push({ limit, outcome, detail });
+    if (!existing) proof.checks.push(guard === undefined ? { limit, outcome, detail } : { limit, outcome, detail, guard });
     else if (outcome === "safe" && existing.outcome === "safe" && !existing.detail.split("; ").includes(detail)) {
       // Several legs (a quote) or cases proven: list each claim once.
       existing.detail = `${existing.detail}; ${detail}`;
     } else if (rank[outcome] > rank[existing.outcome]) {
       existing.outcome = outcome;
       existing.detail = detail;
+      if (guard === undefined) delete existing.guard;
+      else existing.guard = guard;
     }
   }
 
@@ -898,7 +902,21 @@ export class RiskAnalysis {
         return `${this.cex(pt, after, p)}${note} → worst-case position ${fmt(after.eval(pt))} ${buy ? ">" : "<"} ${buy ? "" : "-"}max_position ${fmt(limit.eval(pt))}`;
       },
       `exposure(${inst}, ${buy ? "buy" : "sell"}) ${buy ? "+" : "−"} ${this.text(at)} within ±${this.limitText(limit)}`,
+      this.positionGuard(inst ?? "inst", buy, at, limit, !(sent.isConstant() && sent.constant === 0)),
     );
+  }
+
+  /**
+   * The fix an unsafe max_position check suggests, in the order's own terms: `exposure(es, buy) +
+   * q <= L` for a buy, `exposure(es, sell) - q >= -L` for a sell (the sign matters: the sell side's
+   * bound is the lower one), counting what the event already sent on that side when it did.
+   */
+  private positionGuard(inst: string, buy: boolean, at: Expr, limit: Lin, alreadySent: boolean): string {
+    const q = this.text(at);
+    const simple = /^[A-Za-z_][A-Za-z0-9_.]*$|^\d[\d_.]*$/.test(q);
+    const L = this.limitText(limit);
+    const cond = buy ? `if exposure(${inst}, buy) + ${q} <= ${L}` : `if exposure(${inst}, sell) - ${simple ? q : `(${q})`} >= -${L}`;
+    return `guard the order: \`${cond}\`${alreadySent ? `, with the ${buy ? "buys" : "sells"} this event already sent added to ${q}` : ""}`;
   }
 
   private checkBand(proof: OrderProof, p: Path, h: number, buy: boolean, price: Expr): void {
@@ -927,7 +945,17 @@ export class RiskAnalysis {
     }
   }
 
-  private decide(proof: OrderProof, limit: CheckResult["limit"], p: Path, violation: Constraint, subject: Lin, bound: Lin, cex: (pt: Map<number, number>) => string, claim: string): void {
+  private decide(
+    proof: OrderProof,
+    limit: CheckResult["limit"],
+    p: Path,
+    violation: Constraint,
+    subject: Lin,
+    bound: Lin,
+    cex: (pt: Map<number, number>) => string,
+    claim: string,
+    guard?: string,
+  ): void {
     const r = solve([...p.facts, violation], this.table);
     if (r.kind === "unsat") {
       this.record(proof, limit, "safe", claim);
@@ -942,7 +970,7 @@ export class RiskAnalysis {
       this.record(proof, limit, "unknown", `it depends on ${[...new Set(opaque.map((a) => `\`${a.label}\``))].join(", ")}, which the analysis cannot bound`);
       return;
     }
-    this.record(proof, limit, "unsafe", cex(r.point));
+    this.record(proof, limit, "unsafe", cex(r.point), guard);
   }
 
   private reportOrder(p: OrderProof): void {
@@ -957,7 +985,7 @@ export class RiskAnalysis {
       } else if (c.limit === "max_position") {
         if (c.outcome === "unsafe") {
           const m = /worst-case position ([-\d.e+]+)/.exec(c.detail);
-          this.diags.push(diag(RiskCodes.PositionUnsafe, p.span, { action, position: m?.[1] ?? "?", limit: this.limitText(this.limits.pos!) }, { hint: `counterexample: ${c.detail}; guard the order: \`if exposure(inst, side) + qty <= ${this.limitText(this.limits.pos!)}\`` }));
+          this.diags.push(diag(RiskCodes.PositionUnsafe, p.span, { action, position: m?.[1] ?? "?", limit: this.limitText(this.limits.pos!) }, { hint: `counterexample: ${c.detail}; ${c.guard ?? `guard the order: \`if exposure(inst, side) + qty <= ${this.limitText(this.limits.pos!)}\``}` }));
         } else this.diags.push(diag(RiskCodes.PositionUnknown, p.span, { action, limit: this.limitText(this.limits.pos!) }, { hint: `${c.detail}; guard the order on \`exposure(inst, buy)\` / \`exposure(inst, sell)\`` }));
       } else if (c.outcome === "unsafe") {
         const m = / → ([-\d.e+]+) ticks beyond the (best ask|best bid)/.exec(c.detail);

@@ -11,6 +11,7 @@ import type { CheckedFile, CheckedProgram } from "../check/program.js";
 import { diag, type Diagnostic } from "../diagnostics/index.js";
 import { RiskCodes } from "../diagnostics/risk-codes.js";
 import { Lowering, LoweringError } from "../graph/lower.js";
+import { barLengthDiagnostics } from "./bars.js";
 import type { GraphNode } from "../graph/graph.js";
 
 /** Runs the warm-up analysis over every strategy root. */
@@ -48,7 +49,8 @@ class WarmupAnalysis {
       if (item.guard) warm = this.condition(item.guard, warm);
       this.block(item.body, warm);
     }
-    return this.diags;
+    // The graph is now what the handlers read: check its bar features' lengths on the way.
+    return [...this.diags, ...barLengthDiagnostics(this.program, this.file, this.low)];
   }
 
   private block(b: Block, warm: Set<number>): void {

@@ -5,6 +5,11 @@
  * A bar of length L covers [start, start + L) with start a multiple of L since the Unix epoch
  * (`alignOffset` = timeBase mod L folds the run's time base in). A bar closes when an event at or
  * after its end is seen; a bar with no trade is never emitted.
+ *
+ * Bar data (OHLCV records) of a shorter length that divides L is folded into the L bars the same
+ * way (`on bar(es, 5m)` on 1-minute data): open of the first, high/low over all, close of the
+ * last, volumes summed. A subscription is fed by whichever comes first, prints or data bars, and
+ * ignores the other kind (trades and bars of one instrument would count the volume twice).
  */
 import type { MarketEvent } from "../events.js";
 import type { BarView } from "./strategy.js";
@@ -32,6 +37,12 @@ export class BarBuilders {
   private readonly l: Float64Array;
   private readonly c: Float64Array;
   private readonly v: Float64Array;
+  /** What feeds each subscription: 0 nothing yet, 1 trade prints, 2 shorter data bars. */
+  private readonly feed: Uint8Array;
+  /** The data bar length feeding each subscription (the first seen; 0 = none yet). */
+  private readonly feedLen: Float64Array;
+  /** End time of the last data bar folded into each subscription (a bar is folded once). */
+  private readonly lastFold: Float64Array;
   /** [0] = the earliest end of an open bar (Infinity when none); read per event instead of a call. */
   readonly minEnd = new Float64Array([Number.POSITIVE_INFINITY]);
 
@@ -47,6 +58,9 @@ export class BarBuilders {
     this.l = new Float64Array(n);
     this.c = new Float64Array(n);
     this.v = new Float64Array(n);
+    this.feed = new Uint8Array(n);
+    this.feedLen = new Float64Array(n);
+    this.lastFold = new Float64Array(n).fill(Number.NaN);
     for (let j = 0; j < n; j++) {
       const { instrument, lenNs } = subs[j];
       if (!Number.isInteger(lenNs) || lenNs <= 0) throw new RangeError(`bar length must be a positive integer of ns, got ${lenNs}`);
@@ -65,7 +79,8 @@ export class BarBuilders {
     const price = ev.price;
     const size = ev.size;
     for (let j = 0; j < this.count; j++) {
-      if (this.inst[j] !== inst) continue;
+      if (this.inst[j] !== inst || this.feed[j] === 2) continue;
+      this.feed[j] = 1;
       const L = this.len[j];
       const off = this.offset[j];
       const s = Math.floor((ts + off) / L) * L - off;
@@ -83,6 +98,50 @@ export class BarBuilders {
       const end = s + L;
       if (end < this.minEnd[0]) this.minEnd[0] = end;
     }
+  }
+
+  /**
+   * Folds a data bar (an OHLCV record: `ev.ts` its end, `ev.aux` its length) into every bar of the
+   * instrument whose length is a multiple of it. Call it before closing due bars, so that the last
+   * short bar of a window closes it at once. Returns true when the bar opens a new window of a
+   * subscription whose previous window is still open: that subscription is left alone; call again
+   * once due bars are closed (a bar already folded is not folded twice). Equal lengths are passed
+   * through by the engine, not folded; one data bar length feeds a subscription (the first seen).
+   */
+  onBarEvent(inst: number, ev: MarketEvent): boolean {
+    const len = ev.aux;
+    if (!(len > 0)) return false;
+    const barStart = ev.ts - len;
+    let pending = false;
+    for (let j = 0; j < this.count; j++) {
+      if (this.inst[j] !== inst || this.feed[j] === 1 || this.lastFold[j] === ev.ts) continue;
+      const L = this.len[j];
+      if (L <= len || L % len !== 0 || (this.feedLen[j] !== 0 && this.feedLen[j] !== len)) continue;
+      const off = this.offset[j];
+      const s = Math.floor((barStart + off) / L) * L - off;
+      const open = this.start[j];
+      if (open === open && open !== s) {
+        pending = true;
+        continue;
+      }
+      this.feed[j] = 2;
+      this.feedLen[j] = len;
+      this.lastFold[j] = ev.ts;
+      if (open !== s) {
+        this.start[j] = s;
+        this.o[j] = ev.open;
+        this.h[j] = ev.high;
+        this.l[j] = ev.low;
+        this.v[j] = 0;
+      }
+      if (ev.high > this.h[j]) this.h[j] = ev.high;
+      if (ev.low < this.l[j]) this.l[j] = ev.low;
+      this.c[j] = ev.close;
+      this.v[j] += ev.volume;
+      const end = s + L;
+      if (end < this.minEnd[0]) this.minEnd[0] = end;
+    }
+    return pending;
   }
 
   /** Index of an open bar whose end is ≤ ts (the earliest such end), or -1. */

@@ -56,7 +56,7 @@ import {
   RefusalReason,
   type Strategy,
   type StrategyContext,
-  type TimeInForce,
+  TimeInForce,
   type TradeView,
 } from "./strategy.js";
 
@@ -301,6 +301,8 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
   private readonly logs: string[] = [];
   // book start diagnostics per instrument
   private bookSeen: Uint8Array = new Uint8Array(0);
+  /** Market and IOC/FOK orders accepted per instrument (for the note on instruments without a book). */
+  private immediateSent: Float64Array = new Float64Array(0);
   private noSnapshot: Uint8Array = new Uint8Array(0);
   private firstBookTs: Float64Array = new Float64Array(0);
   private unknownRefs: Float64Array = new Float64Array(0);
@@ -484,7 +486,7 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
       this.tick_[h] = this.infos[h].tickSize > 0 ? this.infos[h].tickSize : 1;
       if (!(this.infos[h].tickSize > 0)) {
         this.notes.push(
-          `tick size of "${this.infos[h].symbol}" unknown (no definition in the data): order prices are not checked against a tick grid and P&L is kept in price units; set instruments.${this.infos[h].symbol}.tick_size (and multiplier) in the configuration`,
+          `tick size of "${this.infos[h].symbol}" unknown (no definition in the data): order prices are not checked against a tick grid, \`N ticks\` (in order prices and the risk block's price_band) counts N of the data's smallest price unit (${this.infos[h].priceScale}), and P&L is kept in price units; set instruments.${this.infos[h].symbol}.tick_size (and multiplier) in the configuration`,
         );
       }
       this.feeValue[h] = this.infos[h].priceScale * this.infos[h].multiplier;
@@ -522,6 +524,7 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     this.coverPx = new Float64Array(n);
     this.coverQty = new Float64Array(n);
     this.bookSeen = new Uint8Array(n);
+    this.immediateSent = new Float64Array(n);
     this.noSnapshot = new Uint8Array(n);
     this.firstBookTs = new Float64Array(n);
     this.unknownRefs = new Float64Array(n);
@@ -802,6 +805,10 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
       this.checkKillSwitch();
     }
     if (ts < this.fromTs) return;
+    // Shorter data bars build the longer bars the strategy subscribed to, folded before the due
+    // check (the last one of a window closes it at once) — except one that opens a new window
+    // while the previous is still open: that one waits until the due check has closed it.
+    const barPending = k === EventKind.Bar && this.bars.count > 0 && this.bars.onBarEvent(h, ev);
     // Strategy side.
     const ff = this.feedFixedNs;
     let t = ts;
@@ -814,6 +821,10 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     this.clk[C_DUE] = t;
     // Nothing due is the common case: tested here, so the call happens only when something is.
     if (this.reportHead[0] <= t || this.barEnd[0] <= ts || this.timerNext[0] <= t) this.dispatchDue();
+    if (barPending) {
+      this.bars.onBarEvent(h, ev);
+      if (this.barEnd[0] <= ts) this.dispatchDue();
+    }
     this.clk[C_STRAT] = t;
     this.clk[C_TIME] = t;
     if (this.strategyHalted) return;
@@ -1076,7 +1087,15 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     this.accepting = false;
     for (let h = 0; h < this.instrumentCount; h++) {
       const sym = this.infos[h].symbol;
-      if (this.bookSeen[h] === 0) this.notes.push(`instrument "${sym}" had no book events in the data`);
+      if (this.bookSeen[h] === 0) {
+        const sent = this.immediateSent[h];
+        this.notes.push(
+          `instrument "${sym}" had no book events in the data` +
+            (sent > 0
+              ? `: market and IOC/FOK orders fill only against a book, so the ${sent} sent on it found no liquidity and were cancelled unfilled (only resting limit orders can fill here, when a trade print crosses their price); backtest on data with a book (MBO, MBP, BBO, LOBSTER) to trade it`
+              : ""),
+        );
+      }
       if (this.noSnapshot[h] === 1 && (this.unknownRefs[h] > 0 || this.snapshotAt[h] === this.snapshotAt[h])) {
         const start = this.firstBookTs[h];
         const snap = this.snapshotAt[h];
@@ -1608,7 +1627,9 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
   }
 
   log(message: string): void {
-    const line = `[${this.clk[C_TIME]}] ${message}`;
+    // The event time as ISO-8601 UTC, like every time in the reports (ns since the time base
+    // meant nothing to a reader: `[-39594756074693] starting`).
+    const line = `[${isoFromNs(this.timeBase, this.clk[C_TIME])}] ${message}`;
     this.logs.push(line);
     this.opts.onLog?.(line);
   }
@@ -1683,6 +1704,7 @@ export class BacktestEngine implements StrategyContext, ExecutionListener, RiskS
     this.openBySide[inst + sideOffset(side) * this.instrumentCount] += qty;
     this.openCnt[inst]++;
     this.openTotal++;
+    if (kind === OrderKind.Market || tif !== TimeInForce.Gtc) this.immediateSent[inst]++;
     const or = this.recOrder;
     or.ts = this.clk[C_TIME];
     or.instrument = inst;

@@ -263,7 +263,17 @@ export class CsvReader implements EventSource {
 
   private fixed(col: number, decimals: number, what: string): number {
     const v = parseFixed(this.buf, this.fs[col], this.fe[col], decimals);
-    if (v !== v) this.bad(col, `${what} with at most ${decimals} decimal places`);
+    if (v !== v) {
+      // Fractional sizes (crypto: 0.006 BTC) are not whole lots: say how to read them.
+      const lots = what !== "a decimal price" && !Number.isNaN(parseFixed(this.buf, this.fs[col], this.fe[col], 9));
+      this.bad(
+        col,
+        `${what} with at most ${decimals} decimal places`,
+        lots
+          ? `; sizes count whole lots: convert the file with \`algo data convert ${this.name} -o OUT.dbn --size-decimals N\` (N = the decimals your sizes have; one lot is then 10^-N units) and use the .dbn`
+          : "",
+      );
+    }
     return v;
   }
 
@@ -373,10 +383,10 @@ export class CsvReader implements EventSource {
     else this.end += n;
   }
 
-  private bad(col: number, expected: string): never {
+  private bad(col: number, expected: string, hint = ""): never {
     const s = this.fs[col];
     const text = latin1(this.buf, s, Math.min(this.fe[col], s + 40));
-    throw new UserError(`${this.name}:${this.line}:${s - this.ls + 1}: expected ${expected} in column "${this.colHeader[col]}", found "${text}"`);
+    throw new UserError(`${this.name}:${this.line}:${s - this.ls + 1}: expected ${expected} in column "${this.colHeader[col]}", found "${text}"${hint}`);
   }
 
   private badAt(pos: number, expected: string): never {
