@@ -1,13 +1,9 @@
 /**
- * KNOWN BUG (QA round s6; compiler/check is being refactored by another helper, so this records
- * the bug instead of fixing it): docs/language.md says of `fn` — "Checked: ... every path returns
- * a value of the declared type" — but a block body whose `if` has no `else` and no `return` after
- * it passes `algo check`. The generated method then falls off its end and returns `undefined`: a
- * recorded value becomes NaN, and an order quantity from such a fn passes the static risk proof
- * (R0401/R0408 see only the `return 1` path) yet is refused at run time as `bad_order`.
- *
- * Repro: `algo check` on FALLS_OFF below says "no problems". When the checker reports it (E0234
- * or a new code), `it.fails` turns red: change it to `it` and keep the assertion.
+ * docs/language.md says of `fn`: "Checked: ... every path returns a value of the declared type".
+ * A block body whose final `if` has no `else` (and no `return` after it) used to pass `algo check`:
+ * the generated method fell off its end and returned `undefined` — a recorded value became NaN, and
+ * an order quantity from such a fn passed the static risk proof (R0401/R0408 saw only the `return 1`
+ * path) yet was refused at run time as `bad_order`. It is E0234 now, at the `if`.
  */
 import { describe, expect, it } from "vitest";
 import { checkText } from "../../../compiler/index.js";
@@ -35,12 +31,12 @@ on book(es) {
 `;
 
 describe("fn bodies where a path does not return", () => {
-  it.fails("are errors (KNOWN BUG: not reported yet)", () => {
+  it("are errors (E0234 at the `if` that lets control fall off the end)", () => {
     const p = checkText(FALLS_OFF, "h.algo");
     const errors = p.diagnostics.filter((d) => d.severity === "error");
     const fnStart = FALLS_OFF.indexOf("fn lots");
     const fnEnd = FALLS_OFF.indexOf("on book");
-    expect(errors.some((d) => d.span.start >= fnStart && d.span.start < fnEnd)).toBe(true);
+    expect(errors.some((d) => d.code === "E0234" && d.span.start >= fnStart && d.span.start < fnEnd)).toBe(true);
   });
 
   it("a body that returns on every path stays clean (the control)", () => {
