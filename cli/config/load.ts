@@ -362,6 +362,10 @@ function formatAjvErrors(errors: ErrorObject[], merged: Json, sources: Map<strin
       switch (e.keyword) {
         case "type":
           problem = `expected ${article(String(e.params.type))}, got ${show(value)}`;
+          // `--set k=146945` reads a number (values are TOML when they parse as TOML): say how to write the string.
+          if (e.params.type === "string" && (typeof value === "number" || typeof value === "boolean")) {
+            problem += ` (a value that reads as a number or bool is one: quote it to give the text, e.g. --set '${parts.join(".")}="${String(value)}"' or ${parts[parts.length - 1] ?? "key"} = "${String(value)}" in TOML)`;
+          }
           break;
         case "pattern":
           problem = e.schemaPath.includes("timestamp")

@@ -318,6 +318,29 @@ export class Lowering {
     return child;
   }
 
+  /**
+   * A constant argument of an operator. The operator is built once, before the run (in
+   * `subscriptions`), where a handler's `let`s and loop variables do not exist: an argument that
+   * reads one takes the checker's constant when it has a single value (`let w = 10`), and is an
+   * error when it varies (`levels: k + 1` in `for k in 0..5`) — it compiled to a reference to an
+   * undefined variable and failed at run time ("k_k is not defined").
+   */
+  private constArgument(opName: string, param: string, a: Expr, env: Env, scope: Scope): Value {
+    if (scope.locals.size === 0) return this.expr(a, env, scope);
+    try {
+      return this.expr(a, env, { ...scope, locals: new Map() });
+    } catch (err) {
+      if (!(err instanceof LoweringError)) throw err;
+      const iv = this.program.constants.get(a);
+      if (iv && iv.lo === iv.hi) return scalar(numberCode(iv.lo), this.exprType(a));
+      const range = iv ? ` (it takes values from ${iv.lo} to ${iv.hi})` : "";
+      throw new LoweringError(
+        `argument \`${param}\` of \`${opName}\` cannot depend on a loop variable or \`let\` that varies${range}: an operator is built once, before the run, with one value; call it once per value with a literal`,
+        a.span,
+      );
+    }
+  }
+
   private operatorCall(e: CallExpr, rc: Extract<ResolvedCall, { kind: "operator" }>, env: Env, scope: Scope): Value {
     const op = rc.op;
     const inputs: SeriesCode[] = [];
@@ -341,7 +364,7 @@ export class Lowering {
       } else {
         let code: string | undefined;
         if (a) {
-          const v = this.expr(a, env, scope);
+          const v = this.constArgument(op.namespace ? `${op.namespace}.${op.name}` : op.name, p.name, a, env, scope);
           if (v.k === "series") throw new LoweringError(`argument \`${p.name}\` must be a compile-time constant`, a.span);
           if (v.k === "inst") throw new LoweringError(`argument \`${p.name}\` must be a number`, a.span);
           if (v.k === "scalar") code = v.code;
