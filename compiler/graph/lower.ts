@@ -21,12 +21,13 @@ import type {
 import { findOperator } from "../../stdlib/catalog.js";
 import type { OperatorMeta, ScalarType } from "../../stdlib/meta.js";
 import { NAMED_VALUES } from "../builtins.js";
-import type { CheckedFile, CheckedProgram, ResolvedCall, SymbolInfo } from "../check/program.js";
+import type { CheckedFile, CheckedProgram, Interval, ResolvedCall, SymbolInfo } from "../check/program.js";
 import type { FeatureGraph, GraphNode, SeriesCode, Trigger } from "./graph.js";
 
 /** A lowered expression. */
 export type Value =
-  | { k: "scalar"; code: string; type: ScalarType | "string" | "other" }
+  /** `iv`: for a feature unit's parameter bound to a constant, the values the argument can take. */
+  | { k: "scalar"; code: string; type: ScalarType | "string" | "other"; iv?: Interval }
   | { k: "series"; s: SeriesCode }
   | { k: "unit"; env: Env }
   | { k: "outputs"; node: GraphNode }
@@ -310,12 +311,33 @@ export class Lowering {
       if (arg) v = this.expr(arg, env, scope);
       else if (p.default) v = this.expr(p.default, child, Lowering.featureScope());
       else throw new LoweringError(`missing argument \`${p.name.name}\` of feature unit ${unit.name.name}`, span);
+      if (v.k === "scalar") {
+        // The checker knows a unit parameter only by its default; what this instance's argument
+        // can be (a literal, the caller's param and its range) bounds the operators' warm-ups.
+        const iv = arg ? this.constInterval(arg, env) : p.default ? this.constInterval(p.default, child) : undefined;
+        if (iv) v = { ...v, iv };
+      }
       bindings.set(sym, v);
       keyParts.push(v.k === "inst" ? `i${v.handle}` : v.k === "scalar" ? v.code : v.k === "series" ? v.s.code : "?");
     }
     child.key = keyParts.join(",");
     child.prefix = `${unit.name.name.toLowerCase()}${this.unitCounter++}.`;
     return child;
+  }
+
+  /**
+   * The values a constant expression can take in `env`: a feature unit's parameter takes its
+   * binding's (the caller's literal or param range), anything else the checker's interval.
+   */
+  private constInterval(a: Expr, env: Env): Interval | undefined {
+    let e = a;
+    while (e.kind === "Paren") e = e.expr;
+    if (e.kind === "Name") {
+      const sym = this.program.symbols.get(e);
+      const bound = sym?.kind === "unit-param" ? env.bindings.get(sym) : undefined;
+      if (bound?.k === "scalar" && bound.iv) return bound.iv;
+    }
+    return this.program.constants.get(a);
   }
 
   /**
@@ -368,7 +390,7 @@ export class Lowering {
           if (v.k === "series") throw new LoweringError(`argument \`${p.name}\` must be a compile-time constant`, a.span);
           if (v.k === "inst") throw new LoweringError(`argument \`${p.name}\` must be a number`, a.span);
           if (v.k === "scalar") code = v.code;
-          const iv = this.program.constants.get(a);
+          const iv = this.constInterval(a, env);
           if (iv) constValues.set(p.name, iv.hi);
         } else if (p.default !== undefined) {
           code = typeof p.default === "boolean" ? String(p.default) : numberCode(p.default);

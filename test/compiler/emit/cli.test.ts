@@ -122,6 +122,35 @@ describe("algo build", () => {
     expect(r.out).toMatch(/feature z = #\d+/);
   });
 
+  it("gives an imported unit's operators the warm-up of the arguments bound to it, not the unit's defaults", () => {
+    writeFileSync(join(dir, "shape.algo"), `features Shape(inst: instrument, n: int = 50) {
+  mid = book.mid(inst)
+  smid = sma(mid, n)
+  export mid, smid
+}
+`);
+    const strategy = (bind: string) => `strategy U
+import Shape from "./shape.algo"
+instrument es = "ESZ4"
+param w: int = 100 in [20, 400]
+features {
+  s = Shape(es${bind})
+}
+on book(es) when ready(s.smid) { record("m", s.smid) }
+`;
+    const warmOf = (bind: string): string | undefined => {
+      writeFileSync(join(dir, "uses-shape.algo"), strategy(bind));
+      const r = algo("build", "uses-shape.algo", "--graph");
+      expect(r.code).toBe(0);
+      return /sma\(#\d+, \w+\) warmup=(\d+)/.exec(r.out)?.[1];
+    };
+    // The checker alone knows `n` by its default (50); each instance binds its own value.
+    expect(warmOf("")).toBe("50");
+    expect(warmOf(", n: 200")).toBe("200");
+    // A param bound to it: the worst case of its declared range, as for a param used directly.
+    expect(warmOf(", n: w")).toBe("400");
+  });
+
   it("exits 1 with the risk errors of an unsafe strategy and writes nothing", () => {
     const src = readFileSync(join(REPO, "test/fixtures/risk/unsafe/no-guard.algo"), "utf8");
     writeFileSync(join(dir, "unsafe.algo"), src);
