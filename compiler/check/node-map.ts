@@ -2,7 +2,7 @@
  * NodeMap: the Map the checked program's tables use when keyed by AST node (symbols, calls,
  * constants). It behaves as a Map — same entries, insertion order, get / set / has / delete — but
  * keeps its entries in many small Maps, one per KiB of each file's text (a node's shard is found
- * from its span), and the insertion order in fixed-size chunks.
+ * from its file and start offset), and the insertion order in fixed-size chunks.
  *
  * Why: a 10k-line strategy has ~30k symbol entries. A single Map that large reallocates its hash
  * table several times on the way, each time in V8's large-object space (fresh, unfaulted memory)
@@ -10,15 +10,15 @@
  * and the checker spent about a quarter of its time there. Small shards stay in the young
  * generation while they grow, and a lookup touches one small table.
  */
-import type { Span } from "../../grammar/index.js";
+import type { Located } from "../../grammar/index.js";
 
 /** log2 of the text length (in UTF-16 units) one shard covers. */
 const SHARD_BITS = 10;
 /** Keys per chunk of the insertion-order log. */
 const CHUNK = 1024;
 
-/** A Map keyed by objects with a span (AST nodes); see the file comment. */
-export class NodeMap<K extends { readonly span: Span }, V> implements Map<K, V> {
+/** A Map keyed by located objects (AST nodes); see the file comment. */
+export class NodeMap<K extends Located, V> implements Map<K, V> {
   /** shards[file][start >>> SHARD_BITS]: the entries of nodes starting in that KiB of the file. */
   private readonly shards: Array<Array<Map<K, V> | undefined> | undefined> = [];
   /** Keys in insertion order, CHUNK per array (made at full size); deleted keys leave `undefined`. */
@@ -109,15 +109,15 @@ export class NodeMap<K extends { readonly span: Span }, V> implements Map<K, V> 
 
   /** The shard of `key` (created when `create`); undefined for a key that is not a node. */
   private shardOf(key: K, create: boolean): Map<K, V> | undefined {
-    const span = (key as { span?: Span } | undefined)?.span;
-    if (span === undefined) return undefined;
-    let file = this.shards[span.file];
+    const at = key as Partial<Located> | undefined;
+    if (at?.file === undefined || at.start === undefined) return undefined;
+    let file = this.shards[at.file];
     if (file === undefined) {
       if (!create) return undefined;
-      while (this.shards.length <= span.file) this.shards.push(undefined);
-      file = this.shards[span.file] = [];
+      while (this.shards.length <= at.file) this.shards.push(undefined);
+      file = this.shards[at.file] = [];
     }
-    const i = span.start >>> SHARD_BITS;
+    const i = at.start >>> SHARD_BITS;
     if (i >= file.length) {
       if (!create) return undefined;
       while (file.length <= i) file.push(undefined); // dense, never a sparse (dictionary) array

@@ -7,11 +7,11 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { Span } from "../../../grammar/index.js";
+import type { Located, Span } from "../../../grammar/index.js";
 import { checkText } from "../../../compiler/index.js";
 import { NodeMap } from "../../../compiler/check/node-map.js";
 
-type FakeNode = { kind: string; span: Span };
+type FakeNode = { kind: string } & Located;
 
 const op = fc.oneof(
   { weight: 6, arbitrary: fc.record({ kind: fc.constant("set" as const), node: fc.nat(199), value: fc.integer() }) },
@@ -27,7 +27,7 @@ describe("NodeMap", () => {
         fc.array(op, { maxLength: 400 }),
         (spans, ops) => {
           // Nodes 2k and 2k + 1 share a span (as a Call and its callee share a start).
-          const nodes: FakeNode[] = spans.map((s, i) => ({ kind: `n${i}`, span: i % 2 === 1 ? nodesSpan(spans, i - 1) : { ...s, end: s.start + 1 } }));
+          const nodes: FakeNode[] = spans.map((s, i) => ({ kind: `n${i}`, ...(i % 2 === 1 ? nodesSpan(spans, i - 1) : { ...s, end: s.start + 1 }) }));
           const real = new Map<FakeNode, number>();
           const table = new NodeMap<FakeNode, number>();
           for (const o of ops) {
