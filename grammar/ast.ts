@@ -23,6 +23,9 @@
  * file has ~110k nodes, and one Span object each was ~40% of the tree's objects for the garbage
  * collector to copy and promote. `spanOf(node)` makes a Span where one is stored (diagnostics,
  * symbols). A node has no field called `span`; comments (kept out of the tree) do.
+ * Besides syntax, nodes hold the checker's slots (ExprSlot's `checkedType`, SymbolSlot's
+ * `checkedSymbol`, CallExpr's `checkedCall`): undefined in a fresh tree, filled by compiler/check,
+ * so a checked tree belongs to one checked program.
  * Error recovery: the parser always returns a Program. A declaration name it could not read is an
  * Ident with `name === ""`; an expression it could not read is an `Error` expression. A syntax
  * diagnostic was reported for each, so later phases should stay silent about them.
@@ -39,8 +42,8 @@ export interface Span {
 
 /**
  * Where a node lies, stored on the node itself (see the file comment): the same three numbers as a
- * Span. Every node has them as its last fields before `checkedType`, so all nodes of a kind share
- * one shape.
+ * Span. Every node has them as its last fields before the checker's slots (`checkedType`,
+ * `checkedSymbol`, `checkedCall`), so all nodes of a kind share one shape.
  */
 export interface Located {
   /** File id (index into the caller's file table). */
@@ -51,13 +54,26 @@ export interface Located {
   end: number;
 }
 
+/**
+ * The checker's slot on the nodes that declare or reference a name (Ident, Name and the
+ * declarations): the index of the node's entry in the checked program's symbol table
+ * (compiler/check/node-map.ts SlotMap, read as `program.symbols`), so that recording a symbol is
+ * a store rather than an insertion into a Map of ~30k nodes. An index, not the SymbolInfo: a
+ * symbol points back at its declaring node, and the tree must stay acyclic (tools and tests
+ * JSON.stringify it). Undefined until a checker records a symbol; the AST builder creates it
+ * (undefined) so all nodes of a kind keep one shape. Not syntax, like ExprSlot's `checkedType`.
+ */
+export interface SymbolSlot {
+  checkedSymbol?: number;
+}
+
 /** A new Span with a node's (or another range's) file and offsets: what diagnostics and symbols store. */
 export function spanOf(at: Located): Span {
   return { file: at.file, start: at.start, end: at.end };
 }
 
 /** An identifier in a declaring position (a name being introduced or a key). "" when missing. */
-export interface Ident extends Located {
+export interface Ident extends Located, SymbolSlot {
   kind: "Ident";
   name: string;
 }
@@ -98,14 +114,14 @@ export interface StrategyDecl extends Located {
 }
 
 /** `instrument es = "ESZ4"`; `symbol` is normally a String (the checker insists). */
-export interface InstrumentDecl extends Located {
+export interface InstrumentDecl extends Located, SymbolSlot {
   kind: "Instrument";
   name: Ident;
   symbol: Expr;
 }
 
 /** `param name: type = default in [lo, hi]`; the type and the range are optional in the syntax. */
-export interface ParamDecl extends Located {
+export interface ParamDecl extends Located, SymbolSlot {
   kind: "Param";
   name: Ident;
   type?: TypeRef;
@@ -141,7 +157,7 @@ export interface FeaturesBlock extends Located {
 }
 
 /** A standalone parameterised feature graph: `features Name(params) { defs... export a, b }`. */
-export interface FeatureUnit extends Located {
+export interface FeatureUnit extends Located, SymbolSlot {
   kind: "FeatureUnit";
   name: Ident;
   params: Parameter[];
@@ -152,7 +168,7 @@ export interface FeatureUnit extends Located {
 export type FeatureStmt = FeatureDef | ExportDecl;
 
 /** `name = expr` inside a features body: defines a series. */
-export interface FeatureDef extends Located {
+export interface FeatureDef extends Located, SymbolSlot {
   kind: "FeatureDef";
   name: Ident;
   value: Expr;
@@ -165,14 +181,14 @@ export interface ExportDecl extends Located {
 }
 
 /** `import A from "./file.algo"` (also `import A, B from "..."`). */
-export interface ImportDecl extends Located {
+export interface ImportDecl extends Located, SymbolSlot {
   kind: "Import";
   names: Ident[];
   from: StringLit;
 }
 
 /** `var name: type = init` — mutable strategy state (also parsed inside blocks; the checker rejects it there). */
-export interface VarDecl extends Located {
+export interface VarDecl extends Located, SymbolSlot {
   kind: "Var";
   name: Ident;
   type?: TypeRef;
@@ -180,7 +196,7 @@ export interface VarDecl extends Located {
 }
 
 /** A parameter of a `fn` or a feature unit: `name: type` or `name: type = default`. */
-export interface Parameter extends Located {
+export interface Parameter extends Located, SymbolSlot {
   kind: "Parameter";
   name: Ident;
   type?: TypeRef;
@@ -188,7 +204,7 @@ export interface Parameter extends Located {
 }
 
 /** `fn name(params) -> type { stmts }` or the expression form `fn name(params) -> type = expr`. */
-export interface FnDecl extends Located {
+export interface FnDecl extends Located, SymbolSlot {
   kind: "Fn";
   name: Ident;
   params: Parameter[];
@@ -201,7 +217,7 @@ export interface FnDecl extends Located {
  * Examples: `on book(es)`, `on trade(es) as t`, `on bar(es, 1m) as b`, `on fill(f)`, `on timer(30s)`,
  * `on start`, `on end`. `hasParens` distinguishes `on start` from `on start()`.
  */
-export interface Handler extends Located {
+export interface Handler extends Located, SymbolSlot {
   kind: "Handler";
   event: Ident;
   args: Arg[];
@@ -224,7 +240,7 @@ export interface Block extends Located {
 export type Stmt = LetStmt | VarDecl | AssignStmt | IfStmt | ForStmt | ReturnStmt | ExprStmt;
 
 /** `let name[: type] = value` — an immutable local. */
-export interface LetStmt extends Located {
+export interface LetStmt extends Located, SymbolSlot {
   kind: "Let";
   name: Ident;
   type?: TypeRef;
@@ -251,7 +267,7 @@ export interface IfStmt extends Located {
 }
 
 /** `for k in from..to { }` — half-open: k = from, from+1, ..., to-1. */
-export interface ForStmt extends Located {
+export interface ForStmt extends Located, SymbolSlot {
   kind: "For";
   variable: Ident;
   from: Expr;
@@ -336,7 +352,7 @@ export interface BoolLit extends ExprSlot {
 }
 
 /** A name used as a value: a feature, param, var, let, instrument, `buy`/`sell`, `ioc`, `book`... */
-export interface NameExpr extends ExprSlot {
+export interface NameExpr extends ExprSlot, SymbolSlot {
   kind: "Name";
   name: string;
 }
@@ -367,6 +383,8 @@ export interface CallExpr extends ExprSlot {
   kind: "Call";
   callee: Expr;
   args: Arg[];
+  /** The checker's slot for the resolved call: its entry index in `program.calls` (see SymbolSlot). */
+  checkedCall?: number;
 }
 
 /** One call argument: positional (`name` undefined) or named (`levels: 3`). */

@@ -632,8 +632,8 @@ export class Parser {
   }
 
   private ident(i: number, fallbackAt: number): A.Ident {
-    if (i < 0) return { kind: "Ident", name: "", file: this.file, start: fallbackAt, end: fallbackAt };
-    return { kind: "Ident", name: this.name(i), file: this.file, start: this.starts[i]!, end: this.ends[i]! };
+    if (i < 0) return { kind: "Ident", name: "", file: this.file, start: fallbackAt, end: fallbackAt, checkedSymbol: undefined };
+    return { kind: "Ident", name: this.name(i), file: this.file, start: this.starts[i]!, end: this.ends[i]!, checkedSymbol: undefined };
   }
 
   private errorExpr(at: number, end = at): A.ErrorExpr {
@@ -728,7 +728,7 @@ export class Parser {
       expr = this.expression();
     }
     const sp = this.nodeSpan(s, c0);
-    return { kind: "Instrument", name: this.ident(name, sp.end), symbol: expr ?? this.errorExpr(sp.end), file: sp.file, start: sp.start, end: sp.end };
+    return { kind: "Instrument", name: this.ident(name, sp.end), symbol: expr ?? this.errorExpr(sp.end), file: sp.file, start: sp.start, end: sp.end, checkedSymbol: undefined };
   }
 
   private paramDecl(): A.ParamDecl {
@@ -760,7 +760,7 @@ export class Parser {
       }
     }
     const sp = this.nodeSpan(s, c0);
-    const out: A.ParamDecl = { kind: "Param", name: this.ident(name, sp.end), value: expr ?? this.errorExpr(sp.end), file: sp.file, start: sp.start, end: sp.end };
+    const out: A.ParamDecl = { kind: "Param", name: this.ident(name, sp.end), value: expr ?? this.errorExpr(sp.end), file: sp.file, start: sp.start, end: sp.end, checkedSymbol: undefined };
     if (type !== undefined) out.type = type;
     if (range !== undefined) {
       const rs = range.sp!;
@@ -911,7 +911,7 @@ export class Parser {
     this.moveDeferred(p0, p1);
     const sp = this.nodeSpan(s, c0);
     if (name < 0) return { kind: "Features", body, file: sp.file, start: sp.start, end: sp.end };
-    return { kind: "FeatureUnit", name: this.ident(name, sp.start), params: params ?? [], body, file: sp.file, start: sp.start, end: sp.end };
+    return { kind: "FeatureUnit", name: this.ident(name, sp.start), params: params ?? [], body, file: sp.file, start: sp.start, end: sp.end, checkedSymbol: undefined };
   }
 
   private exportDecl(): A.ExportDecl {
@@ -941,7 +941,7 @@ export class Parser {
     let value: A.Expr | undefined;
     if (this.expect(Tok.Equals, Rule.Other) !== FAILED) value = this.expression();
     const ds = this.nodeSpan(s, c0);
-    return { kind: "FeatureDef", name: this.ident(name, ds.start), value: value ?? this.errorExpr(ds.end), file: ds.file, start: ds.start, end: ds.end };
+    return { kind: "FeatureDef", name: this.ident(name, ds.start), value: value ?? this.errorExpr(ds.end), file: ds.file, start: ds.start, end: ds.end, checkedSymbol: undefined };
   }
 
   private importDecl(): A.ImportDecl {
@@ -971,13 +971,14 @@ export class Parser {
       names,
       from: from >= 0 ? this.stringLit(from) : { kind: "String", value: "", raw: "", file: this.file, start: sp.end, end: sp.end, checkedType: undefined },
       file: sp.file, start: sp.start, end: sp.end,
+      checkedSymbol: undefined,
     };
   }
 
   /** `var` at the top level or in a block. */
   private varDecl(): A.VarDecl {
     const b = this.binding();
-    const out: A.VarDecl = { kind: "Var", name: b.name, init: b.value, file: b.span.file, start: b.span.start, end: b.span.end };
+    const out: A.VarDecl = { kind: "Var", name: b.name, init: b.value, file: b.span.file, start: b.span.start, end: b.span.end, checkedSymbol: undefined };
     if (b.type !== undefined) out.type = b.type;
     return out;
   }
@@ -1044,7 +1045,7 @@ export class Parser {
     }
     if (p1 >= 0) this.moveDeferred(p0, p1);
     const sp = this.nodeSpan(s, c0);
-    const out: A.FnDecl = { kind: "Fn", name: this.ident(name, sp.start), params: params ?? [], body: body ?? this.errorExpr(sp.end), file: sp.file, start: sp.start, end: sp.end };
+    const out: A.FnDecl = { kind: "Fn", name: this.ident(name, sp.start), params: params ?? [], body: body ?? this.errorExpr(sp.end), file: sp.file, start: sp.start, end: sp.end, checkedSymbol: undefined };
     if (arrow !== -2) out.returnType = returnType!;
     return out;
   }
@@ -1093,7 +1094,7 @@ export class Parser {
       }
     }
     const ps = this.nodeSpan(s, c0);
-    const param: A.Parameter = { kind: "Parameter", name: this.ident(name, ps.start), file: ps.file, start: ps.start, end: ps.end };
+    const param: A.Parameter = { kind: "Parameter", name: this.ident(name, ps.start), file: ps.file, start: ps.start, end: ps.end, checkedSymbol: undefined };
     if (type !== undefined) param.type = type;
     if (hasDefault) param.default = value ?? this.errorExpr(ps.end);
     return param;
@@ -1151,6 +1152,7 @@ export class Parser {
       hasParens,
       body: body ?? { kind: "Block", stmts: [], file: this.file, start: sp.end, end: sp.end },
       file: sp.file, start: sp.start, end: sp.end,
+      checkedSymbol: undefined,
     };
     if (as) out.binding = this.ident(binding, sp.end);
     if (when) out.guard = guard ?? this.errorExpr(sp.end);
@@ -1207,7 +1209,7 @@ export class Parser {
 
   private letStmt(): A.LetStmt {
     const b = this.binding();
-    const out: A.LetStmt = { kind: "Let", name: b.name, value: b.value, file: b.span.file, start: b.span.start, end: b.span.end };
+    const out: A.LetStmt = { kind: "Let", name: b.name, value: b.value, file: b.span.file, start: b.span.start, end: b.span.end, checkedSymbol: undefined };
     if (b.type !== undefined) out.type = b.type;
     return out;
   }
@@ -1336,6 +1338,7 @@ export class Parser {
       to: to ?? this.errorExpr(sp.end),
       body: body ?? { kind: "Block", stmts: [], file: this.file, start: sp.end, end: sp.end },
       file: sp.file, start: sp.start, end: sp.end,
+      checkedSymbol: undefined,
     };
   }
 
@@ -1568,7 +1571,7 @@ export class Parser {
       }
       case Tok.Identifier: {
         const i = this.next();
-        e = { kind: "Name", name: this.name(i), file: this.file, start: this.starts[i]!, end: this.ends[i]!, checkedType: undefined };
+        e = { kind: "Name", name: this.name(i), file: this.file, start: this.starts[i]!, end: this.ends[i]!, checkedType: undefined, checkedSymbol: undefined };
         break;
       }
       case Tok.LParen: {
@@ -1619,7 +1622,7 @@ export class Parser {
         const end = Math.max(this.lastEnd, e.end);
         depth = Math.max(depth, argDepth) + 1;
         height = Math.max(height, argHeight) + 1;
-        e = { kind: "Call", callee: e, args, file: this.file, start: e.start, end: Math.max(e.start, end), checkedType: undefined };
+        e = { kind: "Call", callee: e, args, file: this.file, start: e.start, end: Math.max(e.start, end), checkedType: undefined, checkedCall: undefined };
       } else if (k === Tok.Dot) {
         this.push(F.Suffix);
         this.next();

@@ -6,7 +6,7 @@
 import { parse, SourceFile, type ImportDecl, type Node, type ParseResult, spanOf } from "../../grammar/index.js";
 import { Codes, Hints, compareDiagnostics, diag, fromSyntaxDiagnostic, hint } from "../diagnostics/index.js";
 import { Checker } from "./checker.js";
-import { NodeMap } from "./node-map.js";
+import { NodeMap, SlotMap } from "./node-map.js";
 import type { CompilerHost } from "./host.js";
 import { ExprTypes, type CheckedFile, type CheckedProgram, type FileKind, type SymbolInfo } from "./program.js";
 import { suggest } from "./suggest.js";
@@ -32,9 +32,9 @@ export function buildCheckedProgram(
     files: [],
     sources: [],
     roots: [],
-    symbols: new NodeMap(),
+    symbols: new SlotMap("checkedSymbol"),
     types: new ExprTypes(),
-    calls: new NodeMap(),
+    calls: new SlotMap("checkedCall"),
     constants: new NodeMap(),
     handlers: new Map(),
     fnCalls: new Map(),
