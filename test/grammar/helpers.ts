@@ -1,7 +1,7 @@
 /** Test helpers for grammar/: parse fragments, strip spans for structural comparison. */
 import { parse, type Expr, type Item, type Program, type Stmt } from "../../grammar/index.js";
 
-/** Deep copy of a tree without its nodes' `file` / `start` / `end` fields (and without Paren nodes when `dropParens`). */
+/** Deep copy of a tree without its nodes' `file` / `start` / `end` fields and comments' `span` (and without Paren nodes when `dropParens`). */
 export function stripSpans<T>(node: T, dropParens = false): T {
   return strip(node, dropParens) as T;
 }
@@ -14,7 +14,7 @@ function strip(v: unknown, dropParens: boolean): unknown {
     const out: Record<string, unknown> = {};
     const isNode = typeof o["kind"] === "string";
     for (const k of Object.keys(o)) {
-      if (o[k] === undefined || (isNode && (k === "file" || k === "start" || k === "end"))) continue;
+      if (o[k] === undefined || k === "span" || (isNode && (k === "file" || k === "start" || k === "end"))) continue;
       out[k] = strip(o[k], dropParens);
     }
     return out;
