@@ -18,7 +18,14 @@
  *     Expressions: Number, Duration, String, Bool, Name, Unary, Binary, Call (with Arg, positional
  *       or named), Member (`m.imb`), Index (history `x[10]`), Ticks (`2 ticks`), Paren, Error.
  *
- * Every node has a `span` (file id + UTF-16 offsets into the source text, end exclusive).
+ * Every node is `Located`: it carries its own `file` id and `start` / `end` (UTF-16 offsets into
+ * the source text, end exclusive) as plain number fields, not a separate Span object: a 10k-line
+ * file has ~110k nodes, and one Span object each was ~40% of the tree's objects for the garbage
+ * collector to copy and promote. `spanOf(node)` makes a Span where one is stored (diagnostics,
+ * symbols). A node has no field called `span`; comments (kept out of the tree) do.
+ * Besides syntax, nodes hold the checker's slots (ExprSlot's `checkedType`, SymbolSlot's
+ * `checkedSymbol`, CallExpr's `checkedCall`): undefined in a fresh tree, filled by compiler/check,
+ * so a checked tree belongs to one checked program.
  * Error recovery: the parser always returns a Program. A declaration name it could not read is an
  * Ident with `name === ""`; an expression it could not read is an `Error` expression. A syntax
  * diagnostic was reported for each, so later phases should stay silent about them.
@@ -33,28 +40,57 @@ export interface Span {
   end: number;
 }
 
+/**
+ * Where a node lies, stored on the node itself (see the file comment): the same three numbers as a
+ * Span. Every node has them as its last fields before the checker's slots (`checkedType`,
+ * `checkedSymbol`, `checkedCall`), so all nodes of a kind share one shape.
+ */
+export interface Located {
+  /** File id (index into the caller's file table). */
+  file: number;
+  /** UTF-16 offset of the node's first character. */
+  start: number;
+  /** UTF-16 offset just past its last character. */
+  end: number;
+}
+
+/**
+ * The checker's slot on the nodes that declare or reference a name (Ident, Name and the
+ * declarations): the index of the node's entry in the checked program's symbol table
+ * (compiler/check/node-map.ts SlotMap, read as `program.symbols`), so that recording a symbol is
+ * a store rather than an insertion into a Map of ~30k nodes. An index, not the SymbolInfo: a
+ * symbol points back at its declaring node, and the tree must stay acyclic (tools and tests
+ * JSON.stringify it). Undefined until a checker records a symbol; the AST builder creates it
+ * (undefined) so all nodes of a kind keep one shape. Not syntax, like ExprSlot's `checkedType`.
+ */
+export interface SymbolSlot {
+  checkedSymbol?: number;
+}
+
+/** A new Span with a node's (or another range's) file and offsets: what diagnostics and symbols store. */
+export function spanOf(at: Located): Span {
+  return { file: at.file, start: at.start, end: at.end };
+}
+
 /** An identifier in a declaring position (a name being introduced or a key). "" when missing. */
-export interface Ident {
+export interface Ident extends Located, SymbolSlot {
   kind: "Ident";
   name: string;
-  span: Span;
 }
 
 /** A type annotation: `f64`, `int`, `bool`, `price`, `qty`, `duration`, `time`, `side`, `instrument`. */
-export interface TypeRef {
+export interface TypeRef extends Located {
   kind: "TypeRef";
   name: string;
-  span: Span;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Top level
 
 /** The whole file. */
-export interface Program {
+export interface Program extends Located {
   kind: "Program";
   items: Item[];
-  span: Span;
 }
 
 /** Any top-level declaration. */
@@ -71,123 +107,109 @@ export type Item =
   | Handler;
 
 /** `strategy Name "description"` (description optional). */
-export interface StrategyDecl {
+export interface StrategyDecl extends Located {
   kind: "Strategy";
   name: Ident;
   description?: StringLit;
-  span: Span;
 }
 
 /** `instrument es = "ESZ4"`; `symbol` is normally a String (the checker insists). */
-export interface InstrumentDecl {
+export interface InstrumentDecl extends Located, SymbolSlot {
   kind: "Instrument";
   name: Ident;
   symbol: Expr;
-  span: Span;
 }
 
 /** `param name: type = default in [lo, hi]`; the type and the range are optional in the syntax. */
-export interface ParamDecl {
+export interface ParamDecl extends Located, SymbolSlot {
   kind: "Param";
   name: Ident;
   type?: TypeRef;
   value: Expr;
   range?: ParamRange;
-  span: Span;
 }
 
 /** The `in [lo, hi]` of a param (inclusive bounds). */
-export interface ParamRange {
+export interface ParamRange extends Located {
   kind: "Range";
   lo: Expr;
   hi: Expr;
-  span: Span;
 }
 
 /** `risk { key = value ... }`. */
-export interface RiskBlock {
+export interface RiskBlock extends Located {
   kind: "Risk";
   entries: RiskEntry[];
-  span: Span;
 }
 
 /** `max_order_rate = 50 per 1s` → value 50, per 1s; `price_band = 8 ticks` → value Ticks(8). */
-export interface RiskEntry {
+export interface RiskEntry extends Located {
   kind: "RiskEntry";
   key: Ident;
   value: Expr;
   per?: Expr;
-  span: Span;
 }
 
 /** A strategy's `features { ... }` block. */
-export interface FeaturesBlock {
+export interface FeaturesBlock extends Located {
   kind: "Features";
   body: FeatureStmt[];
-  span: Span;
 }
 
 /** A standalone parameterised feature graph: `features Name(params) { defs... export a, b }`. */
-export interface FeatureUnit {
+export interface FeatureUnit extends Located, SymbolSlot {
   kind: "FeatureUnit";
   name: Ident;
   params: Parameter[];
   body: FeatureStmt[];
-  span: Span;
 }
 
 /** What a features body holds (the parser accepts `export` in both kinds of block; the checker decides). */
 export type FeatureStmt = FeatureDef | ExportDecl;
 
 /** `name = expr` inside a features body: defines a series. */
-export interface FeatureDef {
+export interface FeatureDef extends Located, SymbolSlot {
   kind: "FeatureDef";
   name: Ident;
   value: Expr;
-  span: Span;
 }
 
 /** `export a, b, c` inside a feature unit. */
-export interface ExportDecl {
+export interface ExportDecl extends Located {
   kind: "Export";
   names: Ident[];
-  span: Span;
 }
 
 /** `import A from "./file.algo"` (also `import A, B from "..."`). */
-export interface ImportDecl {
+export interface ImportDecl extends Located, SymbolSlot {
   kind: "Import";
   names: Ident[];
   from: StringLit;
-  span: Span;
 }
 
 /** `var name: type = init` — mutable strategy state (also parsed inside blocks; the checker rejects it there). */
-export interface VarDecl {
+export interface VarDecl extends Located, SymbolSlot {
   kind: "Var";
   name: Ident;
   type?: TypeRef;
   init: Expr;
-  span: Span;
 }
 
 /** A parameter of a `fn` or a feature unit: `name: type` or `name: type = default`. */
-export interface Parameter {
+export interface Parameter extends Located, SymbolSlot {
   kind: "Parameter";
   name: Ident;
   type?: TypeRef;
   default?: Expr;
-  span: Span;
 }
 
 /** `fn name(params) -> type { stmts }` or the expression form `fn name(params) -> type = expr`. */
-export interface FnDecl {
+export interface FnDecl extends Located, SymbolSlot {
   kind: "Fn";
   name: Ident;
   params: Parameter[];
   returnType?: TypeRef;
   body: Block | Expr;
-  span: Span;
 }
 
 /**
@@ -195,7 +217,7 @@ export interface FnDecl {
  * Examples: `on book(es)`, `on trade(es) as t`, `on bar(es, 1m) as b`, `on fill(f)`, `on timer(30s)`,
  * `on start`, `on end`. `hasParens` distinguishes `on start` from `on start()`.
  */
-export interface Handler {
+export interface Handler extends Located, SymbolSlot {
   kind: "Handler";
   event: Ident;
   args: Arg[];
@@ -203,74 +225,66 @@ export interface Handler {
   binding?: Ident;
   guard?: Expr;
   body: Block;
-  span: Span;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Statements
 
 /** `{ stmt* }`. */
-export interface Block {
+export interface Block extends Located {
   kind: "Block";
   stmts: Stmt[];
-  span: Span;
 }
 
 /** Any statement inside a block. */
 export type Stmt = LetStmt | VarDecl | AssignStmt | IfStmt | ForStmt | ReturnStmt | ExprStmt;
 
 /** `let name[: type] = value` — an immutable local. */
-export interface LetStmt {
+export interface LetStmt extends Located, SymbolSlot {
   kind: "Let";
   name: Ident;
   type?: TypeRef;
   value: Expr;
-  span: Span;
 }
 
 /** Assignment operators. */
 export type AssignOp = "=" | "+=" | "-=" | "*=" | "/=";
 
 /** `target op value`; the parser accepts any expression as target, the checker requires a `var` name. */
-export interface AssignStmt {
+export interface AssignStmt extends Located {
   kind: "Assign";
   target: Expr;
   op: AssignOp;
   value: Expr;
-  span: Span;
 }
 
 /** `if cond { } else if cond { } else { }`; `else` holds a Block or the next If. */
-export interface IfStmt {
+export interface IfStmt extends Located {
   kind: "If";
   cond: Expr;
   then: Block;
   else?: Block | IfStmt;
-  span: Span;
 }
 
 /** `for k in from..to { }` — half-open: k = from, from+1, ..., to-1. */
-export interface ForStmt {
+export interface ForStmt extends Located, SymbolSlot {
   kind: "For";
   variable: Ident;
   from: Expr;
   to: Expr;
   body: Block;
-  span: Span;
 }
 
 /** `return` or `return expr` (in `fn` bodies). */
-export interface ReturnStmt {
+export interface ReturnStmt extends Located {
   kind: "Return";
   value?: Expr;
-  span: Span;
 }
 
 /** An expression used as a statement: normally a call (`buy(es, size)`, `record("x", v)`). */
-export interface ExprStmt {
+export interface ExprStmt extends Located {
   kind: "ExprStmt";
   expr: Expr;
-  span: Span;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -284,7 +298,7 @@ export interface ExprStmt {
  * kind keep one shape. Not syntax: the formatter ignores it, and comparisons of trees (toEqual)
  * ignore undefined properties.
  */
-export interface ExprSlot {
+export interface ExprSlot extends Located {
   checkedType?: unknown;
 }
 
@@ -310,7 +324,6 @@ export interface NumberLit extends ExprSlot {
   value: number;
   raw: string;
   isInteger: boolean;
-  span: Span;
 }
 
 /** Duration units, smallest first. */
@@ -323,7 +336,6 @@ export interface DurationLit extends ExprSlot {
   unit: DurationUnit;
   nanos: number;
   raw: string;
-  span: Span;
 }
 
 /** `"text"`; `value` has escapes decoded, `raw` is the source including quotes. */
@@ -331,21 +343,18 @@ export interface StringLit extends ExprSlot {
   kind: "String";
   value: string;
   raw: string;
-  span: Span;
 }
 
 /** `true` / `false`. */
 export interface BoolLit extends ExprSlot {
   kind: "Bool";
   value: boolean;
-  span: Span;
 }
 
 /** A name used as a value: a feature, param, var, let, instrument, `buy`/`sell`, `ioc`, `book`... */
-export interface NameExpr extends ExprSlot {
+export interface NameExpr extends ExprSlot, SymbolSlot {
   kind: "Name";
   name: string;
-  span: Span;
 }
 
 /** Unary operators: arithmetic negation and logical not. */
@@ -356,7 +365,6 @@ export interface UnaryExpr extends ExprSlot {
   kind: "Unary";
   op: UnaryOp;
   operand: Expr;
-  span: Span;
 }
 
 /** Binary operators (see BINARY_PRECEDENCE for binding strength). */
@@ -368,7 +376,6 @@ export interface BinaryExpr extends ExprSlot {
   op: BinaryOp;
   left: Expr;
   right: Expr;
-  span: Span;
 }
 
 /** `callee(args)`: `ema(mid, 20)`, `book.mid(es)`, `buy(es, size, limit: p, tif: ioc)`. */
@@ -376,15 +383,15 @@ export interface CallExpr extends ExprSlot {
   kind: "Call";
   callee: Expr;
   args: Arg[];
-  span: Span;
+  /** The checker's slot for the resolved call: its entry index in `program.calls` (see SymbolSlot). */
+  checkedCall?: number;
 }
 
 /** One call argument: positional (`name` undefined) or named (`levels: 3`). */
-export interface Arg {
+export interface Arg extends Located {
   kind: "Arg";
   name?: Ident;
   value: Expr;
-  span: Span;
 }
 
 /** `object.member`: `m.imb`, `t.price`, `macd(x, 12, 26, 9).signal`, `book.mid`. */
@@ -392,7 +399,6 @@ export interface MemberExpr extends ExprSlot {
   kind: "Member";
   object: Expr;
   member: Ident;
-  span: Span;
 }
 
 /** History access `x[k]`: x as it was k updates ago (k must be a compile-time constant). */
@@ -400,27 +406,23 @@ export interface IndexExpr extends ExprSlot {
   kind: "Index";
   object: Expr;
   index: Expr;
-  span: Span;
 }
 
 /** `value ticks`: a price offset in ticks of the instrument (`book.best_ask(es) + 2 ticks`). */
 export interface TicksExpr extends ExprSlot {
   kind: "Ticks";
   value: Expr;
-  span: Span;
 }
 
 /** `(expr)` — kept so the formatter reproduces the user's grouping. */
 export interface ParenExpr extends ExprSlot {
   kind: "Paren";
   expr: Expr;
-  span: Span;
 }
 
 /** An expression the parser could not read (a diagnostic was reported). */
 export interface ErrorExpr extends ExprSlot {
   kind: "Error";
-  span: Span;
 }
 
 /** Any node of the tree. */

@@ -149,13 +149,13 @@ class Printer {
    * and inside its header (before `bodyStart`), a blank line where the source had one, the
    * element, then the comments at the end of its last line.
    */
-  private list<T extends { span: A.Span }>(elements: readonly T[], print: (e: T) => void, bodyStart: (e: T) => number): void {
+  private list<T extends A.Located>(elements: readonly T[], print: (e: T) => void, bodyStart: (e: T) => number): void {
     for (const e of elements) {
       this.flushCommentsBefore(bodyStart(e));
-      if (this.lastEnd >= 0 && this.blankBetween(this.lastEnd, e.span.start)) this.out.push("");
+      if (this.lastEnd >= 0 && this.blankBetween(this.lastEnd, e.start)) this.out.push("");
       print(e);
-      this.lastEnd = e.span.end;
-      this.trailingComments(e.span.end);
+      this.lastEnd = e.end;
+      this.trailingComments(e.end);
     }
   }
 
@@ -177,17 +177,17 @@ class Printer {
   /** Where an element's header ends: its first nested `{`, or its end when it has none. */
   private headerEnd(n: A.Item | A.Stmt): number {
     switch (n.kind) {
-      case "Handler": return n.body.span.start;
-      case "Fn": return n.body.kind === "Block" ? n.body.span.start : n.span.end;
-      case "If": return n.then.span.start;
-      case "For": return n.body.span.start;
+      case "Handler": return n.body.start;
+      case "Fn": return n.body.kind === "Block" ? n.body.start : n.end;
+      case "If": return n.then.start;
+      case "For": return n.body.start;
       case "Risk":
       case "Features":
       case "FeatureUnit": {
-        const at = this.openBrace(n.span.start);
-        return at < 0 ? n.span.end : at;
+        const at = this.openBrace(n.start);
+        return at < 0 ? n.end : at;
       }
-      default: return n.span.end;
+      default: return n.end;
     }
   }
 
@@ -219,14 +219,14 @@ class Printer {
         this.line("risk {");
         {
           const width = this.alignWidths(i.entries, (e) => e.key.name.length);
-          this.bracedList(i.entries, (e) => this.line(`${e.key.name.padEnd(width.get(e)!)} = ${this.expr(e.value)}${e.per ? ` per ${this.expr(e.per)}` : ""}`), this.openBrace(i.span.start), i.span.end);
+          this.bracedList(i.entries, (e) => this.line(`${e.key.name.padEnd(width.get(e)!)} = ${this.expr(e.value)}${e.per ? ` per ${this.expr(e.per)}` : ""}`), this.openBrace(i.start), i.end);
         }
         return;
       case "Features":
       case "FeatureUnit": {
         this.line(i.kind === "Features" ? "features {" : `features ${i.name.name}(${i.params.map((p) => this.parameter(p)).join(", ")}) {`);
         const width = this.alignWidths(i.body, (s) => (s.kind === "Export" ? -1 : s.name.name.length));
-        this.bracedList(i.body, (s) => this.featureStmt(s, width.get(s) ?? 0), this.openBrace(i.span.start), i.span.end);
+        this.bracedList(i.body, (s) => this.featureStmt(s, width.get(s) ?? 0), this.openBrace(i.start), i.end);
         return;
       }
       case "Import":
@@ -263,7 +263,7 @@ class Printer {
    * own-line comment, and at an entry without a name (`export`, whose `nameLength` is -1).
    * Returns, per element, the width its name is padded to.
    */
-  private alignWidths<T extends { span: A.Span }>(elements: readonly T[], nameLength: (e: T) => number): Map<T, number> {
+  private alignWidths<T extends A.Located>(elements: readonly T[], nameLength: (e: T) => number): Map<T, number> {
     const widths = new Map<T, number>();
     let run: T[] = [];
     let max = 0;
@@ -275,12 +275,12 @@ class Printer {
     let prevEnd = -1;
     for (const e of elements) {
       const n = nameLength(e);
-      if (n < 0 || (prevEnd >= 0 && this.breaksRun(prevEnd, e.span.start))) close();
+      if (n < 0 || (prevEnd >= 0 && this.breaksRun(prevEnd, e.start))) close();
       if (n >= 0) {
         run.push(e);
         if (n > max) max = n;
       }
-      prevEnd = e.span.end;
+      prevEnd = e.end;
     }
     close();
     return widths;
@@ -305,12 +305,12 @@ class Printer {
    * the `{`): the elements indented, the comments up to the closing brace, then `}` — or `{}` on
    * the opening line when there is nothing inside.
    */
-  private bracedList<T extends { span: A.Span }>(
+  private bracedList<T extends A.Located>(
     elements: readonly T[],
     print: (e: T) => void,
     open: number,
     closeEnd: number,
-    bodyStart: (e: T) => number = (e) => e.span.end,
+    bodyStart: (e: T) => number = (e) => e.end,
   ): void {
     const openComment = this.trailingAfterOpen(open);
     const before = this.out.length;
@@ -340,7 +340,7 @@ class Printer {
   }
 
   private blockBody(b: A.Block): void {
-    this.bracedList(b.stmts, (s) => this.stmt(s), b.span.start, b.span.end, (s) => this.headerEnd(s));
+    this.bracedList(b.stmts, (s) => this.stmt(s), b.start, b.end, (s) => this.headerEnd(s));
   }
 
   // -------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
  * table. Later phases import from here only.
  */
 export type * from "./ast.js";
-export { BINARY_PRECEDENCE, NOT_PRECEDENCE, NEGATE_PRECEDENCE, DURATION_NANOS } from "./ast.js";
+export { BINARY_PRECEDENCE, NOT_PRECEDENCE, NEGATE_PRECEDENCE, DURATION_NANOS, spanOf } from "./ast.js";
 export { SourceFile, computeLineStarts, type LineColumn } from "./source.js";
 export {
   SYNTAX_CODES,

@@ -16,7 +16,7 @@ export interface ParseResult {
   comments: Comment[];
 }
 
-/** Parses one file's text; `file` is the id stored in every span. Never throws. */
+/** Parses one file's text; `file` is the id stored in every node and span. Never throws. */
 export function parse(text: string, file: number): ParseResult {
   try {
     return parseUnguarded(text, file);
@@ -25,7 +25,7 @@ export function parse(text: string, file: number): ParseResult {
     // it is still a syntax problem of this input, not a crash of the caller.
     if (!(err instanceof RangeError)) throw err;
     return {
-      ast: { kind: "Program", items: [], span: { file, start: 0, end: text.length } },
+      ast: { kind: "Program", items: [], file, start: 0, end: text.length },
       errors: [{ code: "E0110", message: "nesting too deep (the parser ran out of stack)", span: { file, start: 0, end: 0 } }],
       comments: [],
     };

@@ -1,7 +1,7 @@
 /**
  * The parser: a hand-written recursive-descent parser (with precedence climbing for binary
  * operators) that reads the lexer's typed arrays (grammar/lexer.ts `lex`: kind, start, end per
- * token) and builds the AST of grammar/ast.ts directly, with a span on every node. No token
+ * token) and builds the AST of grammar/ast.ts directly, every node with its file, start and end. No token
  * objects, no intermediate tree.
  *
  * The input is parsed one chunk at a time (grammar/parse.ts cuts it before every declaration that
@@ -278,7 +278,7 @@ export class Parser {
       this.deferred = [];
       this.unclosedCurlies = [];
     }
-    return { kind: "Program", items, span: this.span(0, text.length) };
+    return { kind: "Program", items, file, start: 0, end: text.length };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -529,10 +529,10 @@ export class Parser {
   }
 
   /** E0109 for two declarations/statements with no line break or `;` between them. */
-  private checkSeparators(list: ReadonlyArray<{ span: A.Span }>): void {
+  private checkSeparators(list: ReadonlyArray<A.Located>): void {
     for (let i = 1; i < list.length; i++) {
-      const prevEnd = list[i - 1]!.span.end;
-      const nextStart = list[i]!.span.start;
+      const prevEnd = list[i - 1]!.end;
+      const nextStart = list[i]!.start;
       if (nextStart <= prevEnd) continue;
       let separated = false;
       for (let k = prevEnd; k < nextStart; k++) {
@@ -606,7 +606,7 @@ export class Parser {
     });
     this.lastDepth = 1;
     this.lastHeight = 1;
-    return { kind: "Error", span: sp, checkedType: undefined };
+    return { kind: "Error", file: sp.file, start: sp.start, end: sp.end, checkedType: undefined };
   }
 
   /** E0110 for an expression tree taller than MAX_EXPR_HEIGHT (a very long operator chain). */
@@ -619,7 +619,7 @@ export class Parser {
     });
     this.lastDepth = 1;
     this.lastHeight = 1;
-    return { kind: "Error", span: sp, checkedType: undefined };
+    return { kind: "Error", file: sp.file, start: sp.start, end: sp.end, checkedType: undefined };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -632,19 +632,19 @@ export class Parser {
   }
 
   private ident(i: number, fallbackAt: number): A.Ident {
-    if (i < 0) return { kind: "Ident", name: "", span: this.span(fallbackAt, fallbackAt) };
-    return { kind: "Ident", name: this.name(i), span: this.span(this.starts[i]!, this.ends[i]!) };
+    if (i < 0) return { kind: "Ident", name: "", file: this.file, start: fallbackAt, end: fallbackAt, checkedSymbol: undefined };
+    return { kind: "Ident", name: this.name(i), file: this.file, start: this.starts[i]!, end: this.ends[i]!, checkedSymbol: undefined };
   }
 
   private errorExpr(at: number, end = at): A.ErrorExpr {
     this.lastDepth = 1;
     this.lastHeight = 1;
-    return { kind: "Error", span: this.span(at, end), checkedType: undefined };
+    return { kind: "Error", file: this.file, start: at, end: Math.max(at, end), checkedType: undefined };
   }
 
   private stringLit(i: number): A.StringLit {
     const raw = this.image(i);
-    return { kind: "String", value: decodeString(raw, this.kinds[i] === Tok.StringLiteral), raw, span: this.span(this.starts[i]!, this.ends[i]!), checkedType: undefined };
+    return { kind: "String", value: decodeString(raw, this.kinds[i] === Tok.StringLiteral), raw, file: this.file, start: this.starts[i]!, end: this.ends[i]!, checkedType: undefined };
   }
 
   private numberLit(i: number): A.NumberLit {
@@ -653,7 +653,7 @@ export class Parser {
     let value = Number(clean);
     if (!Number.isFinite(value)) value = Number.parseFloat(clean) || 0;
     const isInteger = !/[.eE]/.test(raw) || (this.kinds[i] === Tok.BadNumber && !/\./.test(raw));
-    return { kind: "Number", value, raw, isInteger, span: this.span(this.starts[i]!, this.ends[i]!), checkedType: undefined };
+    return { kind: "Number", value, raw, isInteger, file: this.file, start: this.starts[i]!, end: this.ends[i]!, checkedType: undefined };
   }
 
   private durationLit(i: number): A.DurationLit {
@@ -661,7 +661,7 @@ export class Parser {
     const m = /^([\d_.]+)(ns|us|ms|s|m|h|d)$/.exec(raw)!;
     const amount = Number(m[1]!.replace(/_/g, ""));
     const unit = m[2] as A.DurationUnit;
-    return { kind: "Duration", amount, unit, nanos: amount * DURATION_NANOS[unit], raw, span: this.span(this.starts[i]!, this.ends[i]!), checkedType: undefined };
+    return { kind: "Duration", amount, unit, nanos: amount * DURATION_NANOS[unit], raw, file: this.file, start: this.starts[i]!, end: this.ends[i]!, checkedType: undefined };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -711,7 +711,7 @@ export class Parser {
     let desc = -1;
     if (name !== FAILED && Parser.matches(this.la1(), Tok.StringLiteral)) desc = this.next();
     const sp = this.nodeSpan(s, c0);
-    const out: A.StrategyDecl = { kind: "Strategy", name: this.ident(name, sp.end), span: sp };
+    const out: A.StrategyDecl = { kind: "Strategy", name: this.ident(name, sp.end), file: sp.file, start: sp.start, end: sp.end };
     if (desc >= 0) out.description = this.stringLit(desc);
     return out;
   }
@@ -728,7 +728,7 @@ export class Parser {
       expr = this.expression();
     }
     const sp = this.nodeSpan(s, c0);
-    return { kind: "Instrument", name: this.ident(name, sp.end), symbol: expr ?? this.errorExpr(sp.end), span: sp };
+    return { kind: "Instrument", name: this.ident(name, sp.end), symbol: expr ?? this.errorExpr(sp.end), file: sp.file, start: sp.start, end: sp.end, checkedSymbol: undefined };
   }
 
   private paramDecl(): A.ParamDecl {
@@ -760,11 +760,11 @@ export class Parser {
       }
     }
     const sp = this.nodeSpan(s, c0);
-    const out: A.ParamDecl = { kind: "Param", name: this.ident(name, sp.end), value: expr ?? this.errorExpr(sp.end), span: sp };
+    const out: A.ParamDecl = { kind: "Param", name: this.ident(name, sp.end), value: expr ?? this.errorExpr(sp.end), file: sp.file, start: sp.start, end: sp.end, checkedSymbol: undefined };
     if (type !== undefined) out.type = type;
     if (range !== undefined) {
       const rs = range.sp!;
-      out.range = { kind: "Range", lo: range.lo ?? this.errorExpr(rs.end), hi: range.hi ?? this.errorExpr(rs.end), span: rs };
+      out.range = { kind: "Range", lo: range.lo ?? this.errorExpr(rs.end), hi: range.hi ?? this.errorExpr(rs.end), file: rs.file, start: rs.start, end: rs.end };
     }
     return out;
   }
@@ -798,11 +798,11 @@ export class Parser {
     const k = this.la1();
     if (k === Tok.Identifier || k === Tok.Instrument) {
       const i = this.next();
-      return { kind: "TypeRef", name: this.name(i), span: this.span(this.starts[i]!, this.ends[i]!) };
+      return { kind: "TypeRef", name: this.name(i), file: this.file, start: this.starts[i]!, end: this.ends[i]! };
     }
     const end = at >= 0 ? at : this.lastEnd;
     this.noViableAlt(TYPE_EXPECTED, Rule.Other);
-    return { kind: "TypeRef", name: "", span: this.span(end, end) };
+    return { kind: "TypeRef", name: "", file: this.file, start: end, end: end };
   }
 
   private riskBlock(): A.RiskBlock {
@@ -833,7 +833,8 @@ export class Parser {
     }
     const entries = this.listEnd<A.RiskEntry>(base);
     this.checkSeparators(entries);
-    return { kind: "Risk", entries, span: this.nodeSpan(s, c0) };
+    const sp = this.nodeSpan(s, c0);
+    return { kind: "Risk", entries, file: sp.file, start: sp.start, end: sp.end };
   }
 
   private riskEntry(): A.RiskEntry {
@@ -857,7 +858,7 @@ export class Parser {
       }
     }
     const es = this.nodeSpan(s, c0);
-    const entry: A.RiskEntry = { kind: "RiskEntry", key: this.ident(key, es.start), value: value ?? this.errorExpr(es.end), span: es };
+    const entry: A.RiskEntry = { kind: "RiskEntry", key: this.ident(key, es.start), value: value ?? this.errorExpr(es.end), file: es.file, start: es.start, end: es.end };
     if (per) entry.per = perValue ?? this.errorExpr(es.end);
     return entry;
   }
@@ -909,8 +910,8 @@ export class Parser {
     this.checkSeparators(body);
     this.moveDeferred(p0, p1);
     const sp = this.nodeSpan(s, c0);
-    if (name < 0) return { kind: "Features", body, span: sp };
-    return { kind: "FeatureUnit", name: this.ident(name, sp.start), params: params ?? [], body, span: sp };
+    if (name < 0) return { kind: "Features", body, file: sp.file, start: sp.start, end: sp.end };
+    return { kind: "FeatureUnit", name: this.ident(name, sp.start), params: params ?? [], body, file: sp.file, start: sp.start, end: sp.end, checkedSymbol: undefined };
   }
 
   private exportDecl(): A.ExportDecl {
@@ -929,7 +930,8 @@ export class Parser {
         names.push(this.ident(n, 0));
       }
     }
-    return { kind: "Export", names, span: this.nodeSpan(s, c0) };
+    const sp = this.nodeSpan(s, c0);
+    return { kind: "Export", names, file: sp.file, start: sp.start, end: sp.end };
   }
 
   private featureDef(): A.FeatureDef {
@@ -939,7 +941,7 @@ export class Parser {
     let value: A.Expr | undefined;
     if (this.expect(Tok.Equals, Rule.Other) !== FAILED) value = this.expression();
     const ds = this.nodeSpan(s, c0);
-    return { kind: "FeatureDef", name: this.ident(name, ds.start), value: value ?? this.errorExpr(ds.end), span: ds };
+    return { kind: "FeatureDef", name: this.ident(name, ds.start), value: value ?? this.errorExpr(ds.end), file: ds.file, start: ds.start, end: ds.end, checkedSymbol: undefined };
   }
 
   private importDecl(): A.ImportDecl {
@@ -967,15 +969,16 @@ export class Parser {
     return {
       kind: "Import",
       names,
-      from: from >= 0 ? this.stringLit(from) : { kind: "String", value: "", raw: "", span: this.span(sp.end, sp.end), checkedType: undefined },
-      span: sp,
+      from: from >= 0 ? this.stringLit(from) : { kind: "String", value: "", raw: "", file: this.file, start: sp.end, end: sp.end, checkedType: undefined },
+      file: sp.file, start: sp.start, end: sp.end,
+      checkedSymbol: undefined,
     };
   }
 
   /** `var` at the top level or in a block. */
   private varDecl(): A.VarDecl {
     const b = this.binding();
-    const out: A.VarDecl = { kind: "Var", name: b.name, init: b.value, span: b.span };
+    const out: A.VarDecl = { kind: "Var", name: b.name, init: b.value, file: b.span.file, start: b.span.start, end: b.span.end, checkedSymbol: undefined };
     if (b.type !== undefined) out.type = b.type;
     return out;
   }
@@ -1042,7 +1045,7 @@ export class Parser {
     }
     if (p1 >= 0) this.moveDeferred(p0, p1);
     const sp = this.nodeSpan(s, c0);
-    const out: A.FnDecl = { kind: "Fn", name: this.ident(name, sp.start), params: params ?? [], body: body ?? this.errorExpr(sp.end), span: sp };
+    const out: A.FnDecl = { kind: "Fn", name: this.ident(name, sp.start), params: params ?? [], body: body ?? this.errorExpr(sp.end), file: sp.file, start: sp.start, end: sp.end, checkedSymbol: undefined };
     if (arrow !== -2) out.returnType = returnType!;
     return out;
   }
@@ -1091,7 +1094,7 @@ export class Parser {
       }
     }
     const ps = this.nodeSpan(s, c0);
-    const param: A.Parameter = { kind: "Parameter", name: this.ident(name, ps.start), span: ps };
+    const param: A.Parameter = { kind: "Parameter", name: this.ident(name, ps.start), file: ps.file, start: ps.start, end: ps.end, checkedSymbol: undefined };
     if (type !== undefined) param.type = type;
     if (hasDefault) param.default = value ?? this.errorExpr(ps.end);
     return param;
@@ -1147,8 +1150,9 @@ export class Parser {
       event: this.ident(event, sp.start),
       args: args ?? [],
       hasParens,
-      body: body ?? { kind: "Block", stmts: [], span: this.span(sp.end, sp.end) },
-      span: sp,
+      body: body ?? { kind: "Block", stmts: [], file: this.file, start: sp.end, end: sp.end },
+      file: sp.file, start: sp.start, end: sp.end,
+      checkedSymbol: undefined,
     };
     if (as) out.binding = this.ident(binding, sp.end);
     if (when) out.guard = guard ?? this.errorExpr(sp.end);
@@ -1188,7 +1192,8 @@ export class Parser {
     }
     const stmts = this.listEnd<A.Stmt>(base);
     this.checkSeparators(stmts);
-    return { kind: "Block", stmts, span: this.nodeSpan(s, c0) };
+    const sp = this.nodeSpan(s, c0);
+    return { kind: "Block", stmts, file: sp.file, start: sp.start, end: sp.end };
   }
 
   private statement(k: Tok): A.Stmt {
@@ -1204,7 +1209,7 @@ export class Parser {
 
   private letStmt(): A.LetStmt {
     const b = this.binding();
-    const out: A.LetStmt = { kind: "Let", name: b.name, value: b.value, span: b.span };
+    const out: A.LetStmt = { kind: "Let", name: b.name, value: b.value, file: b.span.file, start: b.span.start, end: b.span.end, checkedSymbol: undefined };
     if (b.type !== undefined) out.type = b.type;
     return out;
   }
@@ -1281,22 +1286,24 @@ export class Parser {
     for (let i = limit - 1; i >= 0; i--) {
       const cl = clauses[i]!;
       const cs = cl.sp;
+      // The clause's span starts at `if`, after its `else`, and ends with the chain it heads.
+      const end = Math.max(cs.start, tail !== undefined ? tail.end : cs.end);
       const clause: A.IfStmt = {
         kind: "If",
         cond: cl.cond ?? this.errorExpr(cs.end),
-        then: cl.then ?? { kind: "Block", stmts: [], span: this.span(cs.end, cs.end) },
-        span: this.span(cs.start, tail !== undefined ? tail.span.end : cs.end),
+        then: cl.then ?? { kind: "Block", stmts: [], file: this.file, start: cs.end, end: cs.end },
+        file: this.file,
+        start: cl.ifStart,
+        end: Math.max(cl.ifStart, end),
       };
       if (tail !== undefined) clause.else = tail;
-      // The clause's span starts at `if`, after its `else`.
-      clause.span = this.span(cl.ifStart, clause.span.end);
       tail = clause;
     }
     const out: A.IfStmt = {
       kind: "If",
       cond: cond ?? this.errorExpr(sp.end),
-      then: then ?? { kind: "Block", stmts: [], span: this.span(sp.end, sp.end) },
-      span: sp,
+      then: then ?? { kind: "Block", stmts: [], file: this.file, start: sp.end, end: sp.end },
+      file: sp.file, start: sp.start, end: sp.end,
     };
     if (tail !== undefined) out.else = tail;
     return out;
@@ -1329,8 +1336,9 @@ export class Parser {
       variable: this.ident(name, sp.end),
       from: from ?? this.errorExpr(sp.end),
       to: to ?? this.errorExpr(sp.end),
-      body: body ?? { kind: "Block", stmts: [], span: this.span(sp.end, sp.end) },
-      span: sp,
+      body: body ?? { kind: "Block", stmts: [], file: this.file, start: sp.end, end: sp.end },
+      file: sp.file, start: sp.start, end: sp.end,
+      checkedSymbol: undefined,
     };
   }
 
@@ -1340,7 +1348,8 @@ export class Parser {
     this.next();
     let value: A.Expr | undefined;
     if (EXPR_START[this.la1()] === 1) value = this.expression();
-    const out: A.ReturnStmt = { kind: "Return", span: this.nodeSpan(s, c0) };
+    const sp = this.nodeSpan(s, c0);
+    const out: A.ReturnStmt = { kind: "Return", file: sp.file, start: sp.start, end: sp.end };
     if (value !== undefined) out.value = value;
     return out;
   }
@@ -1358,8 +1367,8 @@ export class Parser {
       value = this.expression();
     }
     const sp = this.nodeSpan(s, c0);
-    if (op < 0) return { kind: "ExprStmt", expr: first, span: sp };
-    return { kind: "Assign", target: first, op: ASSIGN_OP_TEXT[this.kinds[op]!]!, value: value ?? this.errorExpr(sp.end), span: sp };
+    if (op < 0) return { kind: "ExprStmt", expr: first, file: sp.file, start: sp.start, end: sp.end };
+    return { kind: "Assign", target: first, op: ASSIGN_OP_TEXT[this.kinds[op]!]!, value: value ?? this.errorExpr(sp.end), file: sp.file, start: sp.start, end: sp.end };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -1488,13 +1497,13 @@ export class Parser {
       lastWasComparison = isComparison;
       if (depth > MAX_EXPR_DEPTH) {
         this.cOp = this.cOpEnd;
-        return this.tooDeep(this.span(left.span.start, right.span.end));
+        return this.tooDeep(this.span(left.start, right.end));
       }
       if (height > MAX_EXPR_HEIGHT) {
         this.cOp = this.cOpEnd;
-        return this.tooTall(this.span(left.span.start, right.span.end));
+        return this.tooTall(this.span(left.start, right.end));
       }
-      left = { kind: "Binary", op: bop, left, right, span: this.span(left.span.start, right.span.end), checkedType: undefined };
+      left = { kind: "Binary", op: bop, left, right, file: this.file, start: left.start, end: Math.max(left.start, right.end), checkedType: undefined };
     }
     this.lastDepth = depth;
     this.lastHeight = height;
@@ -1511,7 +1520,7 @@ export class Parser {
       if (prefixes.length > MAX_EXPR_DEPTH) {
         this.stNext[t] = prefixes.length;
         this.cOperand++;
-        return this.tooDeep(this.span(prefixes[0]! >> 1, atom.span.end));
+        return this.tooDeep(this.span(prefixes[0]! >> 1, atom.end));
       }
       const p = prefixes[next]!;
       this.stNext[t] = next + 1;
@@ -1519,7 +1528,7 @@ export class Parser {
       const inner = isNot ? this.climbBinary(NOT_PRECEDENCE + 1) : this.climbOperand();
       this.lastDepth += 1;
       this.lastHeight += 1;
-      return { kind: "Unary", op: isNot ? "not" : "-", operand: inner, span: this.span(p >> 1, inner.span.end), checkedType: undefined };
+      return { kind: "Unary", op: isNot ? "not" : "-", operand: inner, file: this.file, start: p >> 1, end: Math.max(p >> 1, inner.end), checkedType: undefined };
     }
     this.cOperand++;
     this.lastDepth = this.stDepth[t]!;
@@ -1557,12 +1566,12 @@ export class Parser {
       case Tok.True:
       case Tok.False: {
         const i = this.next();
-        e = { kind: "Bool", value: k === Tok.True, span: this.span(this.starts[i]!, this.ends[i]!), checkedType: undefined };
+        e = { kind: "Bool", value: k === Tok.True, file: this.file, start: this.starts[i]!, end: this.ends[i]!, checkedType: undefined };
         break;
       }
       case Tok.Identifier: {
         const i = this.next();
-        e = { kind: "Name", name: this.name(i), span: this.span(this.starts[i]!, this.ends[i]!), checkedType: undefined };
+        e = { kind: "Name", name: this.name(i), file: this.file, start: this.starts[i]!, end: this.ends[i]!, checkedType: undefined, checkedSymbol: undefined };
         break;
       }
       case Tok.LParen: {
@@ -1597,7 +1606,7 @@ export class Parser {
       const k = this.la1();
       if (k === Tok.Ticks) {
         const i = this.next();
-        e = { kind: "Ticks", value: e, span: this.span(e.span.start, this.ends[i]!), checkedType: undefined };
+        e = { kind: "Ticks", value: e, file: this.file, start: e.start, end: Math.max(e.start, this.ends[i]!), checkedType: undefined };
         depth += 1;
         height += 1;
       } else if (k === Tok.LParen) {
@@ -1610,17 +1619,17 @@ export class Parser {
         this.pop();
         const argDepth = this.lastDepth;
         const argHeight = this.lastHeight;
-        const end = Math.max(this.lastEnd, e.span.end);
+        const end = Math.max(this.lastEnd, e.end);
         depth = Math.max(depth, argDepth) + 1;
         height = Math.max(height, argHeight) + 1;
-        e = { kind: "Call", callee: e, args, span: this.span(e.span.start, end), checkedType: undefined };
+        e = { kind: "Call", callee: e, args, file: this.file, start: e.start, end: Math.max(e.start, end), checkedType: undefined, checkedCall: undefined };
       } else if (k === Tok.Dot) {
         this.push(F.Suffix);
         this.next();
         const name = this.expect(Tok.Identifier, Rule.Other);
         this.pop();
         const ssEnd = this.lastEnd;
-        e = { kind: "Member", object: e, member: this.ident(name, ssEnd), span: this.span(e.span.start, Math.max(ssEnd, e.span.end)), checkedType: undefined };
+        e = { kind: "Member", object: e, member: this.ident(name, ssEnd), file: this.file, start: e.start, end: Math.max(ssEnd, e.end), checkedType: undefined };
         depth += 1;
         height += 1;
       } else if (k === Tok.LBracket) {
@@ -1636,7 +1645,7 @@ export class Parser {
         const ssEnd = this.lastEnd;
         depth = Math.max(depth, indexDepth) + 1;
         height = Math.max(height, indexHeight) + 1;
-        e = { kind: "Index", object: e, index, span: this.span(e.span.start, Math.max(ssEnd, e.span.end)), checkedType: undefined };
+        e = { kind: "Index", object: e, index, file: this.file, start: e.start, end: Math.max(ssEnd, e.end), checkedType: undefined };
       } else break;
       if (tooDeep === 0 && depth > MAX_EXPR_DEPTH) tooDeep = 1;
       if (tooDeep === 0 && height > MAX_EXPR_HEIGHT) tooDeep = 2;
@@ -1667,7 +1676,7 @@ export class Parser {
     if (height > MAX_EXPR_HEIGHT) return this.tooTall(sp);
     this.lastDepth = depth;
     this.lastHeight = height;
-    return { kind: "Paren", expr: inner, span: sp, checkedType: undefined };
+    return { kind: "Paren", expr: inner, file: sp.file, start: sp.start, end: sp.end, checkedType: undefined };
   }
 
   /** Arguments (possibly none, trailing comma allowed); sets lastDepth / lastHeight to their maximum (0 when none). */
@@ -1708,7 +1717,7 @@ export class Parser {
     const depth = this.lastDepth;
     const height = this.lastHeight;
     const as = this.nodeSpan(s, c0);
-    const arg: A.Arg = { kind: "Arg", value, span: as };
+    const arg: A.Arg = { kind: "Arg", value, file: as.file, start: as.start, end: as.end };
     if (name !== -2) arg.name = this.ident(name, as.start);
     this.lastDepth = depth;
     this.lastHeight = height;

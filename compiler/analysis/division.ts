@@ -3,7 +3,7 @@
  * (or is the literal 0) gets a warning with the divisor's span. Divisors over features are not
  * flagged: their range is unknown here, and a guard in the handler is the user's tool for them.
  */
-import type { Expr, Node } from "../../grammar/index.js";
+import { type Expr, type Node, spanOf } from "../../grammar/index.js";
 import type { CheckedFile, CheckedProgram } from "../check/program.js";
 import { diag, type Diagnostic } from "../diagnostics/index.js";
 import { RiskCodes } from "../diagnostics/risk-codes.js";
@@ -22,7 +22,7 @@ export function analyzeDivision(program: CheckedProgram): Diagnostic[] {
 function divisionLint(program: CheckedProgram, file: CheckedFile): Diagnostic[] {
   const table = new AtomTable();
   const out: Diagnostic[] = [];
-  const text = (e: Expr) => program.sources[e.span.file]!.text.slice(e.span.start, e.span.end).replace(/\s+/g, " ");
+  const text = (e: Expr) => program.sources[e.file]!.text.slice(e.start, e.end).replace(/\s+/g, " ");
   /** The divisor as a linear form over params, or undefined when it reads anything else. */
   const linear = (e: Expr): Lin | undefined => {
     switch (e.kind) {
@@ -66,13 +66,13 @@ function divisionLint(program: CheckedProgram, file: CheckedFile): Diagnostic[] 
         const zero = solve([le(d, Lin.of(0)), le(Lin.of(0), d)], table);
         if (zero.kind === "sat") {
           const values = [...d.coef.keys()].map((id) => `${table.atoms[id]!.label} = ${zero.point.get(id) ?? 0}`).join(", ");
-          out.push(diag(RiskCodes.DivisionByZero, node.right.span, { divisor: text(node.right) }, { hint: values ? `zero when ${values}; narrow the param's range or guard the division` : "dividing by zero gives Infinity or NaN" }));
+          out.push(diag(RiskCodes.DivisionByZero, spanOf(node.right), { divisor: text(node.right) }, { hint: values ? `zero when ${values}; narrow the param's range or guard the division` : "dividing by zero gives Infinity or NaN" }));
         }
       }
     }
     for (const [k, v] of Object.entries(node)) {
       // checkedType: the checker's type slot of an expression (grammar/ast.ts ExprSlot), not syntax.
-      if (k === "span" || k === "checkedType") continue;
+      if (k === "checkedType") continue;
       if (v && typeof v === "object") visit(v);
     }
   };

@@ -19,7 +19,7 @@
  * ≤ position(i) ≤ exposure(i, buy), exposure(i, buy) ≤ max_position, exposure(i, sell) ≥
  * −max_position, and the book is not crossed (best bid ≤ best ask).
  */
-import type { Block, CallExpr, Expr, Handler, Span, Stmt } from "../../grammar/index.js";
+import { type Block, type CallExpr, type Expr, type Handler, type Located, type Span, type Stmt, spanOf } from "../../grammar/index.js";
 import type { CheckedFile, CheckedProgram, ResolvedCall, SymbolInfo } from "../check/program.js";
 import type { Diagnostic } from "../diagnostics/index.js";
 import { diag } from "../diagnostics/index.js";
@@ -84,7 +84,7 @@ interface Path {
 
 /** Related spans of a diagnostic about handlers of one event: every handler but the last. */
 function sameEventRelated(group: ReadonlyArray<{ handler: Handler; count: number }>): Array<{ span: Span; message: string }> {
-  return group.slice(0, -1).map((g) => ({ span: g.handler.event.span, message: `this handler runs on the same event and sends up to ${g.count}` }));
+  return group.slice(0, -1).map((g) => ({ span: spanOf(g.handler.event), message: `this handler runs on the same event and sends up to ${g.count}` }));
 }
 
 /** One way a condition can hold: linear facts, and the source text that explains them. */
@@ -166,14 +166,14 @@ export class RiskAnalysis {
     const risk = this.file.ast.items.find((i) => i.kind === "Risk");
     const name = this.file.strategy?.name.name || "strategy";
     if (!risk) {
-      const span = this.file.strategy?.span ?? this.file.ast.span;
+      const span = spanOf(this.file.strategy ?? this.file.ast);
       this.diags.push(diag(RiskCodes.MissingRiskBlock, span, { name }, { hint: "add `risk { max_position = ... max_order_qty = ... max_open_orders = ... max_order_rate = N per 1s  max_loss = ... price_band = N ticks }`" }));
       return false;
     }
     let ok = true;
     for (const key of ["max_position", "max_order_qty", "max_open_orders", "max_order_rate", "max_loss", "price_band"]) {
       if (!this.file.risk.has(key)) {
-        this.diags.push(diag(RiskCodes.MissingRiskLimit, risk.span, { key }));
+        this.diags.push(diag(RiskCodes.MissingRiskLimit, spanOf(risk), { key }));
         ok = false;
       }
     }
@@ -215,7 +215,7 @@ export class RiskAnalysis {
     }
     const count = paths.reduce((m, p) => Math.max(m, p.orders), 0);
     const info = this.program.handlers.get(h);
-    this.report.ordersPerEvent.push({ handler: h.span, kind: info?.kind ?? h.event.name, count });
+    this.report.ordersPerEvent.push({ handler: spanOf(h), kind: info?.kind ?? h.event.name, count });
     const limit = this.limits.open;
     if (count > 0 && info) {
       const key = `${info.kind}|${info.instruments.map((s) => s.name).join(",")}|${info.period ? `${info.period.lo}..${info.period.hi}` : ""}`;
@@ -228,7 +228,7 @@ export class RiskAnalysis {
       if (r.kind === "sat") {
         this.openOrdersRefuted.add(h);
         const lim = limit.eval(r.point);
-        this.diags.push(diag(RiskCodes.OpenOrdersUnsafe, h.event.span, { handler: `on ${h.event.name}`, count, limit: fmt(lim) }));
+        this.diags.push(diag(RiskCodes.OpenOrdersUnsafe, spanOf(h.event), { handler: `on ${h.event.name}`, count, limit: fmt(lim) }));
       }
     }
     if (this.limits.rate && info?.period && (info.kind === "timer" || info.kind === "bar") && count > 0) {
@@ -238,7 +238,7 @@ export class RiskAnalysis {
       if (r.kind === "sat") {
         this.rateWarned.add(h);
         this.diags.push(
-          diag(RiskCodes.RateMayBind, h.event.span, {
+          diag(RiskCodes.RateMayBind, spanOf(h.event), {
             handler: `on ${h.event.name}`,
             count,
             gap: durationText(info.period.lo),
@@ -270,7 +270,7 @@ export class RiskAnalysis {
       this.diags.push(
         diag(
           RiskCodes.OpenOrdersUnsafe,
-          last.event.span,
+          spanOf(last.event),
           { handler: `on ${last.event.name}`, count: total, limit: fmt(limit.eval(r.point)) },
           {
             related: sameEventRelated(group),
@@ -295,7 +295,7 @@ export class RiskAnalysis {
     this.diags.push(
       diag(
         RiskCodes.RateMayBind,
-        last.event.span,
+        spanOf(last.event),
         { handler: `on ${last.event.name}`, count: total, gap: durationText(info.period.lo), limit: `${fmt(n.eval(r.point))} per ${durationText(perNs)}` },
         { related: sameEventRelated(group) },
       ),
@@ -826,10 +826,10 @@ export class RiskAnalysis {
   }
 
   private proofFor(e: CallExpr, action: string): OrderProof {
-    const key = `${e.span.file}:${e.span.start}`;
+    const key = `${e.file}:${e.start}`;
     let p = this.proofs.get(key);
     if (!p) {
-      p = { action, span: e.span, handler: this.currentHandler!.span, checks: [], paths: 0, conditions: [] };
+      p = { action, span: spanOf(e), handler: spanOf(this.currentHandler!), checks: [], paths: 0, conditions: [] };
       this.proofs.set(key, p);
     }
     return p;
@@ -863,7 +863,7 @@ export class RiskAnalysis {
    * limits' verdicts are unchanged.
    */
   private checkQtyPositive(action: string, p: Path, qty: Lin, at: Expr): void {
-    const key = `${at.span.file}:${at.span.start}`;
+    const key = `${at.file}:${at.start}`;
     if (this.nonPositive.has(key)) return;
     if ([...qty.coef.keys()].some((id) => this.table.atoms[id]!.opaque)) return;
     const r = solve([...p.facts, le(qty, Lin.of(0))], this.table);
@@ -877,7 +877,7 @@ export class RiskAnalysis {
         : `\`${q.name}\` has no declared range; declare one from 1: \`in [1, hi]\``,
     );
     const fix = ranges.length ? ranges.join("; ") : qty.coef.size === 0 ? "write a quantity of at least 1" : "guard the order: `if q >= 1 { ... }`";
-    this.nonPositive.set(key, { span: at.span, action, qty: value, hint: `${cex}; ${fix}` });
+    this.nonPositive.set(key, { span: spanOf(at), action, qty: value, hint: `${cex}; ${fix}` });
   }
 
   private checkPosition(proof: OrderProof, p: Path, h: number, buy: boolean, qty: Lin, at: Expr): void {
@@ -1047,7 +1047,7 @@ export class RiskAnalysis {
   }
 
   private opaque(e: Expr): Alt {
-    return alt(Lin.atom(this.opaqueAtom(`expr:${e.span.file}:${e.span.start}:${e.span.end}`, this.text(e))));
+    return alt(Lin.atom(this.opaqueAtom(`expr:${e.file}:${e.start}:${e.end}`, this.text(e))));
   }
 
   private productAtom(e: Expr, a: Lin, b: Lin): Lin {
@@ -1083,9 +1083,9 @@ export class RiskAnalysis {
     return this.program.symbols.get(node as never);
   }
 
-  private text(e: { span: Span }): string {
-    const src = this.program.sources[e.span.file];
-    return src ? src.text.slice(e.span.start, e.span.end).replace(/\s+/g, " ") : "?";
+  private text(e: Located): string {
+    const src = this.program.sources[e.file];
+    return src ? src.text.slice(e.start, e.end).replace(/\s+/g, " ") : "?";
   }
 
   private limitText(l: Lin): string {

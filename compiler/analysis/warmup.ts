@@ -6,7 +6,7 @@
  * Stateless book/trade/bar accessors (`book.best_bid(es)`, warm-up 1) read in the handler of the
  * event that updates them (`on book(es)`) are warm by construction.
  */
-import type { Block, Expr, Handler, Stmt } from "../../grammar/index.js";
+import { type Block, type Expr, type Handler, type Stmt, spanOf } from "../../grammar/index.js";
 import type { CheckedFile, CheckedProgram } from "../check/program.js";
 import { diag, type Diagnostic } from "../diagnostics/index.js";
 import { RiskCodes } from "../diagnostics/risk-codes.js";
@@ -197,12 +197,12 @@ class WarmupAnalysis {
     if (!deps) return;
     for (const id of deps) {
       if (warm.has(id) || this.warmByConstruction(this.low.nodes[id]!)) continue;
-      const src = this.program.sources[e.span.file];
-      const name = src ? src.text.slice(e.span.start, e.span.end).replace(/\s+/g, " ") : "feature";
+      const src = this.program.sources[e.file];
+      const name = src ? src.text.slice(e.start, e.end).replace(/\s+/g, " ") : "feature";
       this.diags.push(
-        diag(RiskCodes.NotWarm, e.span, { name }, {
+        diag(RiskCodes.NotWarm, spanOf(e), { name }, {
           hint: `guard the handler: \`when ready(${name})\` (or \`if ready(${name}) { ... }\`)`,
-          related: this.handler ? [{ span: this.handler.event.span, message: "in this handler" }] : [],
+          related: this.handler ? [{ span: spanOf(this.handler.event), message: "in this handler" }] : [],
         }),
       );
       return;

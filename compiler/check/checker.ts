@@ -8,31 +8,32 @@
  * `Error` expressions), and an expression whose problem was already reported gets the "error"
  * type, on which every later check stays silent.
  */
-import type {
-  Arg,
-  AssignStmt,
-  BinaryExpr,
-  Block,
-  CallExpr,
-  Expr,
-  FeatureDef,
-  FeatureUnit,
-  FnDecl,
-  ForStmt,
-  Handler,
-  IfStmt,
-  ImportDecl,
-  Item,
-  LetStmt,
-  MemberExpr,
-  Node,
-  ParamDecl,
-  Parameter,
-  RiskBlock,
-  Span,
-  Stmt,
-  TypeRef,
-  VarDecl,
+import {
+  type Arg,
+  type AssignStmt,
+  type BinaryExpr,
+  type Block,
+  type CallExpr,
+  type Expr,
+  type FeatureDef,
+  type FeatureUnit,
+  type FnDecl,
+  type ForStmt,
+  type Handler,
+  type IfStmt,
+  type ImportDecl,
+  type Item,
+  type LetStmt,
+  type MemberExpr,
+  type Node,
+  type ParamDecl,
+  type Parameter,
+  type RiskBlock,
+  type Span,
+  type Stmt,
+  type TypeRef,
+  type VarDecl,
+  spanOf,
 } from "../../grammar/index.js";
 import { OPERATORS, findOperator, qualifiedName } from "../../stdlib/catalog.js";
 import { NUMERIC_TYPES, type OperatorMeta, type OperatorParam, type ScalarType } from "../../stdlib/meta.js";
@@ -377,35 +378,35 @@ export class Checker {
     for (const item of f.ast.items) {
       switch (item.kind) {
         case "Instrument":
-          this.declare(st, st.scope, this.newSymbol("instrument", item.name.name, f.id, item, item.name.span, { type: "instrument", series: false }), item.name);
+          this.declare(st, st.scope, this.newSymbol("instrument", item.name.name, f.id, item, spanOf(item.name), { type: "instrument", series: false }), item.name);
           break;
         case "Param": {
-          const sym = this.newSymbol("param", item.name.name, f.id, item, item.name.span, ERROR_TYPE);
+          const sym = this.newSymbol("param", item.name.name, f.id, item, spanOf(item.name), ERROR_TYPE);
           this.declare(st, st.scope, sym, item.name);
           break;
         }
         case "Var": {
-          const sym = this.newSymbol("var", item.name.name, f.id, item, item.name.span, ERROR_TYPE);
+          const sym = this.newSymbol("var", item.name.name, f.id, item, spanOf(item.name), ERROR_TYPE);
           this.declare(st, st.scope, sym, item.name);
           break;
         }
         case "Features":
           for (const s of item.body) {
             if (s.kind !== "FeatureDef") continue;
-            const sym = this.newSymbol("feature", s.name.name, f.id, s, s.name.span, ERROR_TYPE);
+            const sym = this.newSymbol("feature", s.name.name, f.id, s, spanOf(s.name), ERROR_TYPE);
             this.declare(st, st.scope, sym, s.name);
             st.featureDefs.set(s, { sym, def: s, ctx: featureCtx, state: "untyped" });
           }
           break;
         case "FeatureUnit": {
-          const sym = this.newSymbol("feature-unit", item.name.name, f.id, item, item.name.span, ERROR_TYPE);
+          const sym = this.newSymbol("feature-unit", item.name.name, f.id, item, spanOf(item.name), ERROR_TYPE);
           this.declare(st, st.scope, sym, item.name);
           st.unitDefs.set(sym, { unit: item, scope: new Scope(st.scope), typed: false });
           break;
         }
         case "Fn": {
           const declared = item.returnType ? this.typeRef(item.returnType) : undefined;
-          const sym = this.newSymbol("fn", item.name.name, f.id, item, item.name.span, declared ? { type: declared, series: false } : ERROR_TYPE);
+          const sym = this.newSymbol("fn", item.name.name, f.id, item, spanOf(item.name), declared ? { type: declared, series: false } : ERROR_TYPE);
           this.declare(st, st.scope, sym, item.name);
           break;
         }
@@ -413,7 +414,7 @@ export class Checker {
           for (const n of item.names) {
             const target = importTargets.get(n);
             const t = target && target !== "missing" ? target.type : ERROR_TYPE;
-            const sym = this.newSymbol("import", n.name, f.id, item, n.span, t);
+            const sym = this.newSymbol("import", n.name, f.id, item, spanOf(n), t);
             if (target && target !== "missing") sym.target = target;
             this.declare(st, st.scope, sym, undefined);
             this.program.symbols.set(n, sym);
@@ -428,13 +429,13 @@ export class Checker {
       const unitCtx: Ctx = { scope: u.scope, place: "feature", unit: u.unit };
       for (const p of u.unit.params) {
         const t = p.type ? this.typeRef(p.type) : "f64";
-        const ps = this.newSymbol("unit-param", p.name.name, f.id, p, p.name.span, { type: t ?? "error", series: false });
+        const ps = this.newSymbol("unit-param", p.name.name, f.id, p, spanOf(p.name), { type: t ?? "error", series: false });
         ps.unit = u.unit;
         this.declare(st, u.scope, ps, p.name);
       }
       for (const s of u.unit.body) {
         if (s.kind !== "FeatureDef") continue;
-        const fs = this.newSymbol("feature", s.name.name, f.id, s, s.name.span, ERROR_TYPE);
+        const fs = this.newSymbol("feature", s.name.name, f.id, s, spanOf(s.name), ERROR_TYPE);
         fs.unit = u.unit;
         this.declare(st, u.scope, fs, s.name);
         st.featureDefs.set(s, { sym: fs, def: s, ctx: unitCtx, state: "untyped" });
@@ -448,7 +449,7 @@ export class Checker {
     if (t.name === "") return undefined;
     if ((TYPE_NAMES as readonly string[]).includes(t.name)) return t.name as ScalarType;
     const s = suggest(t.name, TYPE_NAMES);
-    this.report(Codes.UnknownName, t.span, { name: t.name }, s ? { hint: hint(Hints.DidYouMean, { name: s }) } : {});
+    this.report(Codes.UnknownName, spanOf(t), { name: t.name }, s ? { hint: hint(Hints.DidYouMean, { name: s }) } : {});
     return undefined;
   }
 
@@ -465,31 +466,31 @@ export class Checker {
     for (const item of f.ast.items) {
       switch (item.kind) {
         case "Strategy":
-          if (strategySeen) this.report(Codes.MisplacedStatement, item.span, { what: "a second `strategy` declaration" });
+          if (strategySeen) this.report(Codes.MisplacedStatement, spanOf(item), { what: "a second `strategy` declaration" });
           strategySeen = true;
           break;
         case "Instrument":
-          needsStrategy("`instrument`", item.span);
+          needsStrategy("`instrument`", spanOf(item));
           this.checkInstrument(item, fileCtx);
           break;
         case "Param":
-          needsStrategy("`param`", item.span);
+          needsStrategy("`param`", spanOf(item));
           this.checkParam(item, fileCtx);
           break;
         case "Var":
-          needsStrategy("`var`", item.span);
+          needsStrategy("`var`", spanOf(item));
           this.checkTopVar(item, fileCtx);
           break;
         case "Risk":
-          needsStrategy("`risk`", item.span);
-          if (riskSeen) this.report(Codes.MisplacedStatement, item.span, { what: "a second `risk` block" });
+          needsStrategy("`risk`", spanOf(item));
+          if (riskSeen) this.report(Codes.MisplacedStatement, spanOf(item), { what: "a second `risk` block" });
           else this.checkRisk(st, item, fileCtx);
           riskSeen = true;
           break;
         case "Features":
-          needsStrategy("a `features` block", item.span);
+          needsStrategy("a `features` block", spanOf(item));
           for (const s of item.body) {
-            if (s.kind === "Export") this.report(Codes.MisplacedStatement, s.span, { what: "`export` outside a feature unit" });
+            if (s.kind === "Export") this.report(Codes.MisplacedStatement, spanOf(s), { what: "`export` outside a feature unit" });
           }
           break;
         case "FeatureUnit":
@@ -499,7 +500,7 @@ export class Checker {
         case "Fn":
           break;
         case "Handler":
-          needsStrategy("an `on` handler", item.span);
+          needsStrategy("an `on` handler", spanOf(item));
           this.checkHandler(st, item);
           break;
         default:
@@ -520,12 +521,12 @@ export class Checker {
   private checkInstrument(item: Item & { kind: "Instrument" }, ctx: Ctx): void {
     const t = this.expr(item.symbol, ctx);
     if (t.type !== "string" && t.type !== "error") {
-      this.report(Codes.TypeMismatch, item.symbol.span, { expected: "a string symbol like \"ESZ4\"", found: describe(t) });
+      this.report(Codes.TypeMismatch, spanOf(item.symbol), { expected: "a string symbol like \"ESZ4\"", found: describe(t) });
       return;
     }
     const sym = stripParens(item.symbol);
     if (sym.kind !== "String") return;
-    const key = `${item.span.file}|${sym.value}`;
+    const key = `${item.file}|${sym.value}`;
     const first = this.instrumentSymbols.get(key);
     if (first === undefined) {
       this.instrumentSymbols.set(key, item);
@@ -533,9 +534,9 @@ export class Checker {
     }
     this.report(
       Codes.DuplicateInstrumentSymbol,
-      item.symbol.span,
+      spanOf(item.symbol),
       { name: item.name.name, symbol: sym.value, first: first.name.name },
-      { related: [{ span: first.symbol.span, message: "first declared here" }] },
+      { related: [{ span: spanOf(first.symbol), message: "first declared here" }] },
     );
   }
 
@@ -549,9 +550,9 @@ export class Checker {
     const value = this.constInterval(item.value, ctx, false);
     let type: ScalarType | undefined = declared;
     if (vt.type !== "error" && value === undefined && !this.isConstSymbolic(item.value, ctx)) {
-      this.report(Codes.NotConstant, item.value.span, { what: `the default of param \`${item.name.name}\`` }, { hint: Hints.ParamRange });
+      this.report(Codes.NotConstant, spanOf(item.value), { what: `the default of param \`${item.name.name}\`` }, { hint: Hints.ParamRange });
     } else if (declared && vt.type !== "error" && !assignable(declared, vt, this.isIntegerConst(item.value))) {
-      this.reportMismatch(item.value.span, declared, vt, item.name.name);
+      this.reportMismatch(spanOf(item.value), declared, vt, item.name.name);
     } else if (!declared && !item.type && typeof vt.type === "string" && vt.type !== "error") {
       type = vt.type === "string" || vt.type === "tif" || vt.type === "void" ? undefined : vt.type;
     }
@@ -561,20 +562,20 @@ export class Checker {
       const hi = this.expr(item.range.hi, ctx);
       const loV = this.constInterval(item.range.lo, ctx, false);
       const hiV = this.constInterval(item.range.hi, ctx, false);
-      if (lo.type !== "error" && loV === undefined) this.report(Codes.NotConstant, item.range.lo.span, { what: "a param range bound" }, { hint: Hints.ParamRange });
-      if (hi.type !== "error" && hiV === undefined) this.report(Codes.NotConstant, item.range.hi.span, { what: "a param range bound" }, { hint: Hints.ParamRange });
+      if (lo.type !== "error" && loV === undefined) this.report(Codes.NotConstant, spanOf(item.range.lo), { what: "a param range bound" }, { hint: Hints.ParamRange });
+      if (hi.type !== "error" && hiV === undefined) this.report(Codes.NotConstant, spanOf(item.range.hi), { what: "a param range bound" }, { hint: Hints.ParamRange });
       if (type) {
         for (const [b, bt] of [[item.range.lo, lo], [item.range.hi, hi]] as const) {
-          if (bt.type !== "error" && !assignable(type, bt, this.isIntegerConst(b))) this.reportMismatch(b.span, type, bt, item.name.name);
+          if (bt.type !== "error" && !assignable(type, bt, this.isIntegerConst(b))) this.reportMismatch(spanOf(b), type, bt, item.name.name);
         }
       }
       if (loV && hiV) {
         if (loV.lo > hiV.hi) {
-          this.report(Codes.ParamRangeInverted, item.range.span, { name: item.name.name, lo: fmtNum(loV.lo), hi: fmtNum(hiV.hi) }, {
+          this.report(Codes.ParamRangeInverted, spanOf(item.range), { name: item.name.name, lo: fmtNum(loV.lo), hi: fmtNum(hiV.hi) }, {
             hint: hint(Hints.SwapBounds, { lo: fmtNum(loV.lo), hi: fmtNum(hiV.hi) }),
           });
         } else if (value && (value.lo < loV.lo || value.hi > hiV.hi)) {
-          this.report(Codes.ParamDefaultOutOfRange, item.value.span, { value: fmtNum(value.lo), name: item.name.name, lo: fmtNum(loV.lo), hi: fmtNum(hiV.hi) });
+          this.report(Codes.ParamDefaultOutOfRange, spanOf(item.value), { value: fmtNum(value.lo), name: item.name.name, lo: fmtNum(loV.lo), hi: fmtNum(hiV.hi) });
         } else {
           constant = { lo: loV.lo, hi: hiV.hi };
         }
@@ -594,15 +595,15 @@ export class Checker {
     if (vt.type !== "error") {
       const isConst = this.constInterval(item.init, ctx, true) !== undefined || this.isConstSymbolic(item.init, ctx);
       if (!isConst) {
-        this.report(Codes.NotConstant, item.init.span, { what: `the initial value of var \`${item.name.name}\`` });
+        this.report(Codes.NotConstant, spanOf(item.init), { what: `the initial value of var \`${item.name.name}\`` });
       } else if (declared && !assignable(declared, vt, this.isIntegerConst(item.init))) {
-        this.reportMismatch(item.init.span, declared, vt, item.name.name);
+        this.reportMismatch(spanOf(item.init), declared, vt, item.name.name);
       } else if (!declared) {
         type = vt.type === "int" && vt.literal && !this.isIntegerConst(item.init) ? "f64" : vt.type;
       }
     }
     if (type !== "error" && (type === "instrument" || type === "string" || type === "tif" || type === "void" || typeof type !== "string")) {
-      this.report(Codes.TypeMismatch, item.init.span, { expected: "a scalar value (number, bool, side, duration, time)", found: typeName(type) });
+      this.report(Codes.TypeMismatch, spanOf(item.init), { expected: "a scalar value (number, bool, side, duration, time)", found: typeName(type) });
       type = "error";
     }
     if (sym) sym.type = { type, series: false };
@@ -619,25 +620,25 @@ export class Checker {
       const perT = e.per ? this.expr(e.per, ctx) : undefined;
       if (!def) {
         const s = suggest(key, RISK_KEYS.keys());
-        this.report(Codes.UnknownRiskKey, e.key.span, { key }, {
+        this.report(Codes.UnknownRiskKey, spanOf(e.key), { key }, {
           hint: s ? hint(Hints.DidYouMean, { name: s }) : hint(Hints.RiskKeys, { keys: [...RISK_KEYS.keys()].join(", ") }),
         });
         continue;
       }
       const prev = seen.get(key);
       if (prev) {
-        this.report(Codes.DuplicateDefinition, e.key.span, { name: key }, { related: [{ span: prev, message: "first set here" }] });
+        this.report(Codes.DuplicateDefinition, spanOf(e.key), { name: key }, { related: [{ span: prev, message: "first set here" }] });
         continue;
       }
-      seen.set(key, e.key.span);
+      seen.set(key, spanOf(e.key));
       const value = this.constInterval(e.value, ctx, true);
       if (vt.type === "error" || (perT && perT.type === "error")) continue;
       if (value === undefined) {
-        this.report(Codes.NotConstant, e.value.span, { what: `risk limit \`${key}\`` });
+        this.report(Codes.NotConstant, spanOf(e.value), { what: `risk limit \`${key}\`` });
         continue;
       }
       const found = e.per ? `${describe(vt)} per ${describe(perT!)}` : describe(vt);
-      const bad = (): void => this.report(Codes.RiskValueUnit, e.span, { key, expected: def.expects, found });
+      const bad = (): void => this.report(Codes.RiskValueUnit, spanOf(e), { key, expected: def.expects, found });
       const integer = this.isIntegerConst(e.value);
       let ok: boolean;
       switch (def.value) {
@@ -691,7 +692,7 @@ export class Checker {
     if (t.type !== "error" && !t.series) {
       if (t.type === "void") result = ERROR_TYPE;
       else {
-        this.report(Codes.TypeMismatch, entry.def.value.span, {
+        this.report(Codes.TypeMismatch, spanOf(entry.def.value), {
           expected: "a series (an expression over market data or other features)",
           found: describe(t),
         });
@@ -720,7 +721,7 @@ export class Checker {
         if (!fs || fs.kind !== "feature") {
           const features = [...u.scope.names.values()].filter((x) => x.kind === "feature").map((x) => x.name);
           const sug = suggest(n.name, features);
-          this.report(Codes.ExportUnknown, n.span, { name: n.name, unit: sym.name }, sug ? { hint: hint(Hints.DidYouMean, { name: sug }) } : {});
+          this.report(Codes.ExportUnknown, spanOf(n), { name: n.name, unit: sym.name }, sug ? { hint: hint(Hints.DidYouMean, { name: sug }) } : {});
           continue;
         }
         fs.uses++;
@@ -736,15 +737,15 @@ export class Checker {
     for (const p of unit.params) {
       const ps = this.program.symbols.get(p);
       if (!p.type) {
-        this.report(Codes.TypeMismatch, p.name.span, { expected: "a type annotation (`name: type`)", found: "none" });
+        this.report(Codes.TypeMismatch, spanOf(p.name), { expected: "a type annotation (`name: type`)", found: "none" });
       }
       if (p.default) {
         const dt = this.expr(p.default, ctx);
         const v = this.constInterval(p.default, ctx, false);
         if (dt.type !== "error") {
-          if (v === undefined) this.report(Codes.NotConstant, p.default.span, { what: `the default of \`${p.name.name}\`` });
+          if (v === undefined) this.report(Codes.NotConstant, spanOf(p.default), { what: `the default of \`${p.name.name}\`` });
           else if (ps && typeof ps.type.type === "string" && ps.type.type !== "error" && !assignable(ps.type.type as ScalarType, dt, this.isIntegerConst(p.default))) {
-            this.reportMismatch(p.default.span, ps.type.type as ScalarType, dt, p.name.name);
+            this.reportMismatch(spanOf(p.default), ps.type.type as ScalarType, dt, p.name.name);
           } else if (ps) ps.constant = v;
         }
       }
@@ -781,8 +782,8 @@ export class Checker {
     for (const p of decl.params) {
       if (p.type) this.typeRef(p.type);
       const t = p.type && (TYPE_NAMES as readonly string[]).includes(p.type.name) ? (p.type.name as ScalarType) : p.type ? "error" : "f64";
-      this.declare(st, scope, this.newSymbol("fn-param", p.name.name, st.file.id, p, p.name.span, { type: t, series: false }), p.name);
-      if (p.default) this.report(Codes.MisplacedStatement, p.default.span, { what: "a default value of a `fn` parameter" });
+      this.declare(st, scope, this.newSymbol("fn-param", p.name.name, st.file.id, p, spanOf(p.name), { type: t, series: false }), p.name);
+      if (p.default) this.report(Codes.MisplacedStatement, spanOf(p.default), { what: "a default value of a `fn` parameter" });
     }
     const ctx: Ctx = { scope, place: "fn", fn: sym };
     const declared = decl.returnType && sym.type.type !== "error" ? (sym.type.type as ScalarType) : undefined;
@@ -791,7 +792,7 @@ export class Checker {
       bodyType = this.block(decl.body, ctx, st, declared);
       const last = decl.body.stmts[decl.body.stmts.length - 1];
       if (declared && (!last || (last.kind !== "Return" && last.kind !== "If"))) {
-        this.report(Codes.ReturnMismatch, decl.body.span, { fn: sym.name, expected: declared, found: "no value" });
+        this.report(Codes.ReturnMismatch, spanOf(decl.body), { fn: sym.name, expected: declared, found: "no value" });
       } else {
         // The body ends in an `if` (or returns early): every path through it must return, or the
         // call would fall off the end and give no value at run time.
@@ -800,7 +801,7 @@ export class Checker {
         const expected = declared ?? inferred;
         if (open && expected) {
           const noElse = open.kind === "If" && !open.else;
-          this.report(Codes.ReturnMismatch, open.span, { fn: sym.name, expected, found: noElse ? "no value when this `if` is false" : "no value at the end of this branch" }, {
+          this.report(Codes.ReturnMismatch, spanOf(open), { fn: sym.name, expected, found: noElse ? "no value when this `if` is false" : "no value at the end of this branch" }, {
             hint: noElse ? Hints.ElseReturns : Hints.BranchReturns,
           });
         }
@@ -808,7 +809,7 @@ export class Checker {
     } else {
       bodyType = this.expr(decl.body, ctx);
       if (declared && bodyType.type !== "error" && !assignable(declared, bodyType, this.isIntegerConst(decl.body))) {
-        this.report(Codes.ReturnMismatch, decl.body.span, { fn: sym.name, expected: declared, found: describe(bodyType) });
+        this.report(Codes.ReturnMismatch, spanOf(decl.body), { fn: sym.name, expected: declared, found: describe(bodyType) });
       }
     }
     st.fnResolving.delete(sym);
@@ -831,72 +832,72 @@ export class Checker {
     const info: HandlerInfo = { kind: (def?.kind ?? "start") as HandlerKind, instruments: [] };
     if (kind !== "" && !def) {
       const s = suggest(kind, HANDLERS.keys());
-      this.report(Codes.UnknownHandler, h.event.span, { kind }, s ? { hint: hint(Hints.DidYouMean, { name: s }) } : {});
+      this.report(Codes.UnknownHandler, spanOf(h.event), { kind }, s ? { hint: hint(Hints.DidYouMean, { name: s }) } : {});
     }
     if (def) {
       this.program.handlers.set(h, info);
       const bad = (span: Span): void => this.report(Codes.HandlerArguments, span, { kind, expected: def.expects });
       const args = h.args;
       const named = args.find((a) => a.name);
-      if (named) bad(named.span);
+      if (named) bad(spanOf(named));
       const instrumentArg = (a: Arg): void => {
         const t = this.expr(a.value, ctx);
         if (t.type === "error") return;
         const sym = this.program.symbols.get(a.value);
-        if (t.type !== "instrument" || !sym) bad(a.value.span);
+        if (t.type !== "instrument" || !sym) bad(spanOf(a.value));
         else info.instruments.push(sym);
       };
       const durationArg = (a: Arg): void => {
         const t = this.expr(a.value, ctx);
         if (t.type === "error") return;
         const v = this.constInterval(a.value, ctx, true);
-        if (t.type !== "duration" || v === undefined || v.lo <= 0) bad(a.value.span);
+        if (t.type !== "duration" || v === undefined || v.lo <= 0) bad(spanOf(a.value));
         else info.period = v;
       };
       switch (def.kind) {
         case "book":
-          if (args.length !== 1) bad(args.length > 1 ? args[1]!.span : h.event.span);
+          if (args.length !== 1) bad(args.length > 1 ? spanOf(args[1]!) : spanOf(h.event));
           if (args[0]) instrumentArg(args[0]);
           break;
         case "trade":
-          if (args.length === 0) bad(h.event.span);
+          if (args.length === 0) bad(spanOf(h.event));
           for (const a of args) instrumentArg(a);
           break;
         case "bar":
-          if (args.length !== 2) bad(args.length > 2 ? args[2]!.span : h.event.span);
+          if (args.length !== 2) bad(args.length > 2 ? spanOf(args[2]!) : spanOf(h.event));
           if (args[0]) instrumentArg(args[0]);
           if (args[1]) durationArg(args[1]);
           break;
         case "timer":
-          if (args.length !== 1) bad(args.length > 1 ? args[1]!.span : h.event.span);
+          if (args.length !== 1) bad(args.length > 1 ? spanOf(args[1]!) : spanOf(h.event));
           if (args[0]) durationArg(args[0]);
           break;
         case "fill": {
-          if (args.length > 1 || (args.length === 1 && h.binding)) bad(args[args.length - 1]!.span);
+          if (args.length > 1 || (args.length === 1 && h.binding)) bad(spanOf(args[args.length - 1]!));
           const a = args[0];
           if (a) {
             if (a.value.kind === "Name") {
-              const b = this.newSymbol("binding", a.value.name, st.file.id, h, a.value.span, { type: { kind: "record", name: "fill", fields: def.bindingFields! }, series: false });
+              const b = this.newSymbol("binding", a.value.name, st.file.id, h, spanOf(a.value), { type: { kind: "record", name: "fill", fields: def.bindingFields! }, series: false });
               b.bindingOf = "fill";
               this.declare(st, scope, b, a.value);
               info.binding = b;
             } else {
               this.expr(a.value, ctx);
-              bad(a.value.span);
+              bad(spanOf(a.value));
             }
           }
           break;
         }
         case "start":
         case "end":
-          if (args.length > 0) bad(args[0]!.span);
+          if (args.length > 0) bad(spanOf(args[0]!));
           break;
       }
       if (h.binding && h.binding.name !== "") {
         if (!def.bindingFields || (def.kind === "fill" && args.length > 0)) {
-          if (def.kind !== "fill") bad(h.binding.span);
+          if (def.kind !== "fill") bad(spanOf(h.binding));
         } else {
-          const b = this.newSymbol("binding", h.binding.name, st.file.id, h, h.binding.span, { type: { kind: "record", name: def.kind, fields: def.bindingFields }, series: false });
+          const b = this.newSymbol("binding", h.binding.name, st.file.id, h, spanOf(h.binding), { type: { kind: "record", name: def.kind, fields: def.bindingFields }, series: false });
           b.bindingOf = def.kind;
           this.declare(st, scope, b, h.binding);
           info.binding = b;
@@ -906,7 +907,7 @@ export class Checker {
       for (const a of h.args) this.expr(a.value, ctx);
     }
     if (h.guard) this.condition(h.guard, ctx);
-    if (h.body.stmts.length === 0 && def) this.report(Codes.EmptyHandler, h.span, { kind });
+    if (h.body.stmts.length === 0 && def) this.report(Codes.EmptyHandler, spanOf(h), { kind });
     this.block(h.body, ctx, st, undefined, false);
   }
 
@@ -933,11 +934,11 @@ export class Checker {
         this.letStmt(s, ctx, st);
         return undefined;
       case "Var":
-        this.report(Codes.MisplacedStatement, s.span, { what: "`var` inside a block" }, { hint: "declare `var` state at the top level of the strategy" });
+        this.report(Codes.MisplacedStatement, spanOf(s), { what: "`var` inside a block" }, { hint: "declare `var` state at the top level of the strategy" });
         {
           const t = this.expr(s.init, ctx);
           // Declared anyway (as a let) so its uses below do not cascade into unknown-name errors.
-          const sym = this.newSymbol("let", s.name.name, st.file.id, s, s.name.span, t.type === "void" ? ERROR_TYPE : { type: t.type, series: t.series });
+          const sym = this.newSymbol("let", s.name.name, st.file.id, s, spanOf(s.name), t.type === "void" ? ERROR_TYPE : { type: t.type, series: t.series });
           sym.uses = 1;
           this.declare(undefined, ctx.scope, sym, s.name);
         }
@@ -951,13 +952,13 @@ export class Checker {
         return this.forStmt(s, ctx, st, returnType);
       case "Return": {
         if (ctx.place !== "fn") {
-          this.report(Codes.MisplacedStatement, s.span, { what: "`return` outside a `fn`" });
+          this.report(Codes.MisplacedStatement, spanOf(s), { what: "`return` outside a `fn`" });
           if (s.value) this.expr(s.value, ctx);
           return undefined;
         }
         const t = s.value ? this.expr(s.value, ctx) : { type: "void" as const, series: false };
         if (returnType && t.type !== "error" && !assignable(returnType, t, s.value ? this.isIntegerConst(s.value) : false)) {
-          this.report(Codes.ReturnMismatch, s.value ? s.value.span : s.span, { fn: ctx.fn?.name ?? "", expected: returnType, found: describe(t) });
+          this.report(Codes.ReturnMismatch, s.value ? spanOf(s.value) : spanOf(s), { fn: ctx.fn?.name ?? "", expected: returnType, found: describe(t) });
         }
         return t;
       }
@@ -966,11 +967,11 @@ export class Checker {
         if (e.kind === "Call") {
           const t = this.call(e, ctx, true);
           const rc = this.program.calls.get(e);
-          if (rc && rc.kind !== "action" && t.type !== "error") this.report(Codes.NotAStatement, e.span, {});
+          if (rc && rc.kind !== "action" && t.type !== "error") this.report(Codes.NotAStatement, spanOf(e), {});
           return undefined;
         }
         const t = this.expr(e, ctx);
-        if (t.type !== "error") this.report(Codes.NotAStatement, e.span, {});
+        if (t.type !== "error") this.report(Codes.NotAStatement, spanOf(e), {});
         return undefined;
       }
     }
@@ -985,13 +986,13 @@ export class Checker {
     if (s.type) {
       const declared = this.typeRef(s.type);
       if (declared && t.type !== "error" && t.type !== "void") {
-        if (!assignable(declared, t, this.isIntegerConst(s.value))) this.reportMismatch(s.value.span, declared, t, s.name.name);
+        if (!assignable(declared, t, this.isIntegerConst(s.value))) this.reportMismatch(spanOf(s.value), declared, t, s.name.name);
         type = { type: declared, series: t.series };
       } else if (!declared) type = ERROR_TYPE;
     } else if (t.literal) {
       type = { type: t.type === "int" && !this.isIntegerConst(s.value) ? "f64" : t.type, series: false, literal: true };
     }
-    const sym = this.newSymbol("let", s.name.name, st.file.id, s, s.name.span, type);
+    const sym = this.newSymbol("let", s.name.name, st.file.id, s, spanOf(s.name), type);
     const c = this.constInterval(s.value, ctx, true);
     if (c && !t.series) sym.constant = c;
     this.declare(st, ctx.scope, sym, s.name);
@@ -1002,12 +1003,12 @@ export class Checker {
     const target = s.target;
     if (target.kind !== "Name") {
       this.expr(target, ctx);
-      this.report(Codes.AssignToNonVar, target.span, { name: exprText(target), kind: "expression" });
+      this.report(Codes.AssignToNonVar, spanOf(target), { name: exprText(target), kind: "expression" });
       return;
     }
     const sym = ctx.scope.lookup(target.name);
     if (!sym) {
-      this.unknownName(target.name, target.span, ctx);
+      this.unknownName(target.name, spanOf(target), ctx);
       this.setType(target, ERROR_TYPE);
       return;
     }
@@ -1015,20 +1016,20 @@ export class Checker {
     this.setType(target, sym.type);
     if (sym.kind !== "var") {
       const hintText = sym.kind === "let" ? hint(Hints.DeclareVar, { name: sym.name, type: typeName(sym.type.type) }) : undefined;
-      this.report(Codes.AssignToNonVar, target.span, { name: sym.name, kind: kindName(sym.kind) }, {
+      this.report(Codes.AssignToNonVar, spanOf(target), { name: sym.name, kind: kindName(sym.kind) }, {
         related: [{ span: sym.nameSpan, message: "declared here" }],
         ...(hintText ? { hint: hintText } : {}),
       });
       return;
     }
     if (ctx.place === "fn") {
-      this.report(Codes.ImpureFunction, s.span, { fn: ctx.fn?.name ?? "", what: `assigning to var \`${sym.name}\`` });
+      this.report(Codes.ImpureFunction, spanOf(s), { fn: ctx.fn?.name ?? "", what: `assigning to var \`${sym.name}\`` });
       return;
     }
     const want = sym.type.type;
     if (vt.type === "error" || want === "error" || typeof want !== "string") return;
     if (s.op === "=") {
-      if (!assignable(want as ScalarType, vt, this.isIntegerConst(s.value))) this.reportAssign(s.value.span, sym.name, want as ScalarType, vt);
+      if (!assignable(want as ScalarType, vt, this.isIntegerConst(s.value))) this.reportAssign(spanOf(s.value), sym.name, want as ScalarType, vt);
       return;
     }
     if (typeof vt.type !== "string") return;
@@ -1038,10 +1039,10 @@ export class Checker {
     else if (s.op === "*=") r = mulUnits(want as ScalarType, false, vs, vt.literal === true);
     else r = divUnits(want as ScalarType, false, vs, vt.literal === true);
     if (!r.ok) {
-      if (r.reason === "non-numeric") this.report(Codes.NonNumericOperand, s.span, { op: s.op, found: `${typeName(want)} and ${typeName(vs)}` });
-      else this.reportAssign(s.value.span, sym.name, want as ScalarType, vt);
+      if (r.reason === "non-numeric") this.report(Codes.NonNumericOperand, spanOf(s), { op: s.op, found: `${typeName(want)} and ${typeName(vs)}` });
+      else this.reportAssign(spanOf(s.value), sym.name, want as ScalarType, vt);
     } else if (r.type !== want && !(want === "f64" && r.type === "int")) {
-      this.reportAssign(s.value.span, sym.name, want as ScalarType, { type: r.type, series: false });
+      this.reportAssign(spanOf(s.value), sym.name, want as ScalarType, { type: r.type, series: false });
     }
   }
 
@@ -1061,11 +1062,11 @@ export class Checker {
       if (t.type === "error") return undefined;
       const v = this.constInterval(e, ctx, true);
       if (v === undefined) {
-        this.report(Codes.NotConstant, e.span, { what: "a loop bound" });
+        this.report(Codes.NotConstant, spanOf(e), { what: "a loop bound" });
         return undefined;
       }
       if (t.type !== "int") {
-        this.report(Codes.TypeMismatch, e.span, { expected: "int", found: describe(t) });
+        this.report(Codes.TypeMismatch, spanOf(e), { expected: "int", found: describe(t) });
         return undefined;
       }
       return v;
@@ -1074,7 +1075,7 @@ export class Checker {
     const to = bound(s.to);
     if (from && to) range = { lo: from.lo, hi: to.hi - 1 };
     const scope = new Scope(ctx.scope);
-    const sym = this.newSymbol("for", s.variable.name, st.file.id, s, s.variable.span, { type: "int", series: false });
+    const sym = this.newSymbol("for", s.variable.name, st.file.id, s, spanOf(s.variable), { type: "int", series: false });
     sym.constant = range ?? { lo: -Infinity, hi: Infinity };
     this.declare(st, scope, sym, s.variable);
     const r = this.block(s.body, withScope(ctx, scope), st, returnType, false);
@@ -1085,11 +1086,11 @@ export class Checker {
     const t = this.expr(e, ctx);
     if (t.type === "error") return;
     if (t.type !== "bool") {
-      this.report(Codes.ConditionNotBool, e.span, { found: describe(t) }, isNumeric(t.type) ? { hint: hint(Hints.UseComparison, { expr: exprText(e) }) } : {});
+      this.report(Codes.ConditionNotBool, spanOf(e), { found: describe(t) }, isNumeric(t.type) ? { hint: hint(Hints.UseComparison, { expr: exprText(e) }) } : {});
       return;
     }
     const c = this.constBoolValue(e);
-    if (c !== undefined) this.report(Codes.ConstantCondition, e.span, { value: String(c) });
+    if (c !== undefined) this.report(Codes.ConstantCondition, spanOf(e), { value: String(c) });
   }
 
   // ------------------------------------------------------------------------------------------
@@ -1117,13 +1118,13 @@ export class Checker {
         if (t.type === "error") return this.setType(e, ERROR_TYPE);
         if (e.op === "not") {
           if (t.type !== "bool") {
-            this.report(Codes.BoolOperands, e.operand.span, { op: "not", found: describe(t) });
+            this.report(Codes.BoolOperands, spanOf(e.operand), { op: "not", found: describe(t) });
             return this.setType(e, ERROR_TYPE);
           }
           return this.setType(e, t);
         }
         if (!isNumeric(t.type) && t.type !== "duration") {
-          this.report(Codes.NonNumericOperand, e.operand.span, { op: "-", found: describe(t) });
+          this.report(Codes.NonNumericOperand, spanOf(e.operand), { op: "-", found: describe(t) });
           return this.setType(e, ERROR_TYPE);
         }
         return this.setType(e, t);
@@ -1141,17 +1142,17 @@ export class Checker {
         if (k.type !== "error") {
           const v = this.constInterval(e.index, ctx, true);
           if (v === undefined || k.type !== "int" || v.lo < 0 || !Number.isInteger(v.lo) || v.hi > MAX_HISTORY_INDEX) {
-            this.report(Codes.BadHistoryIndex, e.index.span, { found: v === undefined ? describe(k) : fmtInterval(v, k.type) });
+            this.report(Codes.BadHistoryIndex, spanOf(e.index), { found: v === undefined ? describe(k) : fmtInterval(v, k.type) });
             bad = true;
           }
         }
         if (t.type === "error") return this.setType(e, ERROR_TYPE);
         if (!t.series) {
-          this.report(Codes.HistoryOfScalar, e.object.span, { found: typeName(t.type) });
+          this.report(Codes.HistoryOfScalar, spanOf(e.object), { found: typeName(t.type) });
           return this.setType(e, ERROR_TYPE);
         }
         if (typeof t.type !== "string") {
-          this.report(Codes.TypeMismatch, e.object.span, { expected: "a series of numbers or bools", found: typeName(t.type) });
+          this.report(Codes.TypeMismatch, spanOf(e.object), { expected: "a series of numbers or bools", found: typeName(t.type) });
           return this.setType(e, ERROR_TYPE);
         }
         return this.setType(e, bad ? ERROR_TYPE : typeInfo(t.type, true));
@@ -1160,7 +1161,7 @@ export class Checker {
         const t = this.expr(e.value, ctx);
         if (t.type === "error") return this.setType(e, ERROR_TYPE);
         if (!isPlainNumber(t.type) || t.series) {
-          this.report(Codes.TypeMismatch, e.value.span, { expected: "a plain number of ticks", found: describe(t) });
+          this.report(Codes.TypeMismatch, spanOf(e.value), { expected: "a plain number of ticks", found: describe(t) });
           return this.setType(e, ERROR_TYPE);
         }
         return this.setType(e, typeInfo("price", false));
@@ -1174,26 +1175,26 @@ export class Checker {
       const nv = NAMED_VALUES.get(e.name);
       if (nv) return typeInfo(nv, false);
       if (NAMESPACES.has(e.name) || BUILTIN_FUNCTIONS.has(e.name) || ACTIONS.has(e.name) || findOperator(e.name)) {
-        this.report(Codes.TypeMismatch, e.span, { expected: "a value", found: `function \`${e.name}\`` }, { hint: `call it: \`${e.name}(...)\`` });
+        this.report(Codes.TypeMismatch, spanOf(e), { expected: "a value", found: `function \`${e.name}\`` }, { hint: `call it: \`${e.name}(...)\`` });
         return ERROR_TYPE;
       }
-      if (e.name !== "") this.unknownName(e.name, e.span, ctx);
+      if (e.name !== "") this.unknownName(e.name, spanOf(e), ctx);
       return ERROR_TYPE;
     }
     this.program.symbols.set(e, sym);
     sym.uses++;
     if (ctx.place === "feature" && HANDLER_ONLY_KINDS.has(sym.kind)) {
-      this.report(Codes.HandlerOnlyInFeatures, e.span, { name: e.name, what: `a ${kindName(sym.kind)}, which exists only in handlers` }, { hint: Hints.FeaturesOnly });
+      this.report(Codes.HandlerOnlyInFeatures, spanOf(e), { name: e.name, what: `a ${kindName(sym.kind)}, which exists only in handlers` }, { hint: Hints.FeaturesOnly });
       return ERROR_TYPE;
     }
     switch (sym.kind) {
       case "fn":
       case "feature-unit":
-        this.report(Codes.TypeMismatch, e.span, { expected: "a value", found: `${kindName(sym.kind)} \`${sym.name}\`` }, { hint: `call it: \`${sym.name}(...)\`` });
+        this.report(Codes.TypeMismatch, spanOf(e), { expected: "a value", found: `${kindName(sym.kind)} \`${sym.name}\`` }, { hint: `call it: \`${sym.name}(...)\`` });
         return ERROR_TYPE;
       case "import":
         if (sym.target) {
-          this.report(Codes.TypeMismatch, e.span, { expected: "a value", found: `${kindName(sym.target.kind)} \`${sym.name}\`` }, { hint: `call it: \`${sym.name}(...)\`` });
+          this.report(Codes.TypeMismatch, spanOf(e), { expected: "a value", found: `${kindName(sym.target.kind)} \`${sym.name}\`` }, { hint: `call it: \`${sym.name}(...)\`` });
         }
         return ERROR_TYPE;
       default:
@@ -1228,14 +1229,14 @@ export class Checker {
     if (op === "and" || op === "or") {
       const bad = a.type !== "bool" ? a : b.type !== "bool" ? b : undefined;
       if (bad) {
-        this.report(Codes.BoolOperands, (bad === a ? e.left : e.right).span, { op, found: describe(bad) });
+        this.report(Codes.BoolOperands, spanOf(bad === a ? e.left : e.right), { op, found: describe(bad) });
         return ERROR_TYPE;
       }
       return typeInfo("bool", series);
     }
     if (typeof a.type !== "string" || typeof b.type !== "string" || a.type === "void" || b.type === "void") {
       const bad = typeof a.type !== "string" || a.type === "void" ? a : b;
-      this.report(Codes.NonNumericOperand, (bad === a ? e.left : e.right).span, { op, found: describe(bad) });
+      this.report(Codes.NonNumericOperand, spanOf(bad === a ? e.left : e.right), { op, found: describe(bad) });
       return ERROR_TYPE;
     }
     const at = a.type as ScalarType;
@@ -1246,11 +1247,11 @@ export class Checker {
       if ((isNumeric(at) || at === "duration") && (isNumeric(bt) || bt === "duration")) {
         const r = sameUnit(at, aLit, bt, bLit);
         if (!r.ok) {
-          this.report(Codes.UnitCompare, e.span, { left: at, right: bt });
+          this.report(Codes.UnitCompare, spanOf(e), { left: at, right: bt });
           return ERROR_TYPE;
         }
       } else if (at !== bt) {
-        this.report(Codes.TypeMismatch, e.right.span, { expected: typeName(at), found: describe(b) });
+        this.report(Codes.TypeMismatch, spanOf(e.right), { expected: typeName(at), found: describe(b) });
         return ERROR_TYPE;
       }
       return typeInfo("bool", series);
@@ -1258,12 +1259,12 @@ export class Checker {
     if (op === "<" || op === "<=" || op === ">" || op === ">=") {
       if (!isOrdered(at) || !isOrdered(bt)) {
         const bad = !isOrdered(at) ? a : b;
-        this.report(Codes.NonNumericOperand, (bad === a ? e.left : e.right).span, { op, found: describe(bad) });
+        this.report(Codes.NonNumericOperand, spanOf(bad === a ? e.left : e.right), { op, found: describe(bad) });
         return ERROR_TYPE;
       }
       const ok = at === "time" || bt === "time" ? at === bt : sameUnit(at, aLit, bt, bLit).ok;
       if (!ok) {
-        this.report(Codes.UnitCompare, e.span, { left: at, right: bt }, this.unitHint(at, bt));
+        this.report(Codes.UnitCompare, spanOf(e), { left: at, right: bt }, this.unitHint(at, bt));
         return ERROR_TYPE;
       }
       return typeInfo("bool", series);
@@ -1276,12 +1277,12 @@ export class Checker {
     if (!r.ok) {
       if (r.reason === "non-numeric") {
         const bad = !(isNumeric(at) || at === "duration" || at === "time") ? a : b;
-        this.report(Codes.NonNumericOperand, (bad === a ? e.left : e.right).span, { op, found: describe(bad) });
+        this.report(Codes.NonNumericOperand, spanOf(bad === a ? e.left : e.right), { op, found: describe(bad) });
       } else if (r.reason === "product") {
-        this.report(Codes.UnitProduct, e.span, { left: at, op, right: bt });
+        this.report(Codes.UnitProduct, spanOf(e), { left: at, op, right: bt });
       } else {
         const verb = op === "+" ? "add" : op === "-" ? "subtract" : "take the remainder of";
-        this.report(Codes.UnitMismatch, e.span, { verb, left: at, right: bt }, this.unitHint(at, bt));
+        this.report(Codes.UnitMismatch, spanOf(e), { verb, left: at, right: bt }, this.unitHint(at, bt));
       }
       return ERROR_TYPE;
     }
@@ -1302,8 +1303,8 @@ export class Checker {
     // `book.mid` without a call: an operator used as a value.
     if (e.object.kind === "Name" && !ctx.scope.lookup(e.object.name) && NAMESPACES.has(e.object.name)) {
       const q = `${e.object.name}.${e.member.name}`;
-      if (findOperator(q)) this.report(Codes.TypeMismatch, e.span, { expected: "a value", found: `function \`${q}\`` }, { hint: `call it: \`${q}(...)\`` });
-      else this.unknownFunction(q, e.span, e.object.name);
+      if (findOperator(q)) this.report(Codes.TypeMismatch, spanOf(e), { expected: "a value", found: `function \`${q}\`` }, { hint: `call it: \`${q}(...)\`` });
+      else this.unknownFunction(q, spanOf(e), e.object.name);
       return ERROR_TYPE;
     }
     const t = this.expr(e.object, ctx);
@@ -1312,7 +1313,7 @@ export class Checker {
     const target = exprText(e.object);
     const vt = t.type;
     if (typeof vt === "string") {
-      this.report(Codes.UnknownField, e.member.span, { target, field });
+      this.report(Codes.UnknownField, spanOf(e.member), { target, field });
       return ERROR_TYPE;
     }
     if (vt.kind === "unit") {
@@ -1343,7 +1344,7 @@ export class Checker {
 
   private noField(e: MemberExpr, target: string, fields: string[]): TypeInfo {
     const s = suggest(e.member.name, fields);
-    this.report(Codes.UnknownField, e.member.span, { target, field: e.member.name }, {
+    this.report(Codes.UnknownField, spanOf(e.member), { target, field: e.member.name }, {
       hint: s ? hint(Hints.DidYouMean, { name: s }) : hint(Hints.Fields, { fields: fields.join(", ") || "none" }),
     });
     return ERROR_TYPE;
@@ -1379,7 +1380,7 @@ export class Checker {
         if (sym.kind === "import" && !target) return this.checkArgsOnly(e, ctx);
         if (target && target.kind === "fn") return this.fnCall(e, ctx, sym, target);
         if (target && target.kind === "feature-unit") return this.unitCall(e, ctx, sym, target);
-        this.report(Codes.NotCallable, callee.span, { name, kind: kindName(sym.kind) }, { related: [{ span: sym.nameSpan, message: "declared here" }] });
+        this.report(Codes.NotCallable, spanOf(callee), { name, kind: kindName(sym.kind) }, { related: [{ span: sym.nameSpan, message: "declared here" }] });
         return this.checkArgsOnly(e, ctx);
       }
       const action = ACTIONS.get(name);
@@ -1388,24 +1389,24 @@ export class Checker {
       if (builtin) return this.builtinCall(e, ctx, builtin);
       const op = findOperator(name);
       if (op) return this.operatorCall(e, ctx, op, name);
-      if (name !== "") this.unknownFunction(name, callee.span, undefined);
+      if (name !== "") this.unknownFunction(name, spanOf(callee), undefined);
       return this.checkArgsOnly(e, ctx);
     }
     if (callee.kind === "Member" && callee.object.kind === "Name" && !ctx.scope.lookup(callee.object.name) && NAMESPACES.has(callee.object.name)) {
       const q = `${callee.object.name}.${callee.member.name}`;
       const op = findOperator(q);
       if (op) return this.operatorCall(e, ctx, op, q);
-      if (callee.member.name !== "") this.unknownFunction(q, callee.span, callee.object.name);
+      if (callee.member.name !== "") this.unknownFunction(q, spanOf(callee), callee.object.name);
       return this.checkArgsOnly(e, ctx);
     }
     if (callee.kind === "Member" && callee.object.kind === "Name" && !ctx.scope.lookup(callee.object.name) && !NAMED_VALUES.has(callee.object.name)) {
       // `foo.bar(...)` with an unknown namespace.
       const q = `${callee.object.name}.${callee.member.name}`;
-      if (callee.object.name !== "") this.unknownFunction(q, callee.span, undefined);
+      if (callee.object.name !== "") this.unknownFunction(q, spanOf(callee), undefined);
       return this.checkArgsOnly(e, ctx);
     }
     const t = this.expr(callee, ctx);
-    if (t.type !== "error") this.report(Codes.NotCallable, callee.span, { name: exprText(callee), kind: describe(t) });
+    if (t.type !== "error") this.report(Codes.NotCallable, spanOf(callee), { name: exprText(callee), kind: describe(t) });
     return this.checkArgsOnly(e, ctx);
   }
 
@@ -1435,13 +1436,13 @@ export class Checker {
         while (i < params.length && params[i]!.name !== pname) i++;
         if (i === params.length) {
           const s = suggest(pname, params.map((p) => p.name));
-          this.report(Codes.UnknownNamedArgument, a.name.span, { callee, name: pname }, s ? { hint: hint(Hints.DidYouMean, { name: s }) } : {});
+          this.report(Codes.UnknownNamedArgument, spanOf(a.name), { callee, name: pname }, s ? { hint: hint(Hints.DidYouMean, { name: s }) } : {});
           ok = false;
           continue;
         }
         const first = byParam[i];
         if (first !== undefined) {
-          this.report(Codes.DuplicateArgument, a.span, { name: pname }, { related: [{ span: first.span, message: "first given here" }] });
+          this.report(Codes.DuplicateArgument, spanOf(a), { name: pname }, { related: [{ span: spanOf(first), message: "first given here" }] });
           ok = false;
           continue;
         }
@@ -1455,13 +1456,13 @@ export class Checker {
       } else if (!variadic) extra ??= a;
     }
     if (extra) {
-      this.report(Codes.TooManyArguments, extra.span, { callee, max: params.length, found: e.args.length });
+      this.report(Codes.TooManyArguments, spanOf(extra), { callee, max: params.length, found: e.args.length });
       ok = false;
     }
     for (let i = 0; i < params.length; i++) {
       const f = firstNamed(params, i);
       if (!params[i]!.optional && byParam[f] === undefined) {
-        this.report(Codes.MissingArgument, e.span, { param: params[i]!.name, callee });
+        this.report(Codes.MissingArgument, spanOf(e), { param: params[i]!.name, callee });
         ok = false;
       }
       byParam[i] = byParam[f];
@@ -1506,7 +1507,7 @@ export class Checker {
       case "series": {
         const accepts = p.accepts ?? NUMERIC_TYPES;
         if (!t.series) {
-          this.report(Codes.ArgumentType, e.span, { param: p.name, callee, expected: `a series of ${accepts.join(" or ")}`, found: describe(t) });
+          this.report(Codes.ArgumentType, spanOf(e), { param: p.name, callee, expected: `a series of ${accepts.join(" or ")}`, found: describe(t) });
           return "fail";
         }
         const ty = t.type;
@@ -1514,9 +1515,9 @@ export class Checker {
           if (ty === "int" && accepts.includes("f64")) return "ok";
           const acceptText = accepts.join(" or ");
           if (typeof ty === "string" && isNumeric(ty) && accepts.some((x) => isNumeric(x))) {
-            this.report(Codes.ArgumentUnit, e.span, { param: p.name, callee, expected: acceptText, found: ty });
+            this.report(Codes.ArgumentUnit, spanOf(e), { param: p.name, callee, expected: acceptText, found: ty });
           } else {
-            this.report(Codes.ArgumentType, e.span, { param: p.name, callee, expected: `a series of ${acceptText}`, found: describe(t) });
+            this.report(Codes.ArgumentType, spanOf(e), { param: p.name, callee, expected: `a series of ${acceptText}`, found: describe(t) });
           }
           return "fail";
         }
@@ -1524,26 +1525,26 @@ export class Checker {
       }
       case "instrument":
         if (t.type !== "instrument") {
-          this.report(Codes.ArgumentType, e.span, { param: p.name, callee, expected: "an instrument", found: describe(t) });
+          this.report(Codes.ArgumentType, spanOf(e), { param: p.name, callee, expected: "an instrument", found: describe(t) });
           return "fail";
         }
         return "ok";
       case "window": {
         const v = this.constInterval(e, ctx, true);
         if (v === undefined) {
-          this.report(Codes.NotConstant, e.span, { what: `the window of \`${callee}\`` }, { hint: Hints.WindowForm });
+          this.report(Codes.NotConstant, spanOf(e), { what: `the window of \`${callee}\`` }, { hint: Hints.WindowForm });
           return "fail";
         }
         const allowsTime = p.allowsTime !== false;
         if (t.type === "duration" && allowsTime) {
           if (v.lo <= 0 || !Number.isFinite(v.hi)) {
-            this.report(Codes.ArgumentOutOfRange, e.span, { param: p.name, callee, lo: "1ns", hi: "∞", value: fmtInterval(v, "duration") });
+            this.report(Codes.ArgumentOutOfRange, spanOf(e), { param: p.name, callee, lo: "1ns", hi: "∞", value: fmtInterval(v, "duration") });
             return "fail";
           }
           return "time";
         }
         if (t.type !== "int") {
-          this.report(Codes.BadWindow, e.span, { callee, expected: allowsTime ? "an int count or a duration" : "an int count", found: describe(t) }, allowsTime ? { hint: Hints.WindowForm } : {});
+          this.report(Codes.BadWindow, spanOf(e), { callee, expected: allowsTime ? "an int count or a duration" : "an int count", found: describe(t) }, allowsTime ? { hint: Hints.WindowForm } : {});
           return "fail";
         }
         // A count window sizes a buffer of that many numbers: at most MAX_WINDOW_COUNT (80 MB).
@@ -1556,14 +1557,14 @@ export class Checker {
         const x = stripParens(e);
         const isSide = want === "side" && t.type === "side" && x.kind === "Name" && !ctx.scope.lookup(x.name);
         if (v === undefined && !isBool && !isSide) {
-          this.report(Codes.NotConstant, e.span, { what: `argument \`${p.name}\` of \`${callee}\`` });
+          this.report(Codes.NotConstant, spanOf(e), { what: `argument \`${p.name}\` of \`${callee}\`` });
           return "fail";
         }
         if (!assignable(want, t, this.isIntegerConst(e))) {
           if (isNumeric(want) && typeof t.type === "string" && isNumeric(t.type)) {
-            this.report(Codes.ArgumentUnit, e.span, { param: p.name, callee, expected: want, found: t.type });
+            this.report(Codes.ArgumentUnit, spanOf(e), { param: p.name, callee, expected: want, found: t.type });
           } else {
-            this.report(Codes.ArgumentType, e.span, { param: p.name, callee, expected: want, found: describe(t) });
+            this.report(Codes.ArgumentType, spanOf(e), { param: p.name, callee, expected: want, found: describe(t) });
           }
           return "fail";
         }
@@ -1577,7 +1578,7 @@ export class Checker {
     const lo = p.min ?? -Infinity;
     const hi = max;
     if (v.lo < lo || v.hi > hi) {
-      this.report(Codes.ArgumentOutOfRange, e.span, { param: p.name, callee, lo: fmtNum(lo), hi: fmtNum(hi), value: fmtInterval(v, type) });
+      this.report(Codes.ArgumentOutOfRange, spanOf(e), { param: p.name, callee, lo: fmtNum(lo), hi: fmtNum(hi), value: fmtInterval(v, type) });
       return "fail";
     }
     return "ok";
@@ -1586,11 +1587,11 @@ export class Checker {
   private builtinCall(e: CallExpr, ctx: Ctx, b: BuiltinFunction): TypeInfo {
     const misplaced = (b.handlerOnly && ctx.place !== "handler") || (b.name === "ready" && ctx.place !== "handler" && ctx.place !== "fn");
     if (b.handlerOnly && ctx.place !== "handler") {
-      if (ctx.place === "fn") this.report(Codes.ImpureFunction, e.callee.span, { fn: ctx.fn?.name ?? "", what: `\`${b.name}()\`` });
-      else this.report(Codes.HandlerOnlyInFeatures, e.callee.span, { name: b.name, what: "a handler builtin (it reads orders and positions)" }, { hint: Hints.FeaturesOnly });
+      if (ctx.place === "fn") this.report(Codes.ImpureFunction, spanOf(e.callee), { fn: ctx.fn?.name ?? "", what: `\`${b.name}()\`` });
+      else this.report(Codes.HandlerOnlyInFeatures, spanOf(e.callee), { name: b.name, what: "a handler builtin (it reads orders and positions)" }, { hint: Hints.FeaturesOnly });
     }
     if (b.name === "ready" && ctx.place !== "handler" && ctx.place !== "fn") {
-      this.report(Codes.HandlerOnlyInFeatures, e.callee.span, { name: "ready", what: "a warm-up test for handlers and `when` guards" }, { hint: Hints.FeaturesOnly });
+      this.report(Codes.HandlerOnlyInFeatures, spanOf(e.callee), { name: "ready", what: "a warm-up test for handlers and `when` guards" }, { hint: Hints.FeaturesOnly });
     }
     const params = paramShape(b.params);
     const bound = this.bindArgs(e, b.name, params, false);
@@ -1610,14 +1611,14 @@ export class Checker {
       }
       if (b.name === "ready") {
         if (!t.series) {
-          this.report(Codes.ReadyArgument, a.value.span, { found: describe(t) });
+          this.report(Codes.ReadyArgument, spanOf(a.value), { found: describe(t) });
           failed = true;
         }
         continue;
       }
       if (p.type === "numeric") {
         if (typeof t.type !== "string" || !isNumeric(t.type)) {
-          this.report(Codes.ArgumentType, a.value.span, { param: p.name, callee: b.name, expected: "a number", found: describe(t) });
+          this.report(Codes.ArgumentType, spanOf(a.value), { param: p.name, callee: b.name, expected: "a number", found: describe(t) });
           failed = true;
           continue;
         }
@@ -1625,7 +1626,7 @@ export class Checker {
         else {
           const r = sameUnit(unit.type, unit.literal, t.type as ScalarType, t.literal === true);
           if (!r.ok) {
-            this.report(Codes.UnitMismatch, a.value.span, { verb: `\`${b.name}\``, left: unit.type, right: t.type }, this.unitHint(unit.type, t.type as ScalarType));
+            this.report(Codes.UnitMismatch, spanOf(a.value), { verb: `\`${b.name}\``, left: unit.type, right: t.type }, this.unitHint(unit.type, t.type as ScalarType));
             failed = true;
           } else unit = { type: r.type, literal: r.literal, expr: a.value };
         }
@@ -1642,7 +1643,7 @@ export class Checker {
   /** Checks an action/builtin argument of a fixed kind; false when reported. */
   private checkBuiltinArg(callee: string, param: string, want: BuiltinArgType, e: Expr, t: TypeInfo): boolean {
     const fail = (expected: string): false => {
-      this.report(Codes.ArgumentType, e.span, { param, callee, expected, found: describe(t) });
+      this.report(Codes.ArgumentType, spanOf(e), { param, callee, expected, found: describe(t) });
       return false;
     };
     switch (want) {
@@ -1657,7 +1658,7 @@ export class Checker {
       case "string":
         if (t.type !== "string") return fail("a string");
         if (stripParens(e).kind !== "String") {
-          this.report(Codes.NotConstant, e.span, { what: `argument \`${param}\` of \`${callee}\`` });
+          this.report(Codes.NotConstant, spanOf(e), { what: `argument \`${param}\` of \`${callee}\`` });
           return false;
         }
         return true;
@@ -1665,7 +1666,7 @@ export class Checker {
       case "price":
         if (typeof t.type === "string" && isNumeric(t.type)) {
           if (!assignable(want, t, this.isIntegerConst(e))) {
-            this.report(Codes.ArgumentUnit, e.span, { param, callee, expected: want, found: t.type });
+            this.report(Codes.ArgumentUnit, spanOf(e), { param, callee, expected: want, found: t.type });
             return false;
           }
           return true;
@@ -1685,11 +1686,11 @@ export class Checker {
 
   private actionCall(e: CallExpr, ctx: Ctx, action: ActionDef, statement: boolean): TypeInfo {
     if (ctx.place === "fn") {
-      this.report(Codes.ImpureFunction, e.callee.span, { fn: ctx.fn?.name ?? "", what: `the action \`${action.name}\`` });
+      this.report(Codes.ImpureFunction, spanOf(e.callee), { fn: ctx.fn?.name ?? "", what: `the action \`${action.name}\`` });
     } else if (ctx.place !== "handler") {
-      this.report(Codes.ActionOutsideHandler, e.callee.span, { action: action.name }, { hint: Hints.MoveToHandler });
+      this.report(Codes.ActionOutsideHandler, spanOf(e.callee), { action: action.name }, { hint: Hints.MoveToHandler });
     } else if (!statement) {
-      this.report(Codes.NoValue, e.span, { name: action.name });
+      this.report(Codes.NoValue, spanOf(e), { name: action.name });
     }
     const params = paramShape(action.params);
     const b = this.bindArgs(e, action.name, params, action.variadic === true);
@@ -1737,9 +1738,9 @@ export class Checker {
       }
       if (!assignable(p.type, t, this.isIntegerConst(a.value))) {
         if (isNumeric(p.type) && typeof t.type === "string" && isNumeric(t.type)) {
-          this.report(Codes.ArgumentUnit, a.value.span, { param: p.name, callee: sym.name, expected: p.type, found: t.type });
+          this.report(Codes.ArgumentUnit, spanOf(a.value), { param: p.name, callee: sym.name, expected: p.type, found: t.type });
         } else {
-          this.report(Codes.ArgumentType, a.value.span, { param: p.name, callee: sym.name, expected: p.type, found: describe(t) });
+          this.report(Codes.ArgumentType, spanOf(a.value), { param: p.name, callee: sym.name, expected: p.type, found: describe(t) });
         }
         failed = true;
       }
@@ -1749,7 +1750,7 @@ export class Checker {
     const rt = decl.returnType ? fnSym.type : st ? this.checkFnBody(st, decl) : fnSym.type;
     if (failed || rt.type === "error") return ERROR_TYPE;
     if (rt.type === "void") {
-      this.report(Codes.NoValue, e.span, { name: sym.name });
+      this.report(Codes.NoValue, spanOf(e), { name: sym.name });
       return ERROR_TYPE;
     }
     return { type: rt.type, series: series || rt.series };
@@ -1758,7 +1759,7 @@ export class Checker {
   private unitCall(e: CallExpr, ctx: Ctx, sym: SymbolInfo, unitSym: SymbolInfo): TypeInfo {
     const decl = unitSym.decl as FeatureUnit;
     if (ctx.place !== "feature") {
-      this.report(Codes.MisplacedStatement, e.span, { what: `an instance of feature unit \`${sym.name}\` outside a \`features\` block` });
+      this.report(Codes.MisplacedStatement, spanOf(e), { what: `an instance of feature unit \`${sym.name}\` outside a \`features\` block` });
     }
     const params = decl.params.map((p) => ({ name: p.name.name, optional: p.default !== undefined, p }));
     const b = this.bindArgs(e, sym.name, params, false);
@@ -1776,19 +1777,19 @@ export class Checker {
       const want = p.type && (TYPE_NAMES as readonly string[]).includes(p.type.name) ? (p.type.name as ScalarType) : "f64";
       if (want === "instrument") {
         if (t.type !== "instrument") {
-          this.report(Codes.ArgumentType, a.value.span, { param: name, callee: sym.name, expected: "an instrument", found: describe(t) });
+          this.report(Codes.ArgumentType, spanOf(a.value), { param: name, callee: sym.name, expected: "an instrument", found: describe(t) });
           failed = true;
         }
         continue;
       }
       if (this.constInterval(a.value, ctx, true) === undefined && !(want === "bool" && this.isConstBool(a.value))) {
-        this.report(Codes.NotConstant, a.value.span, { what: `argument \`${name}\` of \`${sym.name}\`` });
+        this.report(Codes.NotConstant, spanOf(a.value), { what: `argument \`${name}\` of \`${sym.name}\`` });
         failed = true;
       } else if (!assignable(want, t, this.isIntegerConst(a.value))) {
         if (isNumeric(want) && typeof t.type === "string" && isNumeric(t.type)) {
-          this.report(Codes.ArgumentUnit, a.value.span, { param: name, callee: sym.name, expected: want, found: t.type });
+          this.report(Codes.ArgumentUnit, spanOf(a.value), { param: name, callee: sym.name, expected: want, found: t.type });
         } else {
-          this.report(Codes.ArgumentType, a.value.span, { param: name, callee: sym.name, expected: want, found: describe(t) });
+          this.report(Codes.ArgumentType, spanOf(a.value), { param: name, callee: sym.name, expected: want, found: describe(t) });
         }
         failed = true;
       }

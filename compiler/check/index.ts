@@ -17,7 +17,7 @@ export type {
   ExprTypes,
   CallArgs,
 } from "./program.js";
-export type { NodeMap } from "./node-map.js";
+export type { NodeMap, SlotMap } from "./node-map.js";
 export {
   ERROR_TYPE,
   addUnits,

@@ -3,10 +3,10 @@
  * importing file), report missing files, cycles and names a file does not export, check every
  * file after the files it imports, then reject recursive `fn`s over the whole call graph.
  */
-import { parse, SourceFile, type ImportDecl, type Node, type ParseResult } from "../../grammar/index.js";
+import { parse, SourceFile, type ImportDecl, type Node, type ParseResult, spanOf } from "../../grammar/index.js";
 import { Codes, Hints, compareDiagnostics, diag, fromSyntaxDiagnostic, hint } from "../diagnostics/index.js";
 import { Checker } from "./checker.js";
-import { NodeMap } from "./node-map.js";
+import { NodeMap, SlotMap } from "./node-map.js";
 import type { CompilerHost } from "./host.js";
 import { ExprTypes, type CheckedFile, type CheckedProgram, type FileKind, type SymbolInfo } from "./program.js";
 import { suggest } from "./suggest.js";
@@ -32,9 +32,9 @@ export function buildCheckedProgram(
     files: [],
     sources: [],
     roots: [],
-    symbols: new NodeMap(),
+    symbols: new SlotMap("checkedSymbol"),
     types: new ExprTypes(),
-    calls: new NodeMap(),
+    calls: new SlotMap("checkedCall"),
     constants: new NodeMap(),
     handlers: new Map(),
     fnCalls: new Map(),
@@ -91,14 +91,14 @@ export function buildCheckedProgram(
     const known = byKey.get(key);
     if (known !== undefined && inProgress.includes(known)) {
       const cycle = inProgress.slice(inProgress.indexOf(known)).map((i) => program.files[i]!.path);
-      program.diagnostics.push(diag(Codes.ImportCycle, decl.from.span, { chain: [...cycle, path].join(" → ") }));
+      program.diagnostics.push(diag(Codes.ImportCycle, spanOf(decl.from), { chain: [...cycle, path].join(" → ") }));
       return missing();
     }
     let id = known;
     if (id === undefined) {
       const text = host.readFile(path);
       if (text === undefined) {
-        program.diagnostics.push(diag(Codes.ImportNotFound, decl.from.span, { path: spec, resolved: path }, { hint: Hints.ImportPath }));
+        program.diagnostics.push(diag(Codes.ImportNotFound, spanOf(decl.from), { path: spec, resolved: path }, { hint: Hints.ImportPath }));
         return missing();
       }
       id = load(path, text);
@@ -116,7 +116,7 @@ export function buildCheckedProgram(
       targets.set(n, "missing");
       const names = exported.map((s) => s.name);
       const s = suggest(n.name, names);
-      program.diagnostics.push(diag(Codes.ImportNotExported, n.span, { path: spec, name: n.name }, {
+      program.diagnostics.push(diag(Codes.ImportNotExported, spanOf(n), { path: spec, name: n.name }, {
         hint: s ? hint(Hints.DidYouMean, { name: s }) : hint(Hints.ExportedNames, { names: names.join(", ") || "nothing" }),
       }));
     }

@@ -4,18 +4,20 @@
  * tables keyed by AST node — the tree itself is not copied or rewritten.
  *
  *   files[id]       every file of the program (roots and everything they import), by the file id
- *                   stored in spans; each with its SourceFile, AST, comments, kind (strategy,
+ *                   stored in nodes and spans; each with its SourceFile, AST, comments, kind (strategy,
  *                   feature unit, library), file-level scope, resolved imports and risk limits.
  *   symbols         node → SymbolInfo, for declaring nodes (ParamDecl, VarDecl, LetStmt,
  *                   FeatureDef, InstrumentDecl, FnDecl, FeatureUnit, Parameter, ForStmt, their
  *                   name Idents, import/export Idents, the handler binding Ident or `fill(f)` Name)
- *                   and for every reference (NameExpr, the member Ident of `m.imb`).
+ *                   and for every reference (NameExpr, the member Ident of `m.imb`). A SlotMap:
+ *                   each entry's index is kept in the node's `checkedSymbol` slot.
  *   types           expression node → TypeInfo { type, series, literal? } (types.ts); held in
  *                   the node's own slot (ExprTypes), so a tree belongs to one checked program
  *                   (buildCheckedProgram parses every file it checks).
  *   calls           call node → ResolvedCall: the stdlib operator (OperatorMeta) or builtin,
  *                   action, fn or feature unit it calls, with its arguments bound by parameter
  *                   name (defaults are not materialised: absent optional args are absent).
+ *                   A SlotMap, indexed from the call's `checkedCall` slot.
  *   constants       expression node → Interval for every compile-time constant the checker
  *                   folded (window and const args, history indices, loop bounds, risk values);
  *                   a param contributes its declared range.
@@ -47,7 +49,7 @@ import type {
 import type { OperatorMeta } from "../../stdlib/meta.js";
 import type { ActionDef, BuiltinFunction, HandlerKind, RiskKeyDef } from "../builtins.js";
 import type { Diagnostic } from "../diagnostics/index.js";
-import type { NodeMap } from "./node-map.js";
+import type { NodeMap, SlotMap } from "./node-map.js";
 import type { TypeInfo } from "./types.js";
 
 /**
@@ -228,9 +230,9 @@ export interface CheckedProgram {
   sources: SourceFile[];
   /** File ids of the files the caller asked for, in order. */
   roots: number[];
-  symbols: NodeMap<Node, SymbolInfo>;
+  symbols: SlotMap<Node, SymbolInfo>;
   types: ExprTypes;
-  calls: NodeMap<CallExpr, ResolvedCall>;
+  calls: SlotMap<CallExpr, ResolvedCall>;
   constants: NodeMap<Expr, Interval>;
   handlers: Map<Handler, HandlerInfo>;
   fnCalls: Map<SymbolInfo, Set<SymbolInfo>>;

@@ -26,7 +26,7 @@ import {
   type PropertyDeclarationStructure,
   Scope as TsScope,
 } from "ts-morph";
-import type { Block, Expr, FnDecl, Handler, Stmt, Span, SourceFile } from "../../grammar/index.js";
+import { type Block, type Expr, type FnDecl, type Handler, type Located, type Stmt, type Span, type SourceFile, spanOf } from "../../grammar/index.js";
 import type { CheckedFile, CheckedProgram, SymbolInfo } from "../check/program.js";
 import type { FeatureGraph, GraphNode } from "../graph/graph.js";
 import { Lowering, LoweringError, numberCode, readyCode, resolveMarkers, type Scope, type Value } from "../graph/lower.js";
@@ -67,7 +67,7 @@ export function emitStrategy(program: CheckedProgram, root: CheckedFile, options
   const low = new Lowering(program, root);
   const source = program.sources[root.id]!;
   const className = safeClassName(root.strategy?.name.name || baseName(options.sourceName));
-  const where = (span: Span) => `${options.sourceName}:${source.position(span.start).line}`;
+  const where = (at: Located) => `${options.sourceName}:${source.position(at.start).line}`;
   const lineMarks: Array<{ marker: string; span: Span }> = [];
   const mark = (span: Span): string => {
     const marker = `/*@L${lineMarks.length}@*/`;
@@ -95,7 +95,7 @@ export function emitStrategy(program: CheckedProgram, root: CheckedFile, options
         info.hi = range.hi;
       }
       params.push(info);
-      paramFields.push(prop(`p_${item.name.name}`, t === "bool" ? "boolean" : "number", undefined, true, `param ${item.name.name} (${where(item.span)})`));
+      paramFields.push(prop(`p_${item.name.name}`, t === "bool" ? "boolean" : "number", undefined, true, `param ${item.name.name} (${where(item)})`));
       ctorLines.push(
         t === "bool"
           ? `this.p_${item.name.name} = typeof params.${item.name.name} === "boolean" ? params.${item.name.name} : ${info.default ? "true" : "false"};`
@@ -104,7 +104,7 @@ export function emitStrategy(program: CheckedProgram, root: CheckedFile, options
     } else if (item.kind === "Var") {
       const init = low.expr(item.init, low.rootEnv, Lowering.featureScope());
       const t = item.type?.name === "bool" ? "boolean" : "number";
-      stateFields.push(prop(`s_${item.name.name}`, t, init.k === "scalar" ? resolveMarkers(init.code, low.nodes) : "0", false, `var ${item.name.name} (${where(item.span)})`));
+      stateFields.push(prop(`s_${item.name.name}`, t, init.k === "scalar" ? resolveMarkers(init.code, low.nodes) : "0", false, `var ${item.name.name} (${where(item)})`));
     } else if (item.kind === "Fn") {
       fns.push(item);
     } else if (item.kind === "Handler") {
@@ -134,7 +134,7 @@ export function emitStrategy(program: CheckedProgram, root: CheckedFile, options
     const body = new StatementEmitter(program, low, recordId, mark, lines);
     if (h.handler.guard) {
       const g = low.expr(h.handler.guard, low.rootEnv, scope);
-      lines.push(`${mark(h.handler.guard.span)}if (${codeOf(g)}) {`);
+      lines.push(`${mark(spanOf(h.handler.guard))}if (${codeOf(g)}) {`);
       body.block(h.handler.body, scope, 1);
       lines.push("}");
     } else {
@@ -151,7 +151,7 @@ export function emitStrategy(program: CheckedProgram, root: CheckedFile, options
       const sym = symbolOf(program, st, st.name);
       if (!sym || sym.uses === 0) continue;
       const v = low.feature(sym, low.rootEnv);
-      if (v.k === "series") features.push({ name: st.name.name, value: v.s, span: st.span });
+      if (v.k === "series") features.push({ name: st.name.name, value: v.s, span: spanOf(st) });
     }
   }
   // fn bodies
@@ -174,7 +174,7 @@ export function emitStrategy(program: CheckedProgram, root: CheckedFile, options
       scope: TsScope.Private,
       parameters: paramsTs,
       returnType: tsType(fn.returnType?.name),
-      docs: [`fn ${fn.name.name} (${where(fn.span)})`],
+      docs: [`fn ${fn.name.name} (${where(fn)})`],
       statements: linesWriter(lines, low),
     });
   }
@@ -247,7 +247,7 @@ export function emitStrategy(program: CheckedProgram, root: CheckedFile, options
       if (site.kind !== kind) continue;
       if (h !== undefined && site.instrument !== h) continue;
       if (period !== undefined && site.period !== period) continue;
-      out.push(`// ${where(site.handler.span)}: on ${kind}`);
+      out.push(`// ${where(site.handler)}: on ${kind}`);
       out.push(...bodies.get(site.handler)!);
     }
     return out;
@@ -309,7 +309,7 @@ export function emitStrategy(program: CheckedProgram, root: CheckedFile, options
   addHandlerMethod("onFill", [{ name: "ctx", type: "StrategyContext" }, { name: "fill", type: "FillView" }], handlerCalls("fill"), "One of our orders (partly) filled.");
   const timerLines: string[] = [];
   timers.forEach((t, i) => {
-    timerLines.push(`if (timerId === ${i}) {`, ...[`// ${where(t.handler.span)}: on timer`, ...bodies.get(t.handler)!].map((l) => `\t${l}`), "}");
+    timerLines.push(`if (timerId === ${i}) {`, ...[`// ${where(t.handler)}: on timer`, ...bodies.get(t.handler)!].map((l) => `\t${l}`), "}");
   });
   addHandlerMethod("onTimer", [{ name: "ctx", type: "StrategyContext" }, { name: "timerId", type: "number" }], timerLines, "A timer fired.");
   addHandlerMethod("onEnd", [{ name: "ctx", type: "StrategyContext" }], handlerCalls("end"), "After the last event.");
@@ -436,7 +436,7 @@ class StatementEmitter {
   }
 
   private stmt(s: Stmt, scope: Scope, depth: number): void {
-    const m = this.mark(s.span);
+    const m = this.mark(spanOf(s));
     switch (s.kind) {
       case "Let": {
         const sym = symbolOf(this.program, s, s.name);
@@ -447,11 +447,11 @@ class StatementEmitter {
         return;
       }
       case "Var":
-        throw new LoweringError("`var` is only allowed at the top level", s.span);
+        throw new LoweringError("`var` is only allowed at the top level", s);
       case "Assign": {
-        if (s.target.kind !== "Name") throw new LoweringError("only a `var` can be assigned", s.span);
+        if (s.target.kind !== "Name") throw new LoweringError("only a `var` can be assigned", s);
         const sym = this.program.symbols.get(s.target);
-        if (!sym || sym.kind !== "var") throw new LoweringError("only a `var` can be assigned", s.span);
+        if (!sym || sym.kind !== "var") throw new LoweringError("only a `var` can be assigned", s);
         this.line(depth, `${m}this.s_${sym.name} ${s.op} ${this.expr(s.value, scope)};`);
         return;
       }
@@ -493,7 +493,7 @@ class StatementEmitter {
         if (e.kind === "Call") {
           const rc = this.program.calls.get(e);
           if (rc && rc.kind === "action") {
-            this.action(rc.action.name, rc.args, rc.rest, scope, depth, m, e.span);
+            this.action(rc.action.name, rc.args, rc.rest, scope, depth, m, e);
             return;
           }
         }
@@ -503,12 +503,12 @@ class StatementEmitter {
     }
   }
 
-  private action(name: string, args: ReadonlyMap<string, Expr>, rest: readonly Expr[], scope: Scope, depth: number, m: string, span: Span): void {
+  private action(name: string, args: ReadonlyMap<string, Expr>, rest: readonly Expr[], scope: Scope, depth: number, m: string, at: Located): void {
     const inst = (key: string): number | undefined => {
       const a = args.get(key);
       if (!a) return undefined;
       const v = this.low.expr(a, this.low.rootEnv, scope);
-      if (v.k !== "inst") throw new LoweringError(`\`${key}\` must be an instrument`, a.span);
+      if (v.k !== "inst") throw new LoweringError(`\`${key}\` must be an instrument`, a);
       return v.handle;
     };
     const h = inst("inst");
@@ -572,7 +572,7 @@ class StatementEmitter {
         return;
       }
       default:
-        throw new LoweringError(`action \`${name}\` cannot be compiled`, span);
+        throw new LoweringError(`action \`${name}\` cannot be compiled`, at);
     }
   }
 }

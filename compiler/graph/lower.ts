@@ -10,13 +10,15 @@
  * Handler-only constructs (position, exposure, trade/bar/fill bindings, `ticks`) produce code over
  * the handler's parameters `ctx`, `trade`, `bar`, `fill`, and the class's fields.
  */
-import type {
-  CallExpr,
-  Expr,
-  FeatureDef,
-  FeatureUnit,
-  Node,
-  Span,
+import {
+  type CallExpr,
+  type Expr,
+  type FeatureDef,
+  type FeatureUnit,
+  type Located,
+  type Node,
+  type Span,
+  spanOf,
 } from "../../grammar/index.js";
 import { findOperator } from "../../stdlib/catalog.js";
 import type { OperatorMeta, ScalarType } from "../../stdlib/meta.js";
@@ -56,11 +58,13 @@ export interface Scope {
 
 /** Thrown for a construct the back end cannot lower; only reachable when the checker let an error through. */
 export class LoweringError extends Error {
-  constructor(
-    message: string,
-    readonly span: Span,
-  ) {
+  /** The offending source range. */
+  readonly span: Span;
+
+  /** `at`: the offending node (or a span). */
+  constructor(message: string, at: Located) {
     super(message);
+    this.span = spanOf(at);
   }
 }
 
@@ -131,10 +135,10 @@ export class Lowering {
   /** The value of a feature symbol in an environment (memoised: a feature is lowered once per instance). */
   feature(sym: SymbolInfo, env: Env): Value {
     const def = sym.decl as FeatureDef;
-    const key = `${env.key}|${sym.file}:${def.span.start}`;
+    const key = `${env.key}|${sym.file}:${def.start}`;
     const cached = this.featureCache.get(key);
     if (cached) return cached;
-    if (this.inProgress.has(key)) throw new LoweringError(`feature \`${sym.name}\` depends on itself`, def.span);
+    if (this.inProgress.has(key)) throw new LoweringError(`feature \`${sym.name}\` depends on itself`, def);
     this.inProgress.add(key);
     const v = this.expr(def.value, env, Lowering.featureScope());
     this.inProgress.delete(key);
@@ -161,28 +165,28 @@ export class Lowering {
         return this.name(e, env, scope);
       case "Unary": {
         const v = this.expr(e.operand, env, scope);
-        return this.map1(v, (c) => (e.op === "-" ? `(-${c})` : `(!${c})`), e.op === "not" ? "bool" : typeOf(v), e.span);
+        return this.map1(v, (c) => (e.op === "-" ? `(-${c})` : `(!${c})`), e.op === "not" ? "bool" : typeOf(v), e);
       }
       case "Binary": {
         const l = this.expr(e.left, env, scope);
         const r = this.expr(e.right, env, scope);
         const op = BINARY_TS[e.op];
         const t = this.exprType(e);
-        return this.map2(l, r, (a, b) => `(${a} ${op} ${b})`, t, e.span);
+        return this.map2(l, r, (a, b) => `(${a} ${op} ${b})`, t, e);
       }
       case "Ticks": {
         const v = this.expr(e.value, env, scope);
         const h = scope.tickInstrument;
-        return this.map1(v, (c) => `(${c} * this.tk[${h}])`, "price", e.span);
+        return this.map1(v, (c) => `(${c} * this.tk[${h}])`, "price", e);
       }
       case "Index":
-        return this.history(e.object, e.index, env, scope, e.span);
+        return this.history(e.object, e.index, env, scope, e);
       case "Member":
         return this.member(e, env, scope);
       case "Call":
         return this.call(e, env, scope);
       case "Error":
-        throw new LoweringError("cannot compile an expression with errors", e.span);
+        throw new LoweringError("cannot compile an expression with errors", e);
     }
   }
 
@@ -198,13 +202,13 @@ export class Lowering {
     if (!sym) {
       if (named === "side") return scalar(e.name === "buy" ? "1" : "-1", "side");
       if (named === "tif") return scalar(e.name === "gtc" ? "0" : e.name === "ioc" ? "1" : "2", "other");
-      throw new LoweringError(`unresolved name \`${e.name}\``, e.span);
+      throw new LoweringError(`unresolved name \`${e.name}\``, e);
     }
-    return this.symbolValue(sym, env, scope, e.span);
+    return this.symbolValue(sym, env, scope, e);
   }
 
   /** The value a symbol denotes where it is read. */
-  symbolValue(sym: SymbolInfo, env: Env, scope: Scope, span: Span): Value {
+  symbolValue(sym: SymbolInfo, env: Env, scope: Scope, at: Located): Value {
     switch (sym.kind) {
       case "param":
         return scalar(`this.p_${sym.name}`, scalarOf(sym));
@@ -214,26 +218,26 @@ export class Lowering {
       case "for":
       case "fn-param": {
         const local = scope.locals.get(sym);
-        if (local === undefined) throw new LoweringError(`\`${sym.name}\` is not in scope here`, span);
+        if (local === undefined) throw new LoweringError(`\`${sym.name}\` is not in scope here`, at);
         return scalar(local, scalarOf(sym));
       }
       case "feature":
         return this.feature(sym, env);
       case "instrument": {
         const h = this.handles.get(sym);
-        if (h === undefined) throw new LoweringError(`instrument \`${sym.name}\` is not declared in the strategy`, span);
+        if (h === undefined) throw new LoweringError(`instrument \`${sym.name}\` is not declared in the strategy`, at);
         return { k: "inst", handle: h };
       }
       case "unit-param": {
         const bound = env.bindings.get(sym);
-        if (!bound) throw new LoweringError(`feature unit parameter \`${sym.name}\` is not bound`, span);
+        if (!bound) throw new LoweringError(`feature unit parameter \`${sym.name}\` is not bound`, at);
         return bound;
       }
       case "import":
-        if (sym.target) return this.symbolValue(sym.target, env, scope, span);
-        throw new LoweringError(`import \`${sym.name}\` did not resolve`, span);
+        if (sym.target) return this.symbolValue(sym.target, env, scope, at);
+        throw new LoweringError(`import \`${sym.name}\` did not resolve`, at);
       default:
-        throw new LoweringError(`\`${sym.name}\` (${sym.kind}) cannot be used as a value here`, span);
+        throw new LoweringError(`\`${sym.name}\` (${sym.kind}) cannot be used as a value here`, at);
     }
   }
 
@@ -243,40 +247,40 @@ export class Lowering {
       const objSym = this.program.symbols.get(e.object);
       if (objSym && objSym.kind === "binding") {
         const kind = scope.bindings.get(objSym);
-        if (!kind) throw new LoweringError(`\`${objSym.name}\` is not bound in this handler`, e.span);
-        return bindingField(kind, e.member.name, scope.tickInstrument, e.span);
+        if (!kind) throw new LoweringError(`\`${objSym.name}\` is not bound in this handler`, e);
+        return bindingField(kind, e.member.name, scope.tickInstrument, e);
       }
     }
     const obj = this.expr(e.object, env, scope);
     if (obj.k === "unit") {
       const sym = this.program.symbols.get(e.member);
-      if (!sym || sym.kind !== "feature") throw new LoweringError(`\`${e.member.name}\` is not a feature of the unit`, e.span);
+      if (!sym || sym.kind !== "feature") throw new LoweringError(`\`${e.member.name}\` is not a feature of the unit`, e);
       return this.feature(sym, obj.env);
     }
     if (obj.k === "outputs") {
       const n = obj.node;
       const t = n.outputs.get(e.member.name);
-      if (!t) throw new LoweringError(`no output \`${e.member.name}\``, e.span);
+      if (!t) throw new LoweringError(`no output \`${e.member.name}\``, e);
       return series(`this.@@${n.id}@@.${e.member.name}`, [n.id], n.triggers, t);
     }
-    throw new LoweringError(`\`.${e.member.name}\` cannot be read here`, e.span);
+    throw new LoweringError(`\`.${e.member.name}\` cannot be read here`, e);
   }
 
-  private history(object: Expr, index: Expr, env: Env, scope: Scope, span: Span): Value {
+  private history(object: Expr, index: Expr, env: Env, scope: Scope, at: Located): Value {
     const x = this.expr(object, env, scope);
     const k = this.expr(index, env, scope);
-    if (x.k !== "series") throw new LoweringError("history `x[k]` needs a series", span);
-    if (k.k !== "scalar") throw new LoweringError("the history depth must be a constant", span);
+    if (x.k !== "series") throw new LoweringError("history `x[k]` needs a series", at);
+    if (k.k !== "scalar") throw new LoweringError("the history depth must be a constant", at);
     if (k.code === "0") return x;
     const op = findOperator("lag");
-    if (!op) throw new LoweringError("the stdlib has no `lag` operator", span);
-    const node = this.node(op, false, [k.code], [x.s], -1, span, new Map([["k", Number(k.code)]]));
+    if (!op) throw new LoweringError("the stdlib has no `lag` operator", at);
+    const node = this.node(op, false, [k.code], [x.s], -1, at, new Map([["k", Number(k.code)]]));
     return series(`this.@@${node.id}@@.value`, [node.id], node.triggers, x.s.type);
   }
 
   private call(e: CallExpr, env: Env, scope: Scope): Value {
     const rc = this.program.calls.get(e);
-    if (!rc) throw new LoweringError("unresolved call", e.span);
+    if (!rc) throw new LoweringError("unresolved call", e);
     switch (rc.kind) {
       case "operator":
         return this.operatorCall(e, rc, env, scope);
@@ -285,21 +289,21 @@ export class Lowering {
       case "fn": {
         const args = rc.decl.params.map((p) => {
           const a = rc.args.get(p.name.name) ?? p.default;
-          if (!a) throw new LoweringError(`missing argument \`${p.name.name}\``, e.span);
+          if (!a) throw new LoweringError(`missing argument \`${p.name.name}\``, e);
           return this.expr(a, env, scope);
         });
         const t = this.exprType(e);
-        return this.mapN(args, (codes) => `this.fn_${rc.decl.name.name}(${codes.join(", ")})`, t, e.span);
+        return this.mapN(args, (codes) => `this.fn_${rc.decl.name.name}(${codes.join(", ")})`, t, e);
       }
       case "unit":
-        return { k: "unit", env: this.unitEnv(rc.decl, rc.args, env, scope, e.span) };
+        return { k: "unit", env: this.unitEnv(rc.decl, rc.args, env, scope, e) };
       case "action":
-        throw new LoweringError(`\`${rc.action.name}\` is an action, not a value`, e.span);
+        throw new LoweringError(`\`${rc.action.name}\` is an action, not a value`, e);
     }
   }
 
   /** Binds a feature unit's parameters to the call's arguments (or their defaults). */
-  private unitEnv(unit: FeatureUnit, args: ReadonlyMap<string, Expr>, env: Env, scope: Scope, span: Span): Env {
+  private unitEnv(unit: FeatureUnit, args: ReadonlyMap<string, Expr>, env: Env, scope: Scope, at: Located): Env {
     const bindings = new Map<SymbolInfo, Value>();
     const keyParts: string[] = [unit.name.name];
     const child: Env = { key: "", prefix: "", bindings };
@@ -310,7 +314,7 @@ export class Lowering {
       let v: Value;
       if (arg) v = this.expr(arg, env, scope);
       else if (p.default) v = this.expr(p.default, child, Lowering.featureScope());
-      else throw new LoweringError(`missing argument \`${p.name.name}\` of feature unit ${unit.name.name}`, span);
+      else throw new LoweringError(`missing argument \`${p.name.name}\` of feature unit ${unit.name.name}`, at);
       if (v.k === "scalar") {
         // The checker knows a unit parameter only by its default; what this instance's argument
         // can be (a literal, the caller's param and its range) bounds the operators' warm-ups.
@@ -358,7 +362,7 @@ export class Lowering {
       const range = iv ? ` (it takes values from ${iv.lo} to ${iv.hi})` : "";
       throw new LoweringError(
         `argument \`${param}\` of \`${opName}\` cannot depend on a loop variable or \`let\` that varies${range}: an operator is built once, before the run, with one value; call it once per value with a literal`,
-        a.span,
+        a,
       );
     }
   }
@@ -372,23 +376,23 @@ export class Lowering {
     for (const p of op.params) {
       const a = rc.args.get(p.name);
       if (p.kind === "series") {
-        if (!a) throw new LoweringError(`missing series argument \`${p.name}\``, e.span);
+        if (!a) throw new LoweringError(`missing series argument \`${p.name}\``, e);
         const v = this.expr(a, env, scope);
         if (v.k === "series") inputs.push(v.s);
         else if (v.k === "scalar") inputs.push({ code: v.code, deps: new Set(), triggers: new Set(), type: "f64" });
-        else throw new LoweringError(`argument \`${p.name}\` must be a series`, a.span);
+        else throw new LoweringError(`argument \`${p.name}\` must be a series`, a);
       } else if (p.kind === "instrument") {
-        if (!a) throw new LoweringError(`missing instrument argument \`${p.name}\``, e.span);
+        if (!a) throw new LoweringError(`missing instrument argument \`${p.name}\``, e);
         const v = this.expr(a, env, scope);
-        if (v.k !== "inst") throw new LoweringError(`argument \`${p.name}\` must be an instrument`, a.span);
+        if (v.k !== "inst") throw new LoweringError(`argument \`${p.name}\` must be an instrument`, a);
         if (instrument < 0) instrument = v.handle;
         argCode.set(p.name, `infos[${v.handle}]!`);
       } else {
         let code: string | undefined;
         if (a) {
           const v = this.constArgument(op.namespace ? `${op.namespace}.${op.name}` : op.name, p.name, a, env, scope);
-          if (v.k === "series") throw new LoweringError(`argument \`${p.name}\` must be a compile-time constant`, a.span);
-          if (v.k === "inst") throw new LoweringError(`argument \`${p.name}\` must be a number`, a.span);
+          if (v.k === "series") throw new LoweringError(`argument \`${p.name}\` must be a compile-time constant`, a);
+          if (v.k === "inst") throw new LoweringError(`argument \`${p.name}\` must be a number`, a);
           if (v.k === "scalar") code = v.code;
           const iv = this.constInterval(a, env);
           if (iv) constValues.set(p.name, iv.hi);
@@ -408,7 +412,7 @@ export class Lowering {
       }
       ctorArgs.push(c);
     }
-    const node = this.node(op, rc.timeWindow, ctorArgs, inputs, instrument, e.span, constValues);
+    const node = this.node(op, rc.timeWindow, ctorArgs, inputs, instrument, e, constValues);
     if (op.outputs.length > 1 || (op.outputs[0] && op.outputs[0].name !== "value")) return { k: "outputs", node };
     const t = node.outputs.get("value") ?? "f64";
     return series(`this.@@${node.id}@@.value`, [node.id], node.triggers, t);
@@ -421,7 +425,7 @@ export class Lowering {
     ctorArgs: string[],
     inputs: SeriesCode[],
     instrument: number,
-    span: Span,
+    at: Located,
     constValues: ReadonlyMap<string, number>,
   ): GraphNode {
     const className = timeWindow && op.timeClassName ? op.timeClassName : op.className;
@@ -474,7 +478,7 @@ export class Lowering {
       outputs,
       warmup,
       names: [],
-      span,
+      span: spanOf(at),
       key,
     };
     this.nodes.push(node);
@@ -485,12 +489,12 @@ export class Lowering {
   private builtinCall(e: CallExpr, rc: Extract<ResolvedCall, { kind: "builtin" }>, env: Env, scope: Scope): Value {
     const arg = (name: string): Value => {
       const a = rc.args.get(name);
-      if (!a) throw new LoweringError(`missing argument \`${name}\``, e.span);
+      if (!a) throw new LoweringError(`missing argument \`${name}\``, e);
       return this.expr(a, env, scope);
     };
     const inst = (name: string): number => {
       const v = arg(name);
-      if (v.k !== "inst") throw new LoweringError(`\`${name}\` must be an instrument`, e.span);
+      if (v.k !== "inst") throw new LoweringError(`\`${name}\` must be an instrument`, e);
       return v.handle;
     };
     const t = this.exprType(e);
@@ -510,17 +514,17 @@ export class Lowering {
       case "position":
         return scalar(`ctx.position(${inst("inst")})`, "qty");
       case "abs":
-        return this.map1(arg("x"), (c) => `Math.abs(${c})`, t, e.span);
+        return this.map1(arg("x"), (c) => `Math.abs(${c})`, t, e);
       case "sign":
-        return this.map1(arg("x"), (c) => `Math.sign(${c})`, "int", e.span);
+        return this.map1(arg("x"), (c) => `Math.sign(${c})`, "int", e);
       case "min":
-        return this.map2(arg("a"), arg("b"), (a, b) => `Math.min(${a}, ${b})`, t, e.span);
+        return this.map2(arg("a"), arg("b"), (a, b) => `Math.min(${a}, ${b})`, t, e);
       case "max":
-        return this.map2(arg("a"), arg("b"), (a, b) => `Math.max(${a}, ${b})`, t, e.span);
+        return this.map2(arg("a"), arg("b"), (a, b) => `Math.max(${a}, ${b})`, t, e);
       case "clamp":
-        return this.mapN([arg("x"), arg("lo"), arg("hi")], ([x, lo, hi]) => `Math.min(Math.max(${x}, ${lo}), ${hi})`, t, e.span);
+        return this.mapN([arg("x"), arg("lo"), arg("hi")], ([x, lo, hi]) => `Math.min(Math.max(${x}, ${lo}), ${hi})`, t, e);
       default:
-        throw new LoweringError(`builtin \`${rc.builtin.name}\` cannot be compiled here`, e.span);
+        throw new LoweringError(`builtin \`${rc.builtin.name}\` cannot be compiled here`, e);
     }
   }
 
@@ -541,16 +545,16 @@ export class Lowering {
       .join(" && ");
   }
 
-  private map1(v: Value, f: (code: string) => string, type: ScalarType, span: Span): Value {
-    return this.mapN([v], ([c]) => f(c!), type, span);
+  private map1(v: Value, f: (code: string) => string, type: ScalarType, at: Located): Value {
+    return this.mapN([v], ([c]) => f(c!), type, at);
   }
 
-  private map2(a: Value, b: Value, f: (a: string, b: string) => string, type: ScalarType, span: Span): Value {
-    return this.mapN([a, b], ([x, y]) => f(x!, y!), type, span);
+  private map2(a: Value, b: Value, f: (a: string, b: string) => string, type: ScalarType, at: Located): Value {
+    return this.mapN([a, b], ([x, y]) => f(x!, y!), type, at);
   }
 
   /** Combines values: series if any input is a series (deps and triggers united), scalar otherwise. */
-  mapN(vs: Value[], f: (codes: string[]) => string, type: ScalarType, span: Span): Value {
+  mapN(vs: Value[], f: (codes: string[]) => string, type: ScalarType, at: Located): Value {
     const codes: string[] = [];
     const deps = new Set<number>();
     const triggers = new Set<Trigger>();
@@ -563,7 +567,7 @@ export class Lowering {
         for (const d of v.s.deps) deps.add(d);
         for (const t of v.s.triggers) triggers.add(t);
       } else if (v.k === "inst") codes.push(String(v.handle));
-      else throw new LoweringError("a feature unit or a multi-output operator cannot be used in arithmetic; pick a field", span);
+      else throw new LoweringError("a feature unit or a multi-output operator cannot be used in arithmetic; pick a field", at);
     }
     const code = f(codes);
     return isSeries ? { k: "series", s: { code, deps, triggers, type } } : scalar(code, type);
@@ -640,7 +644,7 @@ export function numberCode(v: number): string {
 }
 
 /** Code of a field of a trade/bar/fill binding. */
-function bindingField(kind: "trade" | "bar" | "fill", field: string, inst: number, span: Span): Value {
+function bindingField(kind: "trade" | "bar" | "fill", field: string, inst: number, at: Located): Value {
   if (kind === "trade") {
     switch (field) {
       case "price":
@@ -678,7 +682,7 @@ function bindingField(kind: "trade" | "bar" | "fill", field: string, inst: numbe
         return scalar("fill.ts", "time");
     }
   }
-  throw new LoweringError(`\`${field}\` is not a field of a ${kind}`, span);
+  throw new LoweringError(`\`${field}\` is not a field of a ${kind}`, at);
 }
 
 /** Replaces node markers in generated code with the nodes' final field names. */

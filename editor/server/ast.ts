@@ -6,14 +6,15 @@
 import type { Node, Program } from "../../grammar/index.js";
 
 function isNode(v: unknown): v is Node {
-  return typeof v === "object" && v !== null && typeof (v as { kind?: unknown }).kind === "string" && typeof (v as { span?: unknown }).span === "object";
+  return typeof v === "object" && v !== null && typeof (v as { kind?: unknown }).kind === "string" && typeof (v as { start?: unknown }).start === "number";
 }
 
 /** The direct child nodes of a node, in field order. */
 export function childrenOf(node: Node): Node[] {
   const out: Node[] = [];
   for (const key of Object.keys(node)) {
-    if (key === "span") continue;
+    // checkedType: the checker's type slot of an expression (grammar/ast.ts ExprSlot), not syntax.
+    if (key === "checkedType") continue;
     const v = (node as unknown as Record<string, unknown>)[key];
     if (Array.isArray(v)) {
       for (const x of v) if (isNode(x)) out.push(x);
@@ -43,10 +44,10 @@ export function pathAt(program: Program, offset: number): Node[] {
   for (;;) {
     let next: Node | undefined;
     for (const c of childrenOf(current)) {
-      if (c.span.start <= offset && offset <= c.span.end && c.span.end > c.span.start) {
+      if (c.start <= offset && offset <= c.end && c.end > c.start) {
         next = c;
         // Prefer a child that strictly contains the offset over one that merely ends at it.
-        if (offset < c.span.end) break;
+        if (offset < c.end) break;
       }
     }
     if (!next) return path;

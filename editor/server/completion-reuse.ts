@@ -44,7 +44,7 @@ export function reusedCompletionSite(a: Analysis, text: string, pos: Position): 
   // 2. Strictly inside a handler body; no comment on the line.
   const inBody = a.file.ast.items.some((item) => {
     if (item.kind !== "Handler") return false;
-    const body = item.body.span;
+    const body = item.body;
     return body.end > body.start && old.position(body.start).line < line && old.position(body.end - 1).line > line;
   });
   if (!inBody) return undefined;

@@ -72,7 +72,7 @@ export function documentDiagnostics(a: Analysis, diagnostics: readonly Diagnosti
     const other = program.sources[d.span.file]!;
     const p = other.position(d.span.start);
     out.push({
-      range: toRange(file.source, imp.decl.from.span),
+      range: toRange(file.source, imp.decl.from),
       severity: DiagnosticSeverity.Error,
       code: d.code,
       source: "algo",

@@ -150,7 +150,7 @@ function symbolHover(a: Analysis, sym: SymbolInfo): string {
   const file = program.files[sym.file];
   const parts: string[] = [];
   const s = canonical(sym);
-  const declText = file ? file.source.text.slice(s.decl.span.start, s.decl.span.end) : "";
+  const declText = file ? file.source.text.slice(s.decl.start, s.decl.end) : "";
   switch (s.kind) {
     case "feature": {
       parts.push(code(`feature ${declText.split("\n")[0]}`), `${typeText(s.type)}`);
@@ -192,7 +192,7 @@ function callHover(a: Analysis, call: CallExpr, resolved: ResolvedCall | undefin
   if (act && (!resolved || resolved.kind === "action")) {
     const parts = [code(builtinSignature(act.name, act.params, act.variadic)), act.doc];
     if (act.orders) {
-      const proof = orderProofs(a).find((p) => p.span.start === call.span.start && p.span.end === call.span.end);
+      const proof = orderProofs(a).find((p) => p.span.start === call.start && p.span.end === call.end);
       if (proof) parts.push(proofText(proof));
     }
     return parts.join("\n\n");
@@ -215,7 +215,7 @@ export function hover(a: Analysis, pos: Position): Hover | null {
   for (let i = path.length - 1; i >= 1; i--) {
     const n = path[i]!;
     const parent = path[i - 1]!;
-    const range = toRange(a.file.source, n.span);
+    const range = toRange(a.file.source, n);
     // A named argument's name: the parameter's doc.
     if (n.kind === "Ident" && parent.kind === "Arg" && parent.name === n) {
       const call = path[i - 2];
@@ -278,7 +278,7 @@ function paramsOfName(a: Analysis, name: string): { label: string; doc: string; 
   const s = sym ? canonical(sym) : undefined;
   if (s && (s.kind === "fn" || s.kind === "feature-unit") && (s.decl.kind === "Fn" || s.decl.kind === "FeatureUnit")) {
     const src = a.program.files[s.file]!.source.text;
-    const params = s.decl.params.map((p) => ({ name: p.name.name, label: src.slice(p.span.start, p.span.end), doc: "", optional: p.default !== undefined }));
+    const params = s.decl.params.map((p) => ({ name: p.name.name, label: src.slice(p.start, p.end), doc: "", optional: p.default !== undefined }));
     return { label: `${name}(${params.map((p) => p.label).join(", ")})`, doc: s.kind === "fn" ? "user function" : "feature unit", params };
   }
   return undefined;
@@ -459,7 +459,7 @@ export function completion(a: Analysis, pos: Position, site: CompletionSite = co
 function innermostContainer(path: Node[], offset: number): "top" | "risk" | "body" {
   for (let i = path.length - 1; i >= 0; i--) {
     const n = path[i]!;
-    if (n.kind === "Risk" && offset > n.span.start + 4) return "risk";
+    if (n.kind === "Risk" && offset > n.start + 4) return "risk";
     if (n.kind === "Block" || n.kind === "Features" || n.kind === "FeatureUnit" || n.kind === "Handler" || n.kind === "Fn" || n.kind === "Param" || n.kind === "Var" || n.kind === "Instrument") {
       return "body";
     }
@@ -475,8 +475,8 @@ function visibleSymbols(a: Analysis, path: Node[], offset: number): SymbolInfo[]
     for (const [node, sym] of a.program.symbols) {
       if (sym.file !== a.file.id || node !== sym.decl) continue;
       if (sym.kind !== "let" && sym.kind !== "binding" && sym.kind !== "fn-param" && sym.kind !== "unit-param" && sym.kind !== "for" && sym.kind !== "feature" && sym.kind !== "var") continue;
-      if (!enclosing.some((e) => e.span.start <= sym.decl.span.start && sym.decl.span.end <= e.span.end)) continue;
-      if (sym.kind === "let" && !letInScope(a.file.source.text, sym.decl.span.end, offset)) continue;
+      if (!enclosing.some((e) => e.start <= sym.decl.start && sym.decl.end <= e.end)) continue;
+      if (sym.kind === "let" && !letInScope(a.file.source.text, sym.decl.end, offset)) continue;
       out.set(sym.name, sym);
     }
   }
@@ -543,13 +543,13 @@ export function occurrences(analyses: readonly Analysis[], path: string, start: 
       if (node.kind !== "Ident" && node.kind !== "Name") continue;
       const s = canonical(sym);
       if (s.nameSpan.start !== start || paths[s.file] !== path) continue;
-      const f = a.program.files[node.span.file];
+      const f = a.program.files[node.file];
       if (!f) continue;
       const uri = pathToUri(f.path);
-      const id = `${uri}:${node.span.start}`;
+      const id = `${uri}:${node.start}`;
       if (seen.has(id)) continue;
       seen.add(id);
-      out.push({ uri, range: toRange(f.source, node.span) });
+      out.push({ uri, range: toRange(f.source, node) });
     }
   }
   return out;
@@ -577,8 +577,8 @@ export function references(a: Analysis, all: readonly Analysis[], pos: Position,
 export function prepareRename(a: Analysis, pos: Position): Range | null {
   const hit = symbolAt(a, toOffset(a.file.source, pos));
   if (!hit) return null;
-  const f = a.program.files[hit.node.span.file];
-  return f ? toRange(f.source, hit.node.span) : null;
+  const f = a.program.files[hit.node.file];
+  return f ? toRange(f.source, hit.node) : null;
 }
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -601,7 +601,7 @@ export function documentSymbols(a: Analysis): DocumentSymbol[] {
   const src = a.file.source;
   const out: DocumentSymbol[] = [];
   const sym = (name: string, kind: LspSymbolKind, node: Node, sel: Node, detail?: string, children?: DocumentSymbol[]): DocumentSymbol => {
-    const d: DocumentSymbol = { name: name || "?", kind, range: toRange(src, node.span), selectionRange: toRange(src, sel.span) };
+    const d: DocumentSymbol = { name: name || "?", kind, range: toRange(src, node), selectionRange: toRange(src, sel) };
     if (detail) d.detail = detail;
     if (children) d.children = children;
     return d;
@@ -640,7 +640,7 @@ export function documentSymbols(a: Analysis): DocumentSymbol[] {
         out.push(sym(item.name.name, LspSymbolKind.Function, item, item.name, typeOf(item)));
         break;
       case "Handler": {
-        const header = src.text.slice(item.span.start, item.body.span.start).replace(/\s+/g, " ").trim();
+        const header = src.text.slice(item.start, item.body.start).replace(/\s+/g, " ").trim();
         out.push(sym(header, LspSymbolKind.Event, item, item.event));
         break;
       }
@@ -659,7 +659,7 @@ export function foldingRanges(a: Analysis): FoldingRange[] {
     if (e > s) out.push(kind ? { startLine: s, endLine: e, kind } : { startLine: s, endLine: e });
   };
   visit(a.file.ast, (n) => {
-    if (n.kind === "Block" || n.kind === "Risk" || n.kind === "Features" || n.kind === "FeatureUnit") add(n.span.start, Math.max(n.span.start, n.span.end - 1));
+    if (n.kind === "Block" || n.kind === "Risk" || n.kind === "Features" || n.kind === "FeatureUnit") add(n.start, Math.max(n.start, n.end - 1));
   });
   let run: { start: number; end: number; line: number } | undefined;
   for (const c of a.file.comments) {
@@ -694,18 +694,18 @@ export function semanticTokens(a: Analysis): SemanticTokens {
   const text = src.text;
   const classes = new Map<number, number>();
   visit(a.file.ast, (n, parent) => {
-    if (n.kind === "TypeRef") classes.set(n.span.start, T.type);
+    if (n.kind === "TypeRef") classes.set(n.start, T.type);
     else if (n.kind === "Name" || n.kind === "Ident") {
-      if (parent?.kind === "Handler" && parent.event === n) return classes.set(n.span.start, T.keyword), undefined;
-      if (parent?.kind === "Call" && parent.callee === n) return classes.set(n.span.start, T.function), undefined;
+      if (parent?.kind === "Handler" && parent.event === n) return classes.set(n.start, T.keyword), undefined;
+      if (parent?.kind === "Call" && parent.callee === n) return classes.set(n.start, T.function), undefined;
       if (parent?.kind === "Member" && parent.member === n && parent.object.kind === "Name" && OPERATORS.some((o) => o.namespace === (parent.object as { name: string }).name)) {
-        classes.set(n.span.start, T.function);
+        classes.set(n.start, T.function);
         return;
       }
       const sym = a.program.symbols.get(n);
       if (!sym) return;
       const k = canonical(sym).kind;
-      classes.set(n.span.start, k === "param" || k === "fn-param" || k === "unit-param" ? T.parameter : k === "fn" || k === "feature-unit" ? T.function : T.variable);
+      classes.set(n.start, k === "param" || k === "fn-param" || k === "unit-param" ? T.parameter : k === "fn" || k === "feature-unit" ? T.function : T.variable);
     }
   });
   const spans: Array<{ start: number; end: number; type: number }> = [];
@@ -759,7 +759,7 @@ export function formatting(a: Analysis): TextEdit[] {
 // Code actions
 
 function handlerAt(a: Analysis, offset: number): Handler | undefined {
-  for (const item of a.file.ast.items) if (item.kind === "Handler" && item.span.start <= offset && offset <= item.span.end) return item;
+  for (const item of a.file.ast.items) if (item.kind === "Handler" && item.start <= offset && offset <= item.end) return item;
   return undefined;
 }
 
@@ -787,11 +787,11 @@ export function codeActions(a: Analysis, diagnostics: readonly LspDiagnostic[]):
       const h = handlerAt(a, start);
       if (name && h) {
         if (h.guard) {
-          const g = src.text.slice(h.guard.span.start, h.guard.span.end);
+          const g = src.text.slice(h.guard.start, h.guard.end);
           const wrapped = h.guard.kind === "Binary" && h.guard.op === "or" ? `(${g})` : g;
-          edit(`Add \`ready(${name})\` to the handler's guard`, d, [{ range: toRange(src, h.guard.span), newText: `${wrapped} and ready(${name})` }]);
+          edit(`Add \`ready(${name})\` to the handler's guard`, d, [{ range: toRange(src, h.guard), newText: `${wrapped} and ready(${name})` }]);
         } else {
-          const at = toRange(src, { start: h.body.span.start, end: h.body.span.start });
+          const at = toRange(src, { start: h.body.start, end: h.body.start });
           edit(`Add \`when ready(${name})\` to the handler`, d, [{ range: at, newText: `when ready(${name}) ` }]);
         }
       }
@@ -800,11 +800,11 @@ export function codeActions(a: Analysis, diagnostics: readonly LspDiagnostic[]):
       const call = callAt(a, start);
       const resolved = call ? a.program.calls.get(call) : undefined;
       const limitEntry = a.file.risk.get("max_order_qty")?.entry;
-      const limit = limitEntry ? src.text.slice(limitEntry.value.span.start, limitEntry.value.span.end) : /max_order_qty (\S+) /.exec(d.message)?.[1];
+      const limit = limitEntry ? src.text.slice(limitEntry.value.start, limitEntry.value.end) : /max_order_qty (\S+) /.exec(d.message)?.[1];
       const qty = resolved && resolved.kind === "action" ? (resolved.args.get("qty") ?? resolved.args.get("size")) : undefined;
       if (qty && limit) {
-        const q = src.text.slice(qty.span.start, qty.span.end);
-        edit(`Clamp the quantity to max_order_qty (\`min(${q}, ${limit})\`)`, d, [{ range: toRange(src, qty.span), newText: `min(${q}, ${limit})` }]);
+        const q = src.text.slice(qty.start, qty.end);
+        edit(`Clamp the quantity to max_order_qty (\`min(${q}, ${limit})\`)`, d, [{ range: toRange(src, qty), newText: `min(${q}, ${limit})` }]);
       }
     }
     if (d.code === "E0201" || d.code === "E0204") {
@@ -823,7 +823,7 @@ function importOffset(a: Analysis): number {
   const items = a.file.ast.items;
   const anchor = [...items].reverse().find((i) => i.kind === "Import") ?? items.find((i) => i.kind === "Strategy");
   if (!anchor) return 0;
-  const line = a.file.source.position(anchor.span.end).line;
+  const line = a.file.source.position(anchor.end).line;
   return a.file.source.lineStarts[line] ?? a.file.source.text.length;
 }
 

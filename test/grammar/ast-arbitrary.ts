@@ -1,5 +1,5 @@
 /**
- * fast-check arbitraries for whole `.algo` programs as ASTs (spans are dummies). Every generated
+ * fast-check arbitraries for whole `.algo` programs as ASTs (locations are dummies: file 0, offsets 0). Every generated
  * tree is one the parser can produce (up to Paren nodes, which the printer adds where precedence
  * needs them), so `parse(formatProgram(ast))` must give the same tree back.
  */
@@ -7,12 +7,12 @@ import fc from "fast-check";
 import { DURATION_NANOS, encodeString } from "../../grammar/index.js";
 import type * as A from "../../grammar/ast.js";
 
-const SP: A.Span = { file: 0, start: 0, end: 0 };
+const SP: A.Located = { file: 0, start: 0, end: 0 };
 const NAMES = ["a", "b", "mid", "es", "vol", "size", "x1", "_t", "book", "ema", "buy", "ioc", "start", "end", "t"];
 
 const name = fc.constantFrom(...NAMES);
-const ident = name.map((n): A.Ident => ({ kind: "Ident", name: n, span: SP }));
-const typeRef = fc.constantFrom("f64", "int", "bool", "price", "qty", "duration", "instrument").map((n): A.TypeRef => ({ kind: "TypeRef", name: n, span: SP }));
+const ident = name.map((n): A.Ident => ({ kind: "Ident", name: n, ...SP }));
+const typeRef = fc.constantFrom("f64", "int", "bool", "price", "qty", "duration", "instrument").map((n): A.TypeRef => ({ kind: "TypeRef", name: n, ...SP }));
 
 const numberRaw = fc.oneof(
   fc.nat({ max: 100_000 }).map(String),
@@ -25,19 +25,19 @@ const numberLit = numberRaw.map((raw): A.NumberLit => ({
   value: Number(raw.replace(/_/g, "")),
   raw,
   isInteger: !/[.eE]/.test(raw),
-  span: SP,
+  ...SP,
 }));
 const durationLit = fc
   .tuple(fc.oneof(fc.nat({ max: 5000 }).map(String), fc.constantFrom("0.5", "1.25")), fc.constantFrom<A.DurationUnit>("ns", "us", "ms", "s", "m", "h", "d"))
-  .map(([amount, unit]): A.DurationLit => ({ kind: "Duration", amount: Number(amount), unit, nanos: Number(amount) * DURATION_NANOS[unit], raw: `${amount}${unit}`, span: SP }));
+  .map(([amount, unit]): A.DurationLit => ({ kind: "Duration", amount: Number(amount), unit, nanos: Number(amount) * DURATION_NANOS[unit], raw: `${amount}${unit}`, ...SP }));
 const stringLit = fc
   .array(fc.constantFrom("a", "Z", " ", '"', "\\", "\n", "\t", "é", "/", "*"), { maxLength: 8 })
   .map((cs): A.StringLit => {
     const value = cs.join("");
-    return { kind: "String", value, raw: encodeString(value), span: SP };
+    return { kind: "String", value, raw: encodeString(value), ...SP };
   });
-const boolLit = fc.boolean().map((value): A.BoolLit => ({ kind: "Bool", value, span: SP }));
-const nameExpr = name.map((n): A.NameExpr => ({ kind: "Name", name: n, span: SP }));
+const boolLit = fc.boolean().map((value): A.BoolLit => ({ kind: "Bool", value, ...SP }));
+const nameExpr = name.map((n): A.NameExpr => ({ kind: "Name", name: n, ...SP }));
 
 const BINARY_OPS: A.BinaryOp[] = ["or", "and", "==", "!=", "<", "<=", ">", ">=", "+", "-", "*", "/", "%"];
 
@@ -50,32 +50,32 @@ export const exprArb: fc.Arbitrary<A.Expr> = fc.letrec<{ expr: A.Expr; arg: A.Ar
     stringLit,
     boolLit,
     nameExpr,
-    fc.record({ kind: fc.constant("Unary" as const), op: fc.constantFrom<A.UnaryOp>("-", "not"), operand: tie("expr"), span: fc.constant(SP) }),
-    fc.record({ kind: fc.constant("Binary" as const), op: fc.constantFrom(...BINARY_OPS), left: tie("expr"), right: tie("expr"), span: fc.constant(SP) }),
-    fc.record({ kind: fc.constant("Call" as const), callee: tie("expr"), args: fc.array(tie("arg"), { maxLength: 3 }), span: fc.constant(SP) }),
-    fc.record({ kind: fc.constant("Member" as const), object: tie("expr"), member: ident, span: fc.constant(SP) }),
-    fc.record({ kind: fc.constant("Index" as const), object: tie("expr"), index: tie("expr"), span: fc.constant(SP) }),
-    fc.record({ kind: fc.constant("Ticks" as const), value: tie("expr"), span: fc.constant(SP) }),
+    fc.record({ kind: fc.constant("Unary" as const), op: fc.constantFrom<A.UnaryOp>("-", "not"), operand: tie("expr"), file: fc.constant(0), start: fc.constant(0), end: fc.constant(0) }),
+    fc.record({ kind: fc.constant("Binary" as const), op: fc.constantFrom(...BINARY_OPS), left: tie("expr"), right: tie("expr"), file: fc.constant(0), start: fc.constant(0), end: fc.constant(0) }),
+    fc.record({ kind: fc.constant("Call" as const), callee: tie("expr"), args: fc.array(tie("arg"), { maxLength: 3 }), file: fc.constant(0), start: fc.constant(0), end: fc.constant(0) }),
+    fc.record({ kind: fc.constant("Member" as const), object: tie("expr"), member: ident, file: fc.constant(0), start: fc.constant(0), end: fc.constant(0) }),
+    fc.record({ kind: fc.constant("Index" as const), object: tie("expr"), index: tie("expr"), file: fc.constant(0), start: fc.constant(0), end: fc.constant(0) }),
+    fc.record({ kind: fc.constant("Ticks" as const), value: tie("expr"), file: fc.constant(0), start: fc.constant(0), end: fc.constant(0) }),
   ) as fc.Arbitrary<A.Expr>,
-  arg: fc.record({ kind: fc.constant("Arg" as const), name: fc.option(ident, { nil: undefined }), value: tie("expr"), span: fc.constant(SP) }, { requiredKeys: ["kind", "value", "span"] }) as fc.Arbitrary<A.Arg>,
+  arg: fc.record({ kind: fc.constant("Arg" as const), name: fc.option(ident, { nil: undefined }), value: tie("expr"), file: fc.constant(0), start: fc.constant(0), end: fc.constant(0) }, { requiredKeys: ["kind", "value", "file", "start", "end"] }) as fc.Arbitrary<A.Arg>,
 })).expr;
 
 const expr = exprArb;
-const arg = fc.record({ kind: fc.constant("Arg" as const), name: fc.option(ident, { nil: undefined }), value: expr, span: fc.constant(SP) }, { requiredKeys: ["kind", "value", "span"] }) as fc.Arbitrary<A.Arg>;
+const arg = fc.record({ kind: fc.constant("Arg" as const), name: fc.option(ident, { nil: undefined }), value: expr, file: fc.constant(0), start: fc.constant(0), end: fc.constant(0) }, { requiredKeys: ["kind", "value", "file", "start", "end"] }) as fc.Arbitrary<A.Arg>;
 const optType = fc.option(typeRef, { nil: undefined });
 
 const simpleStmt: fc.Arbitrary<A.Stmt> = fc.oneof(
-  fc.record({ kind: fc.constant("Let" as const), name: ident, type: optType, value: expr, span: fc.constant(SP) }, { requiredKeys: ["kind", "name", "value", "span"] }),
-  fc.record({ kind: fc.constant("Var" as const), name: ident, type: optType, init: expr, span: fc.constant(SP) }, { requiredKeys: ["kind", "name", "init", "span"] }),
+  fc.record({ kind: fc.constant("Let" as const), name: ident, type: optType, value: expr, file: fc.constant(0), start: fc.constant(0), end: fc.constant(0) }, { requiredKeys: ["kind", "name", "value", "file", "start", "end"] }),
+  fc.record({ kind: fc.constant("Var" as const), name: ident, type: optType, init: expr, file: fc.constant(0), start: fc.constant(0), end: fc.constant(0) }, { requiredKeys: ["kind", "name", "init", "file", "start", "end"] }),
   fc.record({
     kind: fc.constant("Assign" as const),
-    target: fc.oneof(nameExpr, fc.record({ kind: fc.constant("Member" as const), object: nameExpr, member: ident, span: fc.constant(SP) })),
+    target: fc.oneof(nameExpr, fc.record({ kind: fc.constant("Member" as const), object: nameExpr, member: ident, file: fc.constant(0), start: fc.constant(0), end: fc.constant(0) })),
     op: fc.constantFrom<A.AssignOp>("=", "+=", "-=", "*=", "/="),
     value: expr,
-    span: fc.constant(SP),
+    file: fc.constant(0), start: fc.constant(0), end: fc.constant(0),
   }),
-  fc.record({ kind: fc.constant("ExprStmt" as const), expr: fc.record({ kind: fc.constant("Call" as const), callee: nameExpr, args: fc.array(arg, { maxLength: 4 }), span: fc.constant(SP) }), span: fc.constant(SP) }),
-  fc.record({ kind: fc.constant("Return" as const), value: fc.option(expr, { nil: undefined }), span: fc.constant(SP) }, { requiredKeys: ["kind", "span"] }),
+  fc.record({ kind: fc.constant("ExprStmt" as const), expr: fc.record({ kind: fc.constant("Call" as const), callee: nameExpr, args: fc.array(arg, { maxLength: 4 }), file: fc.constant(0), start: fc.constant(0), end: fc.constant(0) }), file: fc.constant(0), start: fc.constant(0), end: fc.constant(0) }),
+  fc.record({ kind: fc.constant("Return" as const), value: fc.option(expr, { nil: undefined }), file: fc.constant(0), start: fc.constant(0), end: fc.constant(0) }, { requiredKeys: ["kind", "file", "start", "end"] }),
 ) as fc.Arbitrary<A.Stmt>;
 
 /** Blocks nest up to three levels (if / for inside handlers). */
@@ -88,10 +88,10 @@ function blockArb(depth: number): fc.Arbitrary<A.Block> {
           { weight: 1, arbitrary: ifArb(depth - 1) },
           {
             weight: 1,
-            arbitrary: fc.record({ kind: fc.constant("For" as const), variable: ident, from: expr, to: expr, body: blockArb(depth - 1), span: fc.constant(SP) }) as fc.Arbitrary<A.Stmt>,
+            arbitrary: fc.record({ kind: fc.constant("For" as const), variable: ident, from: expr, to: expr, body: blockArb(depth - 1), file: fc.constant(0), start: fc.constant(0), end: fc.constant(0) }) as fc.Arbitrary<A.Stmt>,
           },
         );
-  return fc.record({ kind: fc.constant("Block" as const), stmts: fc.array(stmt, { maxLength: 3 }), span: fc.constant(SP) });
+  return fc.record({ kind: fc.constant("Block" as const), stmts: fc.array(stmt, { maxLength: 3 }), file: fc.constant(0), start: fc.constant(0), end: fc.constant(0) });
 }
 
 function ifArb(depth: number): fc.Arbitrary<A.IfStmt> {
@@ -101,7 +101,7 @@ function ifArb(depth: number): fc.Arbitrary<A.IfStmt> {
       let tail: A.Block | A.IfStmt | undefined = last;
       for (let i = clauses.length - 1; i >= 0; i--) {
         const [cond, then] = clauses[i]!;
-        const node: A.IfStmt = { kind: "If", cond, then, span: SP };
+        const node: A.IfStmt = { kind: "If", cond, then, ...SP };
         if (tail !== undefined) node.else = tail;
         tail = node;
       }
@@ -110,43 +110,43 @@ function ifArb(depth: number): fc.Arbitrary<A.IfStmt> {
 }
 
 const parameter = fc.record(
-  { kind: fc.constant("Parameter" as const), name: ident, type: optType, default: fc.option(expr, { nil: undefined }), span: fc.constant(SP) },
-  { requiredKeys: ["kind", "name", "span"] },
+  { kind: fc.constant("Parameter" as const), name: ident, type: optType, default: fc.option(expr, { nil: undefined }), file: fc.constant(0), start: fc.constant(0), end: fc.constant(0) },
+  { requiredKeys: ["kind", "name", "file", "start", "end"] },
 ) as fc.Arbitrary<A.Parameter>;
 const featureStmt: fc.Arbitrary<A.FeatureStmt> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant("FeatureDef" as const), name: ident, value: expr, span: fc.constant(SP) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant("Export" as const), names: fc.array(ident, { minLength: 1, maxLength: 3 }), span: fc.constant(SP) }) },
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant("FeatureDef" as const), name: ident, value: expr, file: fc.constant(0), start: fc.constant(0), end: fc.constant(0) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("Export" as const), names: fc.array(ident, { minLength: 1, maxLength: 3 }), file: fc.constant(0), start: fc.constant(0), end: fc.constant(0) }) },
 );
 
 const itemArb: fc.Arbitrary<A.Item> = fc.oneof(
-  fc.record({ kind: fc.constant("Strategy" as const), name: ident, description: fc.option(stringLit, { nil: undefined }), span: fc.constant(SP) }, { requiredKeys: ["kind", "name", "span"] }),
-  fc.record({ kind: fc.constant("Instrument" as const), name: ident, symbol: expr, span: fc.constant(SP) }),
+  fc.record({ kind: fc.constant("Strategy" as const), name: ident, description: fc.option(stringLit, { nil: undefined }), file: fc.constant(0), start: fc.constant(0), end: fc.constant(0) }, { requiredKeys: ["kind", "name", "file", "start", "end"] }),
+  fc.record({ kind: fc.constant("Instrument" as const), name: ident, symbol: expr, file: fc.constant(0), start: fc.constant(0), end: fc.constant(0) }),
   fc.record(
     {
       kind: fc.constant("Param" as const),
       name: ident,
       type: optType,
       value: expr,
-      range: fc.option(fc.record({ kind: fc.constant("Range" as const), lo: expr, hi: expr, span: fc.constant(SP) }), { nil: undefined }),
-      span: fc.constant(SP),
+      range: fc.option(fc.record({ kind: fc.constant("Range" as const), lo: expr, hi: expr, file: fc.constant(0), start: fc.constant(0), end: fc.constant(0) }), { nil: undefined }),
+      file: fc.constant(0), start: fc.constant(0), end: fc.constant(0),
     },
-    { requiredKeys: ["kind", "name", "value", "span"] },
+    { requiredKeys: ["kind", "name", "value", "file", "start", "end"] },
   ),
   fc.record({
     kind: fc.constant("Risk" as const),
     entries: fc.array(
-      fc.record({ kind: fc.constant("RiskEntry" as const), key: ident, value: expr, per: fc.option(expr, { nil: undefined }), span: fc.constant(SP) }, { requiredKeys: ["kind", "key", "value", "span"] }),
+      fc.record({ kind: fc.constant("RiskEntry" as const), key: ident, value: expr, per: fc.option(expr, { nil: undefined }), file: fc.constant(0), start: fc.constant(0), end: fc.constant(0) }, { requiredKeys: ["kind", "key", "value", "file", "start", "end"] }),
       { maxLength: 4 },
     ),
-    span: fc.constant(SP),
+    file: fc.constant(0), start: fc.constant(0), end: fc.constant(0),
   }),
-  fc.record({ kind: fc.constant("Features" as const), body: fc.array(featureStmt, { maxLength: 4 }), span: fc.constant(SP) }),
-  fc.record({ kind: fc.constant("FeatureUnit" as const), name: ident, params: fc.array(parameter, { maxLength: 3 }), body: fc.array(featureStmt, { maxLength: 4 }), span: fc.constant(SP) }),
-  fc.record({ kind: fc.constant("Import" as const), names: fc.array(ident, { minLength: 1, maxLength: 2 }), from: stringLit, span: fc.constant(SP) }),
-  fc.record({ kind: fc.constant("Var" as const), name: ident, type: optType, init: expr, span: fc.constant(SP) }, { requiredKeys: ["kind", "name", "init", "span"] }),
+  fc.record({ kind: fc.constant("Features" as const), body: fc.array(featureStmt, { maxLength: 4 }), file: fc.constant(0), start: fc.constant(0), end: fc.constant(0) }),
+  fc.record({ kind: fc.constant("FeatureUnit" as const), name: ident, params: fc.array(parameter, { maxLength: 3 }), body: fc.array(featureStmt, { maxLength: 4 }), file: fc.constant(0), start: fc.constant(0), end: fc.constant(0) }),
+  fc.record({ kind: fc.constant("Import" as const), names: fc.array(ident, { minLength: 1, maxLength: 2 }), from: stringLit, file: fc.constant(0), start: fc.constant(0), end: fc.constant(0) }),
+  fc.record({ kind: fc.constant("Var" as const), name: ident, type: optType, init: expr, file: fc.constant(0), start: fc.constant(0), end: fc.constant(0) }, { requiredKeys: ["kind", "name", "init", "file", "start", "end"] }),
   fc.record(
-    { kind: fc.constant("Fn" as const), name: ident, params: fc.array(parameter, { maxLength: 3 }), returnType: optType, body: fc.oneof(blockArb(2), expr), span: fc.constant(SP) },
-    { requiredKeys: ["kind", "name", "params", "body", "span"] },
+    { kind: fc.constant("Fn" as const), name: ident, params: fc.array(parameter, { maxLength: 3 }), returnType: optType, body: fc.oneof(blockArb(2), expr), file: fc.constant(0), start: fc.constant(0), end: fc.constant(0) },
+    { requiredKeys: ["kind", "name", "params", "body", "file", "start", "end"] },
   ),
   fc
     .record(
@@ -158,9 +158,9 @@ const itemArb: fc.Arbitrary<A.Item> = fc.oneof(
         binding: fc.option(ident, { nil: undefined }),
         guard: fc.option(expr, { nil: undefined }),
         body: blockArb(2),
-        span: fc.constant(SP),
+        file: fc.constant(0), start: fc.constant(0), end: fc.constant(0),
       },
-      { requiredKeys: ["kind", "event", "args", "hasParens", "body", "span"] },
+      { requiredKeys: ["kind", "event", "args", "hasParens", "body", "file", "start", "end"] },
     )
     .map((h) => ({ ...h, hasParens: h.hasParens || h.args.length > 0 })),
 ) as fc.Arbitrary<A.Item>;
@@ -168,4 +168,4 @@ const itemArb: fc.Arbitrary<A.Item> = fc.oneof(
 /** Whole programs. */
 export const programArb: fc.Arbitrary<A.Program> = fc
   .array(itemArb, { maxLength: 6 })
-  .map((items): A.Program => ({ kind: "Program", items, span: SP }));
+  .map((items): A.Program => ({ kind: "Program", items, ...SP }));

@@ -165,7 +165,7 @@ describe("recovery on generated programs (fast-check)", () => {
         if (items.length < 2) return;
         const k = which % items.length;
         const target = items[k]!;
-        const toks = tokenize(text, 0).tokens.filter((t) => t.startOffset > target.span.start && t.startOffset < target.span.end);
+        const toks = tokenize(text, 0).tokens.filter((t) => t.startOffset > target.start && t.startOffset < target.end);
         if (toks.length === 0) return;
         const at = toks[where % toks.length]!.startOffset;
         const broken = `${text.slice(0, at)}${garbage} ${text.slice(at)}`;
@@ -176,7 +176,7 @@ describe("recovery on generated programs (fast-check)", () => {
         if (after > 0) expect(stripSpans(got.slice(got.length - after)), broken).toEqual(stripSpans(items.slice(k + 1)));
         // The errors are all inside the broken declaration's lines (and sorted).
         const lineOf = (o: number) => broken.slice(0, o).split("\n").length;
-        const lastLine = lineOf(target.span.end + garbage.length + 1);
+        const lastLine = lineOf(target.end + garbage.length + 1);
         for (const e of r.errors) expect(lineOf(e.span.start), `${broken}\n${JSON.stringify(r.errors)}`).toBeLessThanOrEqual(lastLine + 1);
         expect(r.errors.map((e) => e.span.start)).toEqual([...r.errors.map((e) => e.span.start)].sort((a, b) => a - b));
       }),

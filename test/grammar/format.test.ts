@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { formatExpr, formatProgram, formatSource, parse } from "../../grammar/index.js";
+import { formatExpr, formatProgram, formatSource, parse, spanOf } from "../../grammar/index.js";
 import { exprArb, programArb } from "./ast-arbitrary.js";
 import { stripSpans } from "./helpers.js";
 
@@ -96,14 +96,14 @@ describe("formatting rules", () => {
     const p = parse("var x = a", 0).ast;
     const v = p.items[0]!;
     if (v.kind !== "Var") throw new Error("var");
-    const S = v.span;
-    const nm = (name: string) => ({ kind: "Name" as const, name, span: S });
-    expect(formatExpr({ kind: "Binary", op: "*", left: { kind: "Binary", op: "+", left: nm("a"), right: nm("b"), span: S }, right: nm("c"), span: S })).toBe("(a + b) * c");
-    expect(formatExpr({ kind: "Binary", op: "-", left: nm("a"), right: { kind: "Binary", op: "-", left: nm("b"), right: nm("c"), span: S }, span: S })).toBe("a - (b - c)");
-    expect(formatExpr({ kind: "Unary", op: "-", operand: { kind: "Binary", op: "+", left: nm("a"), right: nm("b"), span: S }, span: S })).toBe("-(a + b)");
-    expect(formatExpr({ kind: "Binary", op: "<", left: { kind: "Binary", op: "<", left: nm("a"), right: nm("b"), span: S }, right: nm("c"), span: S })).toBe("(a < b) < c");
-    expect(formatExpr({ kind: "Member", object: { kind: "Unary", op: "-", operand: nm("a"), span: S }, member: { kind: "Ident", name: "m", span: S }, span: S })).toBe("(-a).m");
-    expect(formatExpr({ kind: "Binary", op: "+", left: { kind: "Unary", op: "not", operand: nm("a"), span: S }, right: nm("b"), span: S })).toBe("(not a) + b");
+    const S = spanOf(v);
+    const nm = (name: string) => ({ kind: "Name" as const, name, ...S });
+    expect(formatExpr({ kind: "Binary", op: "*", left: { kind: "Binary", op: "+", left: nm("a"), right: nm("b"), ...S }, right: nm("c"), ...S })).toBe("(a + b) * c");
+    expect(formatExpr({ kind: "Binary", op: "-", left: nm("a"), right: { kind: "Binary", op: "-", left: nm("b"), right: nm("c"), ...S }, ...S })).toBe("a - (b - c)");
+    expect(formatExpr({ kind: "Unary", op: "-", operand: { kind: "Binary", op: "+", left: nm("a"), right: nm("b"), ...S }, ...S })).toBe("-(a + b)");
+    expect(formatExpr({ kind: "Binary", op: "<", left: { kind: "Binary", op: "<", left: nm("a"), right: nm("b"), ...S }, right: nm("c"), ...S })).toBe("(a < b) < c");
+    expect(formatExpr({ kind: "Member", object: { kind: "Unary", op: "-", operand: nm("a"), ...S }, member: { kind: "Ident", name: "m", ...S }, ...S })).toBe("(-a).m");
+    expect(formatExpr({ kind: "Binary", op: "+", left: { kind: "Unary", op: "not", operand: nm("a"), ...S }, right: nm("b"), ...S })).toBe("(not a) + b");
   });
 });
 

@@ -1,7 +1,7 @@
 /** Test helpers for grammar/: parse fragments, strip spans for structural comparison. */
 import { parse, type Expr, type Item, type Program, type Stmt } from "../../grammar/index.js";
 
-/** Deep copy of a tree without `span` fields (and without Paren nodes when `dropParens`). */
+/** Deep copy of a tree without its nodes' `file` / `start` / `end` fields and comments' `span` (and without Paren nodes when `dropParens`). */
 export function stripSpans<T>(node: T, dropParens = false): T {
   return strip(node, dropParens) as T;
 }
@@ -12,7 +12,11 @@ function strip(v: unknown, dropParens: boolean): unknown {
     const o = v as Record<string, unknown>;
     if (dropParens && o["kind"] === "Paren") return strip(o["expr"], dropParens);
     const out: Record<string, unknown> = {};
-    for (const k of Object.keys(o)) if (k !== "span" && o[k] !== undefined) out[k] = strip(o[k], dropParens);
+    const isNode = typeof o["kind"] === "string";
+    for (const k of Object.keys(o)) {
+      if (o[k] === undefined || k === "span" || (isNode && (k === "file" || k === "start" || k === "end"))) continue;
+      out[k] = strip(o[k], dropParens);
+    }
     return out;
   }
   return v;

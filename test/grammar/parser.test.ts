@@ -289,28 +289,28 @@ describe("spans", () => {
   const at = (sp: { start: number; end: number }) => text.slice(sp.start, sp.end);
 
   it("cover exactly the node's text", () => {
-    expect(at(ast.items[0]!.span)).toBe(`strategy S "d"`);
-    expect(at(ast.items[1]!.span)).toBe(`instrument es = "ESZ4"`);
+    expect(at(ast.items[0]!)).toBe(`strategy S "d"`);
+    expect(at(ast.items[1]!)).toBe(`instrument es = "ESZ4"`);
     const h = ast.items[2] as Handler;
-    expect(at(h.span)).toBe(text.slice(text.indexOf("on book"), text.lastIndexOf("}") + 1));
-    expect(at(h.event.span)).toBe("book");
-    expect(at(h.guard!.span)).toBe("ready(vol)");
-    expect(at(h.body.span).startsWith("{") && at(h.body.span).endsWith("}")).toBe(true);
+    expect(at(h)).toBe(text.slice(text.indexOf("on book"), text.lastIndexOf("}") + 1));
+    expect(at(h.event)).toBe("book");
+    expect(at(h.guard!)).toBe("ready(vol)");
+    expect(at(h.body).startsWith("{") && at(h.body).endsWith("}")).toBe(true);
     const let0 = h.body.stmts[0]!;
-    expect(at(let0.span)).toBe("let long = exposure(es, buy) + 2 ticks");
+    expect(at(let0)).toBe("let long = exposure(es, buy) + 2 ticks");
     if (let0.kind !== "Let") throw new Error("let");
-    expect(at(let0.name.span)).toBe("long");
-    expect(at(let0.value.span)).toBe("exposure(es, buy) + 2 ticks");
+    expect(at(let0.name)).toBe("long");
+    expect(at(let0.value)).toBe("exposure(es, buy) + 2 ticks");
     if (let0.value.kind !== "Binary") throw new Error("binary");
-    expect(at(let0.value.left.span)).toBe("exposure(es, buy)");
-    expect(at(let0.value.right.span)).toBe("2 ticks");
+    expect(at(let0.value.left)).toBe("exposure(es, buy)");
+    expect(at(let0.value.right)).toBe("2 ticks");
     const ifs = h.body.stmts[1] as IfStmt;
-    expect(at(ifs.span)).toBe("if long <= 10 { buy(es, 1) } else { cancel_all(es) }");
-    expect(at(ifs.cond.span)).toBe("long <= 10");
-    expect(at(ifs.else!.span)).toBe("{ cancel_all(es) }");
+    expect(at(ifs)).toBe("if long <= 10 { buy(es, 1) } else { cancel_all(es) }");
+    expect(at(ifs.cond)).toBe("long <= 10");
+    expect(at(ifs.else!)).toBe("{ cancel_all(es) }");
   });
 
-  it("every node's span lies inside its parent's and carries the file id", () => {
+  it("every node's range lies inside its parent's and carries the file id (as fields, no Span object)", () => {
     const r = parse(text, 7);
     const visit = (node: unknown, parent: { start: number; end: number }): number => {
       let count = 0;
@@ -321,8 +321,9 @@ describe("spans", () => {
       if (node === null || typeof node !== "object") return 0;
       const o = node as Record<string, unknown>;
       let inner = parent;
-      if (o["span"] !== undefined && typeof o["kind"] === "string") {
-        const sp = o["span"] as { file: number; start: number; end: number };
+      if (typeof o["kind"] === "string") {
+        expect(o["span"]).toBeUndefined();
+        const sp = o as { file: number; start: number; end: number };
         expect(sp.file).toBe(7);
         expect(sp.start).toBeGreaterThanOrEqual(parent.start);
         expect(sp.end).toBeLessThanOrEqual(parent.end);
@@ -330,7 +331,7 @@ describe("spans", () => {
         inner = sp;
         count++;
       }
-      for (const k of Object.keys(o)) if (k !== "span") count += visit(o[k], inner);
+      for (const k of Object.keys(o)) count += visit(o[k], inner);
       return count;
     };
     expect(visit(r.ast, { start: 0, end: text.length })).toBeGreaterThan(40);
@@ -338,7 +339,7 @@ describe("spans", () => {
 
   it("exprOf helper spans point into `var x = ...`", () => {
     const e = exprOf("a + b");
-    expect(e.span.start).toBe("var x = ".length);
+    expect(e.start).toBe("var x = ".length);
   });
 });
 

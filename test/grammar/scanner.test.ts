@@ -121,7 +121,7 @@ describe("the parser's state from input to input", () => {
     expect(got.errors).toEqual([]);
     const block = got.ast.items[0]!;
     expect(block.kind === "Features" && block.body.length).toBe(2_500);
-    expect(block.kind === "Features" && block.body[2_499]!.span.end).toBe(text.length - 3);
+    expect(block.kind === "Features" && block.body[2_499]!.end).toBe(text.length - 3);
   });
 });
 

@@ -83,7 +83,7 @@ export class InterpretedStrategy implements Strategy {
         this.seriesSites.push(node);
         return;
       }
-      for (const [k, v] of Object.entries(node)) if (k !== "span" && k !== "checkedType" && v && typeof v === "object") visit(v);
+      for (const [k, v] of Object.entries(node)) if (k !== "checkedType" && v && typeof v === "object") visit(v);
     };
     for (const h of this.handlers) visit([h.guard, h.body]);
   }
@@ -358,7 +358,7 @@ export class InterpretedStrategy implements Strategy {
       case "Index": {
         const x = this.eval(e.object, env, locals);
         const depth = this.eval(e.index, env, locals).v as number;
-        const key = `${env.key}|${e.span.file}:${e.span.start}`;
+        const key = `${env.key}|${e.file}:${e.start}`;
         let h = this.histories.get(key);
         if (!h) this.histories.set(key, (h = { values: [], updatedAt: -1 }));
         if (x.changed && h.updatedAt !== this.seq && !Number.isNaN(x.v as number)) {
@@ -415,7 +415,7 @@ export class InterpretedStrategy implements Strategy {
     if (value.kind !== "Call") return undefined;
     const rc = this.program.calls.get(value);
     if (!rc || rc.kind !== "unit") return undefined;
-    return this.instantiate(rc.decl, rc.args, env, locals, `${env.key}/${value.span.file}:${value.span.start}`);
+    return this.instantiate(rc.decl, rc.args, env, locals, `${env.key}/${value.file}:${value.start}`);
   }
 
   private instantiate(unit: FeatureUnit, args: ReadonlyMap<string, Expr>, env: Env, locals: Map<SymbolInfo, V>, key: string): Env {
@@ -512,7 +512,7 @@ export class InterpretedStrategy implements Strategy {
       if (!consts.has(n)) break;
       ctor.push(consts.get(n));
     }
-    const key = `${env.key}|${e.span.file}:${e.span.start}`;
+    const key = `${env.key}|${e.file}:${e.start}`;
     let slot = this.instances.get(key);
     if (!slot) {
       const cls = (stdlib as unknown as Record<string, new (...a: unknown[]) => Instance>)[rc.timeWindow && op.timeClassName ? op.timeClassName : op.className]!;

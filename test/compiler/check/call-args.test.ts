@@ -110,7 +110,7 @@ describe("CallArgs", () => {
 
 /** The spec of the call written at `call`'s position (calls are matched by their callee text and argument count). */
 function specOf(text: string, call: CallExpr, specs: ReadonlyArray<{ callee: number; args: ArgSpec[] }>): { callee: number; args: ArgSpec[] } | undefined {
-  const written = text.slice(call.span.start, call.span.end);
+  const written = text.slice(call.start, call.end);
   if (call.callee.kind !== "Name") return undefined; // book.mid(es)
   return specs.find((s) => `${CALLEES[s.callee]!.name}(${s.args.map(argText).join(", ")})` === written);
 }

@@ -1,17 +1,18 @@
 /**
- * NodeMap (the checked program's symbols / calls / constants tables) against a plain Map: after
- * any sequence of set / delete / clear over nodes spread across files and offsets (many nodes
+ * NodeMap and SlotMap (the checked program's node-keyed tables) against a plain Map: after any
+ * sequence of set / delete / clear over nodes (for NodeMap spread across files and offsets, many
  * sharing a shard, some sharing a span), both hold the same entries in the same order and answer
- * get / has / size alike. Plus a whole program: a large generated strategy's tables list the same
- * nodes in the order the checker visits them.
+ * get / has / size alike. SlotMap ignores a slot another map wrote. Plus a whole program: a large
+ * generated strategy's tables list the same nodes in the order the checker visits them, and its
+ * checked tree stays acyclic.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { Span } from "../../../grammar/index.js";
+import type { Located, Span } from "../../../grammar/index.js";
 import { checkText } from "../../../compiler/index.js";
-import { NodeMap } from "../../../compiler/check/node-map.js";
+import { NodeMap, SlotMap } from "../../../compiler/check/node-map.js";
 
-type FakeNode = { kind: string; span: Span };
+type FakeNode = { kind: string } & Located;
 
 const op = fc.oneof(
   { weight: 6, arbitrary: fc.record({ kind: fc.constant("set" as const), node: fc.nat(199), value: fc.integer() }) },
@@ -27,7 +28,7 @@ describe("NodeMap", () => {
         fc.array(op, { maxLength: 400 }),
         (spans, ops) => {
           // Nodes 2k and 2k + 1 share a span (as a Call and its callee share a start).
-          const nodes: FakeNode[] = spans.map((s, i) => ({ kind: `n${i}`, span: i % 2 === 1 ? nodesSpan(spans, i - 1) : { ...s, end: s.start + 1 } }));
+          const nodes: FakeNode[] = spans.map((s, i) => ({ kind: `n${i}`, ...(i % 2 === 1 ? nodesSpan(spans, i - 1) : { ...s, end: s.start + 1 }) }));
           const real = new Map<FakeNode, number>();
           const table = new NodeMap<FakeNode, number>();
           for (const o of ops) {
@@ -81,3 +82,57 @@ function nodesSpan(spans: ReadonlyArray<{ file: number; start: number }>, i: num
   const s = spans[i]!;
   return { file: s.file, start: s.start, end: s.start + 1 };
 }
+
+type SlotNode = { kind: string; checkedSymbol?: number };
+
+describe("SlotMap", () => {
+  it("behaves as a Map keyed by node (fast-check), whatever another map left in the slots", () => {
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 400 }), fc.array(fc.nat(199), { maxLength: 50 }), (ops, foreign) => {
+        const nodes: SlotNode[] = Array.from({ length: 200 }, (_, i) => ({ kind: `n${i}`, checkedSymbol: undefined }));
+        // Another map (another checked program over the same tree) has set slots first.
+        const other = new SlotMap<SlotNode, number>("checkedSymbol");
+        for (const k of foreign) other.set(nodes[k]!, -1);
+        const real = new Map<SlotNode, number>();
+        const table = new SlotMap<SlotNode, number>("checkedSymbol");
+        for (const o of ops) {
+          if (o.kind === "set") {
+            expect(table.set(nodes[o.node]!, o.value)).toBe(table);
+            real.set(nodes[o.node]!, o.value);
+          } else if (o.kind === "delete") {
+            expect(table.delete(nodes[o.node]!)).toBe(real.delete(nodes[o.node]!));
+          } else {
+            table.clear();
+            real.clear();
+          }
+        }
+        expect(table.size).toBe(real.size);
+        expect([...table]).toEqual([...real]);
+        expect([...table.keys()]).toEqual([...real.keys()]);
+        expect([...table.values()]).toEqual([...real.values()]);
+        const seen: Array<[SlotNode, number]> = [];
+        table.forEach((v, k) => seen.push([k, v]));
+        expect(seen).toEqual([...real.entries()]);
+        for (const n of nodes) {
+          expect(table.get(n)).toBe(real.get(n));
+          expect(table.has(n)).toBe(real.has(n));
+        }
+        expect(table.get(undefined as unknown as SlotNode)).toBeUndefined();
+        expect(table.has({ kind: "not in any map" })).toBe(false);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("keeps an index in the node, so a checked tree stays acyclic", () => {
+    const p = checkText('strategy S "s"\ninstrument es = "ESZ4"\nfeatures {\n  mid = book.mid(es)\n  m = ema(mid, 20)\n}\non book(es) { record("m", m) }\n', "s.algo", { analyses: [] });
+    expect(p.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    expect(() => JSON.stringify(p.files[0]!.ast)).not.toThrow();
+    for (const [node, sym] of p.symbols) {
+      expect(typeof (node as { checkedSymbol?: unknown }).checkedSymbol).toBe("number");
+      expect(p.symbols.get(node)).toBe(sym);
+    }
+    for (const [call] of p.calls) expect(typeof call.checkedCall).toBe("number");
+    expect(p.calls.size).toBe(3); // book.mid, ema, record
+  });
+});

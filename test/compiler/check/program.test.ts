@@ -31,8 +31,8 @@ on trade(es) as t { record("px", t.price) }
 
 function walk(n: unknown, out: Node[]): Node[] {
   if (n && typeof n === "object") {
-    if ("kind" in (n as object) && "span" in (n as object)) out.push(n as Node);
-    for (const [k, v] of Object.entries(n as object)) if (k !== "span") walk(v, out);
+    if ("kind" in (n as object) && "start" in (n as object)) out.push(n as Node);
+    for (const [k, v] of Object.entries(n as object)) if (k !== "checkedType") walk(v, out);
   }
   return out;
 }
