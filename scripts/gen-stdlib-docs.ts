@@ -47,7 +47,7 @@ function formatDuration(ns: number): string {
 function paramType(p: OperatorParam): string {
   switch (p.kind) {
     case "series":
-      return `series<${(p.accepts ?? ["numeric"]).join(" | ")}>`;
+      return `series<${(p.accepts ?? ["numeric"]).join(" | ")}>${p.levelOk ? " | const" : ""}`;
     case "instrument":
       return "instrument";
     case "window":

@@ -66,6 +66,12 @@ export interface OperatorParam {
   max?: number;
   /** For window params: whether a duration (time window) is accepted. Default true. */
   allowsTime?: boolean;
+  /**
+   * For series params: a compile-time constant (a literal, a param, arithmetic over them) is also
+   * accepted, as a level that stays put (`crossover(rsi(c, 14), 30)`). The operator then updates
+   * when its other series do.
+   */
+  levelOk?: boolean;
   doc: string;
 }
 

@@ -1506,6 +1506,10 @@ export class Checker {
     switch (p.kind) {
       case "series": {
         const accepts = p.accepts ?? NUMERIC_TYPES;
+        if (!t.series && p.levelOk && t.type !== "error" && this.constInterval(e, ctx, true) !== undefined) {
+          // A constant level in place of the series (`crossover(r, 30)`): any numeric constant.
+          if (typeof t.type === "string" && isNumeric(t.type)) return "ok";
+        }
         if (!t.series) {
           this.report(Codes.ArgumentType, spanOf(e), { param: p.name, callee, expected: `a series of ${accepts.join(" or ")}`, found: describe(t) });
           return "fail";

@@ -377,7 +377,9 @@ export class Lowering {
       const a = rc.args.get(p.name);
       if (p.kind === "series") {
         if (!a) throw new LoweringError(`missing series argument \`${p.name}\``, e);
-        const v = this.expr(a, env, scope);
+        // A constant level (`crossover(r, 30)`) is read by the operator's update, in the graph's
+        // code, where a handler's lets do not exist: it lowers like a constant argument.
+        const v = p.levelOk ? this.constArgument(op.namespace ? `${op.namespace}.${op.name}` : op.name, p.name, a, env, scope) : this.expr(a, env, scope);
         if (v.k === "series") inputs.push(v.s);
         else if (v.k === "scalar") inputs.push({ code: v.code, deps: new Set(), triggers: new Set(), type: "f64" });
         else throw new LoweringError(`argument \`${p.name}\` must be a series`, a);

@@ -1,9 +1,11 @@
-import type { OperatorMeta } from "../meta.js";
+import type { OperatorMeta, OperatorParam } from "../meta.js";
 import { NAN_SKIPPED, TIME_WINDOW_NOTE, constParam, instrumentParam, seriesParam, windowParam } from "../core/params.js";
 
 const X = seriesParam("x", "The input series.");
 const A = seriesParam("a", "The first series.");
 const B = seriesParam("b", "The second series.");
+/** The series crossed: a series, or a constant level (Pine's `ta.crossover(rsi, 30)`). */
+const LEVEL: OperatorParam = { ...seriesParam("b", "The series (or constant level, e.g. 30) that a crosses."), levelOk: true };
 const period = (def: number, what: string) => windowParam("period", what, { default: def, allowsTime: false });
 
 /** Technical indicators (TA-Lib conventions unless a doc says otherwise). */
@@ -342,7 +344,7 @@ export const TECHNICAL_OPERATORS: readonly OperatorMeta[] = [
     name: "crossover",
     namespace: "",
     category: "technical",
-    params: [A, B],
+    params: [A, LEVEL],
     outputs: [{ name: "value", type: { type: "bool" }, doc: "True on the update where a crosses above b." }],
     drive: "series",
     className: "Crossover",
@@ -350,15 +352,16 @@ export const TECHNICAL_OPERATORS: readonly OperatorMeta[] = [
     warmup: () => 2,
     warmupText: "2",
     doc:
-      "True when a > b now and a <= b on the previous update (Pine ta.crossover; TA-Lib has none). " +
-      "`value` is a boolean, false before ready; an update where a or b is NaN is ignored.",
+      "True when a > b now and a <= b on the previous update (Pine ta.crossover; TA-Lib has none). b may be a " +
+      "constant level: `crossover(rsi(close, 14), 30)`. `value` is a boolean, false before ready; an update where a or b " +
+      "is NaN is ignored.",
     example: "crossover(ema(mid, 10), ema(mid, 50))",
   },
   {
     name: "crossunder",
     namespace: "",
     category: "technical",
-    params: [A, B],
+    params: [A, LEVEL],
     outputs: [{ name: "value", type: { type: "bool" }, doc: "True on the update where a crosses below b." }],
     drive: "series",
     className: "Crossunder",
@@ -366,8 +369,8 @@ export const TECHNICAL_OPERATORS: readonly OperatorMeta[] = [
     warmup: () => 2,
     warmupText: "2",
     doc:
-      "True when a < b now and a >= b on the previous update (Pine ta.crossunder). `value` is a boolean, false " +
-      "before ready; an update where a or b is NaN is ignored.",
+      "True when a < b now and a >= b on the previous update (Pine ta.crossunder). b may be a constant level: " +
+      "`crossunder(rsi(close, 14), 70)`. `value` is a boolean, false before ready; an update where a or b is NaN is ignored.",
     example: "crossunder(mid, sma(mid, 100))",
   },
 ];
