@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-// Entry point of the `algo` command: loads the bundled CLI built by `npm run build`.
+// Entry point of the `algo` command: loads the bundled CLI built by `npm run build` (dist/boot.js
+// runs `check`, `fmt` and `explain` from a code-cached bundle, the rest from dist/cli.js).
 import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 
-const cli = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
-if (!existsSync(cli)) {
+const boot = new URL("../dist/boot.js", import.meta.url);
+if (!existsSync(boot)) {
   process.stderr.write("algo: the command is not built yet; run `npm install` (or `npm run build`) in the package folder\n");
   process.exit(2);
 }
-await import(cli);
+await import(boot.href);
