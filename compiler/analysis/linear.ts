@@ -127,31 +127,56 @@ export class AtomTable {
  */
 export function solve(constraints: readonly Constraint[], table: AtomTable): SatResult {
   solveStats.asked++;
-  if (boxRefutes(constraints, table) !== undefined) return UNSAT;
   // The same system (same constraints in the same order, same atoms) gives the same answer:
-  // symbolic execution asks it again for every order and limit sharing a path's facts.
-  let memo = memos.get(table);
-  if (!memo) memos.set(table, (memo = new Map()));
+  // symbolic execution asks it again for every order and limit sharing a path's facts, and for
+  // every path's feasibility each time a statement leaves more than a few paths.
+  const memo = memoOf(table);
   const key = systemKey(constraints);
-  const known = memo.get(key);
+  const known = memo.systems.get(key);
   if (known) return known.kind === "sat" ? { kind: "sat", point: new Map(known.point) } : known;
+  if (boxRefutes(constraints, table) !== undefined) {
+    memo.systems.set(key, UNSAT);
+    return UNSAT;
+  }
   const r = fourierMotzkin(constraints, table);
-  memo.set(key, r.kind === "sat" ? { kind: "sat", point: new Map(r.point) } : r);
+  memo.systems.set(key, r.kind === "sat" ? { kind: "sat", point: new Map(r.point) } : r);
   return r;
 }
 
 const UNSAT: SatResult = { kind: "unsat" };
-const memos = new WeakMap<AtomTable, Map<string, SatResult>>();
+
+/** What `solve` remembers per atom table: answers by system, by independent part, box minima by form. */
+interface Memo {
+  systems: Map<string, SatResult>;
+  parts: Map<string, PartResult>;
+  mins: WeakMap<Lin, number>;
+}
+
+const memos = new WeakMap<AtomTable, Memo>();
+
+function memoOf(table: AtomTable): Memo {
+  let memo = memos.get(table);
+  if (!memo) memos.set(table, (memo = { systems: new Map(), parts: new Map(), mins: new WeakMap() }));
+  return memo;
+}
+
+/** A form's exact text (constant, then `,id:coefficient` in its order), once per form (forms never change). */
+const formTexts = new WeakMap<Lin, string>();
+
+function formText(f: Lin): string {
+  let text = formTexts.get(f);
+  if (text === undefined) {
+    text = `${f.constant}`;
+    for (const [id, k] of f.coef) text += `,${id}:${k}`;
+    formTexts.set(f, text);
+  }
+  return text;
+}
 
 /** An exact text key of a system, in order (coefficients and constants as written in binary). */
 function systemKey(cs: readonly Constraint[]): string {
   let key = "";
-  for (const c of cs) {
-    key += c.strict ? "<" : "≤";
-    key += c.form.constant;
-    for (const [id, k] of c.form.coef) key += `,${id}:${k}`;
-    key += ";";
-  }
+  for (const c of cs) key += `${c.strict ? "<" : "≤"}${formText(c.form)};`;
   return key;
 }
 
@@ -163,22 +188,48 @@ function systemKey(cs: readonly Constraint[]): string {
  * The margin keeps it off the borderline cases that FM decides with its own tolerance.
  */
 export function boxRefutes(constraints: readonly Constraint[], table: AtomTable): number | undefined {
+  const mins = memoOf(table).mins;
   for (let i = 0; i < constraints.length; i++) {
     const c = constraints[i]!;
-    if (refuted(boxMin(c.form, table), c.strict)) return i;
+    let min = mins.get(c.form);
+    if (min === undefined) mins.set(c.form, (min = boxMin(c.form, table)));
+    if (refuted(min, c.strict)) return i;
   }
   // The last constraint (the violation a proof asks about) plus a positive multiple of another one
   // that cancels an atom they share with opposite signs: `e + q ≤ 10` against `e + q > 10`.
   const n = constraints.length;
   const last = constraints[n - 1];
   if (!last) return undefined;
+  const lc = last.form.coef;
   for (let i = 0; i < n - 1; i++) {
     const c = constraints[i]!;
-    for (const [id, k] of c.form.coef) {
-      const kl = last.form.coef.get(id);
+    const cc = c.form.coef;
+    for (const [id, k] of cc) {
+      const kl = lc.get(id);
       if (kl === undefined || kl * k >= 0) continue;
-      const sum = last.form.add(c.form, -kl / k);
-      if (refuted(boxMin(sum, table), last.strict || c.strict)) return i;
+      // boxMin(last.form.add(c.form, f)) without building the sum: Lin.add's arithmetic, in the
+      // order of the form it would build (last's atoms, those cancelling below 1e-12 dropped,
+      // then c's other atoms).
+      const f = -kl / k;
+      let min = last.form.constant + f * c.form.constant;
+      for (const [lid, lk] of lc) {
+        const ck = cc.get(lid);
+        let v = lk;
+        if (ck !== undefined) {
+          v = lk + f * ck;
+          if (Math.abs(v) < 1e-12) continue;
+        }
+        const a = table.atoms[lid]!;
+        min += v > 0 ? v * a.lo : v * a.hi;
+      }
+      for (const [cid, ck] of cc) {
+        if (lc.has(cid)) continue;
+        const v = 0 + f * ck;
+        if (Math.abs(v) < 1e-12) continue;
+        const a = table.atoms[cid]!;
+        min += v > 0 ? v * a.lo : v * a.hi;
+      }
+      if (refuted(min, last.strict || c.strict)) return i;
     }
   }
   return undefined;
@@ -277,8 +328,7 @@ export function fourierMotzkin(constraints: readonly Constraint[], table: AtomTa
     const id = firstKey(c.form.coef);
     if (id !== undefined) parts[partOf.get(find(varIndex.get(id)!))!]!.push(c);
   }
-  let memo = partMemos.get(table);
-  if (!memo) partMemos.set(table, (memo = new Map()));
+  const memo = memoOf(table).parts;
   const results: PartResult[] = [];
   let size = constants; // rows over no atom, carried along
   for (let k = 0; k < parts.length; k++) {
@@ -314,8 +364,6 @@ type PartResult =
   | { kind: "unsat"; largest: number }
   | { kind: "unknown"; reason: string; overBudget: boolean; largest: number }
   | { kind: "sat"; ids: number[]; values: number[]; largest: number };
-
-const partMemos = new WeakMap<AtomTable, Map<string, PartResult>>();
 
 function pointOf(results: readonly PartResult[]): Map<number, number> {
   const point = new Map<number, number>();

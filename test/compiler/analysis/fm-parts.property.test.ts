@@ -4,10 +4,13 @@
  * the same reason and, for "sat", the same point to the last bit, on random systems whose atoms fall
  * into several independent groups (the shape of a risk proof's facts), asked repeatedly on one table
  * so that parts are answered from the memo; and on systems large enough to reach the budget checks.
+ * The interval pre-check (summing two forms without building the sum, box minima remembered per
+ * form) against its previous code too, and `solve` (memo first, then pre-check, then elimination)
+ * against the previous order (pre-check, memo, elimination).
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { AtomTable, Lin, fourierMotzkin, type Constraint, type SatResult } from "../../../compiler/analysis/linear.js";
+import { AtomTable, Lin, boxRefutes, fourierMotzkin, solve, type Constraint, type SatResult } from "../../../compiler/analysis/linear.js";
 
 const EPS = 1e-9;
 const BUDGET = 4000;
@@ -145,6 +148,46 @@ function dedupe(cs: Constraint[]): Constraint[] {
   return out;
 }
 
+function referenceBoxRefutes(constraints: readonly Constraint[], table: AtomTable): number | undefined {
+  for (let i = 0; i < constraints.length; i++) {
+    const c = constraints[i]!;
+    if (refuted(boxMin(c.form, table), c.strict)) return i;
+  }
+  // The last constraint (the violation a proof asks about) plus a positive multiple of another one
+  // that cancels an atom they share with opposite signs: `e + q ≤ 10` against `e + q > 10`.
+  const n = constraints.length;
+  const last = constraints[n - 1];
+  if (!last) return undefined;
+  for (let i = 0; i < n - 1; i++) {
+    const c = constraints[i]!;
+    for (const [id, k] of c.form.coef) {
+      const kl = last.form.coef.get(id);
+      if (kl === undefined || kl * k >= 0) continue;
+      const sum = last.form.add(c.form, -kl / k);
+      if (refuted(boxMin(sum, table), last.strict || c.strict)) return i;
+    }
+  }
+  return undefined;
+}
+
+/** The smallest value of a form over the atoms' boxes (-Infinity when unbounded below). */
+function boxMin(form: Lin, table: AtomTable): number {
+  let min = form.constant;
+  for (const [id, k] of form.coef) {
+    const a = table.atoms[id]!;
+    min += k > 0 ? k * a.lo : k * a.hi;
+  }
+  return min;
+}
+
+/** Whether `form ≤ 0` (`< 0` when strict) is impossible given the form's smallest value. */
+function refuted(min: number, strict: boolean): boolean {
+  // Strict: `0 < 0` is impossible (Fourier–Motzkin calls a strict form unsat from -1e-9 up).
+  return strict ? min >= 0 : min > PRECHECK_MARGIN;
+}
+
+const PRECHECK_MARGIN = 1e-6;
+
 // ---- generators
 
 const N_ATOMS = 7;
@@ -209,6 +252,13 @@ describe("Fourier–Motzkin by parts", () => {
           for (const specs of systems) {
             const cs = [...prev.slice(0, 3), ...systemOf(table, atoms, specs)];
             for (let round = 0; round < 2; round++) same(fourierMotzkin(cs, table), referenceFourierMotzkin(cs, table));
+            // A proof's shape: the facts, then the negation of one of them (sometimes scaled).
+            const proof = [...cs, { form: cs[0]!.form.scale(-(specs[0]!.bridge % 3) - 0.5), strict: !cs[0]!.strict }];
+            for (const sys of [cs, proof]) {
+              expect(boxRefutes(sys, table)).toBe(referenceBoxRefutes(sys, table));
+              const want = referenceBoxRefutes(sys, table) !== undefined ? ({ kind: "unsat" } as SatResult) : referenceFourierMotzkin(sys, table);
+              for (let round = 0; round < 2; round++) same(solve(sys, table), want);
+            }
             prev = cs;
           }
         },
