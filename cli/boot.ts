@@ -1,9 +1,10 @@
 /**
- * What bin/algo.js loads (dist/boot.js, a small bundle of its own): a quick subcommand
- * (cli/fast-commands.ts) runs from dist/fast.cjs through a V8 code cache (cli/fast.ts); every other
- * command loads the full one, dist/cli.js. The cache only ever costs time: stale, unreadable or
- * unwritable, the bundle is compiled from its source as any module is (cli/code-cache.ts), and a
- * build without dist/fast.cjs runs the full command.
+ * What bin/algo.js loads (dist/boot.cjs, a small CommonJS bundle of its own): a quick subcommand
+ * (cli/fast-commands.ts) runs from dist/fast.cjs through a V8 code cache (cli/fast.ts), loaded
+ * synchronously, without Node's ES module loader; every other command imports the full one,
+ * dist/cli.js. The cache only ever costs time: stale, unreadable or unwritable, the bundle is
+ * compiled from its source as any module is (cli/code-cache.ts), and a build without
+ * dist/fast.cjs runs the full command.
  */
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -35,4 +36,4 @@ async function boot(argv: string[]): Promise<void> {
   await import(new URL("./cli.js", import.meta.url).href);
 }
 
-await boot(process.argv);
+void boot(process.argv);

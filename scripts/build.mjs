@@ -84,6 +84,7 @@ await build({
 // The quick subcommands (cli/fast.ts: check, fmt, explain) as one CommonJS bundle, loaded by
 // dist/boot.js through a V8 code cache (Node 20 caches no compiled code of ES modules). It must not
 // load any package at start-up (all it needs is bundled): a require() of one is a build error.
+// (bin/algo.js → dist/boot.cjs, below, chooses it or the full command.)
 const fast = await build({
   entryPoints: { fast: "cli/fast.ts" },
   outdir: "dist",
@@ -104,16 +105,19 @@ for (const [out, meta] of Object.entries(fast.metafile.outputs)) {
   const loaded = (meta.imports ?? []).filter((i) => i.external && !i.path.startsWith("node:"));
   if (loaded.length > 0) throw new Error(`${out} would load ${loaded.map((i) => i.path).join(", ")} at start-up; the quick commands must bundle what they use`);
 }
-// Its content hash is part of its code cache's key (besides size and mtime): written into boot.js.
+// Its content hash is part of its code cache's key (besides size and mtime): written into boot.cjs.
 const fastHash = createHash("sha256").update(readFileSync("dist/fast.cjs")).digest("hex").slice(0, 16);
+// bin/algo.js (CommonJS) requires dist/boot.cjs, which chooses between the two.
 await build({
   entryPoints: { boot: "cli/boot.ts" },
   outdir: "dist",
+  outExtension: { ".js": ".cjs" },
   bundle: true,
-  format: "esm",
+  format: "cjs",
   platform: "node",
   target: "node20",
-  define: { __ALGO_FAST_HASH__: JSON.stringify(fastHash) },
+  define: { __ALGO_FAST_HASH__: JSON.stringify(fastHash), "import.meta.url": "__algoImportMetaUrl" },
+  banner: { js: 'const __algoImportMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
   logLevel: "warning",
 });
 
