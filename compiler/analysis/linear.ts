@@ -176,7 +176,7 @@ function formText(f: Lin): string {
 /** An exact text key of a system, in order (coefficients and constants as written in binary). */
 function systemKey(cs: readonly Constraint[]): string {
   let key = "";
-  for (const c of cs) key += `${c.strict ? "<" : "≤"}${formText(c.form)};`;
+  for (const c of cs) key += `${c.strict ? "<" : "<="}${formText(c.form)};`;
   return key;
 }
 
