@@ -8,7 +8,6 @@
  */
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { requireWithCodeCache } from "./code-cache.js";
 import { FAST_COMMANDS } from "./fast-commands.js";
 
 /** dist/fast.cjs's content hash, written in by scripts/build.mjs (part of the cache's key). */
@@ -20,6 +19,8 @@ async function boot(argv: string[]): Promise<void> {
     const fast = fileURLToPath(new URL("./fast.cjs", import.meta.url));
     let run: ((argv: string[]) => Promise<number>) | undefined;
     if (existsSync(fast)) {
+      // Loaded here only (bundled, initialised on first use): the other commands skip its modules.
+      const { requireWithCodeCache } = await import("./code-cache.js");
       const hash = typeof __ALGO_FAST_HASH__ === "string" ? __ALGO_FAST_HASH__ : undefined;
       try {
         run = (requireWithCodeCache(fast, undefined, { variant: command, hash, dynamicImport: true }) as { run(argv: string[]): Promise<number> }).run;
