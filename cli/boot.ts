@@ -1,10 +1,9 @@
 /**
- * What bin/algo.js loads (dist/boot.cjs, a small CommonJS bundle of its own): a quick subcommand
- * (cli/fast-commands.ts) runs from dist/fast.cjs through a V8 code cache (cli/fast.ts), loaded
- * synchronously, without Node's ES module loader; every other command imports the full one,
- * dist/cli.js. The cache only ever costs time: stale, unreadable or unwritable, the bundle is
- * compiled from its source as any module is (cli/code-cache.ts), and a build without
- * dist/fast.cjs runs the full command.
+ * What bin/algo.js loads for a quick subcommand (dist/boot.cjs, a small CommonJS bundle of its
+ * own; cli/fast-commands.ts): it runs from dist/fast.cjs through a V8 code cache (cli/fast.ts),
+ * loaded synchronously. The cache only ever costs time: stale, unreadable or unwritable, the bundle
+ * is compiled from its source as any module is (cli/code-cache.ts), and a build without
+ * dist/fast.cjs runs the full command, dist/cli.js (as bin/algo.js does for the other commands).
  */
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";

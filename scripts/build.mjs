@@ -107,7 +107,7 @@ for (const [out, meta] of Object.entries(fast.metafile.outputs)) {
 }
 // Its content hash is part of its code cache's key (besides size and mtime): written into boot.cjs.
 const fastHash = createHash("sha256").update(readFileSync("dist/fast.cjs")).digest("hex").slice(0, 16);
-// bin/algo.js (CommonJS) requires dist/boot.cjs, which chooses between the two.
+// bin/algo.js requires dist/boot.cjs for a quick subcommand (CommonJS: loaded synchronously).
 await build({
   entryPoints: { boot: "cli/boot.ts" },
   outdir: "dist",

@@ -7,11 +7,12 @@
  * Spawns the built command (the build runs before `npm test`).
  */
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO } from "../compiler/check/golden-support.js";
+import { FAST_COMMANDS } from "../../cli/fast-commands.js";
 
 let dir = "";
 beforeAll(() => {
@@ -49,6 +50,13 @@ const CASES: string[][] = [
 ];
 
 describe("the quick subcommands", () => {
+  it("are the ones bin/algo.js sends to dist/boot.cjs", () => {
+    const bin = readFileSync(join(REPO, "bin/algo.js"), "utf8");
+    const m = /const QUICK = (\[[^\]]*\]);/.exec(bin);
+    expect(m).not.toBeNull();
+    expect(JSON.parse(m![1]!)).toEqual([...FAST_COMMANDS]);
+  });
+
   it("print and exit exactly as the full command does", () => {
     const cache = join(dir, "cache-same");
     for (const args of CASES) {
