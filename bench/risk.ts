@@ -2,7 +2,8 @@
  * Risk analysis cost: `analyzeRisk` over every example strategy (front end run first, untimed),
  * cold (the first pass in a fresh process, as `algo check` runs it) and warm (median of 20 later
  * passes); CPU ms from process.cpuUsage, and the number of Fourier–Motzkin eliminations run vs
- * systems asked (the rest answered by the interval pre-check or the memo, compiler/analysis/linear.ts).
+ * systems asked (the rest answered by the interval pre-check or the memo, compiler/analysis/linear.ts),
+ * and how many independent parts of those were eliminated (the rest came from the part memo).
  *
  *   node --import tsx bench/risk.ts
  */
@@ -30,8 +31,9 @@ const s0 = { ...solveStats };
 const cold = pass();
 const asked = solveStats.asked - s0.asked;
 const fm = solveStats.eliminations - s0.eliminations;
+const parts = solveStats.parts - s0.parts;
 const warm: number[] = [];
 for (let i = 0; i < 20; i++) warm.push(pass());
 warm.sort((a, b) => a - b);
 console.log(`risk analysis of ${programs.length} examples: cold ${cold.toFixed(1)} ms CPU, warm median ${warm[10]!.toFixed(1)} ms CPU`);
-console.log(`cold pass: ${asked} systems asked, ${fm} Fourier–Motzkin runs (${asked - fm} answered by the pre-check or the memo)`);
+console.log(`cold pass: ${asked} systems asked, ${fm} Fourier–Motzkin runs (${asked - fm} answered by the pre-check or the memo), ${parts} independent parts eliminated (the others from the part memo)`);

@@ -14,18 +14,20 @@
  * Last, the same check in this process, warm (after 10 untimed runs): the language server's case
  * and what `algo check` would cost if Node and the modules were already loaded.
  *
- * `algo build` loads ts-morph through a V8 code cache (cli/code-cache.ts): the row "first run"
- * clears the cache before every run (a user's very first build, which also writes the cache),
- * the other keeps it (every later build). The cache lives in a temporary ALGO_CACHE_DIR.
+ * `algo build` loads ts-morph, and `algo check` its own bundle (dist/fast.cjs), through a V8 code
+ * cache (cli/code-cache.ts): each "first run" row clears the cache before every run (a user's very
+ * first command, which also writes the cache), the others keep it (every later run; the install
+ * writes both caches, scripts/build.mjs). The cache lives in a temporary ALGO_CACHE_DIR.
+ * `check-all` adds a row per other example (their check uses the cache imbalance_maker's wrote).
  *
  * The hook costs about a millisecond in every row, the baseline included. Build dist/ first
  * (`npm run build`). One untimed round runs first, so the files are in the OS page cache.
  *
- *   node --import tsx bench/startup.ts [--runs 15] [--only baseline,help,check,build-first,build,warm]
+ *   node --import tsx bench/startup.ts [--runs 15] [--only baseline,help,check-first,check,check-all,build-first,build,warm]
  *     [--algo path/to/bin/algo.js]   (another build of the command, for before/after comparisons)
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -37,7 +39,7 @@ const opt = (name: string, dflt: string): string => {
   return i >= 0 && args[i + 1] ? args[i + 1]! : dflt;
 };
 const runs = Number(opt("runs", "15"));
-const only = opt("only", "baseline,help,check,build-first,build,warm").split(",");
+const only = opt("only", "baseline,help,check-first,check,check-all,build-first,build,warm").split(",");
 
 const outDir = mkdtempSync(join(tmpdir(), "algo-startup-"));
 const report = join(outDir, "report.json");
@@ -63,7 +65,19 @@ const example = join(root, "examples/imbalance_maker.algo");
 const cases: Case[] = [
   { name: "baseline", label: "`node -e 0` (Node itself)", argv: ["-e", "0"], exit: 0 },
   { name: "help", label: "`algo --help`", argv: [algo, "--help"], exit: 0 },
+  {
+    name: "check-first",
+    label: "`algo check examples/imbalance_maker.algo`, first run (no code cache yet; writes it)",
+    argv: [algo, "check", example],
+    exit: 0,
+    clearCache: true,
+  },
   { name: "check", label: "`algo check examples/imbalance_maker.algo`", argv: [algo, "check", example], exit: 0 },
+  // Every other example (check-all), with the code cache the rows above leave.
+  ...readdirSync(join(root, "examples"))
+    .filter((f) => f.endsWith(".algo") && f !== "imbalance_maker.algo")
+    .sort()
+    .map((f) => ({ name: `check-all:${f}`, label: `\`algo check examples/${f}\``, argv: [algo, "check", join(root, "examples", f)], exit: 0 })),
   {
     name: "build-first",
     label: "`algo build examples/imbalance_maker.algo -o DIR`, first run (no code cache yet; writes it)",
@@ -72,7 +86,7 @@ const cases: Case[] = [
     clearCache: true,
   },
   { name: "build", label: "`algo build examples/imbalance_maker.algo -o DIR`, later runs (code cache)", argv: [algo, "build", example, "-o", join(outDir, "build")], exit: 0 },
-].filter((c) => only.includes(c.name));
+].filter((c) => only.includes(c.name.split(":")[0]!));
 
 interface Sample { wall: number; ms: number; cpu: number }
 const samples = new Map<string, Sample[]>(cases.map((c) => [c.name, []]));

@@ -1,8 +1,10 @@
 /**
- * Loading a large bundled CommonJS dependency with a V8 code cache. Used by the build (dist/) for
+ * Loading a large bundled CommonJS file with a V8 code cache. Used by the build (dist/) for
  * ts-morph and the TypeScript it carries: `require("ts-morph")` costs ~0.5 s of CPU in every
  * `algo build` (read 9 MB, compile, run TypeScript's top level), most of it compiling. With the
- * code V8 compiled during an earlier run, the load takes about half as long.
+ * code V8 compiled during an earlier run, the load takes about half as long. And for algo's own
+ * quick commands (`algo check`, `fmt`, `explain`: dist/fast.cjs, see cli/fast.ts), one cache per
+ * command, keyed also by the bundle's content hash.
  *
  * Node 20 has no compile cache of its own (module.enableCompileCache is Node 22), and the
  * maintained require hooks (v8-compile-cache) cache code as compiled before it runs, which misses
@@ -10,20 +12,22 @@
  * measured no faster than none. So the cache is taken at exit, after the run
  * (`script.createCachedData()`), once: later runs reuse it.
  *
- * The cache is a file per (algo version, Node/V8 version, architecture, bundle size and mtime)
- * under the user's cache folder (`ALGO_CACHE_DIR`, else `$XDG_CACHE_HOME/algolang`, else
+ * The cache is a file per (bundle and its folder, algo version, Node/V8 version, architecture,
+ * bundle size and mtime, and for algo's own bundle its content hash and the subcommand) under the
+ * user's cache folder (`ALGO_CACHE_DIR`, else `$XDG_CACHE_HOME/algolang`, else
  * `~/.cache/algolang`; `%LOCALAPPDATA%\algolang` on Windows, `~/Library/Caches/algolang` on
- * macOS), written atomically (temp file, then rename). V8 checks the source and its flags and
- * rejects a cache that does not match; then it is written anew, and the caches of other versions of
- * that bundle are deleted (one file per bundle is kept). Any failure to read or write the
- * cache only costs time. `ALGO_NO_CODE_CACHE=1` turns it off.
+ * macOS), written atomically (temp file, then rename). V8 checks only the source's length (and its
+ * own version and flags) and rejects a cache that does not match — hence the size, mtime and hash
+ * in the key; a rejected cache is written anew, and the caches of other versions of that bundle
+ * (same folder and subcommand) are deleted (one file per bundle is kept). Any failure to read or
+ * write the cache only costs time. `ALGO_NO_CODE_CACHE=1` turns it off.
  */
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Script } from "node:vm";
+import { Script, constants as vmConstants } from "node:vm";
 import { VERSION } from "./version.js";
 
 /** What happened to the cache on the last load (for tests and bench/startup.ts). */
@@ -59,19 +63,33 @@ export function flushCodeCaches(): void {
   for (const write of pending.splice(0)) write();
 }
 
+/** Options of `requireWithCodeCache`. */
+export interface CodeCacheOptions {
+  /**
+   * A cache of its own for this use of the file (`check`: the code one command compiled), kept
+   * beside the caches of the file's other variants.
+   */
+  variant?: string;
+  /** The file's content hash (from the build), part of the cache's key besides size and mtime. */
+  hash?: string;
+  /** Let the file's `import()` load ES modules (as in a module Node loads itself). */
+  dynamicImport?: boolean;
+}
+
 /**
  * `require(path)` of a CommonJS file, compiled from (and, when there is none yet, saved to) a V8
  * code cache. Returns the module's exports.
  */
-export function requireWithCodeCache(path: string, info?: CodeCacheInfo): unknown {
+export function requireWithCodeCache(path: string, info?: CodeCacheInfo, options: CodeCacheOptions = {}): unknown {
   const source = readFileSync(path, "utf8");
+  const stem = cacheStem(path, options.variant);
   let file: string | undefined;
   let cached: Buffer | undefined;
   if (process.env.ALGO_NO_CODE_CACHE !== "1") {
     try {
       const st = statSync(path);
-      const key = [process.versions.v8, process.arch, st.size, Math.trunc(st.mtimeMs)].join("-").replace(/[^\w.-]/g, "_");
-      file = join(cacheFolder(), "v8", `${cacheStem(path)}${key}.bin`);
+      const key = [process.versions.v8, process.arch, st.size, Math.trunc(st.mtimeMs), ...(options.hash ? [options.hash] : [])].join("-").replace(/[^\w.-]/g, "_");
+      file = join(cacheFolder(), "v8", `${stem}${key}.bin`);
       cached = readFileSync(file);
     } catch {
       cached = undefined;
@@ -81,6 +99,7 @@ export function requireWithCodeCache(path: string, info?: CodeCacheInfo): unknow
   const script = new Script(`(function (exports, require, module, __filename, __dirname) { ${source}\n});`, {
     filename: path,
     ...(cached ? { cachedData: cached } : {}),
+    ...(options.dynamicImport ? { importModuleDynamically: vmConstants.USE_MAIN_CONTEXT_DEFAULT_LOADER } : {}),
   });
   const state: CodeCacheInfo["state"] = file === undefined ? "off" : !cached ? "absent" : script.cachedDataRejected ? "rejected" : "used";
   if (info) {
@@ -92,7 +111,7 @@ export function requireWithCodeCache(path: string, info?: CodeCacheInfo): unknow
   wrapper.call(mod.exports, mod.exports, createRequire(path), mod, path, dirname(path));
   if (file !== undefined && state !== "used") {
     const target = file;
-    pending.push(() => writeCache(script, target, cacheStem(path)));
+    pending.push(() => writeCache(script, target, stem));
     if (!exitHooked) {
       exitHooked = true;
       process.once("exit", flushCodeCaches);
@@ -118,9 +137,21 @@ function removeOlderCaches(file: string, stem: string): void {
   }
 }
 
-/** The start of the cache file names of a bundle: its name and the algo version ("ts-morph-0.1.0-"). */
-function cacheStem(path: string): string {
-  return `${basename(path).replace(/\.c?js$/, "")}-${VERSION.replace(/[^\w.-]/g, "_")}-`;
+/**
+ * The start of the cache file names of a bundle: its name (and variant), the algo version and a
+ * hash of the bundle's folder ("ts-morph-0.1.0-1a2b3c4d-", "fast.check-0.1.0-1a2b3c4d-"): two
+ * installs of algo (two projects) keep a cache each instead of deleting each other's.
+ */
+function cacheStem(path: string, variant?: string): string {
+  const name = `${basename(path).replace(/\.c?js$/, "")}${variant ? `.${variant}` : ""}`;
+  return `${name}-${VERSION}-${fnv1a(dirname(path))}-`.replace(/[^\w.-]/g, "_");
+}
+
+/** FNV-1a, 32 bits, as 8 hex digits (a name, not a checksum: no crypto module to load). */
+function fnv1a(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, "0");
 }
 
 function writeCache(script: Script, file: string, stem: string): void {

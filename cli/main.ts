@@ -1,11 +1,10 @@
 /**
  * The `algo` command. Thin on purpose: each subcommand lives in cli/commands/<name>.ts and exports
- * `register(program)`, which parses flags and calls the library. Errors become one line and an
- * exit code (cli/errors.ts).
+ * `register(program)`, which parses flags and calls the library; cli/program.ts runs them (errors
+ * become one line and an exit code, cli/errors.ts). `algo check`, `fmt` and `explain` are usually
+ * run by cli/fast.ts instead (bin/algo.js chooses), with the same modules.
  */
-import { Command, CommanderError } from "commander";
-import { ExitCode, UserError } from "./errors.js";
-import { VERSION } from "./version.js";
+import { runCli, type CommandModule } from "./program.js";
 import * as bookCommand from "./commands/book.js";
 import * as dataCommand from "./commands/data.js";
 import * as checkCommand from "./commands/check.js";
@@ -18,7 +17,7 @@ import * as featuresCommand from "./commands/features.js";
 import * as lspCommand from "./commands/lsp.js";
 
 // Each subcommand module registers itself here, in the order `algo --help` lists them.
-const commandModules: Array<{ register(program: Command): void }> = [
+const commandModules: CommandModule[] = [
   checkCommand,
   fmtCommand,
   buildCommand,
@@ -38,36 +37,5 @@ const commandModules: Array<{ register(program: Command): void }> = [
 // is after this line (commands load it on demand). A value the user set is kept.
 process.env.ESBUILD_WORKER_THREADS ??= "0";
 
-async function main(argv: string[]): Promise<number> {
-  const program = new Command("algo")
-    .description("Check, build and backtest .algo trading strategies and feature graphs")
-    .version(VERSION, "-V, --version")
-    .showSuggestionAfterError(true)
-    .exitOverride();
-  program.configureOutput({
-    writeErr: (s) => process.stderr.write(s),
-    writeOut: (s) => process.stdout.write(s),
-  });
-  for (const m of commandModules) m.register(program);
-  try {
-    await program.parseAsync(argv);
-    return typeof process.exitCode === "number" ? process.exitCode : ExitCode.Ok;
-  } catch (err) {
-    if (err instanceof CommanderError) {
-      // --help and --version exit through here with code 0; usage errors were already printed.
-      return err.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
-    }
-    if (err instanceof UserError) {
-      process.stderr.write(`algo: ${err.message}\n`);
-      return err.exitCode;
-    }
-    const e = err as Error;
-    process.stderr.write(`algo: internal error: ${e?.message ?? String(err)}\n`);
-    if (process.env.ALGO_DEBUG === "1" && e?.stack) process.stderr.write(`${e.stack}\n`);
-    else process.stderr.write("algo: this is a bug in algo; rerun with ALGO_DEBUG=1 for details\n");
-    return 70;
-  }
-}
-
-const code = await main(process.argv);
+const code = await runCli(process.argv, commandModules);
 process.exitCode = code;

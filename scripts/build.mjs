@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { dirname, join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
+import { createHash } from "node:crypto";
 import { tmpdir } from "node:os";
 
 const entryPoints = { cli: "cli/main.ts" };
@@ -79,6 +80,47 @@ await build({
   logLevel: "warning",
   chunkNames: "chunks/[name]-[hash]",
 });
+
+// The quick subcommands (cli/fast.ts: check, fmt, explain) as one CommonJS bundle, loaded by
+// dist/boot.js through a V8 code cache (Node 20 caches no compiled code of ES modules). It must not
+// load any package at start-up (all it needs is bundled): a require() of one is a build error.
+// (bin/algo.js → dist/boot.cjs, below, chooses it or the full command.)
+const fast = await build({
+  entryPoints: { fast: "cli/fast.ts" },
+  outdir: "dist",
+  outExtension: { ".js": ".cjs" },
+  bundle: true,
+  format: "cjs",
+  platform: "node",
+  target: "node20",
+  external: dependencies.filter((d) => !BUNDLED.has(d)),
+  // import.meta.url of the bundled modules: the bundle's own URL (as each chunk's is in dist/).
+  define: { "import.meta.url": "__algoImportMetaUrl" },
+  banner: { js: 'const __algoImportMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
+  sourcemap: true,
+  metafile: true,
+  logLevel: "warning",
+});
+for (const [out, meta] of Object.entries(fast.metafile.outputs)) {
+  const loaded = (meta.imports ?? []).filter((i) => i.external && !i.path.startsWith("node:"));
+  if (loaded.length > 0) throw new Error(`${out} would load ${loaded.map((i) => i.path).join(", ")} at start-up; the quick commands must bundle what they use`);
+}
+// Its content hash is part of its code cache's key (besides size and mtime): written into boot.cjs.
+const fastHash = createHash("sha256").update(readFileSync("dist/fast.cjs")).digest("hex").slice(0, 16);
+// bin/algo.js requires dist/boot.cjs for a quick subcommand (CommonJS: loaded synchronously).
+await build({
+  entryPoints: { boot: "cli/boot.ts" },
+  outdir: "dist",
+  outExtension: { ".js": ".cjs" },
+  bundle: true,
+  format: "cjs",
+  platform: "node",
+  target: "node20",
+  define: { __ALGO_FAST_HASH__: JSON.stringify(fastHash), "import.meta.url": "__algoImportMetaUrl" },
+  banner: { js: 'const __algoImportMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
+  logLevel: "warning",
+});
+
 for (const [pkg, file] of Object.entries(CODE_CACHED)) {
   // Written only when its bytes change: the V8 code cache of a vendored bundle is keyed by the
   // file's size and mtime (cli/code-cache.ts), so rewriting the same bytes would throw it away.
@@ -109,12 +151,16 @@ for (const [pkg, file] of Object.entries(CODE_CACHED)) {
   }
 }
 
-// The V8 code cache of the vendored bundles (cli/code-cache.ts) is written by the first run that
-// loads them: compile one example now, so that the first `algo build` after an install is as fast
-// as the later ones. Skipped with ALGO_NO_CODE_CACHE=1; a failure here only costs that first run time.
+// The V8 code caches (cli/code-cache.ts) are written by the first run that loads a bundle: compile
+// one example and check them all now, so that the first `algo build` and `algo check` after an
+// install are as fast as the later ones. Skipped with ALGO_NO_CODE_CACHE=1; a failure here only
+// costs that first run time.
 if (process.env.ALGO_NO_CODE_CACHE !== "1" && existsSync("examples/ema_cross.algo")) {
   const out = mkdtempSync(join(tmpdir(), "algo-cache-"));
   const r = spawnSync(process.execPath, ["dist/cli.js", "build", "examples/ema_cross.algo", "-o", out], { encoding: "utf8" });
   rmSync(out, { recursive: true, force: true });
   if (r.status !== 0) process.stderr.write(`note: could not prime the code cache (algo build exited with ${r.status}): ${(r.stderr || "").trim().split("\n")[0]}\n`);
+  const examples = readdirSync("examples").filter((f) => f.endsWith(".algo")).map((f) => join("examples", f));
+  const c = spawnSync(process.execPath, ["bin/algo.js", "check", ...examples], { encoding: "utf8" });
+  if (c.status !== 0) process.stderr.write(`note: could not prime the code cache of algo check (exited with ${c.status}): ${(c.stderr || "").trim().split("\n")[0]}\n`);
 }

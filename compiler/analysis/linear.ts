@@ -127,31 +127,56 @@ export class AtomTable {
  */
 export function solve(constraints: readonly Constraint[], table: AtomTable): SatResult {
   solveStats.asked++;
-  if (boxRefutes(constraints, table) !== undefined) return UNSAT;
   // The same system (same constraints in the same order, same atoms) gives the same answer:
-  // symbolic execution asks it again for every order and limit sharing a path's facts.
-  let memo = memos.get(table);
-  if (!memo) memos.set(table, (memo = new Map()));
+  // symbolic execution asks it again for every order and limit sharing a path's facts, and for
+  // every path's feasibility each time a statement leaves more than a few paths.
+  const memo = memoOf(table);
   const key = systemKey(constraints);
-  const known = memo.get(key);
+  const known = memo.systems.get(key);
   if (known) return known.kind === "sat" ? { kind: "sat", point: new Map(known.point) } : known;
+  if (boxRefutes(constraints, table) !== undefined) {
+    memo.systems.set(key, UNSAT);
+    return UNSAT;
+  }
   const r = fourierMotzkin(constraints, table);
-  memo.set(key, r.kind === "sat" ? { kind: "sat", point: new Map(r.point) } : r);
+  memo.systems.set(key, r.kind === "sat" ? { kind: "sat", point: new Map(r.point) } : r);
   return r;
 }
 
 const UNSAT: SatResult = { kind: "unsat" };
-const memos = new WeakMap<AtomTable, Map<string, SatResult>>();
+
+/** What `solve` remembers per atom table: answers by system, by independent part, box minima by form. */
+interface Memo {
+  systems: Map<string, SatResult>;
+  parts: Map<string, PartResult>;
+  mins: WeakMap<Lin, number>;
+}
+
+const memos = new WeakMap<AtomTable, Memo>();
+
+function memoOf(table: AtomTable): Memo {
+  let memo = memos.get(table);
+  if (!memo) memos.set(table, (memo = { systems: new Map(), parts: new Map(), mins: new WeakMap() }));
+  return memo;
+}
+
+/** A form's exact text (constant, then `,id:coefficient` in its order), once per form (forms never change). */
+const formTexts = new WeakMap<Lin, string>();
+
+function formText(f: Lin): string {
+  let text = formTexts.get(f);
+  if (text === undefined) {
+    text = `${f.constant}`;
+    for (const [id, k] of f.coef) text += `,${id}:${k}`;
+    formTexts.set(f, text);
+  }
+  return text;
+}
 
 /** An exact text key of a system, in order (coefficients and constants as written in binary). */
 function systemKey(cs: readonly Constraint[]): string {
   let key = "";
-  for (const c of cs) {
-    key += c.strict ? "<" : "≤";
-    key += c.form.constant;
-    for (const [id, k] of c.form.coef) key += `,${id}:${k}`;
-    key += ";";
-  }
+  for (const c of cs) key += `${c.strict ? "<" : "<="}${formText(c.form)};`;
   return key;
 }
 
@@ -163,22 +188,48 @@ function systemKey(cs: readonly Constraint[]): string {
  * The margin keeps it off the borderline cases that FM decides with its own tolerance.
  */
 export function boxRefutes(constraints: readonly Constraint[], table: AtomTable): number | undefined {
+  const mins = memoOf(table).mins;
   for (let i = 0; i < constraints.length; i++) {
     const c = constraints[i]!;
-    if (refuted(boxMin(c.form, table), c.strict)) return i;
+    let min = mins.get(c.form);
+    if (min === undefined) mins.set(c.form, (min = boxMin(c.form, table)));
+    if (refuted(min, c.strict)) return i;
   }
   // The last constraint (the violation a proof asks about) plus a positive multiple of another one
   // that cancels an atom they share with opposite signs: `e + q ≤ 10` against `e + q > 10`.
   const n = constraints.length;
   const last = constraints[n - 1];
   if (!last) return undefined;
+  const lc = last.form.coef;
   for (let i = 0; i < n - 1; i++) {
     const c = constraints[i]!;
-    for (const [id, k] of c.form.coef) {
-      const kl = last.form.coef.get(id);
+    const cc = c.form.coef;
+    for (const [id, k] of cc) {
+      const kl = lc.get(id);
       if (kl === undefined || kl * k >= 0) continue;
-      const sum = last.form.add(c.form, -kl / k);
-      if (refuted(boxMin(sum, table), last.strict || c.strict)) return i;
+      // boxMin(last.form.add(c.form, f)) without building the sum: Lin.add's arithmetic, in the
+      // order of the form it would build (last's atoms, those cancelling below 1e-12 dropped,
+      // then c's other atoms).
+      const f = -kl / k;
+      let min = last.form.constant + f * c.form.constant;
+      for (const [lid, lk] of lc) {
+        const ck = cc.get(lid);
+        let v = lk;
+        if (ck !== undefined) {
+          v = lk + f * ck;
+          if (Math.abs(v) < 1e-12) continue;
+        }
+        const a = table.atoms[lid]!;
+        min += v > 0 ? v * a.lo : v * a.hi;
+      }
+      for (const [cid, ck] of cc) {
+        if (lc.has(cid)) continue;
+        const v = 0 + f * ck;
+        if (Math.abs(v) < 1e-12) continue;
+        const a = table.atoms[cid]!;
+        min += v > 0 ? v * a.lo : v * a.hi;
+      }
+      if (refuted(min, last.strict || c.strict)) return i;
     }
   }
   return undefined;
@@ -202,33 +253,193 @@ function refuted(min: number, strict: boolean): boolean {
 
 const PRECHECK_MARGIN = 1e-6;
 
-/** Counters for bench/risk.ts: systems asked, and how many went through elimination. */
-export const solveStats = { asked: 0, eliminations: 0 };
+/**
+ * Counters for bench/risk.ts: systems asked, how many went through elimination, and the
+ * independent parts of those that were eliminated (the others were answered by the part memo).
+ */
+export const solveStats = { asked: 0, eliminations: 0, parts: 0 };
 
-/** Full Fourier–Motzkin elimination with a checked back-substituted point (see `solve`). */
+/**
+ * Full Fourier–Motzkin elimination with a checked back-substituted point (see `solve`).
+ *
+ * The system is split into its independent parts (constraints linked by the atoms they share),
+ * each eliminated on its own and remembered per atom table: a risk proof's path facts (the
+ * standing exposure/position facts, each guard's atoms) recur in many systems that differ in one
+ * part only. This gives exactly the answer of eliminating the whole system at once: an atom's
+ * elimination cost, its combinations and its back-substituted value depend on its own part only
+ * (the order among one part's atoms is the same minimum (cost, id) either way), a contradiction in
+ * any part makes the whole unsatisfiable, and a point failing its check in any part makes it
+ * unknown. The one global quantity, the elimination budget, is checked per part and, when the
+ * parts together could exceed it, by eliminating the whole system as one part.
+ */
 export function fourierMotzkin(constraints: readonly Constraint[], table: AtomTable): SatResult {
   solveStats.eliminations++;
-  const vars = new Set<number>();
-  for (const c of constraints) for (const id of c.form.coef.keys()) vars.add(id);
-  const all: Constraint[] = [...constraints];
+  // Atoms in first-use order; the parts by union–find over the atoms each constraint mentions.
+  const varIndex = new Map<number, number>();
+  const vars: number[] = [];
+  const parent: number[] = [];
+  const find = (i: number): number => {
+    while (parent[i] !== i) i = parent[i] = parent[parent[i]!]!;
+    return i;
+  };
+  let constantsHold = true;
+  let constants = 0;
+  for (const c of constraints) {
+    let first = -1;
+    for (const id of c.form.coef.keys()) {
+      let i = varIndex.get(id);
+      if (i === undefined) {
+        i = vars.length;
+        varIndex.set(id, i);
+        vars.push(id);
+        parent.push(i);
+      }
+      if (first < 0) first = find(i);
+      else {
+        const r = find(i);
+        if (r !== first) parent[r] = first;
+      }
+    }
+    // A constraint over no atom: only its own truth matters (the elimination keeps a false one to
+    // the end, where it makes the system unsatisfiable).
+    if (first < 0) {
+      constants++;
+      if (violated(c.form.constant, c.strict)) constantsHold = false;
+    }
+  }
+  if (vars.length === 0) return constantsHold ? { kind: "sat", point: new Map() } : { kind: "unsat" };
+  // The parts, each with its constraints in order (then the box bounds of its atoms, in first-use
+  // order, as the whole system would list them).
+  const partOf = new Map<number, number>();
+  const parts: Constraint[][] = [];
+  const partVars: number[][] = [];
+  for (let i = 0; i < vars.length; i++) {
+    const r = find(i);
+    let k = partOf.get(r);
+    if (k === undefined) {
+      k = parts.length;
+      partOf.set(r, k);
+      parts.push([]);
+      partVars.push([]);
+    }
+    partVars[k]!.push(vars[i]!);
+  }
+  for (const c of constraints) {
+    const id = firstKey(c.form.coef);
+    if (id !== undefined) parts[partOf.get(find(varIndex.get(id)!))!]!.push(c);
+  }
+  const memo = memoOf(table).parts;
+  const results: PartResult[] = [];
+  let size = constants; // rows over no atom, carried along
+  for (let k = 0; k < parts.length; k++) {
+    const key = systemKey(parts[k]!);
+    let r = memo.get(key);
+    if (!r) {
+      solveStats.parts++;
+      r = eliminate(rowsOf(parts[k]!, partVars[k]!, table), table);
+      memo.set(key, r);
+    }
+    if (r.kind === "unknown" && r.overBudget) return { kind: "unknown", reason: TOO_COMPLEX };
+    results.push(r);
+    size += r.largest;
+  }
+  // The parts' largest lists together stay within the budget: so would the whole system's.
+  if (parts.length > 1 && size > BUDGET) {
+    const whole = eliminate(rowsOf(constraints, vars, table), table);
+    if (whole.kind === "unknown") return { kind: "unknown", reason: whole.reason };
+    if (whole.kind === "unsat") return { kind: "unsat" };
+    return { kind: "sat", point: pointOf([whole]) };
+  }
+  if (!constantsHold || results.some((r) => r.kind === "unsat")) return { kind: "unsat" };
+  const unknown = results.find((r) => r.kind === "unknown");
+  if (unknown?.kind === "unknown") return { kind: "unknown", reason: unknown.reason };
+  return { kind: "sat", point: pointOf(results) };
+}
+
+const TOO_COMPLEX = "the conditions are too complex to decide";
+const NO_WHOLE_POINT = "no whole-number counterexample was found";
+
+/** What eliminating one part gave; `largest`: its longest list of constraints at any stage. */
+type PartResult =
+  | { kind: "unsat"; largest: number }
+  | { kind: "unknown"; reason: string; overBudget: boolean; largest: number }
+  | { kind: "sat"; ids: number[]; values: number[]; largest: number };
+
+function pointOf(results: readonly PartResult[]): Map<number, number> {
+  const point = new Map<number, number>();
+  for (const r of results) if (r.kind === "sat") for (let i = 0; i < r.ids.length; i++) point.set(r.ids[i]!, r.values[i]!);
+  return point;
+}
+
+function firstKey(m: ReadonlyMap<number, number>): number | undefined {
+  for (const id of m.keys()) return id;
+  return undefined;
+}
+
+/** Whether `constant ≤ 0` (`< 0` when strict) is false, with FM's tolerance (NaN is never false). */
+function violated(constant: number, strict: boolean): boolean {
+  return strict ? constant >= -EPS : constant > EPS;
+}
+
+/**
+ * A constraint during elimination: its atoms and coefficients in the order `Lin.add` would keep
+ * them (the order the back-substitution sums in), and its dedupe key once computed.
+ */
+interface Row {
+  ids: number[];
+  ks: number[];
+  constant: number;
+  strict: boolean;
+  key: string | undefined;
+}
+
+/** Constraints as rows, then the box bounds of their atoms (`lo − x ≤ 0`, `x − hi ≤ 0`). */
+function rowsOf(cs: readonly Constraint[], vars: readonly number[], table: AtomTable): Row[] {
+  const rows: Row[] = [];
+  for (const c of cs) {
+    const ids: number[] = [];
+    const ks: number[] = [];
+    for (const [id, k] of c.form.coef) {
+      ids.push(id);
+      ks.push(k);
+    }
+    rows.push({ ids, ks, constant: c.form.constant, strict: c.strict, key: undefined });
+  }
   for (const id of vars) {
     const a = table.atoms[id]!;
-    if (a.lo > -Infinity) all.push({ form: new Lin(new Map([[id, -1]]), a.lo), strict: false });
-    if (a.hi < Infinity) all.push({ form: new Lin(new Map([[id, 1]]), -a.hi), strict: false });
+    if (a.lo > -Infinity) rows.push({ ids: [id], ks: [-1], constant: a.lo, strict: false, key: undefined });
+    if (a.hi < Infinity) rows.push({ ids: [id], ks: [1], constant: -a.hi, strict: false, key: undefined });
   }
-  // Elimination order: the atoms with the fewest pos×neg pairs first.
+  return rows;
+}
+
+function coefOf(r: Row, id: number): number {
+  const i = r.ids.indexOf(id);
+  return i < 0 ? 0 : r.ks[i]!;
+}
+
+/**
+ * Eliminates every atom of `all`, then back-substitutes a point and checks it against the rows it
+ * started from.
+ */
+function eliminate(all: Row[], table: AtomTable): PartResult {
+  const remaining: number[] = [];
+  for (const r of all) for (const id of r.ids) if (!remaining.includes(id)) remaining.push(id);
   const order: number[] = [];
-  const stages: Constraint[][] = [];
+  const stages: Row[][] = [];
   let current = all;
-  const remaining = new Set(vars);
-  while (remaining.size) {
+  let largest = all.length;
+  while (remaining.length) {
+    // Elimination order: the atoms with the fewest pos×neg pairs first (ties: the smaller id).
     let best = -1;
     let bestCost = Infinity;
-    for (const v of remaining) {
+    let bestAt = -1;
+    for (let j = 0; j < remaining.length; j++) {
+      const v = remaining[j]!;
       let p = 0;
       let n = 0;
       for (const c of current) {
-        const k = c.form.coef.get(v) ?? 0;
+        const k = coefOf(c, v);
         if (k > 0) p++;
         else if (k < 0) n++;
       }
@@ -236,37 +447,30 @@ export function fourierMotzkin(constraints: readonly Constraint[], table: AtomTa
       if (cost < bestCost || (cost === bestCost && v < best)) {
         bestCost = cost;
         best = v;
+        bestAt = j;
       }
     }
     stages.push(current);
     order.push(best);
-    remaining.delete(best);
-    const pos: Constraint[] = [];
-    const neg: Constraint[] = [];
-    const next: Constraint[] = [];
+    remaining.splice(bestAt, 1);
+    const pos: Row[] = [];
+    const neg: Row[] = [];
+    const next: Row[] = [];
     for (const c of current) {
-      const k = c.form.coef.get(best) ?? 0;
+      const k = coefOf(c, best);
       if (k > 0) pos.push(c);
       else if (k < 0) neg.push(c);
       else next.push(c);
     }
     for (const p of pos) {
-      const kp = p.form.coef.get(best)!;
-      for (const n of neg) {
-        const kn = -n.form.coef.get(best)!;
-        const form = p.form.scale(1 / kp).add(n.form.scale(1 / kn));
-        const cleaned = new Map(form.coef);
-        cleaned.delete(best);
-        next.push({ form: new Lin(cleaned, form.constant), strict: p.strict || n.strict });
-      }
+      const kp = coefOf(p, best);
+      for (const n of neg) next.push(combine(p, 1 / kp, n, 1 / -coefOf(n, best), best));
     }
-    if (next.length > BUDGET) return { kind: "unknown", reason: "the conditions are too complex to decide" };
+    if (next.length > largest) largest = next.length;
+    if (next.length > BUDGET) return { kind: "unknown", reason: TOO_COMPLEX, overBudget: true, largest };
     current = dedupe(next);
   }
-  for (const c of current) {
-    const v = c.form.constant;
-    if (c.strict ? v >= -EPS : v > EPS) return { kind: "unsat" };
-  }
+  for (const c of current) if (violated(c.constant, c.strict)) return { kind: "unsat", largest };
   // Back-substitution: choose each eliminated atom's value given the later ones.
   const point = new Map<number, number>();
   for (let i = order.length - 1; i >= 0; i--) {
@@ -276,10 +480,10 @@ export function fourierMotzkin(constraints: readonly Constraint[], table: AtomTa
     let loStrict = false;
     let hiStrict = false;
     for (const c of stages[i]!) {
-      const k = c.form.coef.get(v) ?? 0;
+      const k = coefOf(c, v);
       if (k === 0) continue;
-      let rest = c.form.constant;
-      for (const [id, cc] of c.form.coef) if (id !== v) rest += cc * (point.get(id) ?? 0);
+      let rest = c.constant;
+      for (let j = 0; j < c.ids.length; j++) if (c.ids[j] !== v) rest += c.ks[j]! * (point.get(c.ids[j]!) ?? 0);
       const bound = -rest / k;
       if (k > 0) {
         if (bound < hi || (bound === hi && c.strict)) {
@@ -294,10 +498,61 @@ export function fourierMotzkin(constraints: readonly Constraint[], table: AtomTa
     point.set(v, pick(lo, hi, loStrict, hiStrict, table.atoms[v]!.integer));
   }
   for (const c of all) {
-    const val = c.form.eval(point);
-    if (c.strict ? val >= -EPS : val > EPS) return { kind: "unknown", reason: "no whole-number counterexample was found" };
+    let val = c.constant;
+    for (let j = 0; j < c.ids.length; j++) val += c.ks[j]! * (point.get(c.ids[j]!) ?? 0);
+    if (violated(val, c.strict)) return { kind: "unknown", reason: NO_WHOLE_POINT, overBudget: false, largest };
   }
-  return { kind: "sat", point };
+  const ids: number[] = [];
+  const values: number[] = [];
+  for (const [id, v] of point) {
+    ids.push(id);
+    values.push(v);
+  }
+  return { kind: "sat", ids, values, largest };
+}
+
+/**
+ * `p·sp + n·sn` without the atom `best`: the arithmetic of `p.scale(sp).add(n.scale(sn))`, in its
+ * order (a coefficient of n's that cancels below 1e-12 is dropped, one of p's alone is kept).
+ */
+function combine(p: Row, sp: number, n: Row, sn: number, best: number): Row {
+  const ids: number[] = [];
+  const ks: number[] = [];
+  // Lin.scale(0) is the zero form (its constant +0).
+  let constant = 0;
+  if (sp !== 0) {
+    for (let j = 0; j < p.ids.length; j++) {
+      ids.push(p.ids[j]!);
+      ks.push(p.ks[j]! * sp);
+    }
+    constant = p.constant * sp;
+  }
+  if (sn !== 0) {
+    for (let j = 0; j < n.ids.length; j++) {
+      const id = n.ids[j]!;
+      const c = n.ks[j]! * sn;
+      const at = ids.indexOf(id);
+      const v = (at < 0 ? 0 : ks[at]!) + c;
+      if (Math.abs(v) < 1e-12) {
+        if (at >= 0) {
+          ids.splice(at, 1);
+          ks.splice(at, 1);
+        }
+      } else if (at >= 0) ks[at] = v;
+      else {
+        ids.push(id);
+        ks.push(v);
+      }
+    }
+  }
+  // `+ 0` when n scales to the zero form: -0 becomes +0 as in Lin.add.
+  constant += sn !== 0 ? n.constant * sn : 0;
+  const at = ids.indexOf(best);
+  if (at >= 0) {
+    ids.splice(at, 1);
+    ks.splice(at, 1);
+  }
+  return { ids, ks, constant, strict: p.strict || n.strict, key: undefined };
 }
 
 /** A readable value in [lo, hi] (open ends when strict), whole when asked. */
@@ -324,15 +579,33 @@ function pick(lo: number, hi: number, loStrict: boolean, hiStrict: boolean, inte
   return 0;
 }
 
-function dedupe(cs: Constraint[]): Constraint[] {
+/**
+ * The rows without repeats (equal to 12 significant digits: constant, strictness and every
+ * coefficient) and without rows over no atom that hold.
+ */
+function dedupe(cs: Row[]): Row[] {
   const seen = new Set<string>();
-  const out: Constraint[] = [];
+  const out: Row[] = [];
   for (const c of cs) {
-    if (c.form.coef.size === 0 && (c.strict ? c.form.constant < -EPS : c.form.constant <= EPS)) continue;
-    const key = `${c.strict ? "<" : "<="}${c.form.constant.toPrecision(12)}|${[...c.form.coef].sort((a, b) => a[0] - b[0]).map(([k, v]) => `${k}:${v.toPrecision(12)}`).join(",")}`;
+    // A row over no atom that holds (NaN: neither holds nor fails; kept, as the form was).
+    if (c.ids.length === 0 && (c.strict ? c.constant < -EPS : c.constant <= EPS)) continue;
+    const key = (c.key ??= rowKey(c));
     if (seen.has(key)) continue;
     seen.add(key);
     out.push(c);
   }
   return out;
+}
+
+function rowKey(c: Row): string {
+  // Coefficients by atom id (a row has a handful: insertion sort of the positions).
+  const at: number[] = [];
+  for (let j = 0; j < c.ids.length; j++) {
+    let i = at.length;
+    while (i > 0 && c.ids[at[i - 1]!]! > c.ids[j]!) i--;
+    at.splice(i, 0, j);
+  }
+  let key = `${c.strict ? "<" : "<="}${c.constant.toPrecision(12)}|`;
+  for (let i = 0; i < at.length; i++) key += `${i ? "," : ""}${c.ids[at[i]!]}:${c.ks[at[i]!]!.toPrecision(12)}`;
+  return key;
 }
