@@ -8,7 +8,7 @@
 import { WindowSums } from "../core/window-sums.js";
 import { DEFAULT_TIME_CAPACITY, checkCount, powerOfTwoAtLeast } from "../core/capacity.js";
 
-/** Shared body of Sma / SmaTime: the mean of a WindowSums. */
+/** The mean of a WindowSums (SmaTime; Sma has a dedicated count ring). */
 abstract class WindowMean {
   /** The mean of the window; NaN before ready. */
   value = Number.NaN;
@@ -43,18 +43,94 @@ abstract class WindowMean {
   }
 }
 
-/** Simple moving average of the last `window` updates (TA-Lib SMA). */
-export class Sma extends WindowMean {
+/**
+ * Simple moving average of the last `window` updates (TA-Lib SMA). A dedicated ring rather than
+ * the shared WindowSums (which SmaTime uses): a count window needs only the shifted running sum
+ * s = sum (x - K), so each update is one ring read and write and one addition (s += x - leaving:
+ * the shift cancels, and x - leaving is as exact as (x - K) - (leaving - K)). Every window + 32
+ * updates once full — WindowSums' rule of 2 * window + 64 pushes and evictions — s is recomputed
+ * exactly from the ring with K = the window's mean, so rounding error does not drift.
+ */
+export class Sma {
+  /** The mean of the last `window` inputs; NaN before ready. */
+  value = Number.NaN;
+  /** True once `window` inputs were seen. */
+  ready = false;
+  /** Updates needed before ready. */
   readonly warmup: number;
+  private readonly n: number;
+  /** The last n inputs; `pos` is the slot of the next write (the oldest input once full). */
+  private readonly ring: Float64Array;
+  private pos = 0;
+  private count = 0;
+  /** The shift K and s = sum (x - K) over the ring. */
+  private shift = 0;
+  private sum = 0;
+  /** Full-window updates left before the next exact recompute (of `period`). */
+  private left: number;
+  private readonly period: number;
+  private inX = Number.NaN;
+
   constructor(window: number) {
-    super(WindowSums.ofCount(window, 1));
+    this.n = checkCount("window", window);
     this.warmup = window;
+    this.ring = new Float64Array(window);
+    this.period = window + 32;
+    this.left = this.period;
   }
 
   /** Adds x (ts is ignored). */
   update(x: number, _ts?: number): void {
     this.inX = x;
     this.step();
+  }
+
+  private step(): void {
+    const x = this.inX;
+    if (x !== x) return;
+    const ring = this.ring;
+    const pos = this.pos;
+    if (this.ready) {
+      // Full: the oldest input (in the slot written next) leaves as x enters.
+      this.sum += x - ring[pos];
+      ring[pos] = x;
+      this.pos = pos + 1 === this.n ? 0 : pos + 1;
+      if (--this.left === 0) this.recompute();
+      this.value = this.shift + this.sum / this.n;
+      return;
+    }
+    ring[pos] = x;
+    this.pos = pos + 1 === this.n ? 0 : pos + 1;
+    this.sum += x - this.shift;
+    if (++this.count === this.n) {
+      this.ready = true;
+      this.value = this.shift + this.sum / this.n;
+    }
+  }
+
+  /** Back to the freshly constructed state. */
+  reset(): void {
+    this.value = Number.NaN;
+    this.ready = false;
+    this.pos = 0;
+    this.count = 0;
+    this.shift = 0;
+    this.sum = 0;
+    this.left = this.period;
+  }
+
+  /** s afresh from the (full) ring, shifted by the window's mean. */
+  private recompute(): void {
+    const ring = this.ring;
+    const n = this.n;
+    let m = 0;
+    for (let i = 0; i < n; i++) m += ring[i];
+    const k = m / n;
+    let s = 0;
+    for (let i = 0; i < n; i++) s += ring[i] - k;
+    this.shift = k;
+    this.sum = s;
+    this.left = this.period;
   }
 }
 
