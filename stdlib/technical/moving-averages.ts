@@ -163,6 +163,8 @@ export class Ema {
   readonly warmup: number;
   private readonly n: number;
   private readonly alpha: number;
+  /** 1 - alpha. */
+  private readonly beta: number;
   private seen = 0;
   private seed = 0;
   private inX = Number.NaN;
@@ -171,6 +173,7 @@ export class Ema {
     this.n = checkCount("period", period);
     this.warmup = period;
     this.alpha = 2 / (period + 1);
+    this.beta = 1 - this.alpha;
   }
 
   /** Adds x (ts is ignored). */
@@ -183,7 +186,10 @@ export class Ema {
     const x = this.inX;
     if (x !== x) return;
     if (this.ready) {
-      this.value = (x - this.value) * this.alpha + this.value;
+      // value * (1 - alpha) + x * alpha rather than TA-Lib's (x - value) * alpha + value: the same
+      // recursion (to an ulp), with one operation fewer on the chain from one update's value to the
+      // next (~20% faster; the chain through memory is what bounds an EMA update).
+      this.value = this.value * this.beta + x * this.alpha;
       return;
     }
     this.seed += x;
