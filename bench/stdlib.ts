@@ -2,9 +2,13 @@
  * Standard-library benchmark: updates per second of every technical / statistical / utility
  * operator on the same 1,000,000 inputs, side by side with the streaming APIs of
  * `trading-signals` (`add`) and `technicalindicators` (`nextValue`) where they have the
- * indicator, plus the number of garbage collections during each of our timed runs.
+ * indicator, plus the garbage collections and the bytes allocated during each of our timed runs.
+ * Run it bundled, as dist/ is built (tsx adds ~40% to hot code):
  *
- *   node --expose-gc --import tsx bench/stdlib.ts [--n 1000000] [--markdown] [--skip k] [--only text]
+ *   npx esbuild bench/stdlib.ts --bundle --platform=node --format=esm --target=node20 \
+ *     --packages=external --outfile=.bench/stdlib.mjs --log-level=warning
+ *   node --expose-gc .bench/stdlib.mjs [--n 1000000] [--reps 5] [--markdown] [--skip k] [--only text]
+ *     [--trace] [--settle 6]
  *
  * (technicalindicators' CrossUp is left out: its nextValue keeps the whole history and does not
  * finish 1M updates in minutes.)
@@ -14,18 +18,19 @@
  * own function (monomorphic call sites) on one instance (steady state) and calls our operators as
  * generated code does: the series arguments, then the event time to the operators that read it
  * (compiler/emit/graph-members.ts TIME_FREE_UPDATES: the others are called without it, so that no
- * double is boxed where V8 does not inline the call). Each is warmed up with 300 short
- * calls and one full run, then ours counts the best of three runs, the others one run. Rates use
- * the process's CPU time (user + system), so that a shared machine's scheduling does not count.
- * GCs: every 'gc' entry that starts inside one of our three measured runs — scavenges (what
- * per-update allocation causes) counted, mark-compact / incremental-marking entries shown apart as
- * "+k major" (old-generation work that is not ours to cause). Nothing in the harness
- * allocates inside a measured run (the time offset is in a typed array, the loops return small
- * integers). A full GC is forced (--expose-gc) after the warm-up, before our measured runs: without
- * it, a collection of the other libraries' garbage (they allocate per update) can start inside our
- * run (seen: 3-4 'gc' entries for the operator measured right after a library, 0 when the same
- * operator runs alone). test/stdlib/allocation.test.ts is the strict per-operator check.
+ * double is boxed where V8 does not inline the call). Every implementation, ours and the
+ * libraries', is warmed up and settled the same way (see measure()) and counts the best of REPS
+ * runs; rates use the process's CPU time (user + system), so that a shared machine's scheduling
+ * does not count (its background threads do: on a loaded machine the rates still move by tens of
+ * percent from run to run, which is why best-of-REPS).
+ * GCs: every 'gc' entry that starts inside one of our measured runs — scavenges (what per-update
+ * allocation causes) counted, mark-compact / incremental-marking entries shown apart as
+ * "+k major". Bytes: the heap growth across our run (the most over the measured runs), the
+ * measuring's own allocation subtracted. Nothing in the harness allocates inside a measured run
+ * (the time offset is in a typed array, the loops return small integers).
+ * test/stdlib/allocation.test.ts is the strict per-operator allocation check.
  */
+import v8 from "node:v8";
 import { PerformanceObserver, constants, performance } from "node:perf_hooks";
 import * as TS from "trading-signals";
 import TI from "technicalindicators";
@@ -90,9 +95,12 @@ const gcsBetween = (t0: number, t1: number, minor: boolean): number => {
   return c;
 };
 obs.observe({ entryTypes: ["gc"] });
-const flush = (): Promise<void> => new Promise((r) => setTimeout(r, 20));
 
-type Run = (n: number) => number;
+/** n updates on the implementation's instance; `drop()` lets the instance go once measured. */
+interface Run {
+  (n: number): number;
+  drop(): void;
+}
 interface Entry {
   name: string;
   ours: Run;
@@ -108,15 +116,16 @@ const SECOND = 1e9;
  */
 function steady<T>(make: () => T, loop: (o: T, n: number, off: Float64Array) => number): Run {
   let o: T | undefined;
-  // Time keeps increasing across runs (each run replays the inputs shifted after the previous one).
-  // The offset lives in a typed array and the loops return small integers: no double crosses a
-  // call here, so the harness itself allocates nothing inside a measured run.
+  // Time keeps increasing across runs: each run replays the inputs shifted after the previous one,
+  // by an offset that the loops reading the time advance themselves (off[0] = o0 + ts[n - 1]), in
+  // their optimized code. The offset lives in a typed array and the loops return small integers:
+  // no double crosses a call here, so the harness itself allocates nothing inside a measured run
+  // (advancing the offset here, in a closure that may still be interpreted, boxed 48 bytes a run).
   const off = new Float64Array(1);
-  return (n) => {
-    const r = loop((o ??= make()), n, off);
-    off[0] += ts[n - 1];
-    return r;
-  };
+  const run = (n: number): number => loop((o ??= make()), n, off);
+  // The libraries keep history (the heap reached 3 GB by atr when every instance lived to the end,
+  // and each full GC then takes seconds): an implementation's instance goes once it is measured.
+  return Object.assign(run, { drop: (): void => void (o = undefined) });
 }
 const entries: Entry[] = [
   {
@@ -127,7 +136,7 @@ const entries: Entry[] = [
   },
   {
     name: "sma(x, 1s) (time)",
-    ours: steady(() => new S.SmaTime(SECOND), (o, n, off) => { const o0 = off[0]; for (let i = 0; i < n; i++) o.update(xs[i], ts[i] + o0); return 0; }),
+    ours: steady(() => new S.SmaTime(SECOND), (o, n, off) => { const o0 = off[0]; for (let i = 0; i < n; i++) o.update(xs[i], ts[i] + o0); off[0] = o0 + ts[n - 1]; return 0; }),
   },
   {
     name: "ema(x, 20)",
@@ -179,31 +188,31 @@ const entries: Entry[] = [
   },
   {
     name: "stoch(bars, 14, 3, 3)",
-    ours: steady(() => new S.Stoch(14, 3, 3), (o, n, off) => { const o0 = off[0]; for (let i = 0; i < n; i++) o.onBar(op[i], hi[i], lo[i], cl[i], vo[i], ts[i] + o0); return 0; }),
+    ours: steady(() => new S.Stoch(14, 3, 3), (o, n, off) => { const o0 = off[0]; for (let i = 0; i < n; i++) o.onBar(op[i], hi[i], lo[i], cl[i], vo[i], ts[i] + o0); off[0] = o0 + ts[n - 1]; return 0; }),
     ts: steady(() => new TS.StochasticOscillator({ kPeriod: 14, kSlowingPeriod: 3, dPeriod: 3 }), (o, n) => { for (let i = 0; i < n; i++) o.add(candles[i]); return 0; }),
     ti: steady(() => new TI.Stochastic({ period: 14, signalPeriod: 3, high: [], low: [], close: [] }), (o, n) => { for (let i = 0; i < n; i++) o.nextValue(candles[i] as never); return 0; }),
   },
   {
     name: "atr(bars, 14)",
-    ours: steady(() => new S.Atr(14), (o, n, off) => { const o0 = off[0]; for (let i = 0; i < n; i++) o.onBar(op[i], hi[i], lo[i], cl[i], vo[i], ts[i] + o0); return 0; }),
+    ours: steady(() => new S.Atr(14), (o, n, off) => { const o0 = off[0]; for (let i = 0; i < n; i++) o.onBar(op[i], hi[i], lo[i], cl[i], vo[i], ts[i] + o0); off[0] = o0 + ts[n - 1]; return 0; }),
     ts: steady(() => new TS.ATR(14), (o, n) => { for (let i = 0; i < n; i++) o.add(candles[i]); return 0; }),
     ti: steady(() => new TI.ATR({ period: 14, high: [], low: [], close: [] }), (o, n) => { for (let i = 0; i < n; i++) o.nextValue(candles[i] as never); return 0; }),
   },
   {
     name: "adx(bars, 14)",
-    ours: steady(() => new S.Adx(14), (o, n, off) => { const o0 = off[0]; for (let i = 0; i < n; i++) o.onBar(op[i], hi[i], lo[i], cl[i], vo[i], ts[i] + o0); return 0; }),
+    ours: steady(() => new S.Adx(14), (o, n, off) => { const o0 = off[0]; for (let i = 0; i < n; i++) o.onBar(op[i], hi[i], lo[i], cl[i], vo[i], ts[i] + o0); off[0] = o0 + ts[n - 1]; return 0; }),
     ts: steady(() => new TS.ADX(14), (o, n) => { for (let i = 0; i < n; i++) o.add(candles[i]); return 0; }),
     ti: steady(() => new TI.ADX({ period: 14, high: [], low: [], close: [] }), (o, n) => { for (let i = 0; i < n; i++) o.nextValue(candles[i] as never); return 0; }),
   },
   {
     name: "cci(bars, 20)",
-    ours: steady(() => new S.Cci(20), (o, n, off) => { const o0 = off[0]; for (let i = 0; i < n; i++) o.onBar(op[i], hi[i], lo[i], cl[i], vo[i], ts[i] + o0); return 0; }),
+    ours: steady(() => new S.Cci(20), (o, n, off) => { const o0 = off[0]; for (let i = 0; i < n; i++) o.onBar(op[i], hi[i], lo[i], cl[i], vo[i], ts[i] + o0); off[0] = o0 + ts[n - 1]; return 0; }),
     ts: steady(() => new TS.CCI(20), (o, n) => { for (let i = 0; i < n; i++) o.add(candles[i]); return 0; }),
     ti: steady(() => new TI.CCI({ period: 20, high: [], low: [], close: [] }), (o, n) => { for (let i = 0; i < n; i++) o.nextValue(candles[i] as never); return 0; }),
   },
   {
     name: "obv(bars)",
-    ours: steady(() => new S.Obv(), (o, n, off) => { const o0 = off[0]; for (let i = 0; i < n; i++) o.onBar(op[i], hi[i], lo[i], cl[i], vo[i], ts[i] + o0); return 0; }),
+    ours: steady(() => new S.Obv(), (o, n, off) => { const o0 = off[0]; for (let i = 0; i < n; i++) o.onBar(op[i], hi[i], lo[i], cl[i], vo[i], ts[i] + o0); off[0] = o0 + ts[n - 1]; return 0; }),
     ts: steady(() => new TS.OBV(2), (o, n) => { for (let i = 0; i < n; i++) o.add(candles[i]); return 0; }),
     ti: steady(() => new TI.OBV({ close: [], volume: [] }), (o, n) => { for (let i = 0; i < n; i++) o.nextValue(candles[i] as never); return 0; }),
   },
@@ -230,7 +239,7 @@ const entries: Entry[] = [
   },
   {
     name: "rolling_max(x, 1s) (time)",
-    ours: steady(() => new S.RollingMaxTime(SECOND), (o, n, off) => { const o0 = off[0]; for (let i = 0; i < n; i++) o.update(xs[i], ts[i] + o0); return 0; }),
+    ours: steady(() => new S.RollingMaxTime(SECOND), (o, n, off) => { const o0 = off[0]; for (let i = 0; i < n; i++) o.update(xs[i], ts[i] + o0); off[0] = o0 + ts[n - 1]; return 0; }),
   },
   {
     name: "crossover(x, y)",
@@ -256,7 +265,7 @@ const entries: Entry[] = [
   },
   {
     name: "stdev(x, 1s) (time)",
-    ours: steady(() => new S.StdevTime(SECOND), (o, n, off) => { const o0 = off[0]; for (let i = 0; i < n; i++) o.update(xs[i], ts[i] + o0); return 0; }),
+    ours: steady(() => new S.StdevTime(SECOND), (o, n, off) => { const o0 = off[0]; for (let i = 0; i < n; i++) o.update(xs[i], ts[i] + o0); off[0] = o0 + ts[n - 1]; return 0; }),
   },
   {
     name: "zscore(x, 300)",
@@ -272,7 +281,7 @@ const entries: Entry[] = [
   },
   {
     name: "median(x, 1s) (time)",
-    ours: steady(() => new S.MedianTime(SECOND), (o, n, off) => { const o0 = off[0]; for (let i = 0; i < n; i++) o.update(xs[i], ts[i] + o0); return 0; }),
+    ours: steady(() => new S.MedianTime(SECOND), (o, n, off) => { const o0 = off[0]; for (let i = 0; i < n; i++) o.update(xs[i], ts[i] + o0); off[0] = o0 + ts[n - 1]; return 0; }),
   },
   {
     name: "skew(x, 100)",
@@ -292,7 +301,7 @@ const entries: Entry[] = [
   },
   {
     name: "corr(x, y, 1s) (time)",
-    ours: steady(() => new S.CorrTime(SECOND), (o, n, off) => { const o0 = off[0]; for (let i = 0; i < n; i++) o.update(xs[i], ys[i], ts[i] + o0); return 0; }),
+    ours: steady(() => new S.CorrTime(SECOND), (o, n, off) => { const o0 = off[0]; for (let i = 0; i < n; i++) o.update(xs[i], ys[i], ts[i] + o0); off[0] = o0 + ts[n - 1]; return 0; }),
   },
   {
     name: "slope(x, 50)",
@@ -321,7 +330,7 @@ const entries: Entry[] = [
   },
   {
     name: "realized_vol(x, 1s) (time)",
-    ours: steady(() => new S.RealizedVolTime(SECOND, true), (o, n, off) => { const o0 = off[0]; for (let i = 0; i < n; i++) o.update(xs[i], ts[i] + o0); return 0; }),
+    ours: steady(() => new S.RealizedVolTime(SECOND, true), (o, n, off) => { const o0 = off[0]; for (let i = 0; i < n; i++) o.update(xs[i], ts[i] + o0); off[0] = o0 + ts[n - 1]; return 0; }),
   },
   {
     name: "ewma_var(r, 0.94)",
@@ -357,71 +366,167 @@ const entries: Entry[] = [
   },
   {
     name: "sample(x, every: 1s)",
-    ours: steady(() => new S.Sample(SECOND), (o, n, off) => { const o0 = off[0]; for (let i = 0; i < n; i++) o.update(xs[i], ts[i] + o0); return 0; }),
+    ours: steady(() => new S.Sample(SECOND), (o, n, off) => { const o0 = off[0]; for (let i = 0; i < n; i++) o.update(xs[i], ts[i] + o0); off[0] = o0 + ts[n - 1]; return 0; }),
   },
   {
     name: "time_of_day()",
-    ours: steady(() => new S.TimeOfDay(0), (o, n, off) => { const o0 = off[0]; for (let i = 0; i < n; i++) o.update(ts[i] + o0); return 0; }),
+    ours: steady(() => new S.TimeOfDay(0), (o, n, off) => { const o0 = off[0]; for (let i = 0; i < n; i++) o.update(ts[i] + o0); off[0] = o0 + ts[n - 1]; return 0; }),
   },
 ];
 
+/** Heap bytes in use (young + old generation): V8 snapshots them before building the result object. */
+const heapUsed = (): number => v8.getHeapStatistics().used_heap_size;
+/** `--trace`: print each warm-up and measured run (CPU, wall, bytes) to read with --trace-gc / --trace-opt / --trace-deopt. */
+const trace = argv.includes("--trace");
+/** Measured runs per implementation (best counts); `--reps k`. */
+const REPS = argv.includes("--reps") ? Number(argv[argv.indexOf("--reps") + 1]) : 5;
+/** At most this many settling runs after the warm-up (see measure); `--settle 0` measures right after the warm-up. */
+const MAX_SETTLE = argv.includes("--settle") ? Number(argv[argv.indexOf("--settle") + 1]) : 6;
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** A scavenge only: empties the young generation in about a millisecond (a full GC takes ~1 s with the inputs' 1M candle objects). */
+const minorGc = (): void => (gc as unknown as ((o: { type: string }) => void) | undefined)?.({ type: "minor" });
+
+interface Timed {
+  /** Process CPU seconds (user + system). */
+  cpu: number;
+  t0: number;
+  t1: number;
+  /** Heap growth over the run minus what the measuring itself allocates; NaN when a GC ran inside. */
+  bytes: number;
+}
 /**
- * Updates per second over n inputs: one warm-up run, then the best of three measured runs (by the
- * process's CPU time); GCs are counted over the three measured runs.
+ * One run of n updates: CPU seconds, its wall-clock bounds (to place GC entries) and the bytes it
+ * allocated. The heap is read right around run(n), and once more just before, so that the
+ * difference of the first two reads is what one read allocates (its result object), in the same
+ * JIT state as the read after the run.
  */
-async function measure(run: Run, countGc: boolean, reps: number): Promise<{ rate: number; gcs: number; majors: number }> {
-  // Many short calls first, so that the whole loop function (not only its loop, by on-stack
-  // replacement) gets optimized; then one full warm-up run.
+function timed(run: Run, n: number): Timed {
+  // CPU time of this process, not wall time: the machine is shared, and a descheduled run would
+  // otherwise look slow.
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  const ha = heapUsed();
+  const h0 = heapUsed();
+  run(n);
+  const h1 = heapUsed();
+  const c = process.cpuUsage(c0);
+  const t1 = performance.now();
+  // A collection inside the run frees what was allocated before it: the difference means nothing then.
+  const bytes = h1 >= h0 && h0 >= ha ? h1 - h0 - (h0 - ha) : Number.NaN;
+  return { cpu: (c.user + c.system) / 1e6, t0, t1, bytes };
+}
+
+interface Measured {
+  /** Updates per CPU second, best of the measured runs. */
+  rate: number;
+  /** Scavenges and major-GC entries that started inside the measured runs. */
+  gcs: number;
+  majors: number;
+  /** The most bytes one measured run allocated (NaN: a GC inside a run made it unknowable). */
+  bytes: number;
+  /** Settling runs it took (see measure). */
+  settle: number;
+}
+
+/**
+ * Updates per second of `run` over the N inputs, best of REPS measured runs by CPU time.
+ *
+ * Warm-up: 300 short calls (so that the whole loop function gets optimized, not only its loop by
+ * on-stack replacement), one full run, then settling runs until the code is in its steady state.
+ * V8 optimizes on a background thread; on a loaded machine a (re)compilation queued by the warm-up
+ * can finish only after the next run has started, and that run then executes partly unoptimized,
+ * where every double is boxed: 10-12 MB allocated inside a measured run that allocates 0 bytes
+ * once optimized (seen for sma(x, 1s) with --trace: runs #0 and #1 of three, no deopt inside).
+ * That was the stray scavenges of the full sequence, in whichever operator the background compiler
+ * happened to be late for. So after a pause that lets the compiler thread run, a settling run
+ * repeats until it allocates nothing or stops getting faster (the libraries allocate per update
+ * by design), at most MAX_SETTLE times.
+ *
+ * Ours (countGc) starts with a full GC, which clears the previous operator's libraries' garbage
+ * from the old generation (else V8 can start incremental marking inside our run), and before our
+ * warm-up, so that its concurrent sweeping is over by the measured runs; and each measured run of
+ * ours follows a scavenge, so that the young generation is empty and only the operator's own
+ * allocation could start a collection inside it. GCs are counted by their start time inside a
+ * measured run, and `bytes` is the heap growth across it.
+ */
+async function measure(name: string, run: Run, countGc: boolean): Promise<Measured> {
+  if (countGc) gc?.();
   for (let k = 0; k < 300; k++) run(2000);
-  run(N);
-  gc?.();
-  await flush();
+  let prev = timed(run, N);
+  let settle = 0;
+  while (settle < MAX_SETTLE) {
+    await sleep(50);
+    if (countGc) minorGc();
+    const r = timed(run, N);
+    settle++;
+    if (trace) console.log(`@@ settle ${name} ${countGc ? "ours" : "lib"} #${settle} bytes=${r.bytes} cpu=${(r.cpu * 1e3).toFixed(2)}ms`);
+    // Steady: allocates (next to) nothing, or neither gets faster nor allocates less than the run before.
+    const done = r.bytes < 4096 || (r.cpu >= 0.95 * prev.cpu && !(r.bytes < 0.9 * prev.bytes));
+    prev = r;
+    if (done) break;
+  }
   let best = Infinity;
   let gcs = 0;
   let majors = 0;
-  for (let rep = 0; rep < reps; rep++) {
-    // CPU time of this process, not wall time: the machine is shared, and a descheduled run would
-    // otherwise look slow.
-    const t0 = performance.now();
-    const c0 = process.cpuUsage();
-    run(N);
-    const c = process.cpuUsage(c0);
-    const t1 = performance.now();
-    await flush();
-    gcs += gcsBetween(t0, t1, true);
-    majors += gcsBetween(t0, t1, false);
-    best = Math.min(best, (c.user + c.system) / 1e6);
+  let bytes = 0;
+  for (let rep = 0; rep < REPS; rep++) {
+    if (countGc) minorGc();
+    const r = timed(run, N);
+    if (trace) console.log(`@@ measured ${name} ${countGc ? "ours" : "lib"} #${rep} bytes=${r.bytes} cpu=${(r.cpu * 1e3).toFixed(2)}ms wall=${(r.t1 - r.t0).toFixed(2)}ms`);
+    // GC entries arrive asynchronously: let them land before counting.
+    await sleep(countGc ? 20 : 0);
+    if (countGc) {
+      gcs += gcsBetween(r.t0, r.t1, true);
+      majors += gcsBetween(r.t0, r.t1, false);
+      bytes = r.bytes === r.bytes && bytes === bytes ? Math.max(bytes, r.bytes) : Number.NaN;
+    }
+    best = Math.min(best, r.cpu);
   }
-  return { rate: N / best, gcs: countGc ? gcs : 0, majors: countGc ? majors : 0 };
+  return { rate: N / best, gcs, majors, bytes, settle };
 }
 
+/** Bytes allocated in one measured run ("gc" when a collection inside it made the count unknowable). */
+const fmtBytes = (b: number): string => (b !== b ? "gc" : b < 1024 ? `${Math.round(b)} B` : `${(b / 1024).toFixed(1)} KB`);
 const fmt = (r: number | undefined): string => (r === undefined ? "—" : `${(r / 1e6).toFixed(2)}M`);
 
 async function main(): Promise<void> {
-  if (!gc) console.error("note: run with --expose-gc (a full GC before our measured runs clears the other libraries' garbage)");
+  if (!gc) console.error("note: run with --expose-gc (without it, no GC is forced before our runs and the bytes include other garbage)");
   const rows: string[] = [];
   let worst = Infinity;
+  let worstName = "";
+  const under3: string[] = [];
   if (markdown) {
-    console.log("| operator | ours (upd/s) | GCs (ours) | trading-signals | technicalindicators | ours / fastest other |");
-    console.log("|---|---:|---:|---:|---:|---:|");
+    console.log("| operator | ours (upd/s) | GCs (ours) | bytes (ours) | trading-signals | technicalindicators | ours / fastest other |");
+    console.log("|---|---:|---:|---:|---:|---:|---:|");
   }
+  // timed() itself warm (optimized) before it measures anything: run by the interpreter, its own
+  // reads would box a few doubles (48 B seen in the first operator's runs).
+  const idle = steady(() => 0, () => 0);
+  for (let k = 0; k < 5000; k++) timed(idle, 1);
   let totalGcs = 0;
   let totalMajors = 0;
+  let maxBytes = 0;
   for (const e of entries.slice(skip)) {
     if (only && !e.name.includes(only)) continue;
-    const ours = await measure(e.ours, true, 3);
-    const tsr = e.ts ? (await measure(e.ts, false, 1)).rate : undefined;
-    const tir = e.ti ? (await measure(e.ti, false, 1)).rate : undefined;
+    const ours = await measure(e.name, e.ours, true);
+    const tsr = e.ts ? (await measure(e.name, e.ts, false)).rate : undefined;
+    const tir = e.ti ? (await measure(e.name, e.ti, false)).rate : undefined;
+    for (const r of [e.ours, e.ts, e.ti]) r?.drop();
     const best = Math.max(tsr ?? 0, tir ?? 0);
     const ratio = best > 0 ? ours.rate / best : undefined;
-    if (ratio !== undefined) worst = Math.min(worst, ratio);
+    if (ratio !== undefined && ratio < worst) {
+      worst = ratio;
+      worstName = e.name;
+    }
+    if (ratio !== undefined && ratio < 3) under3.push(`${e.name} ${ratio.toFixed(1)}×`);
     totalGcs += ours.gcs;
     totalMajors += ours.majors;
-    const cells = [e.name, fmt(ours.rate), ours.majors ? `${ours.gcs} (+${ours.majors} major)` : String(ours.gcs), fmt(tsr), fmt(tir), ratio === undefined ? "—" : `${ratio.toFixed(1)}×`];
-    rows.push(markdown ? `| ${cells.join(" | ")} |` : cells.map((c, i) => (i === 0 ? c.padEnd(28) : c.padStart(10))).join(""));
+    maxBytes = ours.bytes === ours.bytes && maxBytes === maxBytes ? Math.max(maxBytes, ours.bytes) : Number.NaN;
+    const cells = [e.name, fmt(ours.rate), ours.majors ? `${ours.gcs} (+${ours.majors} major)` : String(ours.gcs), fmtBytes(ours.bytes), fmt(tsr), fmt(tir), ratio === undefined ? "—" : `${ratio.toFixed(1)}×`];
+    rows.push(markdown ? `| ${cells.join(" | ")} |` : cells.map((c, i) => (i === 0 ? c.padEnd(28) : c.padStart(i === 3 ? 12 : 10))).join(""));
     console.log(rows[rows.length - 1]);
   }
-  console.log(`\n${N} inputs per run; slowest ratio vs the fastest other library: ${worst.toFixed(1)}×; GCs during our runs: ${totalGcs} scavenges, ${totalMajors} major`);
+  console.log(`\n${N} inputs per run, best of ${REPS}; slowest ratio vs the fastest other library: ${worst.toFixed(1)}× (${worstName}); under 3×: ${under3.join(", ") || "none"}; GCs during our runs: ${totalGcs} scavenges, ${totalMajors} major; most bytes allocated in one of our runs: ${fmtBytes(maxBytes)}`);
   obs.disconnect();
 }
 

@@ -24,7 +24,8 @@ export const TECHNICAL_OPERATORS: readonly OperatorMeta[] = [
     warmupText: "window",
     doc:
       "Simple moving average: sum(x over the window) / count (TA-Lib SMA). " +
-      "Kept as a shifted running sum, recomputed exactly from the ring every 2 * window + 64 updates (amortized O(1)). " +
+      "Kept as a shifted running sum, recomputed exactly from the ring (count window: every window + 32 updates; " +
+      "duration window: every 2 * samples + 64 insertions and evictions), amortized O(1). " +
       `${TIME_WINDOW_NOTE} ${NAN_SKIPPED}`,
     example: "sma(mid, 20)",
   },
