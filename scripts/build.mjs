@@ -85,18 +85,21 @@ await build({
 // dist/boot.js through a V8 code cache (Node 20 caches no compiled code of ES modules). It must not
 // load any package at start-up (all it needs is bundled): a require() of one is a build error.
 // (bin/algo.js → dist/boot.cjs, below, chooses it or the full command.)
-const fast = await build({
-  entryPoints: { fast: "cli/fast.ts" },
+/** dist/*.cjs: import.meta.url of the bundled modules is the bundle's own URL (as each chunk's is in dist/). */
+const CJS = {
   outdir: "dist",
   outExtension: { ".js": ".cjs" },
   bundle: true,
   format: "cjs",
   platform: "node",
   target: "node20",
-  external: dependencies.filter((d) => !BUNDLED.has(d)),
-  // import.meta.url of the bundled modules: the bundle's own URL (as each chunk's is in dist/).
-  define: { "import.meta.url": "__algoImportMetaUrl" },
   banner: { js: 'const __algoImportMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
+};
+const fast = await build({
+  ...CJS,
+  entryPoints: { fast: "cli/fast.ts" },
+  external: dependencies.filter((d) => !BUNDLED.has(d)),
+  define: { "import.meta.url": "__algoImportMetaUrl" },
   sourcemap: true,
   metafile: true,
   logLevel: "warning",
@@ -109,15 +112,9 @@ for (const [out, meta] of Object.entries(fast.metafile.outputs)) {
 const fastHash = createHash("sha256").update(readFileSync("dist/fast.cjs")).digest("hex").slice(0, 16);
 // bin/algo.js requires dist/boot.cjs for a quick subcommand (CommonJS: loaded synchronously).
 await build({
+  ...CJS,
   entryPoints: { boot: "cli/boot.ts" },
-  outdir: "dist",
-  outExtension: { ".js": ".cjs" },
-  bundle: true,
-  format: "cjs",
-  platform: "node",
-  target: "node20",
   define: { __ALGO_FAST_HASH__: JSON.stringify(fastHash), "import.meta.url": "__algoImportMetaUrl" },
-  banner: { js: 'const __algoImportMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
   logLevel: "warning",
 });
 
