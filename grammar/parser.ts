@@ -488,6 +488,9 @@ export class Parser {
       d.hint = "add the missing `}`";
     } else if (!missing && rule === Rule.ParamDecl && fk === Tok.Identifier && expected.includes("`=`")) {
       d.hint = "a type is written after a colon: `param name: type = value`";
+    } else if (!missing && fk === Tok.Equals && expected.includes("`{`")) {
+      // `if vol = 0 {` / `when x = 1 {`: a Pine or Python habit; `=` only assigns, in a statement.
+      d.hint = "to compare, write `==`; `=` assigns, and only as a statement";
     }
     this.chunkErrors.push(d);
   }
