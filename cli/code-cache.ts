@@ -127,8 +127,10 @@ export function requireWithCodeCache(path: string, info?: CodeCacheInfo, options
 function removeOlderCaches(file: string, stem: string): void {
   const dir = dirname(file);
   const name = basename(file);
+  const legacy = legacyStem(stem);
   for (const other of readdirSync(dir)) {
-    if (other === name || !other.startsWith(stem) || !other.endsWith(".bin")) continue;
+    if (other === name || !other.endsWith(".bin")) continue;
+    if (!other.startsWith(stem) && !(legacy !== undefined && other.startsWith(legacy) && !INSTALL_HASH.test(other.slice(legacy.length)))) continue;
     try {
       rmSync(join(dir, other), { force: true });
     } catch {
@@ -146,6 +148,17 @@ function cacheStem(path: string, variant?: string): string {
   const name = `${basename(path).replace(/\.c?js$/, "")}${variant ? `.${variant}` : ""}`;
   return `${name}-${VERSION}-${fnv1a(dirname(path))}-`.replace(/[^\w.-]/g, "_");
 }
+
+/**
+ * The stem caches had before it named the install folder (`ts-morph-0.1.0-` then the V8 version):
+ * such files can never be used again, and each is ~8 MB, so they go with this install's older
+ * caches. A name of the current form has the install hash right after the stem (INSTALL_HASH).
+ */
+function legacyStem(stem: string): string | undefined {
+  const m = /^(.*-)[0-9a-f]{8}-$/.exec(stem);
+  return m ? m[1] : undefined;
+}
+const INSTALL_HASH = /^[0-9a-f]{8}-/;
 
 /** FNV-1a, 32 bits, as 8 hex digits (a name, not a checksum: no crypto module to load). */
 function fnv1a(s: string): string {

@@ -100,15 +100,23 @@ describe("requireWithCodeCache", () => {
     const v8dir = join(cacheDir, "v8");
     const [firstBin] = readdirSync(v8dir);
     writeFileSync(join(v8dir, "other-0.1.0-x.bin"), "another bundle's cache");
+    // A cache of the same bundle named before names carried the install folder's hash: orphaned.
+    const stem = /^(grow-[^-]+-)[0-9a-f]{8}-/.exec(firstBin!)![1]!;
+    writeFileSync(join(v8dir, `${stem}11.3.244.8-node.19-x64-1234-5678.bin`), "a cache of the old naming");
+    // The same bundle in another install (another hash): kept.
+    const elsewhere = `${stem}0badf00d-${firstBin!.slice(stem.length + 9)}`;
+    writeFileSync(join(v8dir, elsewhere), "another install's cache");
     writeFileSync(join(v8dir, `${firstBin!.replace(/\.bin$/, "")}.123.abc.tmp`), "a concurrent write");
     // The bundle changes (new size and mtime): a new key, and the old file must go.
     writeFileSync(path, `${readFileSync(path, "utf8")}\nexports.more = 1;\n`);
     expect(loadInChild(path, cacheDir).state).toBe("absent");
     const after = readdirSync(v8dir).sort();
-    expect(after.filter((f) => f.startsWith("grow-"))).toHaveLength(2); // the new cache and the other process's temp file
+    expect(after.filter((f) => f.startsWith("grow-"))).toHaveLength(3); // the new cache, the other install's, the other process's temp file
     expect(after).not.toContain(firstBin);
+    expect(after).not.toContain(`${stem}11.3.244.8-node.19-x64-1234-5678.bin`);
     expect(after).toContain("other-0.1.0-x.bin");
-    expect(after.filter((f) => f.startsWith("grow-") && f.endsWith(".bin"))).toHaveLength(1);
+    expect(after).toContain(elsewhere);
+    expect(after.filter((f) => f.startsWith("grow-") && f.endsWith(".bin"))).toHaveLength(2);
   });
 
   it("an unwritable cache folder or ALGO_NO_CODE_CACHE=1 only turns the cache off", () => {
