@@ -71,6 +71,9 @@ const SEPARATOR_KINDS = [Tok.Newline, Tok.Semicolon];
 const NEVER_JUNK = [Tok.Newline, Tok.Semicolon, Tok.LCurly];
 
 const ITEM_START = setOf(ITEM_START_KINDS);
+/** What starts an entry of a `risk { }` body and of a `features { }` body. */
+const RISK_START = setOf([Tok.Identifier]);
+const FEATURE_START = setOf([Tok.Identifier, Tok.Export]);
 const EXPR_START = setOf(EXPR_START_KINDS);
 const STMT_START = setOf(STMT_START_KINDS);
 const BINARY = setOf(BINARY_KINDS);
@@ -97,6 +100,13 @@ function union(...sets: Array<Uint8Array | readonly Tok[]>): Tok[] {
  * of the caller's rule). `nullable` says whether that rest may be empty, so that what follows the
  * caller may come next too (used to decide whether a missing closing bracket may be assumed).
  */
+/** The `{ ... }` bodies whose entries bodyEntries reads. */
+const enum Body {
+  Risk,
+  Features,
+  Block,
+}
+
 const enum F {
   /** The whole input: only its end. */
   Eof,
@@ -587,6 +597,36 @@ export class Parser {
   }
 
   /**
+   * The entries of a `{ ... }` body whose `{` was read, then its `}`: newlines and `;` between
+   * entries, an entry at each token that can start one, a stray `{ }` or a junk token reported
+   * (once per line) on the body's junk entry. It stops at the first token that can end the body;
+   * after a failed entry the `}` is left to the caller's recovery.
+   */
+  private bodyEntries(body: Body): void {
+    const follow = body === Body.Block ? F.Block : body === Body.Features ? F.Features : F.Risk;
+    const start = body === Body.Block ? STMT_START : body === Body.Features ? FEATURE_START : RISK_START;
+    const junkKinds = body === Body.Block ? STMT_JUNK : ENTRY_JUNK;
+    const junk = this.junkEntry(body === Body.Block ? "a statement" : body === Body.Features ? "a feature `name = expression` or `export`" : "a risk limit `name = value`");
+    for (;;) {
+      const k = this.la1();
+      const before = this.pos;
+      if (k === Tok.Newline || k === Tok.Semicolon) this.next();
+      else if (start[k] === 1) {
+        this.push(follow);
+        this.listPush(body === Body.Block ? this.statement(k) : body === Body.Risk ? this.riskEntry() : k === Tok.Export ? this.exportDecl() : this.featureDef());
+        this.pop();
+        if (this.failed()) return;
+      } else if (k === Tok.LCurly) {
+        this.strayBlock(junk, follow);
+        if (this.failed()) return;
+      } else if (junkKinds[k] === 1) this.junkToken(junk, this.next());
+      else break;
+      if (this.pos === before) break;
+    }
+    this.expect(Tok.RCurly, Rule.Other);
+  }
+
+  /**
    * A block where the list expects an element: read (its syntax errors count) and reported as
    * junk at its `{`; what it holds is not part of the tree, nor are its other diagnostics.
    */
@@ -815,24 +855,7 @@ export class Parser {
     const base = this.listTop;
     parse: {
       if (this.expect(Tok.LCurly, Rule.Other) === FAILED) break parse;
-      const junk = this.junkEntry("a risk limit `name = value`");
-      for (;;) {
-        const k = this.la1();
-        const before = this.pos;
-        if (k === Tok.Newline || k === Tok.Semicolon) this.next();
-        else if (k === Tok.Identifier) {
-          this.push(F.Risk);
-          this.listPush(this.riskEntry());
-          this.pop();
-          if (this.failed()) break parse;
-        } else if (k === Tok.LCurly) {
-          this.strayBlock(junk, F.Risk);
-          if (this.failed()) break parse;
-        } else if (ENTRY_JUNK[k] === 1) this.junkToken(junk, this.next());
-        else break;
-        if (this.pos === before) break;
-      }
-      this.expect(Tok.RCurly, Rule.Other);
+      this.bodyEntries(Body.Risk);
     }
     const entries = this.listEnd<A.RiskEntry>(base);
     this.checkSeparators(entries);
@@ -890,24 +913,7 @@ export class Parser {
         }
       }
       if (this.expect(Tok.LCurly, Rule.Other) === FAILED) break parse;
-      const junk = this.junkEntry("a feature `name = expression` or `export`");
-      for (;;) {
-        const k = this.la1();
-        const before = this.pos;
-        if (k === Tok.Newline || k === Tok.Semicolon) this.next();
-        else if (k === Tok.Identifier || k === Tok.Export) {
-          this.push(F.Features);
-          this.listPush(k === Tok.Export ? this.exportDecl() : this.featureDef());
-          this.pop();
-          if (this.failed()) break parse;
-        } else if (k === Tok.LCurly) {
-          this.strayBlock(junk, F.Features);
-          if (this.failed()) break parse;
-        } else if (ENTRY_JUNK[k] === 1) this.junkToken(junk, this.next());
-        else break;
-        if (this.pos === before) break;
-      }
-      this.expect(Tok.RCurly, Rule.Other);
+      this.bodyEntries(Body.Features);
     }
     const body = this.listEnd<A.FeatureStmt>(base);
     this.checkSeparators(body);
@@ -1174,24 +1180,7 @@ export class Parser {
       const open = this.expect(Tok.LCurly, Rule.Other);
       if (open === FAILED) break parse;
       s = this.starts[open]!;
-      const junk = this.junkEntry("a statement");
-      for (;;) {
-        const k = this.la1();
-        const before = this.pos;
-        if (k === Tok.Newline || k === Tok.Semicolon) this.next();
-        else if (STMT_START[k] === 1) {
-          this.push(F.Block);
-          this.listPush(this.statement(k));
-          this.pop();
-          if (this.failed()) break parse;
-        } else if (k === Tok.LCurly) {
-          this.strayBlock(junk, F.Block);
-          if (this.failed()) break parse;
-        } else if (STMT_JUNK[k] === 1) this.junkToken(junk, this.next());
-        else break;
-        if (this.pos === before) break;
-      }
-      this.expect(Tok.RCurly, Rule.Other);
+      this.bodyEntries(Body.Block);
     }
     const stmts = this.listEnd<A.Stmt>(base);
     this.checkSeparators(stmts);
