@@ -29,30 +29,8 @@ describe("NodeMap", () => {
         (spans, ops) => {
           // Nodes 2k and 2k + 1 share a span (as a Call and its callee share a start).
           const nodes: FakeNode[] = spans.map((s, i) => ({ kind: `n${i}`, ...(i % 2 === 1 ? nodesSpan(spans, i - 1) : { ...s, end: s.start + 1 }) }));
-          const real = new Map<FakeNode, number>();
           const table = new NodeMap<FakeNode, number>();
-          for (const o of ops) {
-            if (o.kind === "set") {
-              expect(table.set(nodes[o.node]!, o.value)).toBe(table);
-              real.set(nodes[o.node]!, o.value);
-            } else if (o.kind === "delete") {
-              expect(table.delete(nodes[o.node]!)).toBe(real.delete(nodes[o.node]!));
-            } else {
-              table.clear();
-              real.clear();
-            }
-          }
-          expect(table.size).toBe(real.size);
-          expect([...table]).toEqual([...real]);
-          expect([...table.keys()]).toEqual([...real.keys()]);
-          expect([...table.values()]).toEqual([...real.values()]);
-          const seen: Array<[FakeNode, number]> = [];
-          table.forEach((v, k) => seen.push([k, v]));
-          expect(seen).toEqual([...real.entries()]);
-          for (const n of nodes) {
-            expect(table.get(n)).toBe(real.get(n));
-            expect(table.has(n)).toBe(real.has(n));
-          }
+          replayAgainstMap(table, nodes, ops);
           expect(table.get(undefined as unknown as FakeNode)).toBeUndefined();
         },
       ),
@@ -78,6 +56,40 @@ describe("NodeMap", () => {
   });
 });
 
+type Op = { kind: "set"; node: number; value: number } | { kind: "delete"; node: number } | { kind: "clear" };
+
+/** What NodeMap and SlotMap share with Map. */
+type MapLike<K> = Pick<Map<K, number>, "get" | "has" | "delete" | "clear" | "size" | "keys" | "values" | "forEach" | typeof Symbol.iterator> & {
+  set(k: K, v: number): unknown;
+};
+
+/** Applies `ops` to `t` and to a plain Map; then both must hold and answer the same. */
+function replayAgainstMap<K>(t: MapLike<K>, nodes: readonly K[], ops: readonly Op[]): void {
+  const real = new Map<K, number>();
+  for (const o of ops) {
+    if (o.kind === "set") {
+      expect(t.set(nodes[o.node]!, o.value)).toBe(t);
+      real.set(nodes[o.node]!, o.value);
+    } else if (o.kind === "delete") {
+      expect(t.delete(nodes[o.node]!)).toBe(real.delete(nodes[o.node]!));
+    } else {
+      t.clear();
+      real.clear();
+    }
+  }
+  expect(t.size).toBe(real.size);
+  expect([...t]).toEqual([...real]);
+  expect([...t.keys()]).toEqual([...real.keys()]);
+  expect([...t.values()]).toEqual([...real.values()]);
+  const seen: Array<[K, number]> = [];
+  t.forEach((v, k) => seen.push([k, v]));
+  expect(seen).toEqual([...real.entries()]);
+  for (const n of nodes) {
+    expect(t.get(n)).toBe(real.get(n));
+    expect(t.has(n)).toBe(real.has(n));
+  }
+}
+
 function nodesSpan(spans: ReadonlyArray<{ file: number; start: number }>, i: number): Span {
   const s = spans[i]!;
   return { file: s.file, start: s.start, end: s.start + 1 };
@@ -93,30 +105,8 @@ describe("SlotMap", () => {
         // Another map (another checked program over the same tree) has set slots first.
         const other = new SlotMap<SlotNode, number>("checkedSymbol");
         for (const k of foreign) other.set(nodes[k]!, -1);
-        const real = new Map<SlotNode, number>();
         const table = new SlotMap<SlotNode, number>("checkedSymbol");
-        for (const o of ops) {
-          if (o.kind === "set") {
-            expect(table.set(nodes[o.node]!, o.value)).toBe(table);
-            real.set(nodes[o.node]!, o.value);
-          } else if (o.kind === "delete") {
-            expect(table.delete(nodes[o.node]!)).toBe(real.delete(nodes[o.node]!));
-          } else {
-            table.clear();
-            real.clear();
-          }
-        }
-        expect(table.size).toBe(real.size);
-        expect([...table]).toEqual([...real]);
-        expect([...table.keys()]).toEqual([...real.keys()]);
-        expect([...table.values()]).toEqual([...real.values()]);
-        const seen: Array<[SlotNode, number]> = [];
-        table.forEach((v, k) => seen.push([k, v]));
-        expect(seen).toEqual([...real.entries()]);
-        for (const n of nodes) {
-          expect(table.get(n)).toBe(real.get(n));
-          expect(table.has(n)).toBe(real.has(n));
-        }
+        replayAgainstMap(table, nodes, ops);
         expect(table.get(undefined as unknown as SlotNode)).toBeUndefined();
         expect(table.has({ kind: "not in any map" })).toBe(false);
       }),
