@@ -29,7 +29,7 @@
 import type * as A from "./ast.js";
 import { BINARY_PRECEDENCE, DURATION_NANOS, NOT_PRECEDENCE } from "./ast.js";
 import { decodeString, KEYWORDS, lexArrays, Tok, typeOfKind, type LexResult } from "./lexer.js";
-import { computeLineStarts } from "./source.js";
+import { computeLineStarts, lineIndexOf } from "./source.js";
 import type { SyntaxDiagnostic } from "./syntax-codes.js";
 
 /**
@@ -435,14 +435,7 @@ export class Parser {
 
   private lineStartOf(offset: number): number {
     const starts = (this.lineStarts ??= computeLineStarts(this.text));
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return starts[lo]!;
+    return starts[lineIndexOf(starts, offset)]!;
   }
 
   /** Words used for a token in messages. */

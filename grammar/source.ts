@@ -36,14 +36,8 @@ export class SourceFile {
   position(offset: number): LineColumn {
     const starts = this.lineStarts;
     const off = Math.max(0, Math.min(offset, this.text.length));
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= off) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: off - starts[lo]! + 1 };
+    const line = lineIndexOf(starts, off);
+    return { line: line + 1, column: off - starts[line]! + 1 };
   }
 
   /** Offset of a 1-based line/column (clamped to the file and to the line's end). */
@@ -69,6 +63,18 @@ export class SourceFile {
     const l = Math.max(1, Math.min(line, this.lineStarts.length));
     return this.text.slice(this.lineStarts[l - 1]!, this.lineEnd(l));
   }
+}
+
+/** The 0-based line holding `offset`, given the lines' start offsets (binary search). */
+export function lineIndexOf(starts: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 /** Offsets at which each line of `text` starts. */
